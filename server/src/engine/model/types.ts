@@ -1,0 +1,158 @@
+// What the engine knows about a workspace (and, later, a live management cluster):
+// workload clusters with the places their VIP is written, and the IPAM inventory.
+import type { Location, Span, TextEdit } from '../types';
+import type { PoolAnalysis, PoolSpec } from '../ip/pool';
+
+/**
+ * A scalar value written somewhere in a file, possibly inside YAML embedded in a string
+ * (the kube-vip manifest in `files[].content`, a Secret's `stringData`/base64 `data`,
+ * a ClusterClass string variable). `span` always points into the OUTER file and covers
+ * exactly the characters of the value (for base64 `data`: the whole encoded scalar).
+ */
+export interface ValueSite extends Location {
+  /** The value as the consumer reads it (decoded, unquoted). */
+  value: string;
+  /** True when the value contains a template (`${VAR}`, `{{ … }}`): never an IP error. */
+  templated: boolean;
+  /** Edits that make the consumer read `newValue` here, keeping the rest of the file as is. */
+  rewrite(newValue: string): TextEdit[];
+}
+
+export type VipRole =
+  | 'cluster-endpoint' // Cluster.spec.controlPlaneEndpoint.host
+  | 'infra-endpoint' // <Infra>Cluster.spec.controlPlaneEndpoint.host
+  | 'kcp-endpoint' // KCP ...clusterConfiguration.controlPlaneEndpoint (host part of host[:port])
+  | 'kube-vip-address' // env `address` of the kube-vip static pod
+  | 'kube-vip-vip_address' // env `vip_address` of the kube-vip static pod
+  | 'topology-variable'; // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+
+/** One place where a workload cluster's VIP is written. For `kcp-endpoint` the site covers only the host. */
+export interface VipPlace extends ValueSite {
+  role: VipRole;
+  /** Human label for messages, e.g. "VSphereCluster vsphere-quickstart .spec.controlPlaneEndpoint.host". */
+  label: string;
+  /** kube-vip uses `address` when both are set: a `vip_address` next to an `address` is shadowed. */
+  shadowed?: boolean;
+}
+
+export interface CertSanSite extends ValueSite {
+  index: number;
+}
+
+/** The certSANs list of a KCP (present or not), so that an edit can add the VIP. */
+export interface CertSanList {
+  items: CertSanSite[];
+  /** Edits that append `value` to the list, creating `apiServer.certSANs` when missing. */
+  append(value: string): TextEdit[];
+}
+
+export interface CidrSite extends Location {
+  value: string;
+}
+
+/** A workload cluster assembled from its parts, linked by name/namespace across documents and files. */
+export interface WorkloadCluster {
+  name: string;
+  namespace: string;
+  /** Where the `Cluster` document is (absent if only infra/KCP docs were found). */
+  cluster?: Location;
+  /** Location used to anchor cluster-level findings (the Cluster's name, else the first place). */
+  anchor: Location;
+  places: VipPlace[];
+  certSans?: CertSanList;
+  podCidrs: CidrSite[];
+  serviceCidrs: CidrSite[];
+  /** Files the cluster's parts live in. */
+  uris: string[];
+  /** Names of IPAddressClaims that belong to this cluster (its own claim is never a conflict). */
+  claimNames: string[];
+  /** Pool named by the annotation `capi-ipam.dev/pool` on the Cluster, if any. */
+  poolHint?: string;
+}
+
+export type PoolKind = 'InClusterIPPool' | 'GlobalInClusterIPPool';
+
+export interface PoolInfo {
+  kind: PoolKind;
+  name: string;
+  /** Undefined for GlobalInClusterIPPool. */
+  namespace?: string;
+  spec: PoolSpec;
+  analysis: PoolAnalysis;
+  /** Where the pool is declared; undefined for pools seen only live. */
+  origin?: PoolOrigin;
+}
+
+export interface PoolOrigin extends Location {
+  /** Spans of the values of `spec.addresses[i]`, `spec.excludedAddresses[i]`, `spec.gateway`, `spec.prefix` for precise findings. */
+  addresses: Span[];
+  excludedAddresses: Span[];
+  gateway?: Span;
+  prefix?: Span;
+  /** Span of the misspelt key `excludeAddresses`, when present. */
+  excludeTypo?: Span;
+}
+
+export interface PoolRef {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+}
+
+export interface ClaimInfo {
+  name: string;
+  namespace: string;
+  poolRef: PoolRef;
+  clusterName?: string;
+  origin?: Location;
+}
+
+export interface AddressInfo {
+  name: string;
+  namespace: string;
+  address: string;
+  prefix?: number;
+  gateway?: string;
+  poolRef: PoolRef;
+  claimName: string;
+  /** From the cluster-name label, or resolved through the claim's spec.clusterName. */
+  clusterName?: string;
+  origin?: Location;
+}
+
+export interface LbServiceInfo {
+  name: string;
+  namespace: string;
+  /** spec.loadBalancerIP, annotation kube-vip.io/loadbalancerIPs entries, status.loadBalancer.ingress[].ip */
+  ips: { value: string; site?: Location }[];
+  origin?: Location;
+}
+
+export interface KubeVipRange {
+  /** Namespace of the kubevip ConfigMap. */
+  configMapNamespace: string;
+  /** e.g. `cidr-global`, `range-default`. */
+  key: string;
+  /** 'global' or the namespace the key serves. */
+  scope: string;
+  entry: string;
+  site?: Location;
+}
+
+/** A cluster endpoint known from outside the workspace (the management cluster). */
+export interface KnownEndpoint {
+  clusterName: string;
+  namespace: string;
+  host: string;
+  kind: string;
+}
+
+export interface Inventory {
+  source: 'workspace' | 'live';
+  pools: PoolInfo[];
+  claims: ClaimInfo[];
+  addresses: AddressInfo[];
+  services: LbServiceInfo[];
+  kubeVipRanges: KubeVipRange[];
+  endpoints: KnownEndpoint[];
+}
