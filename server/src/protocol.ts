@@ -1,0 +1,129 @@
+// Custom LSP messages between the capi-ipam client (VS Code) and the language server.
+// Plain method names and JSON shapes only, so both sides (and tests) import this file.
+
+/** A range in LSP coordinates (0-based line/character). */
+export interface WireRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+export interface WireLocation {
+  uri: string;
+  range: WireRange;
+}
+
+/** Sent by the client in `initializationOptions` and later through `TrustChangedNotification`. */
+export interface InitializationOptions {
+  /** Workspace trust: false means the server never reads a kubeconfig nor contacts a cluster. */
+  trusted: boolean;
+  /** A virtual workspace: offline checks only. */
+  virtual?: boolean;
+}
+
+export const TrustChangedNotification = 'capiIpam/trustChanged';
+export interface TrustChangedParams {
+  trusted: boolean;
+}
+
+export type ConnectionStateName = 'connecting' | 'connected' | 'offline' | 'unreachable' | 'forbidden' | 'untrusted';
+
+/** Server → client whenever the management-cluster connection changes. */
+export const ConnectionStateNotification = 'capiIpam/connectionState';
+export interface ConnectionState {
+  state: ConnectionStateName;
+  /** kubeconfig context in use (never credentials). */
+  context?: string;
+  /** API server URL of that context. */
+  server?: string;
+  /** Human reason, e.g. "no cluster configured: using pools declared in the workspace" or the HTTP status. */
+  reason?: string;
+}
+
+/** Server → client when pools, addresses, services or kube-vip ranges changed (trees refresh). */
+export const InventoryChangedNotification = 'capiIpam/inventoryChanged';
+
+export const PoolsRequest = 'capiIpam/pools';
+export interface AllocationView {
+  address: string;
+  /** IPAddress name and namespace (live), or the place that uses the address (offline). */
+  name: string;
+  namespace?: string;
+  claim?: string;
+  cluster?: string;
+  location?: WireLocation;
+}
+export interface PoolView {
+  /** `<kind>/<namespace or "">/<name>` */
+  id: string;
+  kind: 'InClusterIPPool' | 'GlobalInClusterIPPool';
+  name: string;
+  namespace?: string;
+  source: 'workspace' | 'live';
+  addresses: string[];
+  prefix?: number;
+  gateway?: string;
+  /** Decimal strings: counts can exceed 2^53 for IPv6 pools. */
+  total: string;
+  free: string;
+  used: string;
+  firstFree?: string;
+  allocations: AllocationView[];
+  /** Free space summarised as ranges, e.g. "10.0.0.20-10.0.0.99 (80)". */
+  freeRanges: string[];
+  reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];
+  warnings: string[];
+  location?: WireLocation;
+}
+
+export const LoadBalancersRequest = 'capiIpam/loadBalancers';
+export interface ServiceView {
+  namespace: string;
+  name: string;
+  /** Empty: pending. */
+  ips: string[];
+  /** kube-vip range entry the IP lies in, e.g. "cidr-global 10.0.10.0/28". */
+  range?: string;
+  conflicts: string[];
+  location?: WireLocation;
+}
+
+export const KubeVipRangesRequest = 'capiIpam/kubeVipRanges';
+export interface KubeVipRangeView {
+  configMap: string;
+  key: string;
+  scope: string;
+  entry: string;
+  size: string;
+  used: string;
+  users: string[];
+  location?: WireLocation;
+}
+
+export const ContextsRequest = 'capiIpam/contexts';
+export interface ContextsResult {
+  contexts: string[];
+  current?: string;
+  kubeconfig?: string;
+}
+
+/** Client → server: the YAML of a pool as the cluster (or the workspace) has it. */
+export const PoolYamlRequest = 'capiIpam/poolYaml';
+export interface PoolYamlParams {
+  id: string;
+}
+
+/** Allocation (issue "Allocate IP"): claim, wait for the IPAddress, return the edit. */
+export const AllocateRequest = 'capiIpam/allocate';
+export interface AllocateParams {
+  uri: string;
+  cluster: { name: string; namespace: string };
+  pool: { kind: string; name: string; namespace?: string };
+}
+export interface AllocateResult {
+  address: string;
+  claim: { name: string; namespace: string };
+}
+
+export const ReleaseRequest = 'capiIpam/release';
+export interface ReleaseParams {
+  cluster: { name: string; namespace: string };
+}
