@@ -1,0 +1,120 @@
+// capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
+// from a pool, or give it back. The server does the cluster work; this side picks and confirms.
+import * as vscode from 'vscode';
+import type { AllocateResult, PoolView } from '../../../server/src/protocol';
+import { clusterAtCursor, type ClusterRef } from '../clusterAtCursor';
+import type { IpamServer } from '../ipamServer';
+import { capiIpamSettings } from '../settings';
+import type { CommandTarget } from '../trees/commandTarget';
+import { poolLabel } from '../trees/poolsTree';
+import { errorMessage } from '../wire';
+
+export interface AllocateArgs extends CommandTarget {
+  /** Document that receives the address; default: the active editor. */
+  uri?: string;
+}
+
+export async function allocate(server: IpamServer, args: AllocateArgs = {}): Promise<AllocateResult | undefined> {
+  if (!requireTrust('Allocating an address')) return undefined;
+  const target = targetDocument(args);
+  if (!target) return undefined;
+  const pool = args.pool ?? (await pickPool(server, args.poolId));
+  if (!pool) return undefined;
+  const { uri, cluster } = target;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Allocating a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}`, cancellable: true },
+      (_progress, token) =>
+        server.allocate({ uri, cluster, pool: { kind: pool.kind, name: pool.name, namespace: pool.namespace } }, token),
+    );
+    void vscode.window.showInformationMessage(
+      `Allocated ${result.address} to ${cluster.namespace}/${cluster.name} (IPAddressClaim ${result.claim.namespace}/${result.claim.name}).`,
+    );
+    return result;
+  } catch (error) {
+    void showFailure(`Could not allocate a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
+
+export interface ReleaseArgs extends CommandTarget {
+  /** Skips the confirmation (programmatic callers and tests). */
+  confirmed?: boolean;
+}
+
+export async function release(server: IpamServer, args: ReleaseArgs = {}): Promise<boolean> {
+  if (!requireTrust('Releasing an address')) return false;
+  const cluster = args.cluster ?? targetDocument({})?.cluster;
+  if (!cluster) return false;
+  const what = args.address ? `${args.address} of ${cluster.namespace}/${cluster.name}` : `the VIP of ${cluster.namespace}/${cluster.name}`;
+  if (!args.confirmed) {
+    // Not modal: modal dialogs are refused in the headless test harness.
+    const answer = await vscode.window.showWarningMessage(`Release ${what}? Its IPAddressClaim is deleted and the address becomes free.`, 'Release');
+    if (answer !== 'Release') return false;
+  }
+  try {
+    await server.release({ cluster });
+    void vscode.window.showInformationMessage(`Released ${what}.`);
+    return true;
+  } catch (error) {
+    void showFailure(`Could not release ${what}: ${errorMessage(error)}`);
+    return false;
+  }
+}
+
+function requireTrust(action: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(`${action} needs a trusted workspace: CAPI IPAM does not contact a cluster in Restricted Mode.`);
+  return false;
+}
+
+function targetDocument(args: AllocateArgs): { uri: string; cluster: ClusterRef } | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const uri = args.uri ?? editor?.document.uri.toString();
+  const document = editor && (!args.uri || editor.document.uri.toString() === args.uri) ? editor.document : undefined;
+  const cluster = args.cluster ?? (document ? clusterAtCursor(document.getText(), document.offsetAt(editor!.selection.active)) : undefined);
+  if (!uri || !cluster) {
+    void vscode.window.showWarningMessage(
+      'Place the cursor in a Cluster manifest (or an object labelled cluster.x-k8s.io/cluster-name) to choose the cluster.',
+    );
+    return undefined;
+  }
+  return { uri, cluster };
+}
+
+async function pickPool(server: IpamServer, preselectedId?: string): Promise<PoolView | undefined> {
+  let pools: PoolView[];
+  try {
+    pools = await server.pools();
+  } catch (error) {
+    void showFailure(`Could not list the pools: ${errorMessage(error)}`);
+    return undefined;
+  }
+  if (preselectedId) {
+    const pool = pools.find((candidate) => candidate.id === preselectedId);
+    if (pool) return pool;
+  }
+  if (pools.length === 0) {
+    void vscode.window.showWarningMessage('No InClusterIPPool or GlobalInClusterIPPool is known: select a management cluster first.');
+    return undefined;
+  }
+  const preferred = capiIpamSettings().get<string>('defaultPool', '');
+  const ordered = [...pools].sort((a, b) => Number(poolLabel(b) === preferred) - Number(poolLabel(a) === preferred));
+  const picked = await vscode.window.showQuickPick(
+    ordered.map((pool) => ({
+      label: poolLabel(pool),
+      description: `${pool.kind} · ${pool.free} free`,
+      detail: pool.addresses.join(', '),
+      pool,
+    })),
+    { title: 'CAPI IPAM: allocate from pool', placeHolder: 'Pool to allocate the control-plane VIP from' },
+  );
+  return picked?.pool;
+}
+
+async function showFailure(message: string): Promise<void> {
+  const showOutput = 'Show Output';
+  if ((await vscode.window.showErrorMessage(message, showOutput)) === showOutput) {
+    await vscode.commands.executeCommand('capiIpam.showOutput');
+  }
+}

@@ -1,0 +1,107 @@
+// Entry point: starts the language server and wires the views, the status bar and the commands
+// to it. All tree data comes from the server; this side only renders and asks.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState } from '../../server/src/protocol';
+import { allocate, release, type AllocateArgs, type ReleaseArgs } from './commands/allocation';
+import { copyAddress, openPoolYaml, revealLocation } from './commands/itemCommands';
+import { selectContext } from './commands/selectContext';
+import { ConnectionStatus } from './connectionStatus';
+import { debounce } from './debounce';
+import { IpamServer } from './ipamServer';
+import { createLanguageClient } from './languageClient';
+import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
+import { writeSetting } from './settings';
+import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
+import { LoadBalancersTree } from './trees/loadBalancersTree';
+import { PoolsTree } from './trees/poolsTree';
+import type { ServerTree } from './trees/serverTree';
+import { errorMessage } from './wire';
+
+/** Bursts of inventory changes (a watch replaying a list) collapse into one refresh. */
+const INVENTORY_REFRESH_DELAY_MS = 300;
+
+/** What `activate` returns: e2e tests use it to reach the client and the trees. */
+export interface CapiIpamApi {
+  client: LanguageClient;
+  server: IpamServer;
+  trees: { pools: PoolsTree; loadBalancers: LoadBalancersTree; kubeVipRanges: KubeVipRangesTree };
+  connection: () => ConnectionState;
+  /** Reloads the three views; resolves when the new data is in. */
+  refresh: () => Promise<void>;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<CapiIpamApi> {
+  const output = vscode.window.createOutputChannel('CAPI IPAM', { log: true });
+  client = createLanguageClient(context, output);
+  const server = new IpamServer(client);
+  const status = new ConnectionStatus();
+  const pools = new PoolsTree(server);
+  const loadBalancers = new LoadBalancersTree(server);
+  const kubeVipRanges = new KubeVipRangesTree(server);
+  const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges] as ServerTree<unknown>[];
+  const poolYaml = new PoolYamlDocuments(server);
+  context.subscriptions.push(output, status, poolYaml, ...trees);
+
+  for (const tree of trees) {
+    const view = vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: tree === pools });
+    tree.attach(view);
+    context.subscriptions.push(view);
+  }
+
+  const reloadAll = (): Promise<void> => Promise.all(trees.map((tree) => tree.reload())).then(() => undefined);
+  const refreshWithProgress = (): Promise<void> =>
+    Promise.all(trees.map((tree) => vscode.window.withProgress({ location: { viewId: tree.viewId } }, () => tree.reload()))).then(() => undefined);
+  const inventoryChanged = debounce(() => {
+    void reloadAll();
+    poolYaml.refreshOpen();
+  }, INVENTORY_REFRESH_DELAY_MS);
+
+  context.subscriptions.push(
+    { dispose: () => inventoryChanged.cancel() },
+    vscode.workspace.registerTextDocumentContentProvider(POOL_YAML_SCHEME, poolYaml),
+    vscode.workspace.onDidCloseTextDocument((document) => poolYaml.forget(document)),
+    client.onNotification(InventoryChangedNotification, () => inventoryChanged()),
+    client.onNotification(ConnectionStateNotification, (state: ConnectionState) => {
+      const previous = status.state.state;
+      status.update(state);
+      if (previous !== state.state) inventoryChanged();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      status.update({ state: 'connecting', reason: 'workspace trusted' });
+      server.trustChanged(true).catch((error: unknown) => output.error(`trust notification failed: ${errorMessage(error)}`));
+    }),
+    vscode.commands.registerCommand('capiIpam.selectContext', () => selectContext(server)),
+    vscode.commands.registerCommand('capiIpam.useOffline', () => writeSetting('offline', true)),
+    vscode.commands.registerCommand('capiIpam.refresh', refreshWithProgress),
+    vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args)),
+    vscode.commands.registerCommand('capiIpam.release', (args?: ReleaseArgs) => release(server, args)),
+    vscode.commands.registerCommand('capiIpam.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
+    vscode.commands.registerCommand('capiIpam.openPoolYaml', openPoolYaml),
+    vscode.commands.registerCommand('capiIpam.revealLocation', revealLocation),
+  );
+
+  try {
+    await client.start();
+  } catch (error) {
+    output.error(`The CAPI IPAM language server did not start: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage('The CAPI IPAM language server did not start; see the CAPI IPAM output.', 'Show Output').then((answer) => {
+      if (answer) output.show(true);
+    });
+  }
+
+  return {
+    client,
+    server,
+    trees: { pools, loadBalancers, kubeVipRanges },
+    connection: () => status.state,
+    refresh: reloadAll,
+  };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

@@ -1,0 +1,56 @@
+// Typed access to the language server's custom capi-ipam messages (server/src/protocol.ts).
+import type { CancellationToken } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  AllocateRequest,
+  ContextsRequest,
+  KubeVipRangesRequest,
+  LoadBalancersRequest,
+  PoolsRequest,
+  PoolYamlRequest,
+  ReleaseRequest,
+  TrustChangedNotification,
+  type AllocateParams,
+  type AllocateResult,
+  type ContextsResult,
+  type KubeVipRangeView,
+  type PoolView,
+  type ReleaseParams,
+  type ServiceView,
+} from '../../server/src/protocol';
+
+export class IpamServer {
+  constructor(private readonly client: LanguageClient) {}
+
+  pools(): Promise<PoolView[]> {
+    return this.client.sendRequest<PoolView[]>(PoolsRequest);
+  }
+
+  loadBalancers(): Promise<ServiceView[]> {
+    return this.client.sendRequest<ServiceView[]>(LoadBalancersRequest);
+  }
+
+  kubeVipRanges(): Promise<KubeVipRangeView[]> {
+    return this.client.sendRequest<KubeVipRangeView[]>(KubeVipRangesRequest);
+  }
+
+  contexts(): Promise<ContextsResult> {
+    return this.client.sendRequest<ContextsResult>(ContextsRequest);
+  }
+
+  poolYaml(id: string): Promise<string> {
+    return this.client.sendRequest<string>(PoolYamlRequest, { id });
+  }
+
+  allocate(params: AllocateParams, token?: CancellationToken): Promise<AllocateResult> {
+    return this.client.sendRequest<AllocateResult>(AllocateRequest, params, token);
+  }
+
+  release(params: ReleaseParams): Promise<unknown> {
+    return this.client.sendRequest<unknown>(ReleaseRequest, params);
+  }
+
+  trustChanged(trusted: boolean): Promise<void> {
+    return this.client.sendNotification(TrustChangedNotification, { trusted });
+  }
+}

@@ -1,0 +1,16 @@
+// What the item commands need from their argument. Tree nodes carry these fields, so VS Code can
+// pass a node from a context menu, and tests or other extensions can pass plain objects.
+import type { PoolView, WireLocation } from '../../../server/src/protocol';
+import type { ClusterRef } from '../clusterAtCursor';
+
+export interface CommandTarget {
+  /** Copied by capiIpam.copyAddress. */
+  address?: string;
+  /** Opened by capiIpam.revealLocation. */
+  location?: WireLocation;
+  /** Pool id (`<kind>/<namespace>/<name>`) for capiIpam.openPoolYaml / capiIpam.allocate. */
+  poolId?: string;
+  pool?: PoolView;
+  /** Cluster whose VIP capiIpam.release gives back. */
+  cluster?: ClusterRef;
+}

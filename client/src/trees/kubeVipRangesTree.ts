@@ -1,0 +1,55 @@
+// The kube-vip ranges view: each cidr-*/range-* entry of the kube-vip cloud-provider ConfigMap with
+// its size and usage; the Services using it are the children.
+import * as vscode from 'vscode';
+import type { KubeVipRangeView } from '../../../server/src/protocol';
+import type { IpamServer } from '../ipamServer';
+import type { CommandTarget } from './commandTarget';
+import { ServerTree } from './serverTree';
+import { usageBar } from './usageBar';
+
+export type KubeVipRangeNode =
+  | ({ type: 'range'; range: KubeVipRangeView } & CommandTarget)
+  | ({ type: 'user'; range: KubeVipRangeView; user: string } & CommandTarget);
+
+export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
+  constructor(private readonly server: IpamServer) {
+    super('capiIpam.kubeVipRanges');
+  }
+
+  protected async fetchRoots(): Promise<KubeVipRangeNode[]> {
+    const ranges = await this.server.kubeVipRanges();
+    return ranges.map((range) => ({ type: 'range', range, location: range.location }));
+  }
+
+  protected childrenOf(node: KubeVipRangeNode): KubeVipRangeNode[] {
+    if (node.type !== 'range') return [];
+    return node.range.users.map((user) => ({ type: 'user', range: node.range, user }));
+  }
+
+  getTreeItem(node: KubeVipRangeNode): vscode.TreeItem {
+    const { range } = node;
+    if (node.type === 'user') {
+      const item = new vscode.TreeItem(node.user);
+      item.id = `${rangeId(range)}#${node.user}`;
+      item.iconPath = new vscode.ThemeIcon('broadcast');
+      item.contextValue = 'capiIpam.kubeVipUser';
+      return item;
+    }
+    const state = range.users.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(range.entry, state);
+    item.id = rangeId(range);
+    item.description = `${range.scope} · ${usageBar(range.used, range.size)} · ${range.used}/${range.size}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-array');
+    item.contextValue = range.location ? 'capiIpam.kubeVipRange.located' : 'capiIpam.kubeVipRange';
+    item.tooltip = `ConfigMap ${range.configMap}, key ${range.key} (${range.scope})\n${range.entry}: ${range.used} of ${range.size} used`;
+    return item;
+  }
+
+  protected override emptyMessage(): string | undefined {
+    return undefined; // the welcome view explains the empty state
+  }
+}
+
+function rangeId(range: KubeVipRangeView): string {
+  return `${range.configMap}#${range.key}#${range.entry}`;
+}

@@ -1,0 +1,73 @@
+// The Load balancers view: Services of type LoadBalancer grouped by namespace, with the IP (or
+// "pending") and the kube-vip range it came from; conflicts are flagged on the service.
+import * as vscode from 'vscode';
+import type { ServiceView } from '../../../server/src/protocol';
+import type { IpamServer } from '../ipamServer';
+import type { CommandTarget } from './commandTarget';
+import { ServerTree } from './serverTree';
+
+export type LoadBalancerNode =
+  | ({ type: 'namespace'; namespace: string; services: ServiceView[] } & CommandTarget)
+  | ({ type: 'service'; service: ServiceView } & CommandTarget);
+
+export class LoadBalancersTree extends ServerTree<LoadBalancerNode> {
+  constructor(private readonly server: IpamServer) {
+    super('capiIpam.loadBalancers');
+  }
+
+  protected async fetchRoots(): Promise<LoadBalancerNode[]> {
+    const services = await this.server.loadBalancers();
+    const byNamespace = new Map<string, ServiceView[]>();
+    for (const service of services) {
+      const list = byNamespace.get(service.namespace) ?? [];
+      list.push(service);
+      byNamespace.set(service.namespace, list);
+    }
+    return [...byNamespace.keys()]
+      .sort()
+      .map((namespace) => ({
+        type: 'namespace',
+        namespace,
+        services: (byNamespace.get(namespace) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+      }));
+  }
+
+  protected childrenOf(node: LoadBalancerNode): LoadBalancerNode[] {
+    if (node.type !== 'namespace') return [];
+    return node.services.map((service) => ({ type: 'service', service, address: service.ips[0], location: service.location }));
+  }
+
+  getTreeItem(node: LoadBalancerNode): vscode.TreeItem {
+    if (node.type === 'namespace') {
+      const item = new vscode.TreeItem(node.namespace, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `namespace:${node.namespace}`;
+      const conflicts = node.services.filter((service) => service.conflicts.length > 0).length;
+      item.description = `${node.services.length} service${node.services.length === 1 ? '' : 's'}${conflicts ? ` · ${conflicts} conflicting` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      item.contextValue = 'capiIpam.namespace';
+      return item;
+    }
+    return serviceItem(node.service);
+  }
+
+  protected override emptyMessage(): string | undefined {
+    return 'No Service of type LoadBalancer.';
+  }
+}
+
+function serviceItem(service: ServiceView): vscode.TreeItem {
+  const item = new vscode.TreeItem(service.name);
+  item.id = `service:${service.namespace}/${service.name}`;
+  const ips = service.ips.length > 0 ? service.ips.join(', ') : 'pending';
+  item.description = service.range ? `${ips} · ${service.range}` : ips;
+  const hasConflicts = service.conflicts.length > 0;
+  const flags = [service.ips.length > 0 ? 'assigned' : 'pending', hasConflicts ? 'conflict' : undefined, service.location ? 'located' : undefined].filter(Boolean);
+  item.contextValue = ['capiIpam.service', ...flags].join('.');
+  item.iconPath = hasConflicts
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+    : new vscode.ThemeIcon(service.ips.length > 0 ? 'broadcast' : 'watch');
+  item.tooltip = [`${service.namespace}/${service.name}: ${ips}`, service.range ? `kube-vip range: ${service.range}` : '', ...service.conflicts.map((c) => `⚠ ${c}`)]
+    .filter(Boolean)
+    .join('\n');
+  return item;
+}

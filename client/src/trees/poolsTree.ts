@@ -1,0 +1,184 @@
+// The Pools view: one node per InClusterIPPool/GlobalInClusterIPPool with its usage, and below it
+// the allocated addresses, the free ranges and the reserved addresses.
+import * as vscode from 'vscode';
+import type { AllocationView, PoolView } from '../../../server/src/protocol';
+import type { IpamServer } from '../ipamServer';
+import type { CommandTarget } from './commandTarget';
+import { ServerTree } from './serverTree';
+import { usageBar, usageCounts } from './usageBar';
+import { toLocation } from '../wire';
+
+type Section = 'warnings' | 'allocated' | 'free' | 'reserved';
+type Reserved = PoolView['reserved'][number];
+
+export type PoolNode =
+  | ({ type: 'pool'; pool: PoolView } & CommandTarget)
+  | ({ type: 'section'; pool: PoolView; section: Section } & CommandTarget)
+  | ({ type: 'warning'; pool: PoolView; message: string } & CommandTarget)
+  | ({ type: 'allocation'; pool: PoolView; allocation: AllocationView } & CommandTarget)
+  | ({ type: 'freeRange'; pool: PoolView; range: string } & CommandTarget)
+  | ({ type: 'reserved'; pool: PoolView; reserved: Reserved } & CommandTarget);
+
+export class PoolsTree extends ServerTree<PoolNode> {
+  constructor(private readonly server: IpamServer) {
+    super('capiIpam.pools');
+  }
+
+  protected async fetchRoots(): Promise<PoolNode[]> {
+    const pools = await this.server.pools();
+    return pools.map((pool) => ({ type: 'pool', pool, poolId: pool.id, location: pool.location }));
+  }
+
+  protected childrenOf(node: PoolNode): PoolNode[] {
+    const { pool } = node;
+    switch (node.type) {
+      case 'pool': {
+        const sections: Section[] = [];
+        if (pool.warnings.length > 0) sections.push('warnings');
+        sections.push('allocated', 'free');
+        if (pool.reserved.length > 0) sections.push('reserved');
+        return sections.map((section) => ({ type: 'section', pool, section, poolId: pool.id }));
+      }
+      case 'section':
+        return sectionChildren(pool, node.section);
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: PoolNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'pool':
+        return poolItem(node.pool);
+      case 'section':
+        return sectionItem(node.pool, node.section);
+      case 'warning': {
+        const item = new vscode.TreeItem(node.message);
+        item.id = `${node.pool.id}#warning:${node.message}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        item.tooltip = node.message;
+        item.contextValue = 'capiIpam.poolWarning';
+        return item;
+      }
+      case 'allocation':
+        return allocationItem(node.pool, node.allocation);
+      case 'freeRange': {
+        const item = new vscode.TreeItem(node.range);
+        item.id = `${node.pool.id}#free:${node.range}`;
+        item.iconPath = new vscode.ThemeIcon('circle-large-outline');
+        item.contextValue = 'capiIpam.freeRange';
+        item.tooltip = `Free in ${node.pool.name}: ${node.range}`;
+        return item;
+      }
+      case 'reserved': {
+        const item = new vscode.TreeItem(node.reserved.address);
+        item.id = `${node.pool.id}#reserved:${node.reserved.address}`;
+        item.description = node.reserved.reason;
+        item.iconPath = new vscode.ThemeIcon('lock');
+        item.contextValue = 'capiIpam.reserved';
+        item.tooltip = `${node.reserved.address} is never allocated (${node.reserved.reason})`;
+        return item;
+      }
+    }
+  }
+
+  protected override emptyMessage(): string | undefined {
+    return 'No InClusterIPPool or GlobalInClusterIPPool found in the workspace or the cluster.';
+  }
+}
+
+function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
+  switch (section) {
+    case 'warnings':
+      return pool.warnings.map((message) => ({ type: 'warning', pool, message, poolId: pool.id }));
+    case 'allocated':
+      return pool.allocations.map((allocation) => ({
+        type: 'allocation',
+        pool,
+        allocation,
+        poolId: pool.id,
+        address: allocation.address,
+        location: allocation.location,
+        cluster: allocation.cluster ? { name: allocation.cluster, namespace: allocation.namespace ?? 'default' } : undefined,
+      }));
+    case 'free':
+      // The first address of a range is what "copy" puts on the clipboard.
+      return pool.freeRanges.map((range) => ({ type: 'freeRange', pool, range, poolId: pool.id, address: range.split(/[-\s]/)[0] }));
+    case 'reserved':
+      return pool.reserved.map((reserved) => ({ type: 'reserved', pool, reserved, poolId: pool.id, address: reserved.address }));
+  }
+}
+
+export function poolLabel(pool: PoolView): string {
+  return pool.namespace ? `${pool.namespace}/${pool.name}` : pool.name;
+}
+
+function poolItem(pool: PoolView): vscode.TreeItem {
+  const item = new vscode.TreeItem(poolLabel(pool), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = pool.id;
+  item.description = `${usageBar(pool.used, pool.total)} · ${usageCounts(pool.used, pool.total, pool.free)}`;
+  const flags = [pool.warnings.length > 0 ? 'warning' : undefined, pool.location ? 'located' : undefined].filter(Boolean);
+  item.contextValue = ['capiIpam.pool', ...flags].join('.');
+  item.iconPath =
+    pool.warnings.length > 0
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(pool.kind === 'GlobalInClusterIPPool' ? 'globe' : 'symbol-namespace');
+  item.tooltip = poolTooltip(pool);
+  return item;
+}
+
+function poolTooltip(pool: PoolView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${pool.kind}** \`${poolLabel(pool)}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
+  md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${a}\``).join(', ') || '—'}`);
+  if (pool.prefix !== undefined) md.appendMarkdown(` · prefix /${pool.prefix}`);
+  if (pool.gateway) md.appendMarkdown(` · gateway \`${pool.gateway}\``);
+  md.appendMarkdown(`\n\nUsed ${pool.used} of ${pool.total}, ${pool.free} free`);
+  if (pool.firstFree) md.appendMarkdown(` (next: \`${pool.firstFree}\`)`);
+  for (const warning of pool.warnings) {
+    md.appendMarkdown('\n\n$(warning) ');
+    md.appendText(warning);
+  }
+  md.supportThemeIcons = true;
+  return md;
+}
+
+function sectionItem(pool: PoolView, section: Section): vscode.TreeItem {
+  const titles: Record<Section, string> = {
+    warnings: `Warnings (${pool.warnings.length})`,
+    allocated: `Allocated (${pool.allocations.length})`,
+    free: `Free (${pool.free})`,
+    reserved: `Reserved (${pool.reserved.length})`,
+  };
+  const icons: Record<Section, string> = { warnings: 'warning', allocated: 'pass-filled', free: 'circle-large-outline', reserved: 'lock' };
+  const empty = (section === 'allocated' && pool.allocations.length === 0) || (section === 'free' && pool.freeRanges.length === 0);
+  const state = empty
+    ? vscode.TreeItemCollapsibleState.None
+    : section === 'reserved'
+      ? vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.Expanded;
+  const item = new vscode.TreeItem(titles[section], state);
+  item.id = `${pool.id}#${section}`;
+  item.iconPath = new vscode.ThemeIcon(icons[section]);
+  item.contextValue = `capiIpam.section.${section}`;
+  return item;
+}
+
+function allocationItem(pool: PoolView, allocation: AllocationView): vscode.TreeItem {
+  const item = new vscode.TreeItem(allocation.address);
+  item.id = `${pool.id}#allocation:${allocation.address}:${allocation.name}`;
+  const owner = allocation.claim ?? allocation.name;
+  item.description = allocation.cluster ? `${owner} → ${allocation.cluster}` : owner;
+  const flags = [allocation.cluster ? 'releasable' : undefined, allocation.location ? 'located' : undefined].filter(Boolean);
+  item.contextValue = ['capiIpam.allocation', ...flags].join('.');
+  item.iconPath = new vscode.ThemeIcon('pass-filled');
+  const where = allocation.namespace ? `${allocation.namespace}/${allocation.name}` : allocation.name;
+  item.tooltip = [`${allocation.address} — ${where}`, allocation.claim ? `claim: ${allocation.claim}` : '', allocation.cluster ? `cluster: ${allocation.cluster}` : '']
+    .filter(Boolean)
+    .join('\n');
+  if (allocation.location) {
+    const location = toLocation(allocation.location);
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [location.uri, { selection: location.range, preview: true }] };
+  }
+  return item;
+}
