@@ -45,7 +45,13 @@ const contributes = {
       view: 'capiIpam.pools',
       contents:
         'No management cluster is configured. Pools declared in the workspace (InClusterIPPool, GlobalInClusterIPPool) are used for offline checks.\n[Select Kubeconfig/Context](command:capiIpam.selectContext)\n[Use Offline Pools from the Workspace](command:capiIpam.useOffline)',
-      when: 'isWorkspaceTrusted && capiIpam.state != connected && capiIpam.state != connecting',
+      when: 'isWorkspaceTrusted && capiIpam.state == offline',
+    },
+    {
+      view: 'capiIpam.pools',
+      contents:
+        'The management cluster could not be read (see the status bar for the reason). Checks fall back to the pools declared in the workspace.\n[Select Kubeconfig/Context](command:capiIpam.selectContext)\n[Show Output](command:capiIpam.showOutput)',
+      when: 'isWorkspaceTrusted && (capiIpam.state == unreachable || capiIpam.state == forbidden)',
     },
     {
       view: 'capiIpam.pools',

@@ -1,0 +1,81 @@
+// package.json's client contributions must agree with what client/src registers: a command in a
+// menu that nobody registers, or a view without a provider, only shows up as a broken UI.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+
+const root = new URL('../../../', import.meta.url);
+const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const extensionSource = readFileSync(new URL('client/src/extension.ts', root), 'utf8');
+const treeSources = ['poolsTree', 'loadBalancersTree', 'kubeVipRangesTree']
+  .map((name) => readFileSync(new URL(`client/src/trees/${name}.ts`, root), 'utf8'))
+  .join('\n');
+
+const contributed: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
+const registered = [...extensionSource.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]);
+const builtIn = new Set(['workbench.trust.manage']);
+
+describe('package.json contributions', () => {
+  test('every contributed command is registered, and every registered command is contributed', () => {
+    assert.deepEqual([...contributed].sort(), [...registered].sort());
+  });
+
+  test('commands share the CAPI IPAM category and have titles', () => {
+    for (const command of manifest.contributes.commands) {
+      assert.equal(command.category, 'CAPI IPAM', command.command);
+      assert.ok(command.title, command.command);
+    }
+  });
+
+  test('menus and welcome-view links only name known commands', () => {
+    const menus = Object.values(manifest.contributes.menus).flat() as { command: string }[];
+    for (const entry of menus) assert.ok(contributed.includes(entry.command), entry.command);
+    for (const welcome of manifest.contributes.viewsWelcome) {
+      for (const [, command] of welcome.contents.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(contributed.includes(command) || builtIn.has(command), command);
+      }
+    }
+  });
+
+  test('argument-only commands are hidden from the palette', () => {
+    const hidden = manifest.contributes.menus.commandPalette.filter((e: { when: string }) => e.when === 'false').map((e: { command: string }) => e.command);
+    assert.deepEqual(hidden.sort(), ['capiIpam.copyAddress', 'capiIpam.openPoolYaml', 'capiIpam.revealLocation']);
+  });
+
+  test('every view has a tree provider with the same id, and welcome views name existing views', () => {
+    const views: string[] = manifest.contributes.views.capiIpam.map((v: { id: string }) => v.id);
+    assert.deepEqual(views, ['capiIpam.pools', 'capiIpam.loadBalancers', 'capiIpam.kubeVipRanges']);
+    for (const id of views) assert.ok(treeSources.includes(`super('${id}')`), id);
+    for (const welcome of manifest.contributes.viewsWelcome) assert.ok(views.includes(welcome.view), welcome.view);
+  });
+
+  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig and context', () => {
+    const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
+    for (const [key, setting] of Object.entries(properties)) {
+      assert.ok('default' in setting, key);
+      assert.ok(setting.scope, key);
+      assert.ok(setting.markdownDescription, key);
+    }
+    assert.deepEqual(properties['capiIpam.include']!.default, ['**/*.yaml', '**/*.yml']);
+    assert.equal(properties['capiIpam.allocate.timeoutSeconds']!.default, 60);
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['capiIpam.kubeconfig', 'capiIpam.context']);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  });
+
+  test('files referenced by the manifest exist', () => {
+    const files = [
+      manifest.icon,
+      ...manifest.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
+      ...manifest.contributes.grammars.map((g: { path: string }) => g.path),
+    ];
+    for (const file of files) assert.ok(existsSync(new URL(file.replace(/^\.\//, ''), root)), file);
+  });
+
+  test('the gallery icon is a 128×128 PNG', () => {
+    const png = readFileSync(new URL(manifest.icon, root));
+    assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+    assert.equal(png.readUInt32BE(16), 128);
+    assert.equal(png.readUInt32BE(20), 128);
+  });
+});
