@@ -1,0 +1,81 @@
+// Shared by the e2e tests: reaching the extension and waiting on real VS Code events (never sleeping blindly).
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { CapiIpamApi } from '../../../client/src/extension';
+
+export const EXTENSION_ID = 'capi-ipam.capi-ipam';
+export const SOURCE = 'capi-ipam';
+
+/** `trusted` or `untrusted`: the launcher says which workspace-trust state this run was started in. */
+export function expectedMode(): 'trusted' | 'untrusted' {
+  return process.env.CAPI_IPAM_E2E_MODE === 'untrusted' ? 'untrusted' : 'trusted';
+}
+
+export function extension(): vscode.Extension<CapiIpamApi> {
+  const ext = vscode.extensions.getExtension<CapiIpamApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this VS Code`);
+  return ext;
+}
+
+/** Activates the extension (an onLanguage extension is not active when the tests start) and returns its API. */
+export async function api(): Promise<CapiIpamApi> {
+  return extension().activate();
+}
+
+/** The rule codes the README documents (`#### rule-<code>` headings). */
+export function documentedCodes(): Set<string> {
+  const readme = fs.readFileSync(path.join(extension().extensionPath, 'README.md'), 'utf8');
+  const codes = new Set<string>();
+  for (const match of readme.matchAll(/^#{2,6}\s+rule-([a-z0-9-]+)\s*$/gm)) codes.add(match[1]!);
+  if (codes.size === 0) throw new Error('README.md documents no rule-<code> sections');
+  return codes;
+}
+
+export function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+}
+
+/** Resolves with the first truthy value of `probe`, re-evaluated on every diagnostics change; rejects after `ms`. */
+export function waitForDiagnostics<T>(probe: () => T | undefined, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const initial = probe();
+    if (initial) return resolve(initial);
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    const listener = vscode.languages.onDidChangeDiagnostics(() => {
+      const value = probe();
+      if (value) {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(value);
+      }
+    });
+  });
+}
+
+/** Polls `probe` every 50 ms (for state without an event in the API); rejects after `ms` with the last value seen. */
+export async function waitFor<T>(probe: () => T | undefined, ms: number, what: string, describe?: () => string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${describe ? ` (last: ${describe()})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The workspace's YAML files, `prod.yaml` first when there is one. */
+export async function workspaceYamlFiles(): Promise<vscode.Uri[]> {
+  const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/node_modules/**');
+  const rank = (uri: vscode.Uri) => (path.basename(uri.fsPath) === 'prod.yaml' ? 0 : 1);
+  return files.sort((a, b) => rank(a) - rank(b) || a.fsPath.localeCompare(b.fsPath));
+}
