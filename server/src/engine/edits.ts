@@ -1,0 +1,62 @@
+// One edit that writes a VIP into every place of a cluster (across files), keeping formatting.
+import { canonical } from './ip/addr';
+import type { TextEdit } from './types';
+import type { WorkloadCluster } from './model/types';
+
+/** Drops edits that overlap an earlier one (two places inside one base64 value, say): never a broken file. */
+export function disjoint(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start || a.span.end - b.span.end);
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && prev.uri === e.uri && (e.span.start < prev.span.end || (e.span.start === prev.span.start && e.span.end === prev.span.end))) {
+      if (prev.span.start === e.span.start && prev.span.end === e.span.end && prev.newText === e.newText) continue;
+      if (e.span.start < prev.span.end) continue;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+export interface VipEditOptions {
+  /** Add the VIP to certSANs when the list lacks it (a stale old VIP is replaced either way). Default true. */
+  addCertSan?: boolean;
+}
+
+export function vipEdits(c: WorkloadCluster, vip: string, opts: VipEditOptions = {}): TextEdit[] {
+  const target = canonical(vip) ?? vip;
+  const edits: TextEdit[] = [];
+  const old = new Set<string>();
+  for (const p of c.places) {
+    if ((canonical(p.value) ?? p.value) === target) continue;
+    if (p.value) old.add(canonical(p.value) ?? p.value);
+    edits.push(...p.rewrite(target));
+  }
+  if (c.certSans) {
+    const items = c.certSans.items;
+    const has = items.some((s) => (canonical(s.value) ?? s.value) === target);
+    let replaced = false;
+    for (const s of items) {
+      if (old.has(canonical(s.value) ?? s.value)) {
+        edits.push(...(has || replaced ? [] : s.rewrite(target)));
+        replaced = true;
+      }
+    }
+    if (!has && !replaced && opts.addCertSan !== false) edits.push(...c.certSans.append(target));
+  }
+  return disjoint(edits);
+}
+
+/** Applies edits to texts (for the CLI and tests): edits of one file are applied from the end. */
+export function applyEdits(texts: Map<string, string>, edits: TextEdit[]): Map<string, string> {
+  const out = new Map(texts);
+  const byUri = new Map<string, TextEdit[]>();
+  for (const e of edits) byUri.set(e.uri, [...(byUri.get(e.uri) ?? []), e]);
+  for (const [uri, list] of byUri) {
+    let text = out.get(uri);
+    if (text === undefined) throw new Error(`edit for unknown file ${uri}`);
+    for (const e of [...list].sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+    out.set(uri, text);
+  }
+  return out;
+}

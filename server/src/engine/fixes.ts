@@ -1,0 +1,55 @@
+// Quick fixes offered for findings: make the VIP consistent, replace a stale certSAN, and (offline)
+// use the next free address of a workspace pool, which nothing reserves.
+import { canonical } from './ip/addr';
+import { nextFree } from './ip/pool';
+import type { Finding, Fix } from './types';
+import type { Inventory, WorkloadCluster } from './model/types';
+import { agreedVip, ipPlaces } from './rules/context';
+import { vipEdits } from './edits';
+
+const inside = (f: Finding, c: WorkloadCluster) =>
+  c.places.some((p) => p.uri === f.uri && p.span.start === f.span.start && p.span.end === f.span.end) ||
+  (c.certSans?.items ?? []).some((s) => s.uri === f.uri && s.span.start === f.span.start);
+
+const ALLOCATABLE_CODES = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap']);
+
+/** Every address the workspace (and live inventory) already uses: VIPs, IPAddresses, Service IPs. */
+export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory): string[] {
+  const used = new Set<string>();
+  for (const c of clusters) for (const p of ipPlaces(c)) used.add(p.ip);
+  for (const a of inventory.addresses) used.add(canonical(a.address) ?? a.address);
+  for (const s of inventory.services) for (const ip of s.ips) used.add(canonical(ip.value) ?? ip.value);
+  for (const e of inventory.endpoints) used.add(canonical(e.host) ?? e.host);
+  return [...used];
+}
+
+export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean): Fix[] {
+  const fixes: Fix[] = [];
+  for (const c of clusters) {
+    const mine = findings.filter((f) => inside(f, c));
+    const mismatch = mine.filter((f) => f.code === 'vip-mismatch');
+    if (mismatch.length) {
+      const vip = agreedVip(c)!;
+      const values = [vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
+      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+    }
+    const vip = agreedVip(c);
+    for (const f of mine.filter((x) => x.code === 'stale-certsan')) {
+      const site = c.certSans!.items.find((s) => s.uri === f.uri && s.span.start === f.span.start)!;
+      if (vip) fixes.push({ title: `Replace stale certSAN ${site.value} with the VIP ${vip}`, kind: 'quickfix', resolves: [f], edits: site.rewrite(vip), preferred: true });
+    }
+    const needsAddress = mine.filter((f) => ALLOCATABLE_CODES.has(f.code));
+    if (!live && needsAddress.length) {
+      const used = usedAddresses(clusters, inventory);
+      const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.origin && (p.namespace === undefined || p.namespace === c.namespace));
+      const ordered = [...pools].sort((a, b) => Number(b.name === c.poolHint) - Number(a.name === c.poolHint));
+      for (const p of ordered) {
+        const [ip] = nextFree(p.analysis, used, 1);
+        if (!ip) continue;
+        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved)`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
+      }
+    }
+  }
+  return fixes;
+}
+

@@ -1,0 +1,194 @@
+// Workload clusters assembled from their documents (Cluster, infrastructure cluster, KCP, Secrets),
+// linked by `infrastructureRef`/`controlPlaneRef` within a file or across files.
+import { isMap, isScalar } from 'yaml';
+import { mapAt, mapItems, nodeAt, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
+import { appendToSeq, insertIntoMap, isNullValue } from '../yaml/insert';
+import { hostPart, textSite, valueSite } from '../yaml/sites';
+import { base64Source, scalarSource } from '../yaml/source';
+import type { TextEdit } from '../types';
+import { type K8sObject, is } from './kinds';
+import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
+import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
+
+export interface TopologyVariables {
+  vip: string[];
+  kubeVipManifest: string[];
+}
+
+export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] };
+
+export const POOL_ANNOTATION = 'capi-ipam.dev/pool';
+export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
+
+/** Name of the IPAddressClaim the extension creates for a cluster's VIP. */
+export function vipClaimName(cluster: string): string {
+  return `${cluster}-control-plane-vip`;
+}
+
+const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+
+function refOf(o: K8sObject, field: string): { kind: string; name: string; namespace: string } | undefined {
+  const ref = mapAt(o.root, ['spec', field]);
+  const kind = stringAt(ref, ['kind']);
+  const name = stringAt(ref, ['name']);
+  if (!kind || !name) return undefined;
+  return { kind, name, namespace: stringAt(ref, ['namespace']) ?? o.namespace ?? 'default' };
+}
+
+function endpointPlace(o: K8sObject, role: 'cluster-endpoint' | 'infra-endpoint'): VipPlace | undefined {
+  const endpoint = mapAt(o.root, ['spec', 'controlPlaneEndpoint']);
+  if (!endpoint || !pairAt(endpoint, 'host')) return undefined;
+  const host = endpoint.get('host', true);
+  if (!isScalar(host)) return undefined;
+  return { ...valueSite(o.doc.source, host), role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` };
+}
+
+const CLUSTER_CONFIG = ['spec', 'kubeadmConfigSpec', 'clusterConfiguration'];
+
+function kcpEndpointPlace(kcp: K8sObject): VipPlace | undefined {
+  const node = scalarAt(kcp.root, [...CLUSTER_CONFIG, 'controlPlaneEndpoint']);
+  if (!node || node.value === null || node.value === undefined || node.value === '') return undefined;
+  const text = scalarSource(kcp.doc.source, node);
+  const { start, end } = hostPart(text.text);
+  return { ...textSite(text, start, end), role: 'kcp-endpoint', label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` };
+}
+
+function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlace[] {
+  const places: VipPlace[] = [];
+  for (const { index, map: file } of mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files']))) {
+    const path = stringAt(file, ['path']);
+    const where = `KubeadmControlPlane ${kcp.name} files[${index}]${path ? ' ' + path : ''}`;
+    const content = file.get('content', true);
+    if (isScalar(content) && typeof content.value === 'string') {
+      if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where));
+      continue;
+    }
+    const secretName = stringAt(file, ['contentFrom', 'secret', 'name']);
+    const secretKey = stringAt(file, ['contentFrom', 'secret', 'key']);
+    if (!secretName || !secretKey) continue;
+    const secret = secrets.get(key('Secret', kcp.namespace, secretName));
+    if (!secret) continue;
+    const viaSecret = `Secret ${secretName} key ${secretKey}, used by ${where}`;
+    const plain = scalarAt(secret.root, ['stringData', secretKey]);
+    if (plain && typeof plain.value === 'string') {
+      places.push(...kubeVipPlaces(scalarSource(secret.doc.source, plain), viaSecret));
+      continue;
+    }
+    const encoded = scalarAt(secret.root, ['data', secretKey]);
+    const decoded = encoded && base64Source(secret.doc.source, encoded);
+    if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, viaSecret + ' (base64)'));
+  }
+  return places;
+}
+
+function certSanList(kcp: K8sObject): CertSanList {
+  const source = kcp.doc.source;
+  const path = [...CLUSTER_CONFIG, 'apiServer', 'certSANs'];
+  const seq = seqAt(kcp.root, path);
+  const items = seq
+    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [{ ...valueSite(source, n), index }] : []))
+    : [];
+  const append = (value: string): TextEdit[] => {
+    if (seq) return appendToSeq(source, seq, value);
+    // Create the missing keys under the deepest mapping that exists.
+    for (let depth = path.length - 1; depth >= 1; depth--) {
+      const parent = nodeAt(kcp.root, path.slice(0, depth));
+      if (isMap(parent) && nodeAt(kcp.root, path.slice(0, depth + 1)) === undefined) {
+        return insertIntoMap(source, parent, path.slice(depth), value);
+      }
+    }
+    return [];
+  };
+  return { items, append };
+}
+
+function cidrs(o: K8sObject, which: 'pods' | 'services'): CidrSite[] {
+  const seq = seqAt(o.root, ['spec', 'clusterNetwork', which, 'cidrBlocks']);
+  if (!seq) return [];
+  return seq.items.flatMap((n) => {
+    if (!isScalar(n) || typeof n.value !== 'string') return [];
+    const site = valueSite(o.doc.source, n);
+    return [{ uri: site.uri, span: site.span, value: site.value }];
+  });
+}
+
+function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
+  const places: VipPlace[] = [];
+  for (const { map: v } of mapItems(seqAt(o.root, ['spec', 'topology', 'variables']))) {
+    const name = stringAt(v, ['name']) ?? '';
+    const value = v.get('value', true);
+    if (!isScalar(value)) continue;
+    if (vars.vip.includes(name)) {
+      places.push({ ...valueSite(o.doc.source, value), role: 'topology-variable', label: `Cluster ${o.name} topology variable ${name}` });
+    } else if (vars.kubeVipManifest.includes(name) && typeof value.value === 'string') {
+      places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`));
+    }
+  }
+  return places;
+}
+
+function newCluster(name: string, namespace: string, anchor: K8sObject): WorkloadCluster {
+  return { name, namespace, anchor: anchor.anchor, places: [], podCidrs: [], serviceCidrs: [], uris: [], claimNames: [vipClaimName(name)] };
+}
+
+function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sObject>) {
+  if (!c.uris.includes(part.doc.source.uri)) c.uris.push(part.doc.source.uri);
+  if (is.infraCluster(part)) {
+    const p = endpointPlace(part, 'infra-endpoint');
+    if (p) c.places.push(p);
+  } else if (is.kcp(part)) {
+    const ep = kcpEndpointPlace(part);
+    if (ep) c.places.push(ep);
+    c.places.push(...kcpFilePlaces(part, secrets));
+    c.certSans = certSanList(part);
+  }
+}
+
+export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
+  const parts = new Map<string, K8sObject>();
+  const secrets = new Map<string, K8sObject>();
+  for (const o of objects) {
+    if (is.infraCluster(o) || is.kcp(o)) parts.set(key(o.kind, o.namespace, o.name), o);
+    if (is.secret(o)) secrets.set(key('Secret', o.namespace, o.name), o);
+  }
+  const linked = new Set<K8sObject>();
+  const clusters: WorkloadCluster[] = [];
+  for (const o of objects.filter(is.cluster)) {
+    const c = newCluster(o.name, o.namespace ?? 'default', o);
+    c.cluster = o.anchor;
+    c.uris.push(o.doc.source.uri);
+    const own = endpointPlace(o, 'cluster-endpoint');
+    if (own) c.places.push(own);
+    c.places.push(...topologyPlaces(o, vars));
+    for (const field of ['infrastructureRef', 'controlPlaneRef']) {
+      const ref = refOf(o, field);
+      const part = ref && parts.get(key(ref.kind, ref.namespace, ref.name));
+      if (part) {
+        linked.add(part);
+        addParts(c, part, secrets);
+      }
+    }
+    c.podCidrs = cidrs(o, 'pods');
+    c.serviceCidrs = cidrs(o, 'services');
+    c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
+    clusters.push(c);
+  }
+  // Parts no Cluster refers to (a template split differently): group them by namespace/name.
+  const orphans = new Map<string, WorkloadCluster>();
+  for (const part of parts.values()) {
+    if (linked.has(part)) continue;
+    const id = `${part.namespace}/${part.name}`;
+    let c = orphans.get(id);
+    if (!c) {
+      c = newCluster(part.name, part.namespace ?? 'default', part);
+      orphans.set(id, c);
+      clusters.push(c);
+    }
+    addParts(c, part, secrets);
+  }
+  return clusters;
+}
+
+export function clusterId(c: { name: string; namespace: string }): string {
+  return `${c.namespace}/${c.name}`;
+}

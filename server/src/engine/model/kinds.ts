@@ -1,0 +1,60 @@
+// Kubernetes objects recognised by API group and kind (any served version).
+import type { YAMLMap } from 'yaml';
+import { type ParsedDoc, scalarAt, stringAt } from '../yaml/documents';
+import type { Location } from '../types';
+
+export const GROUPS = {
+  cluster: 'cluster.x-k8s.io',
+  infrastructure: 'infrastructure.cluster.x-k8s.io',
+  controlPlane: 'controlplane.cluster.x-k8s.io',
+  ipam: 'ipam.cluster.x-k8s.io',
+} as const;
+
+export interface K8sObject {
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  /** 'default' when the document does not say (kubectl's default), undefined for cluster-scoped kinds. */
+  namespace?: string;
+  root: YAMLMap;
+  doc: ParsedDoc;
+  /** The `metadata.name` value (or the document start), for anchoring findings. */
+  anchor: Location;
+}
+
+const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass']);
+
+export function objectOf(doc: ParsedDoc): K8sObject | undefined {
+  const root = doc.root;
+  if (!root) return undefined;
+  const apiVersion = stringAt(root, ['apiVersion']);
+  const kind = stringAt(root, ['kind']);
+  if (!apiVersion || !kind) return undefined;
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const nameNode = scalarAt(root, ['metadata', 'name']);
+  const name = stringAt(root, ['metadata', 'name']) ?? '';
+  const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (stringAt(root, ['metadata', 'namespace']) ?? 'default');
+  const r = nameNode?.range ?? root.range ?? [0, 0];
+  const anchor = { uri: doc.source.uri, span: doc.source.outerSpan(r[0], r[1]) };
+  return { group, version, kind, name, namespace, root, doc, anchor };
+}
+
+export const is = {
+  cluster: (o: K8sObject) => o.group === GROUPS.cluster && o.kind === 'Cluster',
+  /** Any infrastructure cluster (VSphereCluster, ProxmoxCluster, …) of any infrastructure group. */
+  infraCluster: (o: K8sObject) => /(^|\.)infrastructure\.cluster\.x-k8s\.io$/.test(o.group) && /Cluster$/.test(o.kind) && !/Template$/.test(o.kind),
+  kcp: (o: K8sObject) => o.group === GROUPS.controlPlane && o.kind === 'KubeadmControlPlane',
+  pool: (o: K8sObject) => o.group === GROUPS.ipam && (o.kind === 'InClusterIPPool' || o.kind === 'GlobalInClusterIPPool'),
+  claim: (o: K8sObject) => o.group === GROUPS.ipam && o.kind === 'IPAddressClaim',
+  address: (o: K8sObject) => o.group === GROUPS.ipam && o.kind === 'IPAddress',
+  service: (o: K8sObject) => o.group === '' && o.version === 'v1' && o.kind === 'Service',
+  secret: (o: K8sObject) => o.group === '' && o.kind === 'Secret',
+  kubeVipConfigMap: (o: K8sObject) => o.group === '' && o.kind === 'ConfigMap' && o.name === 'kubevip',
+};
+
+export function location(o: K8sObject): Location {
+  return o.anchor;
+}

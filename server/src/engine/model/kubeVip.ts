@@ -1,0 +1,56 @@
+// The kube-vip static pod, wherever its manifest is written: a KCP file's `content`, a Secret
+// behind `contentFrom.secret`, or a ClusterClass topology variable. Its env `address`/`vip_address`
+// are VIP places; positions map back to the outer file through the SourceText layers.
+import { type Scalar, isScalar } from 'yaml';
+import { mapItems, parseDocuments, seqAt, stringAt } from '../yaml/documents';
+import { textSite, valueSite } from '../yaml/sites';
+import { type SourceText, scalarSource } from '../yaml/source';
+import type { VipPlace } from './types';
+
+const ENV_ROLES = { address: 'kube-vip-address', vip_address: 'kube-vip-vip_address' } as const;
+
+export function looksLikeKubeVip(path: string | undefined, content: string): boolean {
+  return (path !== undefined && /kube-vip[^/]*\.ya?ml$/.test(path)) || /image:\s*["']?[^\s"']*kube-vip/.test(content);
+}
+
+/** VIP places of every kube-vip container in the manifest text. */
+export function kubeVipPlaces(text: SourceText, where: string): VipPlace[] {
+  const places: VipPlace[] = [];
+  for (const doc of parseDocuments(text)) {
+    if (!doc.root) continue;
+    const containers = mapItems(seqAt(doc.root, ['spec', 'containers']));
+    for (const { map: c } of containers) {
+      const image = stringAt(c, ['image']) ?? '';
+      if (!/kube-vip/.test(image) && stringAt(c, ['name']) !== 'kube-vip') continue;
+      const env = mapItems(seqAt(c, ['env']));
+      const found: VipPlace[] = [];
+      for (const { map: e } of env) {
+        const name = stringAt(e, ['name']);
+        if (name !== 'address' && name !== 'vip_address') continue;
+        const valueNode = e.get('value', true);
+        if (!isScalar(valueNode)) continue;
+        const site = valueSite(doc.source, valueNode);
+        const label = `kube-vip env ${name} (${where})`;
+        // Dual-stack: `address: "10.0.0.10,fd00::10"` is two VIPs.
+        if (site.value.includes(',') && !site.templated) {
+          let offset = 0;
+          for (const part of site.value.split(',')) {
+            found.push({ ...subSite(doc.source, valueNode, offset, part.length), role: ENV_ROLES[name], label });
+            offset += part.length + 1;
+          }
+          continue;
+        }
+        found.push({ ...site, role: ENV_ROLES[name], label });
+      }
+      const hasAddress = found.some((p) => p.role === 'kube-vip-address' && p.value !== '');
+      for (const p of found) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;
+      places.push(...found);
+    }
+  }
+  return places;
+}
+
+function subSite(docSource: SourceText, node: Scalar, start: number, length: number) {
+  const inner = scalarSource(docSource, node);
+  return textSite(inner, start, start + length);
+}

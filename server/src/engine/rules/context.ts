@@ -1,0 +1,71 @@
+// What every rule reads: the clusters, the (merged) inventory, and helpers over them.
+import { canonical, parseAddr } from '../ip/addr';
+import { parseEntry } from '../ip/entry';
+import { inPoolAddresses } from '../ip/pool';
+import type { Finding, Location, RelatedInfo, RuleCode, Severity } from '../types';
+import type { Inventory, PoolInfo, VipPlace, WorkloadCluster } from '../model/types';
+
+export interface RuleContext {
+  clusters: WorkloadCluster[];
+  inventory: Inventory;
+  /** True when the inventory comes from a live management cluster. */
+  live: boolean;
+}
+
+export type Rule = (ctx: RuleContext) => Finding[];
+
+export function finding(code: RuleCode, severity: Severity, at: Location, message: string, related?: RelatedInfo[]): Finding {
+  return { code, severity, uri: at.uri, span: at.span, message, ...(related?.length ? { related } : {}) };
+}
+
+/** Looks like someone meant an IP (digits and dots, or hex and colons), as opposed to a DNS name. */
+export function looksLikeIp(value: string): boolean {
+  return /^[0-9.]+$/.test(value) || (value.includes(':') && /^[0-9a-fA-F:.%]+$/.test(value)) || /^\d+\.\d+\.\d+\.\d+/.test(value);
+}
+
+/** Places whose value is a concrete IP (not empty, not templated). */
+export function ipPlaces(c: WorkloadCluster): (VipPlace & { ip: string })[] {
+  return c.places.flatMap((p) => {
+    if (p.templated || p.value === '') return [];
+    const ip = canonical(p.value);
+    return ip ? [{ ...p, ip }] : [];
+  });
+}
+
+/** The VIP of a cluster: the value most places agree on (the earliest place wins a tie). */
+export function agreedVip(c: WorkloadCluster): string | undefined {
+  const counts = new Map<string, number>();
+  for (const p of c.places) {
+    if (p.value === '') continue;
+    const k = canonical(p.value) ?? p.value;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let n = 0;
+  for (const [k, v] of counts) if (v > n) [best, n] = [k, v];
+  return best;
+}
+
+export function poolLabel(p: PoolInfo): string {
+  return p.namespace ? `${p.kind} ${p.namespace}/${p.name}` : `${p.kind} ${p.name}`;
+}
+
+export function poolsHolding(inv: Inventory, ip: string): PoolInfo[] {
+  return inv.pools.filter((p) => p.analysis.errors.length === 0 && inPoolAddresses(p.analysis, ip));
+}
+
+export function familyOf(ip: string): 4 | 6 | undefined {
+  const a = parseAddr(ip);
+  return a.ok ? a.value.family : undefined;
+}
+
+/** Whether `ip` lies in an entry like the kube-vip provider's (`a-b` or CIDR). */
+export function inEntry(entry: string, ip: string): boolean {
+  const e = parseEntry(entry);
+  const a = parseAddr(ip);
+  return e.ok && a.ok && e.value.family === a.value.family && a.value.value >= e.value.first && a.value.value <= e.value.last;
+}
+
+export function related(at: Location | undefined, message: string): RelatedInfo[] {
+  return at ? [{ uri: at.uri, span: at.span, message }] : [];
+}

@@ -1,0 +1,18 @@
+// All rules, in the order their findings are listed.
+import type { Finding } from '../types';
+import type { Rule, RuleContext } from './context';
+import { duplicateIp } from './duplicateIp';
+import { invalidIp } from './invalidIp';
+import { invalidPool } from './invalidPool';
+import { missingVip } from './missingVip';
+import { poolMembership } from './poolMembership';
+import { staleCertSan } from './staleCertSan';
+import { vipMismatch } from './vipMismatch';
+
+export const RULES: Rule[] = [invalidIp, missingVip, vipMismatch, staleCertSan, duplicateIp, poolMembership, invalidPool];
+
+export function runRules(ctx: RuleContext): Finding[] {
+  return RULES.flatMap((rule) => rule(ctx));
+}
+
+export type { RuleContext };

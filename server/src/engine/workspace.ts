@@ -1,0 +1,157 @@
+// The engine's entry point: files in, clusters/inventory/findings/fixes out. Each file is parsed
+// once per change; linking and rules run over the whole workspace (cheap next to parsing).
+import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clusterId } from './model/clusters';
+import { type K8sObject, objectOf } from './model/kinds';
+import { workspaceInventory } from './model/inventory';
+import type { Inventory, WorkloadCluster } from './model/types';
+import { parseDocuments, type ParsedDoc } from './yaml/documents';
+import { fileSource } from './yaml/source';
+import { runRules } from './rules/index';
+import { fixesFor } from './fixes';
+import type { Finding, Fix } from './types';
+
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+interface FileState {
+  text: string;
+  docs: ParsedDoc[];
+  objects: K8sObject[];
+  findings: Finding[];
+}
+
+export interface Analysis {
+  clusters: WorkloadCluster[];
+  /** The inventory the rules used: live when connected, merged with what the workspace declares. */
+  inventory: Inventory;
+  findings: Finding[];
+  fixes: Fix[];
+}
+
+export interface WorkspaceOptions {
+  topologyVariables?: TopologyVariables;
+}
+
+function parseFile(uri: string, text: string): FileState {
+  if (text.length > MAX_FILE_BYTES) {
+    return { text, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
+  }
+  const docs = parseDocuments(fileSource(uri, text));
+  const templated = /\{\{/.test(text);
+  const findings: Finding[] = [];
+  for (const d of docs) {
+    if (d.errors.length === 0) continue;
+    const e = d.errors[0]!;
+    findings.push(
+      templated
+        ? { code: 'yaml-syntax', severity: 'info', uri, span: e.span, message: `Template markup makes this document invalid YAML (${e.message}); capi-ipam checks only documents that parse.` }
+        : { code: 'yaml-syntax', severity: 'error', uri, span: e.span, message: `YAML syntax error: ${e.message}` },
+    );
+  }
+  // A document with syntax errors is not checked: its values are unreliable.
+  const objects = docs.filter((d) => d.errors.length === 0).flatMap((d) => objectOf(d) ?? []);
+  return { text, docs, objects, findings };
+}
+
+const poolKey = (p: { kind: string; namespace?: string; name: string }) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
+
+/** Live items win over workspace items with the same identity. */
+export function mergeInventories(live: Inventory, files: Inventory): Inventory {
+  const livePools = new Set(live.pools.map(poolKey));
+  const liveServices = new Set(live.services.map((s) => `${s.namespace}/${s.name}`));
+  const liveAddresses = new Set(live.addresses.map((a) => `${a.namespace}/${a.name}`));
+  const liveClaims = new Set(live.claims.map((a) => `${a.namespace}/${a.name}`));
+  return {
+    source: 'live',
+    pools: [...live.pools, ...files.pools.filter((p) => !livePools.has(poolKey(p)))],
+    claims: [...live.claims, ...files.claims.filter((c) => !liveClaims.has(`${c.namespace}/${c.name}`))],
+    addresses: [...live.addresses, ...files.addresses.filter((a) => !liveAddresses.has(`${a.namespace}/${a.name}`))],
+    services: [...live.services, ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
+    kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
+    endpoints: live.endpoints,
+  };
+}
+
+export class Workspace {
+  private readonly files = new Map<string, FileState>();
+  private live: Inventory | undefined;
+  private cached: Analysis | undefined;
+  private topologyVariables: TopologyVariables;
+
+  constructor(opts: WorkspaceOptions = {}) {
+    this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
+  }
+
+  setOptions(opts: WorkspaceOptions): void {
+    if (opts.topologyVariables) this.topologyVariables = opts.topologyVariables;
+    this.cached = undefined;
+  }
+
+  setFile(uri: string, text: string): void {
+    if (this.files.get(uri)?.text === text) return;
+    this.files.set(uri, parseFile(uri, text));
+    this.cached = undefined;
+  }
+
+  removeFile(uri: string): void {
+    if (this.files.delete(uri)) this.cached = undefined;
+  }
+
+  hasFile(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  text(uri: string): string | undefined {
+    return this.files.get(uri)?.text;
+  }
+
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** The live management-cluster inventory, or undefined when offline. */
+  setLiveInventory(inv: Inventory | undefined): void {
+    this.live = inv;
+    this.cached = undefined;
+  }
+
+  get isLive(): boolean {
+    return this.live !== undefined;
+  }
+
+  analyze(): Analysis {
+    if (this.cached) return this.cached;
+    const objects = [...this.files.values()].flatMap((f) => f.objects);
+    const clusters = buildClusters(objects, this.topologyVariables);
+    const files = workspaceInventory(objects);
+    const inventory = this.live ? mergeInventories(this.live, files) : files;
+    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
+    const fixes = fixesFor(clusters, inventory, findings, this.live !== undefined);
+    this.cached = { clusters, inventory, findings, fixes };
+    return this.cached;
+  }
+
+  findingsFor(uri: string): Finding[] {
+    return this.analyze().findings.filter((f) => f.uri === uri);
+  }
+
+  /** The cluster one of whose parts is written at `offset` of `uri` (or the only cluster of the file). */
+  clusterAt(uri: string, offset: number): WorkloadCluster | undefined {
+    const { clusters } = this.analyze();
+    const inFile = clusters.filter((c) => c.uris.includes(uri));
+    const hit = inFile.find((c) =>
+      c.places.some((p) => p.uri === uri && p.span.start <= offset && offset <= p.span.end) ||
+      (c.cluster?.uri === uri && this.docRangeContains(uri, c.cluster.span.start, offset)),
+    );
+    return hit ?? (inFile.length === 1 ? inFile[0] : undefined);
+  }
+
+  private docRangeContains(uri: string, inside: number, offset: number): boolean {
+    const f = this.files.get(uri);
+    const doc = f?.docs.find((d) => d.doc.range[0] <= inside && inside <= d.doc.range[2]);
+    return !!doc && doc.doc.range[0] <= offset && offset <= doc.doc.range[2];
+  }
+
+  cluster(id: string): WorkloadCluster | undefined {
+    return this.analyze().clusters.find((c) => clusterId(c) === id);
+  }
+}

@@ -1,0 +1,104 @@
+// Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
+import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Span } from '../types';
+import type { SourceText } from './source';
+
+export interface YamlProblem {
+  span: Span;
+  message: string;
+}
+
+export interface ParsedDoc {
+  source: SourceText;
+  doc: Document.Parsed;
+  /** Index of the document in its text (for messages). */
+  index: number;
+  errors: YamlProblem[];
+  /** The document's root mapping, when it is one. */
+  root?: YAMLMap;
+}
+
+export function parseDocuments(source: SourceText): ParsedDoc[] {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(source.text, { strict: false, uniqueKeys: false, prettyErrors: false, lineCounter: new LineCounter() }) as Document.Parsed[];
+  } catch (e) {
+    // The parser should never throw; if it does, the whole text is one problem and nothing is lost.
+    return [];
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  return docs.map((doc, index) => ({
+    source,
+    doc,
+    index,
+    errors: doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
+    root: isMap(doc.contents) ? doc.contents : undefined,
+  }));
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+export type Path = (string | number)[];
+
+/** The node at `path` (mapping keys and sequence indexes), or undefined. */
+export function nodeAt(node: unknown, path: Path): Node | undefined {
+  let cur: unknown = node;
+  for (const key of path) {
+    if (isMap(cur) && typeof key === 'string') cur = cur.get(key, true);
+    else if (isSeq(cur) && typeof key === 'number') cur = cur.get(key, true);
+    else return undefined;
+  }
+  return cur as Node | undefined;
+}
+
+export function pairAt(map: unknown, key: string): Pair<Scalar, Node> | undefined {
+  if (!isMap(map)) return undefined;
+  return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<Scalar, Node> | undefined;
+}
+
+/** The string value at `path` (numbers and booleans as their text), or undefined. */
+export function stringAt(node: unknown, path: Path): string | undefined {
+  const n = nodeAt(node, path);
+  if (!isScalar(n) || n.value === null || n.value === undefined) return undefined;
+  return typeof n.value === 'object' ? undefined : String(n.value);
+}
+
+export function scalarAt(node: unknown, path: Path): Scalar | undefined {
+  const n = nodeAt(node, path);
+  return isScalar(n) ? n : undefined;
+}
+
+export function seqAt(node: unknown, path: Path): YAMLSeq | undefined {
+  const n = nodeAt(node, path);
+  return isSeq(n) ? n : undefined;
+}
+
+export function mapAt(node: unknown, path: Path): YAMLMap | undefined {
+  const n = nodeAt(node, path);
+  return isMap(n) ? n : undefined;
+}
+
+/** Items of a sequence that are mappings, with their index. */
+export function mapItems(seq: YAMLSeq | undefined): { index: number; map: YAMLMap }[] {
+  if (!seq) return [];
+  const out: { index: number; map: YAMLMap }[] = [];
+  seq.items.forEach((item, index) => {
+    if (isMap(item)) out.push({ index, map: item });
+  });
+  return out;
+}
+
+/** Source span of a node in its text (the whole node). */
+export function nodeSpan(node: Node | undefined): Span | undefined {
+  const r = node?.range;
+  return r ? { start: r[0], end: r[1] } : undefined;
+}
+
+export const TEMPLATE = /\$\{[^}]*\}|\{\{.*?\}\}|\$\(|<%|\{\{/;
+
+/** `${VAR}`, `{{ .Values.x }}` and friends: values filled in later, never judged as IPs. */
+export function isTemplated(value: string): boolean {
+  return TEMPLATE.test(value);
+}
