@@ -3,7 +3,7 @@
 // the VS Code 1.100.3 server shipped in the npm package code-server, driven by Debian's Chromium
 // through playwright-core (recipe: shared/notes/real-vscode-headless.md).
 //
-//   node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace]
+//   node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace] [--workspace DIR]
 //
 // What it does, each step failing loudly with what to do:
 //  1. checks Chromium (and, for a cold install, the Debian packages code-server's build needs);
@@ -18,12 +18,13 @@
 //  5. with --screenshots: drives the workbench (suite/screenshots.ts) and writes PNGs into docs/screenshots/.
 // Exits 0 only when every run passed.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
 import { buildSuite } from './build.mjs';
 
 const CODE_SERVER_VERSION = '4.100.3';
@@ -42,17 +43,18 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 class StepError extends Error {}
 
 function parseArgs(argv) {
-  const options = { modes: ['trusted', 'untrusted'], screenshots: false, keepWorkspace: false };
+  const options = { modes: ['trusted', 'untrusted'], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--screenshots') options.screenshots = true;
     else if (arg === '--keep-workspace') options.keepWorkspace = true;
+    else if (arg === '--workspace') options.workspace = resolve(argv[++i] ?? '');
     else if (arg === '--only') {
       const mode = argv[++i];
       if (mode !== 'trusted' && mode !== 'untrusted') throw new StepError(`--only takes trusted or untrusted, not ${mode}`);
       options.modes = [mode];
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace]');
+      console.log('usage: node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]');
       process.exit(0);
     } else throw new StepError(`unknown argument ${arg} (see --help)`);
   }
@@ -172,11 +174,11 @@ async function loadPlaywright() {
 // 3. Workspace, trap API server
 // ---------------------------------------------------------------------------------------------
 
-function prepareWorkspace(root) {
-  const examples = join(repo, 'examples');
-  if (!existsSync(examples)) throw new Error(`${examples} does not exist: the suite opens the examples/ workspace`);
+/** A temporary copy of the workspace folder: tests write files and apply quick fixes there. */
+function prepareWorkspace(root, source) {
+  if (!existsSync(source)) throw new Error(`${source} does not exist: the suite opens the examples/ workspace`);
   const workspace = join(root, 'workspace');
-  cpSync(examples, workspace, { recursive: true });
+  cpSync(source, workspace, { recursive: true });
   return workspace;
 }
 
@@ -307,9 +309,10 @@ function stopProcessTree(child) {
   });
 }
 
+/** The extension host's console arguments, formatted like console.log would (mocha passes format strings). */
 function formatLogArgs(args) {
   if (!Array.isArray(args)) return String(args);
-  return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  return format(...args);
 }
 
 /**
@@ -364,7 +367,7 @@ async function runWorkbench({ chromium, port, workspace, testsPath, onLog, viewp
 async function runMode({ mode, chromium, suite, options }) {
   const trusted = mode === 'trusted';
   const root = mkdtempSync(join(tmpdir(), `capi-ipam-e2e-${mode}-`));
-  const workspace = prepareWorkspace(root);
+  const workspace = prepareWorkspace(root, options.workspace);
   const home = join(root, 'home');
   mkdirSync(home, { recursive: true });
   const env = { ...process.env, HOME: home, CAPI_IPAM_E2E_MODE: mode };
@@ -404,7 +407,7 @@ async function takeScreenshots({ chromium, suite, options }) {
   const outDir = join(repo, 'docs', 'screenshots');
   mkdirSync(outDir, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'capi-ipam-e2e-shots-'));
-  const workspace = prepareWorkspace(root);
+  const workspace = prepareWorkspace(root, options.workspace);
   const shotsDir = join(root, 'shots');
   mkdirSync(shotsDir);
   const home = join(root, 'home');
@@ -452,9 +455,8 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const total = Date.now();
   await step('Chromium', () => checkChromium());
-  for (const bundle of ['dist/extension.js', 'dist/server.js']) {
-    if (!existsSync(join(repo, bundle))) throw new StepError(`${bundle} is missing: run \`npm run build\` first`);
-  }
+  if (!existsSync(join(repo, 'dist', 'extension.js'))) throw new StepError('dist/extension.js is missing: run `npm run build` first');
+  if (!existsSync(join(repo, 'dist', 'server.js'))) log('warning: dist/server.js is missing (`npm run build`): the language server cannot start');
   const installStarted = Date.now();
   const how = await step(`code-server ${CODE_SERVER_VERSION} in ${cacheDir}`, () => ensureCodeServer());
   const chromium = await step('playwright-core', () => loadPlaywright());

@@ -31,7 +31,7 @@ describe('activation', () => {
     assert.ok(capi.client.initializeResult, 'the server answered initialize');
   });
 
-  it(`runs in a ${expectedMode()} workspace, as the launcher asked`, () => {
+  it(`runs with the workspace trust the launcher asked for (${expectedMode()})`, () => {
     assert.strictEqual(vscode.workspace.isTrusted, expectedMode() === 'trusted');
     assert.ok((vscode.workspace.workspaceFolders ?? []).length === 1, 'one workspace folder is open');
   });
