@@ -51,6 +51,27 @@ describe('diagnostics', () => {
     console.log(`    diagnostics on ${path.basename(found.uri.fsPath)} after ${Date.now() - started} ms`);
   });
 
+  it('shows in each example file the rules examples/README.md lists for it', async () => {
+    const codes = documentedCodes();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const readme = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'README.md'))).toString('utf8');
+    const expected = new Map<string, string[]>();
+    for (const row of readme.split('\n').filter((line) => line.startsWith('| `'))) {
+      const [file, shows] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+      const listed = [...(shows ?? '').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!).filter((code) => codes.has(code));
+      if (file && listed.length > 0) expected.set(file.replace(/`/g, ''), listed);
+    }
+    assert.ok(expected.size > 0, 'examples/README.md names files and the rule codes they show');
+    for (const [file, listed] of expected) {
+      const uri = vscode.Uri.joinPath(folder, file);
+      if (!opened.some((d) => d.uri.toString() === uri.toString())) opened.push(await vscode.workspace.openTextDocument(uri));
+      const missing = () => listed.filter((code) => !ours(uri).some((d) => codeOf(d) === code));
+      await waitForDiagnostics(() => (missing().length === 0 ? true : undefined), DIAGNOSTICS_WITHIN_MS, `${file} to show ${listed.join(', ')}`).catch((error: Error) => {
+        throw new Error(`${error.message}; missing ${missing().join(', ')}, got ${ours(uri).map(codeOf).join(', ') || 'nothing'}`);
+      });
+    }
+  });
+
   it('gives every capi-ipam diagnostic a code documented in the README', () => {
     const codes = documentedCodes();
     const published = allOurs();
@@ -95,9 +116,8 @@ describe('diagnostics', () => {
       assert.strictEqual(unquote(document.getText(mismatch.range)), '10.20.0.11', 'the odd one out (kube-vip address) is underlined');
 
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, mismatch.range, vscode.CodeActionKind.QuickFix.value);
-      const fix = actions.find((a) => /^Make VIP consistent/.test(a.title));
-      assert.ok(fix, `a "Make VIP consistent" quick fix among: ${actions.map((a) => a.title).join(' | ')}`);
-      assert.match(fix.title, /10\.20\.0\.10/, 'the fix proposes the value the other places agree on');
+      const fix = actions.find((a) => /^Make VIP consistent\b.*\b10\.20\.0\.10\b/.test(a.title));
+      assert.ok(fix, `a "Make VIP consistent: use 10.20.0.10" quick fix (the value the other places agree on) among: ${actions.map((a) => a.title).join(' | ')}`);
       if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the workspace edit applies');
       if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
 
