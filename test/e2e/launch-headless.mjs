@@ -42,6 +42,20 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 class StepError extends Error {}
 
+/** VS Code servers still running (own process groups): stopped on Ctrl-C too. */
+const liveServers = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of liveServers) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }
+    console.error(`[e2e] interrupted (${signal})`);
+    process.exit(130);
+  });
+}
+
 function parseArgs(argv) {
   const options = { modes: ['trusted', 'untrusted'], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
   for (let i = 0; i < argv.length; i++) {
@@ -265,6 +279,8 @@ async function startVsCodeServer({ root, trusted, env }) {
   ];
   if (trusted) args.push('--disable-workspace-trust');
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  liveServers.add(child);
+  child.once('exit', () => liveServers.delete(child));
   const output = [];
   const port = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the VS Code server printed no port within ${seconds(SERVER_START_TIMEOUT_MS)}:\n${output.join('')}`)), SERVER_START_TIMEOUT_MS);
