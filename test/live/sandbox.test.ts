@@ -439,7 +439,7 @@ describe('provider conformance (caip.md §5.5)', () => {
       const s = sb.get(G, 'GlobalInClusterIPPool', undefined, name)?.status?.ipAddresses;
       return s?.used === 2 ? s : undefined;
     });
-    assert.deepEqual(st, { total: 252, used: 2, free: 250, outOfRange: 0 });
+    assert.deepEqual(st, { total: 253, used: 2, free: 251, outOfRange: 0 });
   });
 
   it('C14: a pending claim gets the address once the holder is deleted (namespaced and global)', async () => {
