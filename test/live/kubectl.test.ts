@@ -1,0 +1,143 @@
+// Contract test: the real kubectl on this machine (/usr/bin/kubectl, a dispatcher that runs the
+// kubectl matching the server's 1.32) against the sandbox over HTTPS with its kubeconfig.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../sandbox/index';
+
+const KUBECTL = '/usr/bin/kubectl';
+const FIX = join(import.meta.dirname, '..', 'fixtures', 'sandbox');
+const G = 'ipam.cluster.x-k8s.io';
+let sb: Sandbox;
+let cacheDir: string;
+
+function kubectl(args: string[], kubeconfig = sb.kubeconfigPath): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, KUBECACHEDIR: cacheDir, KUBECONFIG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function ok(args: string[]): Promise<string> {
+  const r = await kubectl(args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Splits kubectl's table output into rows of cells (columns are separated by 2+ spaces). */
+function table(text: string): string[][] {
+  return text.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
+}
+
+before(async () => {
+  cacheDir = mkdtempSync(join(tmpdir(), 'kubectl-cache-'));
+  sb = await startSandbox({ seed: [join(FIX, 'seed')] });
+});
+
+after(async () => {
+  await sb.stop();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+describe('kubectl against the sandbox', () => {
+  it('talks to a 1.32 server and sees the seeded objects', async () => {
+    const v = JSON.parse(await ok(['version', '-o', 'json']));
+    assert.equal(v.serverVersion.minor, '32');
+    const addrs = table(await ok(['get', 'ipaddresses', '-n', 'clusters']));
+    assert.deepEqual(addrs[0], ['NAME', 'ADDRESS', 'POOL NAME', 'POOL KIND', 'AGE']);
+    assert.deepEqual(addrs[1]!.slice(0, 4), ['workload-1-vip', '10.40.0.10', 'vips', 'InClusterIPPool']);
+    const svc = JSON.parse(await ok(['get', 'svc', 'ingress', '-o', 'json']));
+    assert.equal(svc.status.loadBalancer.ingress[0].ip, '10.40.0.60');
+    assert.match(await ok(['get', 'cluster-api', '-A']), /workload-1/);
+  });
+
+  it('create -f makes a pool and a claim; get shows ADDRESSES TOTAL FREE USED and the address', async () => {
+    const out = await ok(['create', '-f', join(FIX, 'kubectl', 'pool-and-claim.yaml')]);
+    assert.match(out, /inclusterippool\.ipam\.cluster\.x-k8s\.io\/vip-pool created/);
+    assert.match(out, /ipaddressclaim\.ipam\.cluster\.x-k8s\.io\/cluster-a-vip created/);
+    await sb.waitFor(() => sb.get(G, 'InClusterIPPool', 'default', 'vip-pool')?.status?.ipAddresses?.used === 1);
+    const pools = table(await ok(['get', 'inclusterippools']));
+    assert.deepEqual(pools, [
+      ['NAME', 'ADDRESSES', 'TOTAL', 'FREE', 'USED'],
+      ['vip-pool', '["10.20.0.10-10.20.0.20"]', '11', '10', '1'],
+    ]);
+    const addrs = table(await ok(['get', 'ipaddresses']));
+    assert.deepEqual(addrs[1]!.slice(0, 4), ['cluster-a-vip', '10.20.0.10', 'vip-pool', 'InClusterIPPool']);
+    const again = await kubectl(['create', '-f', join(FIX, 'kubectl', 'pool-and-claim.yaml')]);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating ".*pool-and-claim\.yaml": inclusterippools\.ipam\.cluster\.x-k8s\.io "vip-pool" already exists/);
+  });
+
+  it('apply -f creates, then reports unchanged', async () => {
+    const file = join(FIX, 'kubectl', 'global-pool-and-claim.yaml');
+    const out = await ok(['apply', '-f', file]);
+    assert.match(out, /globalinclusterippool\.ipam\.cluster\.x-k8s\.io\/shared-vips created/);
+    await sb.waitFor(() => sb.get(G, 'IPAddress', 'default', 'cluster-b-vip'));
+    const second = await ok(['apply', '-f', file]);
+    assert.match(second, /shared-vips unchanged/);
+    const pools = table(await ok(['get', 'globalinclusterippools']));
+    assert.deepEqual(pools, [
+      ['NAME', 'ADDRESSES', 'TOTAL', 'FREE', 'USED'],
+      ['global-vips', '["10.50.0.0/28"]', '15', '15', '0'],
+      ['shared-vips', '["10.30.0.0/24"]', '245', '244', '1'],
+    ]);
+    assert.deepEqual(table(await ok(['get', 'ipaddress', 'cluster-b-vip']))[1]!.slice(0, 2), ['cluster-b-vip', '10.30.0.10']);
+  });
+
+  it('shows the webhook denial of an invalid pool', async () => {
+    const r = await kubectl(['create', '-f', join(FIX, 'kubectl', 'invalid-pool.yaml')]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /spec\.addresses: Invalid value: "10\.0\.1\.27": provided address belongs to a different subnet than others/);
+  });
+
+  it('get --watch prints an event for a change', async () => {
+    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, 'get', 'ipaddressclaims', '--watch', '--output-watch-events'], { env: { ...process.env, KUBECACHEDIR: cacheDir, KUBECONFIG: '' } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await sb.waitFor(() => out.includes('cluster-a-vip'), 20_000);
+      sb.create({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name: 'watched', namespace: 'default' }, spec: { poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: 'vip-pool' } } });
+      await sb.waitFor(() => /ADDED\s+watched/.test(out), 10_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.match(out, /ADDED\s+watched\s+vip-pool\s+InClusterIPPool/);
+  });
+
+  it('delete of a claim releases its address; the pool can be deleted afterwards', async () => {
+    assert.match(await ok(['delete', 'ipaddressclaim', 'cluster-a-vip', 'watched']), /"cluster-a-vip" deleted/);
+    await sb.waitFor(() => !sb.get(G, 'IPAddress', 'default', 'cluster-a-vip') && !sb.get(G, 'IPAddress', 'default', 'watched'));
+    assert.match(await ok(['delete', 'inclusterippool', 'vip-pool']), /"vip-pool" deleted/);
+    assert.equal((await ok(['get', 'inclusterippools', '--ignore-not-found'])).trim(), '');
+  });
+
+  it('a pool with addresses cannot be deleted (the provider webhook)', async () => {
+    const r = await kubectl(['delete', 'globalinclusterippool', 'shared-vips', '--wait=false']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Error from server \(BadRequest\): admission webhook "validation\.globalinclusterippool\.ipam\.cluster\.x-k8s\.io" denied the request: Pool has IPAddresses allocated\. Cannot delete Pool until all IPAddresses have been removed\./);
+  });
+
+  it('a wrong token is Unauthorized; a forbidden verb is Forbidden', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-bad-'));
+    const bad = join(dir, 'kubeconfig');
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(bad, readFileSync(sb.kubeconfigPath, 'utf8').replace(sb.token, 'not-the-token'));
+    const r = await kubectl(['get', 'ns'], bad);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /You must be logged in to the server \(Unauthorized\)/);
+    rmSync(dir, { recursive: true, force: true });
+    sb.faults.forbid('list', 'ipaddresses');
+    try {
+      const f = await kubectl(['get', 'ipaddresses']);
+      assert.notEqual(f.code, 0);
+      assert.match(f.stderr, /Error from server \(Forbidden\): ipaddresses\.ipam\.cluster\.x-k8s\.io is forbidden: User "sandbox-admin" cannot list resource "ipaddresses" in API group "ipam\.cluster\.x-k8s\.io" in the namespace "default"/);
+    } finally {
+      sb.faults.clear();
+    }
+  });
+});
