@@ -1,0 +1,92 @@
+// `capi-ipam`: the engine from a terminal or a CI job.
+import { parseArgs } from 'node:util';
+import { loadWorkspace } from './files';
+import { type Format, formatJson, formatSarif, formatText, locate } from './report';
+import { poolUsage } from '../engine/usage';
+import { poolLabel } from '../engine/rules/context';
+import { runAllocate, runRelease } from './allocate';
+
+const VERSION = '0.1.0';
+
+const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API clusters against IPAM pools
+
+Usage:
+  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none]
+                                                        diagnostics; exit 1 on errors (or as --fail-on says)
+  capi-ipam pools [PATH…] [--format text|json]          pools with total/free/used and the first free address
+  capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
+                   [--write-claim] [--timeout SECONDS] [--offline]
+                                                        claim an address, wait for it, write it into every VIP place
+  capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
+                                                        delete the cluster's IPAddressClaim
+PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation, 2 usage.
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function check(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
+  const format = values.format as Format;
+  if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
+  const failOn = values['fail-on'];
+  if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
+  const { workspace, files } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const located = locate(findings, (uri) => workspace.text(uri) ?? '');
+  process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
+  const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+  return failing.length ? 1 : 0;
+}
+
+function pools(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
+  const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { inventory, clusters } = workspace.analyze();
+  const rows = inventory.pools.map((p) => {
+    const u = poolUsage(p, inventory, clusters);
+    return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: u.status.used, firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
+  });
+  if (values.format === 'json') {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, String(r.used), r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check': return check(rest);
+      case 'pools': return pools(rest);
+      case 'allocate': return await runAllocate(rest);
+      case 'release': return await runRelease(rest);
+      case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
+      case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
+      default: fail(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`capi-ipam: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if ((e as { code?: string }).code === 'ENOENT') {
+      process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

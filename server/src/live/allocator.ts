@@ -1,0 +1,157 @@
+// Allocation through the IPAM provider: create an IPAddressClaim, wait (watch, not poll) for the
+// IPAddress the provider creates for it, and delete the claim again on any failure: no address leaks.
+import { type ClaimPool, claimObject, CLUSTER_ANNOTATION, CREATED_BY_ANNOTATION } from '../engine/claimDocument';
+import { CLUSTER_NAME_LABEL, vipClaimName } from '../engine/model/clusters';
+import { k8s, statusOf, withTimeout } from './kube';
+import { type Resource, collectionPath } from './resources';
+
+export interface ClusterRef {
+  name: string;
+  namespace: string;
+}
+
+export interface Allocation {
+  address: string;
+  prefix?: number;
+  gateway?: string;
+  claim: ClusterRef;
+  /** False when an existing claim of this cluster (same pool) was reused. */
+  created: boolean;
+}
+
+export class AllocationError extends Error {}
+
+export interface AllocateOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Whether the Cluster exists in the management cluster (see claimObject). */
+  clusterExists: boolean;
+  requestTimeoutMs?: number;
+}
+
+function need(resources: Resource[], kind: string): Resource {
+  const r = resources.find((x) => x.kind === kind);
+  if (!r) throw new AllocationError(`the management cluster does not serve ${kind} (ipam.cluster.x-k8s.io): is Cluster API's IPAM installed?`);
+  return r;
+}
+
+export async function deleteClaim(kc: k8s.KubeConfig, resources: Resource[], claim: ClusterRef, requestTimeoutMs = 10_000): Promise<boolean> {
+  const r = need(resources, 'IPAddressClaim');
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  try {
+    await api.deleteNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, name: claim.name }, withTimeout(requestTimeoutMs));
+    return true;
+  } catch (e) {
+    if (statusOf(e).code === 404) return false;
+    throw e;
+  }
+}
+
+/** Claims of a cluster: the one the extension names after it, or any claiming to belong to it. */
+export async function clusterClaims(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, requestTimeoutMs = 10_000): Promise<string[]> {
+  const r = need(resources, 'IPAddressClaim');
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const list = (await api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: cluster.namespace, plural: r.plural }, withTimeout(requestTimeoutMs))) as { items: { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { clusterName?: string } }[] };
+  return list.items
+    .filter((c) => c.metadata.name === vipClaimName(cluster.name) || (c.metadata.annotations?.[CREATED_BY_ANNOTATION] && (c.metadata.annotations?.[CLUSTER_ANNOTATION] === cluster.name || c.spec?.clusterName === cluster.name || c.metadata.labels?.[CLUSTER_NAME_LABEL] === cluster.name)))
+    .map((c) => c.metadata.name);
+}
+
+type Address = { metadata: { name: string; resourceVersion?: string }; spec: { address: string; prefix?: number; gateway?: string } };
+
+/** Waits for IPAddress `name` in `namespace`: list (it may exist already), then watch from that list. */
+function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts: AllocateOptions, pool: ClaimPool): Promise<Address> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const field = `metadata.name=${claim.name}`;
+  return new Promise<Address>((resolve, reject) => {
+    let abort: AbortController | undefined;
+    let settled = false;
+    const finish = (err: Error | undefined, value?: Address) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      abort?.abort();
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const timer = setTimeout(
+      () => finish(new AllocationError(`the IPAM provider did not allocate an address from ${pool.kind} ${pool.name} within ${Math.round(opts.timeoutMs / 1000)} s (pool exhausted, paused, or no provider running?)`)),
+      opts.timeoutMs,
+    );
+    const onAbort = () => finish(new AllocationError('allocation cancelled'));
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort);
+    const watchFrom = async (rv: string | undefined) => {
+      if (settled) return;
+      try {
+        abort = await new k8s.Watch(kc).watch(
+          collectionPath(r, claim.namespace),
+          { fieldSelector: field, ...(rv ? { resourceVersion: rv } : {}) },
+          (type: string, obj: Address) => {
+            if ((type === 'ADDED' || type === 'MODIFIED') && obj?.spec?.address) finish(undefined, obj);
+          },
+          (err: unknown) => {
+            // The watch ended before the address came: resume (a fresh list covers missed events).
+            if (!settled) setTimeout(() => void start(), err ? 500 : 50);
+          },
+        );
+        if (settled) abort.abort();
+      } catch {
+        if (!settled) setTimeout(() => void start(), 500);
+      }
+    };
+    const start = async () => {
+      if (settled) return;
+      try {
+        const list = (await api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, fieldSelector: field }, withTimeout(opts.requestTimeoutMs ?? 10_000))) as { items: Address[]; metadata?: { resourceVersion?: string } };
+        const hit = list.items.find((a) => a.spec?.address);
+        if (hit) return finish(undefined, hit);
+        await watchFrom(list.metadata?.resourceVersion);
+      } catch {
+        if (!settled) setTimeout(() => void start(), 500);
+      }
+    };
+    void start();
+  });
+}
+
+export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, pool: ClaimPool, opts: AllocateOptions): Promise<Allocation> {
+  const claims = need(resources, 'IPAddressClaim');
+  const addresses = need(resources, 'IPAddress');
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const body = claimObject(cluster, pool, { apiVersion: `${claims.group}/${claims.version}`, clusterExists: opts.clusterExists });
+  const claim = { name: body.metadata.name, namespace: cluster.namespace };
+  const reqOpts = withTimeout(opts.requestTimeoutMs ?? 10_000);
+  let created = true;
+  try {
+    await api.createNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body }, reqOpts);
+  } catch (e) {
+    const s = statusOf(e);
+    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.code ?? ''} ${s.message}`.replace('  ', ' '));
+    const existing = (await api.getNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name }, reqOpts)) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
+    if (existing.metadata?.deletionTimestamp) throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
+    if (existing.spec?.poolRef?.kind !== pool.kind || existing.spec?.poolRef?.name !== pool.name) {
+      throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} already exists for pool ${existing.spec?.poolRef?.kind} ${existing.spec?.poolRef?.name}: release it first`);
+    }
+    created = false; // this cluster already holds an address from this pool: reuse it
+  }
+  try {
+    const a = await waitForAddress(kc, addresses, claim, opts, pool);
+    return { address: a.spec.address, prefix: a.spec.prefix, gateway: a.spec.gateway, claim, created };
+  } catch (e) {
+    if (created) await deleteClaim(kc, resources, claim).catch(() => undefined);
+    throw e;
+  }
+}
+
+export async function clusterExists(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, requestTimeoutMs = 10_000): Promise<boolean> {
+  const r = resources.find((x) => x.kind === 'Cluster');
+  if (!r) return false;
+  try {
+    await kc.makeApiClient(k8s.CustomObjectsApi).getNamespacedCustomObject({ group: r.group, version: r.version, namespace: cluster.namespace, plural: r.plural, name: cluster.name }, withTimeout(requestTimeoutMs));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+// Raw API objects → the engine's Inventory.
+import { analyzePool, type PoolSpec } from '../engine/ip/pool';
+import { CLUSTER_NAME_LABEL } from '../engine/model/clusters';
+import { LB_IPS_ANNOTATION } from '../engine/model/inventory';
+import type { AddressInfo, ClaimInfo, Inventory, KnownEndpoint, KubeVipRange, LbServiceInfo, PoolInfo, PoolKind } from '../engine/model/types';
+import type { Obj } from './watcher';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const meta = (o: Any) => (o.metadata ?? {}) as { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function poolFromApi(o: Any, kind: PoolKind): PoolInfo {
+  const s = (o.spec ?? {}) as Any;
+  const addresses: string[] = Array.isArray(s.addresses) ? s.addresses.filter((x: unknown) => typeof x === 'string') : [];
+  // v1alpha1 pools: subnet/start/end as the provider's conversion reads them.
+  if (s.start && s.end) addresses.push(`${s.start}-${s.end}`);
+  const spec: PoolSpec = {
+    addresses,
+    prefix: typeof s.prefix === 'number' ? s.prefix : 0,
+    gateway: str(s.gateway),
+    excludedAddresses: Array.isArray(s.excludedAddresses) ? s.excludedAddresses : [],
+    allocateReservedIPAddresses: s.allocateReservedIPAddresses === true,
+  };
+  return { kind, name: meta(o).name ?? '', namespace: kind === 'GlobalInClusterIPPool' ? undefined : meta(o).namespace, spec, analysis: analyzePool(spec) };
+}
+
+const poolRef = (r: Any | undefined) => ({ apiGroup: str(r?.apiGroup), kind: str(r?.kind) ?? '', name: str(r?.name) ?? '' });
+
+export function claimFromApi(o: Any): ClaimInfo {
+  return { name: meta(o).name ?? '', namespace: meta(o).namespace ?? 'default', poolRef: poolRef(o.spec?.poolRef), clusterName: str(o.spec?.clusterName) ?? meta(o).labels?.[CLUSTER_NAME_LABEL] };
+}
+
+export function addressFromApi(o: Any): AddressInfo {
+  return {
+    name: meta(o).name ?? '', namespace: meta(o).namespace ?? 'default', address: str(o.spec?.address) ?? '', prefix: o.spec?.prefix, gateway: str(o.spec?.gateway),
+    poolRef: poolRef(o.spec?.poolRef), claimName: str(o.spec?.claimRef?.name) ?? meta(o).name ?? '', clusterName: meta(o).labels?.[CLUSTER_NAME_LABEL],
+  };
+}
+
+export function serviceFromApi(o: Any): LbServiceInfo | undefined {
+  if (o.spec?.type !== 'LoadBalancer') return undefined;
+  const ips = new Set<string>();
+  for (const ip of (meta(o).annotations?.[LB_IPS_ANNOTATION] ?? '').split(',')) if (ip) ips.add(ip);
+  if (o.spec?.loadBalancerIP) ips.add(o.spec.loadBalancerIP);
+  for (const ing of o.status?.loadBalancer?.ingress ?? []) if (ing?.ip) ips.add(ing.ip);
+  return { name: meta(o).name ?? '', namespace: meta(o).namespace ?? 'default', ips: [...ips].map((value) => ({ value })) };
+}
+
+export function kubeVipRangesFromApi(o: Any): KubeVipRange[] {
+  const out: KubeVipRange[] = [];
+  for (const [key, value] of Object.entries((o.data ?? {}) as Record<string, string>)) {
+    const m = /^(cidr|range)-(.+)$/.exec(key);
+    if (!m || typeof value !== 'string') continue;
+    for (const entry of value.split(',')) if (entry) out.push({ configMapNamespace: meta(o).namespace ?? 'kube-system', key, scope: m[2]!, entry });
+  }
+  return out;
+}
+
+export function endpointFromApi(o: Any, kind: string): KnownEndpoint | undefined {
+  const host = str(o.spec?.controlPlaneEndpoint?.host);
+  if (!host) return undefined;
+  // An infrastructure cluster belongs to the Cluster named by its owner reference or label.
+  const owner = (meta(o) as Any).ownerReferences?.find((r: Any) => r.kind === 'Cluster')?.name ?? meta(o).labels?.[CLUSTER_NAME_LABEL] ?? meta(o).name;
+  return { clusterName: kind === 'Cluster' ? meta(o).name ?? '' : owner, namespace: meta(o).namespace ?? 'default', host, kind };
+}
+
+export function toInventory(byKind: Map<string, Obj[]>): Inventory {
+  const list = (k: string) => (byKind.get(k) ?? []) as Any[];
+  const endpoints: KnownEndpoint[] = [];
+  const seen = new Set<string>();
+  for (const kind of ['Cluster', 'VSphereCluster']) {
+    for (const o of list(kind)) {
+      const e = endpointFromApi(o, kind);
+      const id = e && `${e.namespace}/${e.clusterName}/${e.host}`;
+      if (e && !seen.has(id!)) {
+        seen.add(id!);
+        endpoints.push(e);
+      }
+    }
+  }
+  return {
+    source: 'live',
+    pools: [...list('InClusterIPPool').map((o) => poolFromApi(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => poolFromApi(o, 'GlobalInClusterIPPool'))],
+    claims: list('IPAddressClaim').map(claimFromApi),
+    addresses: list('IPAddress').map(addressFromApi),
+    services: list('Service').flatMap((o) => serviceFromApi(o) ?? []),
+    kubeVipRanges: list('ConfigMap').flatMap(kubeVipRangesFromApi),
+    endpoints,
+  };
+}

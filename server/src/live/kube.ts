@@ -1,0 +1,78 @@
+// Kubeconfig loading and API errors. A new KubeConfig (and new clients) per context: an old client
+// would send the new user's credentials to the old server.
+import * as k8s from '@kubernetes/client-node';
+
+export interface ClusterTarget {
+  /** kubeconfig path; empty: the default chain ($KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface LoadedConfig {
+  kc: k8s.KubeConfig;
+  context: string;
+  server: string;
+}
+
+export function loadKubeConfig(target: ClusterTarget): LoadedConfig {
+  const kc = new k8s.KubeConfig();
+  if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
+  else kc.loadFromDefault();
+  if (target.context) {
+    if (!kc.getContexts().some((c) => c.name === target.context)) throw new Error(`context "${target.context}" is not in the kubeconfig`);
+    kc.setCurrentContext(target.context);
+  }
+  const server = kc.getCurrentCluster()?.server ?? '';
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  return { kc, context: kc.getCurrentContext(), server };
+}
+
+export function listContexts(target: ClusterTarget): { contexts: string[]; current?: string } {
+  const kc = new k8s.KubeConfig();
+  if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
+  else kc.loadFromDefault();
+  return { contexts: kc.getContexts().map((c) => c.name), current: kc.getCurrentContext() || undefined };
+}
+
+export interface ApiStatus {
+  code?: number;
+  reason?: string;
+  message: string;
+}
+
+/** What went wrong, from an ApiException (whose body is raw text), a Watch error or a transport error. */
+export function statusOf(e: unknown): ApiStatus {
+  const err = e as { code?: number; statusCode?: number; body?: unknown; message?: string; cause?: { code?: string } };
+  const code = typeof err.code === 'number' ? err.code : err.statusCode;
+  let body = err.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not JSON */
+    }
+  }
+  const status = body as { reason?: string; message?: string } | undefined;
+  if (status?.message) return { code, reason: status.reason, message: status.message };
+  if (code === 401) return { code, reason: 'Unauthorized', message: 'Unauthorized: the credentials were refused' };
+  const message = (err.message ?? String(e)).split('\n')[0]!;
+  return { code, message };
+}
+
+export function isAuthProblem(s: ApiStatus): boolean {
+  return s.code === 401 || s.code === 403;
+}
+
+/** Request options that abort a call after `ms` (client-node 1.4 has no default timeout). */
+export function withTimeout(ms: number): k8s.ConfigurationOptions {
+  const mw = {
+    pre: async (ctx: k8s.RequestContext) => {
+      ctx.setSignal(AbortSignal.timeout(ms));
+      return ctx;
+    },
+    post: async (r: k8s.ResponseContext) => r,
+  };
+  return { middleware: [mw], middlewareMergeStrategy: 'append' } as unknown as k8s.ConfigurationOptions;
+}
+
+export { k8s };

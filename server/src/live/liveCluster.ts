@@ -1,0 +1,139 @@
+// One management-cluster connection: discovery, a ListWatcher per kind, the live Inventory and a
+// connection state. Validation reads the in-memory inventory: no request per keystroke.
+import type { Inventory } from '../engine/model/types';
+import { toInventory } from './convert';
+import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, statusOf, withTimeout } from './kube';
+import { type Resource, collectionPath, discover } from './resources';
+import { ListWatcher, type Obj } from './watcher';
+
+export type LiveStateName = 'connecting' | 'connected' | 'unreachable' | 'forbidden';
+
+export interface LiveState {
+  state: LiveStateName;
+  reason?: string;
+}
+
+export interface LiveListener {
+  changed(): void;
+  state(s: LiveState): void;
+}
+
+const KUBE_VIP_CONFIGMAP = { namespace: 'kube-system', name: 'kubevip' };
+
+export class LiveCluster {
+  private watchers = new Map<string, ListWatcher>();
+  private problems = new Map<string, ApiStatus>();
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private discoveryBackoff = 500;
+  private lastState: LiveState = { state: 'connecting' };
+  private cached: Inventory | undefined;
+  resources: Resource[] = [];
+
+  constructor(
+    readonly config: LoadedConfig,
+    private readonly listener: LiveListener,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  get state(): LiveState {
+    return this.lastState;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.setState({ state: 'connecting', reason: `connecting to ${this.config.server}` });
+    void this.discover();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.stop();
+    this.watchers.clear();
+  }
+
+  private async discover(): Promise<void> {
+    try {
+      this.resources = await discover(this.config.kc, this.timeoutMs);
+    } catch (e) {
+      if (this.stopped) return;
+      const s = statusOf(e);
+      this.setState(this.describe(s, 'discovery'));
+      this.timer = setTimeout(() => void this.discover(), this.discoveryBackoff);
+      this.discoveryBackoff = Math.min(this.discoveryBackoff * 2, 30_000);
+      return;
+    }
+    if (this.stopped) return;
+    const custom = this.config.kc.makeApiClient(k8s.CustomObjectsApi);
+    const core = this.config.kc.makeApiClient(k8s.CoreV1Api);
+    const opts = withTimeout(this.timeoutMs);
+    for (const r of this.resources) {
+      this.add(r.kind, collectionPath(r), () => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural }, opts) as Promise<{ items: Obj[] }>);
+    }
+    this.add('Service', '/api/v1/services', () => core.listServiceForAllNamespaces({}, opts) as unknown as Promise<{ items: Obj[] }>);
+    const field = `metadata.name=${KUBE_VIP_CONFIGMAP.name}`;
+    this.add(
+      'ConfigMap',
+      `/api/v1/namespaces/${KUBE_VIP_CONFIGMAP.namespace}/configmaps`,
+      () => core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field }, opts) as unknown as Promise<{ items: Obj[] }>,
+      { fieldSelector: field },
+    );
+  }
+
+  private add(kind: string, path: string, list: () => Promise<{ items: Obj[] }>, query?: Record<string, string>): void {
+    const w = new ListWatcher(this.config.kc, path, list, {
+      changed: () => {
+        this.cached = undefined;
+        this.listener.changed();
+      },
+      health: (ok, problem) => {
+        if (ok) this.problems.delete(kind);
+        else this.problems.set(kind, problem!);
+        this.updateState();
+      },
+    }, query);
+    this.watchers.set(kind, w);
+    w.start();
+  }
+
+  private describe(s: ApiStatus, what: string): LiveState {
+    if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
+    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${s.message}` };
+  }
+
+  private updateState(): void {
+    const all = [...this.watchers.values()];
+    const [kind, problem] = [...this.problems.entries()][0] ?? [];
+    if (problem) this.setState(this.describe(problem, `cannot list ${kind}`));
+    else if (all.every((w) => w.lists > 0)) this.setState({ state: 'connected' });
+  }
+
+  private setState(s: LiveState): void {
+    if (s.state === this.lastState.state && s.reason === this.lastState.reason) return;
+    this.lastState = s;
+    this.listener.state(s);
+  }
+
+  /** True once every kind has been listed at least once. */
+  get ready(): boolean {
+    return this.watchers.size > 0 && [...this.watchers.values()].every((w) => w.lists > 0);
+  }
+
+  inventory(): Inventory {
+    if (this.cached) return this.cached;
+    const byKind = new Map<string, Obj[]>();
+    for (const [kind, w] of this.watchers) byKind.set(kind, [...w.objects.values()]);
+    this.cached = toInventory(byKind);
+    return this.cached;
+  }
+
+  /** The raw object (for the read-only pool YAML view). */
+  raw(kind: string, namespace: string | undefined, name: string): Obj | undefined {
+    return this.watchers.get(kind)?.objects.get(`${namespace ?? ''}/${name}`);
+  }
+
+  resource(kind: string): Resource | undefined {
+    return this.resources.find((r) => r.kind === kind);
+  }
+}

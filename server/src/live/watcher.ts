@@ -1,0 +1,116 @@
+// List, then watch from the list's resourceVersion; re-list on 410; reconnect with capped backoff
+// after any other failure (client-node's own informer stops for good on those).
+import { k8s, type ApiStatus, statusOf } from './kube';
+
+export type Obj = { metadata?: { name?: string; namespace?: string; resourceVersion?: string }; [k: string]: unknown };
+
+export interface WatcherEvents {
+  /** The set of objects changed (after the initial list too). */
+  changed(): void;
+  /** Healthy again after a list succeeded, or failing with a reason. */
+  health(ok: boolean, problem?: ApiStatus): void;
+}
+
+const key = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+export class ListWatcher {
+  readonly objects = new Map<string, Obj>();
+  private rv: string | undefined;
+  private abort: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private backoffMs = 500;
+  /** Number of successful lists, for tests and for knowing when the first list arrived. */
+  lists = 0;
+
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    private readonly path: string,
+    private readonly list: () => Promise<{ items: Obj[]; metadata?: { resourceVersion?: string } }>,
+    private readonly events: WatcherEvents,
+    private readonly query: Record<string, string> = {},
+    private readonly maxBackoffMs = 30_000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    void this.cycle();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
+  private retry(problem: ApiStatus): void {
+    if (this.stopped) return;
+    this.events.health(false, problem);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.cycle(), this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.maxBackoffMs);
+  }
+
+  private async cycle(): Promise<void> {
+    if (this.stopped) return;
+    if (this.rv === undefined) {
+      try {
+        const list = await this.list();
+        if (this.stopped) return;
+        this.objects.clear();
+        for (const o of list.items) this.objects.set(key(o), o);
+        this.rv = list.metadata?.resourceVersion;
+        this.lists++;
+        this.backoffMs = 500;
+        this.events.health(true);
+        this.events.changed();
+      } catch (e) {
+        this.retry(statusOf(e));
+        return;
+      }
+    }
+    let gone = false;
+    const watch = new k8s.Watch(this.kc);
+    try {
+      this.abort = await watch.watch(
+        this.path,
+        { ...this.query, resourceVersion: this.rv, allowWatchBookmarks: true },
+        (type: string, obj: Obj) => {
+          if (type === 'ERROR') {
+            if ((obj as { code?: number }).code === 410) gone = true;
+            return;
+          }
+          if (obj?.metadata?.resourceVersion) this.rv = obj.metadata.resourceVersion;
+          if (type === 'BOOKMARK') return;
+          if (type === 'DELETED') this.objects.delete(key(obj));
+          else this.objects.set(key(obj), obj);
+          this.backoffMs = 500;
+          this.events.changed();
+        },
+        (err: unknown) => this.ended(err, gone),
+      );
+    } catch (e) {
+      this.ended(e, gone);
+    }
+  }
+
+  private ended(err: unknown, gone: boolean): void {
+    this.abort = undefined;
+    if (this.stopped) return;
+    const s = err ? statusOf(err) : undefined;
+    if (gone || s?.code === 410) {
+      this.rv = undefined; // expired: list again
+      void this.cycle();
+      return;
+    }
+    if (!err) {
+      // Clean close by the server: resume from the last resourceVersion after a short pause.
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.cycle(), 200);
+      return;
+    }
+    this.rv = undefined; // after a failure, re-list: events may have been missed
+    this.retry(s!);
+  }
+}

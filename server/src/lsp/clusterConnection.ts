@@ -1,0 +1,83 @@
+// Which management cluster the server talks to, if any: follows settings and workspace trust.
+// In an untrusted or virtual workspace no kubeconfig is read (a kubeconfig can run commands).
+import type { ConnectionState } from '../protocol';
+import { LiveCluster } from '../live/liveCluster';
+import { loadKubeConfig } from '../live/kube';
+import type { ServerSettings } from './settings';
+
+export interface ConnectionEvents {
+  state(s: ConnectionState): void;
+  inventoryChanged(): void;
+  log(message: string): void;
+}
+
+export class ClusterConnection {
+  private live: LiveCluster | undefined;
+  private current: ConnectionState = { state: 'offline' };
+  private key = '';
+
+  constructor(private readonly events: ConnectionEvents, private readonly requestTimeoutMs = 10_000) {}
+
+  get cluster(): LiveCluster | undefined {
+    return this.live;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Live inventory when connected and listed; undefined offline. */
+  inventory() {
+    return this.live?.ready ? this.live.inventory() : undefined;
+  }
+
+  configure(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
+    const key = JSON.stringify([settings.kubeconfig, settings.context, settings.offline, trusted, virtual]);
+    if (key === this.key) return;
+    this.key = key;
+    this.stop();
+    if (!trusted) return this.set({ state: 'untrusted', reason: 'Restricted Mode: no kubeconfig is read and no cluster is contacted' });
+    if (virtual) return this.set({ state: 'offline', reason: 'virtual workspace: offline checks only' });
+    if (settings.offline) return this.set({ state: 'offline', reason: 'capiIpam.offline is set: using pools declared in the workspace' });
+    let loaded;
+    try {
+      loaded = loadKubeConfig({ kubeconfig: settings.kubeconfig || undefined, context: settings.context || undefined });
+    } catch (e) {
+      const why = (e as Error).message.split('\n')[0];
+      return this.set({ state: 'offline', reason: `no cluster configured (${why}): using pools declared in the workspace` });
+    }
+    if (loaded.server === 'http://localhost:8080' && !settings.kubeconfig && !process.env.KUBECONFIG) {
+      // client-node's last-resort default: there is no kubeconfig at all.
+      return this.set({ state: 'offline', reason: 'no kubeconfig found: using pools declared in the workspace' });
+    }
+    this.events.log(`connecting to context ${loaded.context} (${loaded.server})`);
+    const base = { context: loaded.context, server: loaded.server };
+    this.live = new LiveCluster(loaded, {
+      changed: () => this.events.inventoryChanged(),
+      state: (s) => {
+        this.set({ ...base, state: s.state, reason: s.reason });
+        if (s.state !== 'connecting') this.events.inventoryChanged();
+      },
+    }, this.requestTimeoutMs);
+    this.set({ ...base, state: 'connecting', reason: `connecting to ${loaded.server}` });
+    this.live.start();
+  }
+
+  /** Forces a new connection (command "Refresh"). */
+  restart(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
+    this.key = '';
+    this.configure(settings, trusted, virtual);
+  }
+
+  stop(): void {
+    this.live?.stop();
+    this.live = undefined;
+  }
+
+  private set(s: ConnectionState): void {
+    if (JSON.stringify(s) === JSON.stringify(this.current)) return;
+    this.current = s;
+    this.events.log(`connection: ${s.state}${s.reason ? ' — ' + s.reason : ''}`);
+    this.events.state(s);
+  }
+}

@@ -1,0 +1,71 @@
+// Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges.
+import { canonical } from '../engine/ip/addr';
+import { parseEntry } from '../engine/ip/entry';
+import { reservedAddresses } from '../engine/ip/pool';
+import type { Location } from '../engine/types';
+import type { PoolInfo } from '../engine/model/types';
+import type { Analysis } from '../engine/workspace';
+import { inEntry, ipPlaces } from '../engine/rules/context';
+import { poolUsage } from '../engine/usage';
+import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
+import type { Positions } from './positions';
+
+export function poolId(p: { kind: string; namespace?: string; name: string }): string {
+  return `${p.kind}/${p.namespace ?? ''}/${p.name}`;
+}
+
+export function wire(positions: Positions, at: Location | undefined): WireLocation | undefined {
+  return at ? { uri: at.uri, range: positions.range(at.uri, at.span) } : undefined;
+}
+
+export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolView {
+  const usage = poolUsage(p, a.inventory, a.clusters);
+  const excluded = p.analysis.excluded.intersect(p.analysis.addresses).describe(20).map((address) => ({ address, reason: 'excluded' as const }));
+  return {
+    id: poolId(p),
+    kind: p.kind,
+    name: p.name,
+    namespace: p.namespace,
+    source: p.origin ? 'workspace' : 'live',
+    addresses: p.spec.addresses,
+    prefix: p.spec.prefix,
+    gateway: p.spec.gateway,
+    total: usage.status.total.toString(),
+    free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
+    used: String(usage.status.used),
+    firstFree: usage.firstFree,
+    allocations: usage.users.map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
+    freeRanges: usage.freeRanges,
+    reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
+    warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
+    location: wire(positions, p.origin),
+  };
+}
+
+export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {
+  const vips = a.clusters.flatMap((c) => ipPlaces(c).map((p) => ({ ip: p.ip, cluster: `${c.namespace}/${c.name}` })));
+  return a.inventory.services.map((s) => {
+    const ips = s.ips.map((x) => x.value);
+    const range = a.inventory.kubeVipRanges.find((r) => ips.some((ip) => inEntry(r.entry, ip)));
+    const conflicts = new Set<string>();
+    for (const ip of ips) {
+      const c = canonical(ip);
+      for (const v of vips) if (v.ip === c) conflicts.add(`${ip} is also the VIP of cluster ${v.cluster}`);
+      for (const other of a.inventory.services) {
+        if (other !== s && other.ips.some((x) => canonical(x.value) === c)) conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
+      }
+    }
+    return { namespace: s.namespace, name: s.name, ips, range: range && `${range.key} ${range.entry}`, conflicts: [...conflicts], location: wire(positions, s.origin) };
+  });
+}
+
+export function kubeVipRangeViews(a: Analysis, positions: Positions): KubeVipRangeView[] {
+  return a.inventory.kubeVipRanges.map((r) => {
+    const e = parseEntry(r.entry);
+    const users = a.inventory.services.filter((s) => s.ips.some((ip) => inEntry(r.entry, ip.value))).map((s) => `${s.namespace}/${s.name}`);
+    return {
+      configMap: `${r.configMapNamespace}/kubevip`, key: r.key, scope: r.scope, entry: r.entry,
+      size: e.ok ? (e.value.last - e.value.first + 1n).toString() : '0', used: String(users.length), users, location: wire(positions, r.site),
+    };
+  });
+}
