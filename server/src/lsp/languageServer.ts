@@ -42,6 +42,7 @@ export class IpamLanguageServer {
   private trusted = false;
   private virtual = false;
   private configurationSupport = false;
+  private foldersSupport = false;
   private published = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -105,6 +106,7 @@ export class IpamLanguageServer {
     this.trusted = opts.trusted === true;
     this.virtual = opts.virtual === true;
     this.configurationSupport = !!p.capabilities.workspace?.configuration;
+    this.foldersSupport = !!p.capabilities.workspace?.workspaceFolders;
     this.folders = (p.workspaceFolders ?? []).map((f) => f.uri);
     if (this.folders.length === 0 && p.rootUri) this.folders = [p.rootUri];
     return {
@@ -121,12 +123,18 @@ export class IpamLanguageServer {
 
   private async initialized(): Promise<void> {
     if (this.configurationSupport) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capiIpam' }).catch(() => undefined);
-    this.connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
-      this.folders = [...this.folders.filter((f) => !e.removed.some((r) => r.uri === f)), ...e.added.map((a) => a.uri)];
-      void this.rescan();
-    });
-    await this.reloadSettings();
-    await this.rescan();
+    if (this.foldersSupport) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        this.folders = [...this.folders.filter((f) => !e.removed.some((r) => r.uri === f)), ...e.added.map((a) => a.uri)];
+        void this.rescan();
+      });
+    }
+    try {
+      await this.reloadSettings();
+      await this.rescan();
+    } catch (e) {
+      this.connection.console.error(`initialisation failed: ${(e as Error).stack ?? e}`);
+    }
   }
 
   private async reloadSettings(): Promise<void> {
