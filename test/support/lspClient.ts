@@ -28,6 +28,11 @@ export function applyTextEdits(text: string, edits: { range: { start: { line: nu
   return text;
 }
 
+/** Diagnostic messages are strings in practice (MarkupContent is a 3.18 client opt-in). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly states: ConnectionState[] = [];
@@ -47,18 +52,20 @@ export class LspClient {
     const client = new LspClient(proc, rpc, { offline: false, ...opts.settings });
     proc.stderr!.on('data', (d) => client.logs.push(String(d)));
     proc.on('exit', (code) => (client.exited = code ?? -1));
-    rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+    rpc.onNotification('textDocument/publishDiagnostics', (p: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       client.diagnostics.set(p.uri, p.diagnostics);
       client.notify();
     });
-    rpc.onNotification('capiIpam/connectionState', (s: ConnectionState) => {
+    rpc.onNotification('capiIpam/connectionState', (s: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       client.states.push(s);
       client.notify();
     });
-    rpc.onNotification('window/logMessage', (m: { message: string }) => client.logs.push(m.message));
+    rpc.onNotification('window/logMessage', (m: { message: string }) => {
+      client.logs.push(m.message);
+    });
     rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.settings));
     rpc.onRequest('client/registerCapability', () => null);
-    rpc.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }) => {
+    rpc.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }): { applied: boolean; failureReason?: string } => {
       if (!client.acceptEdit(p.edit)) return { applied: false, failureReason: 'document changed' };
       client.applyWorkspaceEdit(p.edit);
       client.appliedEdits.push(p.edit);

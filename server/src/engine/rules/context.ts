@@ -32,17 +32,22 @@ export function ipPlaces(c: WorkloadCluster): (VipPlace & { ip: string })[] {
   });
 }
 
-/** The VIP of a cluster: the value most places agree on (the earliest place wins a tie). */
+const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
+  'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kcp-endpoint': 3, 'kube-vip-address': 2, 'kube-vip-vip_address': 1,
+};
+
+/** The VIP of a cluster: the value most places agree on; a tie goes to the endpoint over kube-vip. */
 export function agreedVip(c: WorkloadCluster): string | undefined {
-  const counts = new Map<string, number>();
+  const score = new Map<string, { n: number; w: number }>();
   for (const p of c.places) {
     if (p.value === '') continue;
     const k = canonical(p.value) ?? p.value;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+    const s = score.get(k) ?? { n: 0, w: 0 };
+    score.set(k, { n: s.n + 1, w: Math.max(s.w, ROLE_WEIGHT[p.role]) });
   }
   let best: string | undefined;
-  let n = 0;
-  for (const [k, v] of counts) if (v > n) [best, n] = [k, v];
+  let top = { n: 0, w: 0 };
+  for (const [k, s] of score) if (s.n > top.n || (s.n === top.n && s.w > top.w)) [best, top] = [k, s];
   return best;
 }
 
