@@ -443,20 +443,29 @@ async function takeScreenshots({ chromium, suite, options }) {
       },
     };
     let queue = Promise.resolve();
+    let shotError;
     const onLog = (line) => {
-      const match = new RegExp(`\\${SHOT_MARKER} ([a-z0-9-]+)`).exec(line);
+      const match = new RegExp(`\\${SHOT_MARKER} ([a-z0-9-]+)(?: expand=(".*"))?`).exec(line);
       if (!match) return;
       const name = match[1];
+      const expand = match[2] ? JSON.parse(match[2]) : undefined;
       queue = queue.then(async () => {
+        if (expand) {
+          // A real click on the tree row, as a user expands it.
+          const row = page.getByRole('treeitem', { name: expand }).first();
+          await row.click({ timeout: 10_000 });
+        }
         await new Promise((ok) => setTimeout(ok, 1_500)); // let the workbench finish rendering
         const file = join(outDir, `${name}.png`);
         await page.screenshot({ path: file });
         taken.push(file);
-        writeFileSync(join(shotsDir, `${name}.done`), '');
-      });
+      }).catch((error) => {
+        shotError ??= new Error(`screenshot ${name}: ${error.message}`);
+      }).finally(() => writeFileSync(join(shotsDir, `${name}.done`), ''));
     };
     const code = await runWorkbench({ chromium: chromiumWithPage, port: server.port, workspace, testsPath: suite.screenshots, onLog, viewport: { width: 1440, height: 900 } });
     await queue;
+    if (shotError) throw shotError;
     if (code !== 0) throw new Error(`the screenshot driver failed (exit code ${code})`);
     return taken;
   } finally {

@@ -9,11 +9,12 @@ import { api, ours, waitForDiagnostics, workspaceYamlFiles } from './helpers';
 
 export const SHOT_MARKER = '[capi-ipam-screenshot]';
 
-async function shot(name: string): Promise<void> {
+/** `expand`: the label of a tree item the launcher clicks (in the real DOM) before the screenshot. */
+async function shot(name: string, expand?: string): Promise<void> {
   const dir = process.env.CAPI_IPAM_E2E_SHOTS_DIR;
   if (!dir) throw new Error('CAPI_IPAM_E2E_SHOTS_DIR is not set: run through test/e2e/launch-headless.mjs --screenshots');
   const done = path.join(dir, `${name}.done`);
-  console.log(`${SHOT_MARKER} ${name}`);
+  console.log(`${SHOT_MARKER} ${name}${expand ? ` expand=${JSON.stringify(expand)}` : ''}`);
   const deadline = Date.now() + 30_000;
   while (!fs.existsSync(done)) {
     if (Date.now() > deadline) throw new Error(`the launcher did not take screenshot ${name} within 30 s`);
@@ -22,7 +23,7 @@ async function shot(name: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  await api();
+  const capi = await api();
   const documents: vscode.TextDocument[] = [];
   for (const uri of (await workspaceYamlFiles()).slice(0, 40)) documents.push(await vscode.workspace.openTextDocument(uri));
   if (documents.length === 0) throw new Error('the workspace has no YAML file to show');
@@ -54,6 +55,11 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('hideCodeActionWidget');
 
   await vscode.commands.executeCommand('workbench.action.closePanel');
+  // A wider side bar (narrowing the focused editor widens it) and the first pool expanded (by the launcher).
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
   await vscode.commands.executeCommand('workbench.view.extension.capiIpam');
-  await shot('views');
-}
+  await vscode.commands.executeCommand('capiIpam.pools.focus');
+  const [firstPool] = await capi.trees.pools.getChildren();
+  const label = firstPool === undefined ? undefined : capi.trees.pools.getTreeItem(firstPool).label;
+  await shot('views', typeof label === 'string' ? label : label?.label);}
