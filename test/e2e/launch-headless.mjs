@@ -3,7 +3,7 @@
 // the VS Code 1.100.3 server shipped in the npm package code-server, driven by Debian's Chromium
 // through playwright-core (recipe: shared/notes/real-vscode-headless.md).
 //
-//   node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace] [--workspace DIR]
+//   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live] [--screenshots] [--keep-workspace] [--workspace DIR]
 //
 // What it does, each step failing loudly with what to do:
 //  1. checks Chromium (and, for a cold install, the Debian packages code-server's build needs);
@@ -14,7 +14,8 @@
 //     suite as extensionTestsPath, opens the workbench in Chromium and waits for the suite's exit code.
 //     "trusted" passes --disable-workspace-trust (what test-electron does); "untrusted" leaves trust on
 //     (test mode refuses the trust dialog, so the folder stays in Restricted Mode) and points $KUBECONFIG
-//     at a trap API server that records every request;
+//     at a trap API server that records every request; "live" is trusted with $KUBECONFIG pointing at
+//     the sandbox management cluster (test/sandbox), which the tests change through sandbox-control.ts;
 //  5. with --screenshots: drives the workbench (suite/screenshots.ts) and writes PNGs into docs/screenshots/.
 // Exits 0 only when every run passed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -57,7 +58,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 function parseArgs(argv) {
-  const options = { modes: ['trusted', 'untrusted'], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
+  const options = { modes: ['trusted', 'untrusted', 'live'], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--screenshots') options.screenshots = true;
@@ -65,10 +66,10 @@ function parseArgs(argv) {
     else if (arg === '--workspace') options.workspace = resolve(argv[++i] ?? '');
     else if (arg === '--only') {
       const mode = argv[++i];
-      if (mode !== 'trusted' && mode !== 'untrusted') throw new StepError(`--only takes trusted or untrusted, not ${mode}`);
+      if (!['trusted', 'untrusted', 'live'].includes(mode)) throw new StepError(`--only takes trusted, untrusted or live, not ${mode}`);
       options.modes = [mode];
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node test/e2e/launch-headless.mjs [--only trusted|untrusted] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]');
+      console.log('usage: node test/e2e/launch-headless.mjs [--only trusted|untrusted|live] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]');
       process.exit(0);
     } else throw new StepError(`unknown argument ${arg} (see --help)`);
   }
@@ -240,6 +241,37 @@ function writeTrapKubeconfig(file, url) {
   );
 }
 
+/** The sandbox management cluster with its control endpoint (test/e2e/sandbox-control.ts, run through tsx). */
+async function startSandbox(root) {
+  const kubeconfig = join(root, 'sandbox-kubeconfig.yaml');
+  const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'e2e', 'sandbox-control.ts'), '--kubeconfig', kubeconfig, '--seed', join('test', 'fixtures', 'sandbox', 'seed')], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  liveServers.add(child);
+  child.once('exit', () => liveServers.delete(child));
+  const output = [];
+  const ready = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the sandbox was not ready within 30 s:\n${output.join('')}`)), 30_000);
+    const onData = (chunk) => {
+      output.push(chunk.toString());
+      const match = /e2e-sandbox-ready (\{.*\})/.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        ok(JSON.parse(match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(new Error(`the sandbox exited (${code ?? signal}) before it was ready:\n${output.join('')}`));
+    });
+  });
+  return { child, ...ready };
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. The VS Code server and the workbench
 // ---------------------------------------------------------------------------------------------
@@ -381,7 +413,7 @@ async function runWorkbench({ chromium, port, workspace, testsPath, onLog, viewp
 }
 
 async function runMode({ mode, chromium, suite, options }) {
-  const trusted = mode === 'trusted';
+  const trusted = mode !== 'untrusted';
   const root = mkdtempSync(join(tmpdir(), `capi-ipam-e2e-${mode}-`));
   const workspace = prepareWorkspace(root, options.workspace);
   const home = join(root, 'home');
@@ -389,6 +421,12 @@ async function runMode({ mode, chromium, suite, options }) {
   const env = { ...process.env, HOME: home, CAPI_IPAM_E2E_MODE: mode };
   delete env.KUBECONFIG;
   let trap;
+  let sandbox;
+  if (mode === 'live') {
+    sandbox = await startSandbox(root);
+    env.KUBECONFIG = sandbox.kubeconfig;
+    env.CAPI_IPAM_E2E_SANDBOX = sandbox.control;
+  }
   if (!trusted) {
     trap = await startTrapApiServer();
     const kubeconfig = join(root, 'trap-kubeconfig.yaml');
@@ -409,6 +447,7 @@ async function runMode({ mode, chromium, suite, options }) {
     return { mode, code, ms: elapsed };
   } finally {
     await stopProcessTree(server.child);
+    if (sandbox) await stopProcessTree(sandbox.child);
     trap?.server.close();
     if (!options.keepWorkspace) rmSync(root, { recursive: true, force: true });
     else log(`${mode} run: workspace kept in ${root}`);

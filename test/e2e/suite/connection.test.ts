@@ -11,6 +11,14 @@ describe('connection state', () => {
       );
       assert.strictEqual(state.state, 'offline');
     });
+  } else if (expectedMode() === 'live') {
+    it('connects to the sandbox management cluster named by $KUBECONFIG', async () => {
+      const capi = await api();
+      const state = await waitFor(() => (capi.connection().state === 'connected' ? capi.connection() : undefined), 20_000, 'state connected', () =>
+        JSON.stringify(capi.connection()),
+      );
+      assert.strictEqual(state.context, 'sandbox', 'the state names the kubeconfig context');
+    });
   } else {
     it('reports untrusted from the start', async () => {
       const capi = await api();

@@ -7,9 +7,28 @@ import type { CapiIpamApi } from '../../../client/src/extension';
 export const EXTENSION_ID = 'capi-ipam.capi-ipam';
 export const SOURCE = 'capi-ipam';
 
-/** `trusted` or `untrusted`: the launcher says which workspace-trust state this run was started in. */
-export function expectedMode(): 'trusted' | 'untrusted' {
-  return process.env.CAPI_IPAM_E2E_MODE === 'untrusted' ? 'untrusted' : 'trusted';
+/**
+ * The run the launcher started: `trusted` (no kubeconfig), `untrusted` (Restricted Mode, a trap
+ * kubeconfig) or `live` (trusted, $KUBECONFIG points at the sandbox management cluster).
+ */
+export type Mode = 'trusted' | 'untrusted' | 'live';
+export function expectedMode(): Mode {
+  const mode = process.env.CAPI_IPAM_E2E_MODE;
+  return mode === 'untrusted' || mode === 'live' ? mode : 'trusted';
+}
+
+/** Calls the launcher's sandbox control endpoint (live mode only). */
+export async function sandbox<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+  const base = process.env.CAPI_IPAM_E2E_SANDBOX;
+  if (!base) throw new Error('CAPI_IPAM_E2E_SANDBOX is not set: the live run needs the launcher\'s sandbox');
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const value = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(`sandbox ${method} ${route}: ${value.error ?? response.status}`);
+  return value;
 }
 
 export function extension(): vscode.Extension<CapiIpamApi> {
