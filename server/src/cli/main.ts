@@ -48,13 +48,13 @@ function pools(args: string[]): number {
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
     const u = poolUsage(p, inventory, clusters);
-    return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: u.status.used, firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
+    return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: String(u.status.used), firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
   });
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     return 0;
   }
-  const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, String(r.used), r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
+  const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);

@@ -4,8 +4,8 @@ import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clus
 import { type K8sObject, objectOf } from './model/kinds';
 import { workspaceInventory } from './model/inventory';
 import type { Inventory, WorkloadCluster } from './model/types';
-import { parseDocuments, type ParsedDoc } from './yaml/documents';
-import { fileSource } from './yaml/source';
+import type { ParsedDoc } from './yaml/documents';
+import { ChunkedFile } from './yaml/chunks';
 import { runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
@@ -14,6 +14,7 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 interface FileState {
   text: string;
+  chunks: ChunkedFile;
   docs: ParsedDoc[];
   objects: K8sObject[];
   findings: Finding[];
@@ -31,25 +32,26 @@ export interface WorkspaceOptions {
   topologyVariables?: TopologyVariables;
 }
 
-function parseFile(uri: string, text: string): FileState {
+function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
   if (text.length > MAX_FILE_BYTES) {
-    return { text, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
+    return { text, chunks, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
   }
-  const docs = parseDocuments(fileSource(uri, text));
+  const docs = chunks.update(text);
   const templated = /\{\{/.test(text);
   const findings: Finding[] = [];
   for (const d of docs) {
     if (d.errors.length === 0) continue;
     const e = d.errors[0]!;
+    const span = d.source.outerSpan(e.span.start, e.span.end);
     findings.push(
       templated
-        ? { code: 'yaml-syntax', severity: 'info', uri, span: e.span, message: `Template markup makes this document invalid YAML (${e.message}); capi-ipam checks only documents that parse.` }
-        : { code: 'yaml-syntax', severity: 'error', uri, span: e.span, message: `YAML syntax error: ${e.message}` },
+        ? { code: 'yaml-syntax', severity: 'info', uri, span, message: `Template markup makes this document invalid YAML (${e.message}); capi-ipam checks only documents that parse.` }
+        : { code: 'yaml-syntax', severity: 'error', uri, span, message: `YAML syntax error: ${e.message}` },
     );
   }
   // A document with syntax errors is not checked: its values are unreliable.
   const objects = docs.filter((d) => d.errors.length === 0).flatMap((d) => objectOf(d) ?? []);
-  return { text, docs, objects, findings };
+  return { text, chunks, docs, objects, findings };
 }
 
 const poolKey = (p: { kind: string; namespace?: string; name: string }) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
@@ -87,8 +89,9 @@ export class Workspace {
   }
 
   setFile(uri: string, text: string): void {
-    if (this.files.get(uri)?.text === text) return;
-    this.files.set(uri, parseFile(uri, text));
+    const previous = this.files.get(uri);
+    if (previous?.text === text) return;
+    this.files.set(uri, parseFile(uri, text, previous?.chunks));
     this.cached = undefined;
   }
 
@@ -147,8 +150,13 @@ export class Workspace {
 
   private docRangeContains(uri: string, inside: number, offset: number): boolean {
     const f = this.files.get(uri);
-    const doc = f?.docs.find((d) => d.doc.range[0] <= inside && inside <= d.doc.range[2]);
-    return !!doc && doc.doc.range[0] <= offset && offset <= doc.doc.range[2];
+    const doc = f?.docs.find((d) => {
+      const r = d.source.outerSpan(d.doc.range[0], d.doc.range[2]);
+      return r.start <= inside && inside <= r.end;
+    });
+    if (!doc) return false;
+    const r = doc.source.outerSpan(doc.doc.range[0], doc.doc.range[2]);
+    return r.start <= offset && offset <= r.end;
   }
 
   cluster(id: string): WorkloadCluster | undefined {

@@ -98,8 +98,8 @@ test('network-overlap: the VIP inside the cluster pod CIDR', () => {
 test('invalid-ip only for values meant as IPs; DNS names and templates are fine', () => {
   assert.deepEqual(run({ c: cluster('a', '010.0.0.1') }).codes(), ['invalid-ip']);
   assert.deepEqual(run({ c: cluster('a', 'api.example.com') }).codes(), []);
-  assert.deepEqual(run({ c: cluster('a', '${CONTROL_PLANE_ENDPOINT_IP}') }).codes(), []);
-  assert.deepEqual(run({ c: cluster('a', "'{{ .Values.vip }}'") }).codes(), []);
+  assert.deepEqual(run({ c: cluster('a', '${CONTROL_PLANE_ENDPOINT_IP}') }).codes(), ['missing-vip']);
+  assert.deepEqual(run({ c: cluster('a', "'{{ .Values.vip }}'") }).codes(), ['missing-vip']);
   assert.deepEqual(run({ c: cluster('a', 'fd00::10') }).codes(), []);
   assert.deepEqual(run({ c: cluster('a', 'fd00::10::1') }).codes(), ['invalid-ip']);
 });
@@ -144,6 +144,7 @@ test('invalid-pool: webhook errors on the entry, overlapping pools, gateway outs
 
 test('missing-vip on an empty endpoint host; yaml-syntax without crashing on garbage and huge input', () => {
   assert.deepEqual(run({ c: cluster('a', '""') }).codes(), ['missing-vip']);
+  assert.equal(run({ c: cluster('a', '""') }).a.findings[0]!.severity, 'hint');
   assert.deepEqual(run({ c: 'a: [\n' }).codes(), ['yaml-syntax']);
   assert.deepEqual(run({ c: '{{- if .Values.x }}\nfoo: {{ .Values.y }}\n{{- end }}\n' }).a.findings.map((f) => `${f.code}:${f.severity}`).slice(0, 1), ['yaml-syntax:info']);
   const huge = 'x: 1\n'.repeat(1_000_000);

@@ -143,3 +143,43 @@ spec:
     assert.equal(text.slice(p.span.start, p.span.end), host);
   }
 });
+
+test('unicode before the address and tabs: spans stay exact; tab indentation is a YAML error, not a crash', () => {
+  const pod = POD('10.0.0.6').replace('  name: kube-vip\n', '  name: kube-vip\n  annotations:\n    note: "ünïcødé 🚀 — VIP"\n');
+  const text = kcp(`    - content: |\n${indent(pod, 8)}      path: /etc/kubernetes/manifests/kube-vip.yaml\n`);
+  const { place } = kubeVipPlace(text);
+  assert.equal(text.slice(place.span.start, place.span.end), '10.0.0.6');
+  const { a } = analyse('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n');
+  assert.deepEqual(a.findings.map((f) => f.code), ['yaml-syntax']);
+});
+
+test('an edit re-parses only the documents it touches and later positions follow', () => {
+  const docs = Array.from({ length: 50 }, (_, i) => `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.${i}.5\n`).join('---\n');
+  const ws = new Workspace();
+  ws.setFile('f.yaml', docs);
+  const edited = docs.replace('name: c0\n', 'name: c0\n  labels: {a: b}\n');
+  ws.setFile('f.yaml', edited);
+  for (const c of ws.analyze().clusters) {
+    const p = c.places[0]!;
+    assert.equal(edited.slice(p.span.start, p.span.end), p.value, c.name);
+  }
+});
+
+test('incremental re-parsing gives exactly the findings of a fresh parse, over 300 random edits', () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  let text = ['prod', 'staging', 'dev'].map((n) => readFileSync(`examples/clusters/${n}.yaml`, 'utf8')).join('---\n');
+  const incremental = new Workspace();
+  incremental.setFile('f.yaml', text);
+  let seed = 42;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const pieces = ['-', '---\n', '\n', ' ', 'x', '1', ':', '10.10.0.9', '"'];
+  for (let i = 0; i < 300; i++) {
+    const at = rnd(text.length);
+    text = rnd(2) ? text.slice(0, at) + pieces[rnd(pieces.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + rnd(3));
+    incremental.setFile('f.yaml', text);
+    const fresh = new Workspace();
+    fresh.setFile('f.yaml', text);
+    const key = (w: Workspace) => w.analyze().findings.map((f) => `${f.code}@${f.span.start}-${f.span.end}:${f.message}`).join('\n');
+    assert.equal(key(incremental), key(fresh), `edit ${i}`);
+  }
+});

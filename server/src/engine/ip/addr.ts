@@ -23,19 +23,29 @@ function fail<T>(text: string, why: string): Parsed<T> {
 
 /** Go's IPv4 rules: four decimal fields, each 0-255, no leading zeros, nothing else. */
 function parseV4(text: string, whole: string): Parsed<bigint> {
-  const fields = text.split('.');
-  if (fields.length < 4) return fail(whole, 'IPv4 address too short');
-  if (fields.length > 4) return fail(whole, 'IPv4 address too long');
-  let value = 0n;
-  for (const f of fields) {
-    if (f === '') return fail(whole, 'IPv4 field must have at least one digit');
-    if (!/^[0-9]+$/.test(f)) return fail(whole, `unexpected character`);
-    if (f.length > 1 && f[0] === '0') return fail(whole, 'IPv4 field has octet with leading zero');
-    const n = Number(f);
-    if (n > 255) return fail(whole, 'IPv4 field has value >255');
-    value = (value << 8n) | BigInt(n);
+  let value = 0;
+  let fields = 0;
+  let digits = 0;
+  let field = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a virtual '.' ends the last field
+    if (c === 46) {
+      if (digits === 0) return fail(whole, fields < 3 && i === text.length ? 'IPv4 address too short' : 'IPv4 field must have at least one digit');
+      if (fields === 4) return fail(whole, 'IPv4 address too long');
+      value = value * 256 + field;
+      fields++;
+      digits = 0;
+      field = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && field === 0) return fail(whole, 'IPv4 field has octet with leading zero');
+      field = field * 10 + (c - 48);
+      digits++;
+      if (field > 255) return fail(whole, 'IPv4 field has value >255');
+    } else return fail(whole, 'unexpected character');
   }
-  return { ok: true, value };
+  if (fields < 4) return fail(whole, 'IPv4 address too short');
+  if (fields > 4) return fail(whole, 'IPv4 address too long');
+  return { ok: true, value: BigInt(value) };
 }
 
 function parseV6(text: string, whole: string): Parsed<bigint> {
@@ -99,10 +109,16 @@ export function isAddr(text: string): boolean {
   return parseAddr(text).ok;
 }
 
-/** Canonical form of an address text, or undefined when it is not an address. */
+const canonicalCache = new Map<string, string | undefined>();
+
+/** Canonical form of an address text, or undefined when it is not an address (memoised: rules ask often). */
 export function canonical(text: string): string | undefined {
+  if (canonicalCache.has(text)) return canonicalCache.get(text);
   const p = parseAddr(text);
-  return p.ok ? formatAddr(p.value) : undefined;
+  const c = p.ok ? formatAddr(p.value) : undefined;
+  if (canonicalCache.size > 100_000) canonicalCache.clear();
+  canonicalCache.set(text, c);
+  return c;
 }
 
 export function sameAddr(a: string, b: string): boolean {

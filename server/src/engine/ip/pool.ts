@@ -5,6 +5,8 @@ import { type Addr, type Family, BITS, formatAddr, maxValue, parseAddr, prefixBo
 import { INVALID_ENTRY, parseEntry } from './entry';
 import { RangeSet } from './range-set';
 
+export { RangeSet };
+
 export interface PoolSpec {
   addresses: string[];
   /** Undefined when the key is missing (the CRD requires it; Go reads it as 0). */
@@ -186,29 +188,49 @@ export function reservedAddresses(a: PoolAnalysis, spec: PoolSpec): { address: s
   return out;
 }
 
-function usedSet(a: PoolAnalysis, inUse: Iterable<string>): RangeSet {
-  const fam = a.family ?? 4;
+/** Addresses in use as a RangeSet. Build it once per inventory change and reuse it for searches. */
+export function usedSet(family: Family, inUse: Iterable<string>): RangeSet {
+  if (family === 4) {
+    // IPv4 fits in a double: sort numbers (a typed-array sort), not BigInts.
+    const nums: number[] = [];
+    for (const ip of inUse) {
+      const p = parseAddr(ip);
+      if (p.ok && p.value.family === 4) nums.push(Number(p.value.value));
+    }
+    const sorted = Float64Array.from(nums).sort();
+    const ranges: [bigint, bigint][] = [];
+    let i = 0;
+    while (i < sorted.length) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1]! <= sorted[j]! + 1) j++;
+      ranges.push([BigInt(sorted[i]!), BigInt(sorted[j]!)]);
+      i = j + 1;
+    }
+    return RangeSet.of(4, ranges);
+  }
   const values: bigint[] = [];
   for (const ip of inUse) {
     const p = parseAddr(ip);
-    if (p.ok && p.value.family === fam) values.push(p.value.value);
+    if (p.ok && p.value.family === 6) values.push(p.value.value);
   }
-  return RangeSet.ofValues(fam, values);
+  return RangeSet.ofValues(6, values);
 }
 
+const asUsed = (a: PoolAnalysis, inUse: Iterable<string> | RangeSet) => (inUse instanceof RangeSet ? inUse : usedSet(a.family ?? 4, inUse));
+
 /** Allocatable addresses not in `inUse`. */
-export function freeSet(a: PoolAnalysis, inUse: Iterable<string>): RangeSet {
-  return a.allocatable.subtract(usedSet(a, inUse));
+export function freeSet(a: PoolAnalysis, inUse: Iterable<string> | RangeSet): RangeSet {
+  return a.allocatable.subtract(asUsed(a, inUse));
 }
 
 /** CAIP's first-fit: the lowest allocatable address not in use; undefined when the pool is exhausted. */
-export function findFree(a: PoolAnalysis, inUse: Iterable<string>): string | undefined {
+export function findFree(a: PoolAnalysis, inUse: Iterable<string> | RangeSet): string | undefined {
   const first = freeSet(a, inUse).first();
   return first === undefined || a.family === undefined ? undefined : formatAddr({ family: a.family, value: first });
 }
 
 /** The lowest `n` free addresses (for completion). */
-export function nextFree(a: PoolAnalysis, inUse: Iterable<string>, n: number): string[] {
+export function nextFree(a: PoolAnalysis, inUse: Iterable<string> | RangeSet, n: number): string[] {
   if (a.family === undefined) return [];
   const out: string[] = [];
   for (const [first, last] of freeSet(a, inUse).ranges) {
@@ -229,7 +251,7 @@ export interface PoolStatus {
 export function poolStatus(a: PoolAnalysis, usedAddresses: string[]): PoolStatus {
   const cap = (n: bigint) => (n > MAX_INT64 ? MAX_INT64 : n);
   const total = cap(a.total);
-  const distinct = usedSet(a, usedAddresses);
+  const distinct = usedSet(a.family ?? 4, usedAddresses);
   const outOfRange = distinct.subtract(a.allocatable).size();
   return { total, used: usedAddresses.length, free: total - BigInt(usedAddresses.length), outOfRange: cap(outOfRange) };
 }

@@ -60,7 +60,7 @@ function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlac
     const where = `KubeadmControlPlane ${kcp.name} files[${index}]${path ? ' ' + path : ''}`;
     const content = file.get('content', true);
     if (isScalar(content) && typeof content.value === 'string') {
-      if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where));
+      if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
       continue;
     }
     const secretName = stringAt(file, ['contentFrom', 'secret', 'name']);
@@ -71,12 +71,12 @@ function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlac
     const viaSecret = `Secret ${secretName} key ${secretKey}, used by ${where}`;
     const plain = scalarAt(secret.root, ['stringData', secretKey]);
     if (plain && typeof plain.value === 'string') {
-      places.push(...kubeVipPlaces(scalarSource(secret.doc.source, plain), viaSecret));
+      places.push(...kubeVipPlaces(scalarSource(secret.doc.source, plain), viaSecret, plain));
       continue;
     }
     const encoded = scalarAt(secret.root, ['data', secretKey]);
     const decoded = encoded && base64Source(secret.doc.source, encoded);
-    if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, viaSecret + ' (base64)'));
+    if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, viaSecret + ' (base64)', encoded));
   }
   return places;
 }
@@ -121,7 +121,7 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
     if (vars.vip.includes(name)) {
       places.push({ ...valueSite(o.doc.source, value), role: 'topology-variable', label: `Cluster ${o.name} topology variable ${name}` });
     } else if (vars.kubeVipManifest.includes(name) && typeof value.value === 'string') {
-      places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`));
+      places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`, value));
     }
   }
   return places;

@@ -25,21 +25,43 @@ export interface K8sObject {
 
 const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass']);
 
-export function objectOf(doc: ParsedDoc): K8sObject | undefined {
+interface Identity {
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  range: [number, number];
+}
+
+/** Identity per parsed document (unchanged documents keep theirs); the anchor follows the document's position. */
+const identities = new WeakMap<ParsedDoc, Identity | null>();
+
+function identityOf(doc: ParsedDoc): Identity | null {
   const root = doc.root;
-  if (!root) return undefined;
+  if (!root) return null;
   const apiVersion = stringAt(root, ['apiVersion']);
   const kind = stringAt(root, ['kind']);
-  if (!apiVersion || !kind) return undefined;
+  if (!apiVersion || !kind) return null;
   const slash = apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = apiVersion.slice(slash + 1);
   const nameNode = scalarAt(root, ['metadata', 'name']);
-  const name = stringAt(root, ['metadata', 'name']) ?? '';
-  const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (stringAt(root, ['metadata', 'namespace']) ?? 'default');
   const r = nameNode?.range ?? root.range ?? [0, 0];
-  const anchor = { uri: doc.source.uri, span: doc.source.outerSpan(r[0], r[1]) };
-  return { group, version, kind, name, namespace, root, doc, anchor };
+  return {
+    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
+    kind,
+    name: stringAt(root, ['metadata', 'name']) ?? '',
+    namespace: CLUSTER_SCOPED.has(kind) ? undefined : (stringAt(root, ['metadata', 'namespace']) ?? 'default'),
+    range: [r[0], r[1]],
+  };
+}
+
+export function objectOf(doc: ParsedDoc): K8sObject | undefined {
+  let id = identities.get(doc);
+  if (id === undefined) identities.set(doc, (id = identityOf(doc)));
+  if (!id) return undefined;
+  const { range, ...rest } = id;
+  return { ...rest, root: doc.root!, doc, anchor: { uri: doc.source.uri, span: doc.source.outerSpan(range[0], range[1]) } };
 }
 
 export const is = {

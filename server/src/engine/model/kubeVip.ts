@@ -2,7 +2,7 @@
 // behind `contentFrom.secret`, or a ClusterClass topology variable. Its env `address`/`vip_address`
 // are VIP places; positions map back to the outer file through the SourceText layers.
 import { type Scalar, isScalar } from 'yaml';
-import { mapItems, parseDocuments, seqAt, stringAt } from '../yaml/documents';
+import { mapItems, parseDocuments, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
 import { textSite, valueSite } from '../yaml/sites';
 import { type SourceText, scalarSource } from '../yaml/source';
 import type { VipPlace } from './types';
@@ -14,9 +14,9 @@ export function looksLikeKubeVip(path: string | undefined, content: string): boo
 }
 
 /** VIP places of every kube-vip container in the manifest text. */
-export function kubeVipPlaces(text: SourceText, where: string): VipPlace[] {
+export function kubeVipPlaces(text: SourceText, where: string, key?: object): VipPlace[] {
   const places: VipPlace[] = [];
-  for (const doc of parseDocuments(text)) {
+  for (const doc of key ? parseEmbedded(key, () => text) : parseDocuments(text)) {
     if (!doc.root) continue;
     const containers = mapItems(seqAt(doc.root, ['spec', 'containers']));
     for (const { map: c } of containers) {

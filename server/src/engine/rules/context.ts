@@ -23,13 +23,20 @@ export function looksLikeIp(value: string): boolean {
   return /^[0-9.]+$/.test(value) || (value.includes(':') && /^[0-9a-fA-F:.%]+$/.test(value)) || /^\d+\.\d+\.\d+\.\d+/.test(value);
 }
 
+const ipPlacesCache = new WeakMap<WorkloadCluster, (VipPlace & { ip: string })[]>();
+
 /** Places whose value is a concrete IP (not empty, not templated). */
 export function ipPlaces(c: WorkloadCluster): (VipPlace & { ip: string })[] {
-  return c.places.flatMap((p) => {
-    if (p.templated || p.value === '') return [];
-    const ip = canonical(p.value);
-    return ip ? [{ ...p, ip }] : [];
-  });
+  let out = ipPlacesCache.get(c);
+  if (!out) {
+    out = c.places.flatMap((p) => {
+      if (p.templated || p.value === '') return [];
+      const ip = canonical(p.value);
+      return ip ? [{ ...p, ip }] : [];
+    });
+    ipPlacesCache.set(c, out);
+  }
+  return out;
 }
 
 const ROLE_WEIGHT: Record<VipPlace['role'], number> = {

@@ -1,5 +1,5 @@
 // Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
-import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Span } from '../types';
 import type { SourceText } from './source';
 
@@ -21,7 +21,7 @@ export interface ParsedDoc {
 export function parseDocuments(source: SourceText): ParsedDoc[] {
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(source.text, { strict: false, uniqueKeys: false, prettyErrors: false, lineCounter: new LineCounter() }) as Document.Parsed[];
+    docs = parseAllDocuments(source.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     // The parser should never throw; if it does, the whole text is one problem and nothing is lost.
     return [];
@@ -34,6 +34,18 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
     errors: doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
     root: isMap(doc.contents) ? doc.contents : undefined,
   }));
+}
+
+const embeddedCache = new WeakMap<object, ParsedDoc[]>();
+
+/**
+ * Parses YAML embedded in the scalar `key` once for as long as that node lives (it lives as long
+ * as its document is unchanged). Spans stay right: they are computed through `source` on demand.
+ */
+export function parseEmbedded(key: object, source: () => SourceText): ParsedDoc[] {
+  let docs = embeddedCache.get(key);
+  if (!docs) embeddedCache.set(key, (docs = parseDocuments(source())));
+  return docs;
 }
 
 function firstLine(message: string): string {

@@ -27,7 +27,18 @@ export function fileSource(uri: string, text: string): SourceText {
  * For each character of the decoded value, its offset in `parent.text` (plus one entry for the
  * end), or undefined when the scalar's encoding is not one we can map character by character.
  */
+const offsetMaps = new WeakMap<Scalar, { text: string; map: number[] | undefined }>();
+
+/** Memoised per node and parent text: a node lives as long as its document is unchanged. */
 function offsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
+  const hit = offsetMaps.get(node);
+  if (hit && hit.text === parentText) return hit.map;
+  const map = computeOffsetMap(parentText, node, value);
+  offsetMaps.set(node, { text: parentText, map });
+  return map;
+}
+
+function computeOffsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
   const [start, end] = node.range ?? [0, 0];
   const raw = parentText.slice(start, end);
   let map: number[] | undefined;

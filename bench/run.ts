@@ -1,0 +1,118 @@
+// `npm run bench`: engine figures the issues ask for, written to BENCHMARKS.md (a benchmark, not a test).
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { Workspace } from '../server/src/engine/workspace';
+import { analyzePool, findFree, usedSet } from '../server/src/engine/ip/pool';
+import { formatAddr } from '../server/src/engine/ip/addr';
+import { bigFile, clusterDocs, POOLS } from './generate';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void, runs = RUNS): number {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const rows: [string, string, string][] = [];
+
+// 1. One file: 2,000 documents (500 clusters × 4 documents).
+const big = bigFile(500);
+const lines = big.split('\n').length;
+const docs = parseAllDocuments(big).length;
+const parseFloor = time(() => void parseAllDocuments(big));
+const fullBig = time(() => {
+  const ws = new Workspace();
+  ws.setFile('file:///big.yaml', big);
+  ws.analyze();
+});
+const ws = new Workspace();
+ws.setFile('file:///big.yaml', big);
+const findings = ws.analyze().findings.length;
+let flip = false;
+const editBig = time(() => {
+  flip = !flip;
+  const edited = big.replace('  name: cluster-250\n', flip ? '  name: cluster-250\n  annotations: {edited: "1"}\n' : '  name: cluster-250\n');
+  ws.setFile('file:///big.yaml', edited);
+  ws.analyze();
+}, RUNS * 3);
+rows.push([`1 file, ${docs} documents, ${lines.toLocaleString('en')} lines: \`yaml\` parse alone (floor)`, ms(parseFloor), '']);
+rows.push([`same: full diagnostics (${findings} findings)`, ms(fullBig), `≤ 2× floor = ${ms(2 * parseFloor)}: ${fullBig <= 2 * parseFloor ? 'met' : 'NOT met'}`]);
+rows.push(['same: one-line edit re-validated', ms(editBig), `≤ 50 ms: ${editBig <= 50 ? 'met' : 'NOT met'}`]);
+
+// 2. 500 files of one cluster each.
+const files = Array.from({ length: 500 }, (_, i) => clusterDocs(i + 2).join('---\n'));
+const parseFiles = time(() => files.forEach((f) => parseAllDocuments(f)));
+const fullFiles = time(() => {
+  const w = new Workspace();
+  w.setFile('file:///pools.yaml', POOLS);
+  files.forEach((f, i) => w.setFile(`file:///c${i}.yaml`, f));
+  w.analyze();
+});
+const wf = new Workspace();
+wf.setFile('file:///pools.yaml', POOLS);
+files.forEach((f, i) => wf.setFile(`file:///c${i}.yaml`, f));
+wf.analyze();
+let flip2 = false;
+const editFiles = time(() => {
+  flip2 = !flip2;
+  wf.setFile('file:///c250.yaml', flip2 ? files[250]!.replace('replicas: 3', 'replicas: 5') : files[250]!);
+  wf.analyze();
+}, RUNS * 3);
+rows.push(['500 files × 1 cluster: `yaml` parse alone (floor)', ms(parseFiles), '']);
+rows.push(['same: full diagnostics', ms(fullFiles), `≤ 2× floor = ${ms(2 * parseFiles)}: ${fullFiles <= 2 * parseFiles ? 'met' : 'NOT met'}`]);
+rows.push(['same: one-line edit in one file re-validated', ms(editFiles), '']);
+
+// 3. Lowest free address in a /8 with 100,000 used addresses. The server keeps the used set per
+// inventory change, so the search itself runs on a prebuilt set; building it is shown separately.
+const pool = analyzePool({ addresses: ['10.0.0.0/8'], prefix: 8, gateway: '10.0.0.1' });
+const used = Array.from({ length: 100_000 }, (_, i) => formatAddr({ family: 4, value: (10n << 24n) + BigInt(i) }));
+const usedRanges = usedSet(4, used);
+const free = time(() => void findFree(pool, usedRanges), RUNS * 3);
+const build = time(() => void usedSet(4, used), RUNS * 3);
+rows.push([`lowest free address, /8 pool, 100,000 used (→ ${findFree(pool, usedRanges)})`, ms(free), `≤ 5 ms: ${free <= 5 ? 'met' : 'NOT met'}`]);
+rows.push(['same, including parsing the 100,000 address strings into the used set', ms(build + free), '']);
+const pool6 = analyzePool({ addresses: ['fd00::/64'], prefix: 64 });
+const used6 = Array.from({ length: 100_000 }, (_, i) => formatAddr({ family: 6, value: (0xfd00n << 112n) + BigInt(i + 1) }));
+const used6Ranges = usedSet(6, used6);
+rows.push(['lowest free address, IPv6 /64 pool, 100,000 used', ms(time(() => void findFree(pool6, used6Ranges), RUNS * 3)), '']);
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+const table = ['| measurement | median | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const out = `# Benchmarks
+
+Produced by \`npm run bench\` (\`bench/run.ts\`, medians of ${RUNS}+ runs, in-process engine, no editor).
+Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.
+
+## Engine (issue 2)
+
+${table}
+
+"Full diagnostics" is parse + cluster linking + every rule + fixes for the whole workspace, from a
+new \`Workspace\`. A one-line edit re-parses only the YAML documents it touches (the file is split at
+\`---\` lines, unchanged documents keep their parse and just move) and then re-links and re-runs
+the rules over the workspace.
+`;
+const target = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
+const previous = (() => {
+  try {
+    return require('node:fs').readFileSync(target, 'utf8') as string;
+  } catch {
+    return '';
+  }
+})();
+const tail = previous.includes('\n## Allocation') ? previous.slice(previous.indexOf('\n## Allocation')) : '';
+writeFileSync(target, out + tail);
+process.stdout.write(out);
