@@ -262,6 +262,28 @@ describe('CRUD', () => {
     assert.equal(put.status.ipAddresses.total, 11);
   });
 
+  it('server-side apply creates or merges; deletecollection; namespace deletion cascades', async () => {
+    const ns = await namespace();
+    const ssa = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply);
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: ns, labels: { del: 'y' } }, data: { a: '1' } };
+    await core.patchNamespacedConfigMap({ name: 'ssa', namespace: ns, body, fieldManager: 'test' }, ssa);
+    const merged = await core.patchNamespacedConfigMap({ name: 'ssa', namespace: ns, body: { ...body, data: { b: '2' } }, fieldManager: 'test' }, ssa);
+    assert.deepEqual(merged.data, { a: '1', b: '2' });
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'keep' } } });
+    await core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: 'del=y' });
+    assert.deepEqual((await core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name), ['keep']);
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['example.com/x'] } } });
+    await core.deleteNamespace({ name: ns });
+    const terminating = await core.readNamespace({ name: ns });
+    assert.equal(terminating.status?.phase, 'Terminating');
+    const refused = await rejects(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'new' } } }));
+    assert.equal(refused.code, 403);
+    assert.match(refused.message!, /because it is being terminated/);
+    await core.patchNamespacedConfigMap({ name: 'held', namespace: ns, body: { metadata: { finalizers: null } } }, merge);
+    await sb.waitFor(() => !sb.get('v1', 'Namespace', undefined, ns), 2000);
+    assert.equal((await rejects(core.deleteNamespace({ name: 'default' }))).code, 403);
+  });
+
   it('reads IPAM objects at v1beta1 with the apiGroup/prefix conversion', async () => {
     const ns = await namespace();
     sb.create({
