@@ -63,14 +63,19 @@ export function isAuthProblem(s: ApiStatus): boolean {
   return s.code === 401 || s.code === 403;
 }
 
-/** Request options that abort a call after `ms` (client-node 1.4 has no default timeout). */
+/**
+ * Request options that abort a call after `ms` (client-node 1.4 has no default timeout). The
+ * object-parameter API hands options to its Observable layer unwrapped, so the middleware answers
+ * in that layer's shape (an object with `toPromise`), not with a bare Promise.
+ */
 export function withTimeout(ms: number): k8s.ConfigurationOptions {
+  const observable = <T>(value: T) => ({ toPromise: () => Promise.resolve(value) });
   const mw = {
-    pre: async (ctx: k8s.RequestContext) => {
+    pre: (ctx: k8s.RequestContext) => {
       ctx.setSignal(AbortSignal.timeout(ms));
-      return ctx;
+      return observable(ctx);
     },
-    post: async (r: k8s.ResponseContext) => r,
+    post: (r: k8s.ResponseContext) => observable(r),
   };
   return { middleware: [mw], middlewareMergeStrategy: 'append' } as unknown as k8s.ConfigurationOptions;
 }

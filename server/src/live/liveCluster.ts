@@ -16,6 +16,7 @@ export interface LiveState {
 export interface LiveListener {
   changed(): void;
   state(s: LiveState): void;
+  log?(message: string): void;
 }
 
 const KUBE_VIP_CONFIGMAP = { namespace: 'kube-system', name: 'kubevip' };
@@ -92,6 +93,7 @@ export class LiveCluster {
         else this.problems.set(kind, problem!);
         this.updateState();
       },
+      log: (m) => this.listener.log?.(m),
     }, query);
     this.watchers.set(kind, w);
     w.start();

@@ -9,6 +9,8 @@ export interface WatcherEvents {
   changed(): void;
   /** Healthy again after a list succeeded, or failing with a reason. */
   health(ok: boolean, problem?: ApiStatus): void;
+  /** Diagnostics for the output channel (never credentials). */
+  log?(message: string): void;
 }
 
 const key = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -20,6 +22,8 @@ export class ListWatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private backoffMs = 500;
+  /** Watches that failed in a row (a list in between may have succeeded). */
+  private watchFailures = 0;
   /** Number of successful lists, for tests and for knowing when the first list arrived. */
   lists = 0;
 
@@ -46,6 +50,7 @@ export class ListWatcher {
 
   private retry(problem: ApiStatus): void {
     if (this.stopped) return;
+    this.events.log?.(`${this.path}: ${problem.code ?? ''} ${problem.message}; retrying in ${this.backoffMs} ms`);
     this.events.health(false, problem);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.cycle(), this.backoffMs);
@@ -82,6 +87,7 @@ export class ListWatcher {
             return;
           }
           if (obj?.metadata?.resourceVersion) this.rv = obj.metadata.resourceVersion;
+          this.watchFailures = 0;
           if (type === 'BOOKMARK') return;
           if (type === 'DELETED') this.objects.delete(key(obj));
           else this.objects.set(key(obj), obj);
@@ -110,7 +116,15 @@ export class ListWatcher {
       this.timer = setTimeout(() => void this.cycle(), 200);
       return;
     }
-    this.rv = undefined; // after a failure, re-list: events may have been missed
-    this.retry(s!);
+    // A watch that broke (server restart, proxy timeout…): list again, since events may have been
+    // missed. Only report trouble if that keeps failing, so a routine reconnect never flickers.
+    this.rv = undefined;
+    this.watchFailures++;
+    if (this.watchFailures >= 3) {
+      this.retry(s!);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.cycle(), 250 * 2 ** this.watchFailures);
   }
 }

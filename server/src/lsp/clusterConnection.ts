@@ -58,6 +58,7 @@ export class ClusterConnection {
         this.set({ ...base, state: s.state, reason: s.reason });
         if (s.state !== 'connecting') this.events.inventoryChanged();
       },
+      log: (m) => this.events.log(m),
     }, this.requestTimeoutMs);
     this.set({ ...base, state: 'connecting', reason: `connecting to ${loaded.server}` });
     this.live.start();
