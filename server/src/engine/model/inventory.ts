@@ -4,7 +4,7 @@ import { isScalar, type YAMLMap } from 'yaml';
 import { analyzePool, type PoolSpec } from '../ip/pool';
 import { parseCidr } from '../ip/entry';
 import { formatAddr, maxValue } from '../ip/addr';
-import { mapAt, mapItems, nodeSpan, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
+import { mapAt, mapItems, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import { textSite, valueSite } from '../yaml/sites';
 import { scalarSource } from '../yaml/source';
 import type { Span } from '../types';
@@ -79,7 +79,7 @@ export function poolOf(o: K8sObject): PoolInfo {
       excludedAddresses: excluded.spans,
       gateway: valueSpan(o, 'gateway'),
       prefix: valueSpan(o, 'prefix'),
-      excludeTypo: typo ? nodeSpan(typo.key as never) : undefined,
+      excludeTypo: typo?.key?.range ? o.doc.source.outerSpan(typo.key.range[0], typo.key.range[1]) : undefined,
     },
   };
 }
