@@ -140,8 +140,9 @@ export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cl
     const a = await waitForAddress(kc, addresses, claim, opts, pool);
     return { address: a.spec.address, prefix: a.spec.prefix, gateway: a.spec.gateway, claim, created };
   } catch (e) {
-    if (created) await deleteClaim(kc, resources, claim).catch(() => undefined);
-    throw e;
+    if (!created) throw e;
+    const deleted = await deleteClaim(kc, resources, claim).then(() => true, () => false);
+    throw new AllocationError(`${(e as Error).message}; ${deleted ? `the IPAddressClaim ${claim.namespace}/${claim.name} was deleted, no address is held` : `deleting the IPAddressClaim ${claim.namespace}/${claim.name} failed: delete it by hand`}`);
   }
 }
 

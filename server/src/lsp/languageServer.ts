@@ -290,7 +290,7 @@ export class IpamLanguageServer {
     if (!this.workspace.cluster(id)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
     const wasOpen = !!this.documents.get(p.uri);
     const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
+    token?.onCancellationRequested(() => abort.abort());
     const pool = { kind: p.pool.kind, name: p.pool.name };
     let allocation;
     try {
@@ -305,7 +305,7 @@ export class IpamLanguageServer {
       if (allocation.created) await deleteClaim(live.config.kc, live.resources, allocation.claim).catch(() => undefined);
       throw new ResponseError(1, `${why}; the IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name} was deleted, no address is held`);
     };
-    if (token.isCancellationRequested) return cleanup('allocation cancelled');
+    if (token?.isCancellationRequested) return cleanup('allocation cancelled');
     if (wasOpen && !this.documents.get(p.uri)) return cleanup(`${p.uri} was closed during the allocation`);
     const cluster = this.workspace.cluster(id);
     if (!cluster) return cleanup(`cluster ${id} disappeared from the workspace during the allocation`);
