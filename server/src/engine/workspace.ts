@@ -128,8 +128,10 @@ export class Workspace {
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
     const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
-    const fixes = fixesFor(clusters, inventory, findings, this.live !== undefined);
-    this.cached = { clusters, inventory, findings, fixes };
+    const live = this.live !== undefined;
+    let fixes: Fix[] | undefined;
+    // Fixes are computed when asked for (code actions), not on every keystroke.
+    this.cached = { clusters, inventory, findings, get fixes() { return (fixes ??= fixesFor(clusters, inventory, findings, live)); } };
     return this.cached;
   }
 

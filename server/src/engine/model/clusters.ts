@@ -3,7 +3,7 @@
 import { isMap, isScalar } from 'yaml';
 import { mapAt, mapItems, nodeAt, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import { appendToSeq, insertIntoMap, isNullValue } from '../yaml/insert';
-import { hostPart, textSite, valueSite } from '../yaml/sites';
+import { extend, hostPart, textSite, valueSite } from '../yaml/sites';
 import { base64Source, scalarSource } from '../yaml/source';
 import type { TextEdit } from '../types';
 import { type K8sObject, is } from './kinds';
@@ -40,7 +40,7 @@ function endpointPlace(o: K8sObject, role: 'cluster-endpoint' | 'infra-endpoint'
   if (!endpoint || !pairAt(endpoint, 'host')) return undefined;
   const host = endpoint.get('host', true);
   if (!isScalar(host)) return undefined;
-  return { ...valueSite(o.doc.source, host), role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` };
+  return extend(valueSite(o.doc.source, host), { role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` });
 }
 
 const CLUSTER_CONFIG = ['spec', 'kubeadmConfigSpec', 'clusterConfiguration'];
@@ -50,7 +50,7 @@ function kcpEndpointPlace(kcp: K8sObject): VipPlace | undefined {
   if (!node || node.value === null || node.value === undefined || node.value === '') return undefined;
   const text = scalarSource(kcp.doc.source, node);
   const { start, end } = hostPart(text.text);
-  return { ...textSite(text, start, end), role: 'kcp-endpoint', label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` };
+  return extend(textSite(text, start, end), { role: 'kcp-endpoint' as const, label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` });
 }
 
 function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlace[] {
@@ -86,7 +86,7 @@ function certSanList(kcp: K8sObject): CertSanList {
   const path = [...CLUSTER_CONFIG, 'apiServer', 'certSANs'];
   const seq = seqAt(kcp.root, path);
   const items = seq
-    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [{ ...valueSite(source, n), index }] : []))
+    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [extend(valueSite(source, n), { index })] : []))
     : [];
   const append = (value: string): TextEdit[] => {
     if (seq) return appendToSeq(source, seq, value);
@@ -107,8 +107,7 @@ function cidrs(o: K8sObject, which: 'pods' | 'services'): CidrSite[] {
   if (!seq) return [];
   return seq.items.flatMap((n) => {
     if (!isScalar(n) || typeof n.value !== 'string') return [];
-    const site = valueSite(o.doc.source, n);
-    return [{ uri: site.uri, span: site.span, value: site.value }];
+    return [valueSite(o.doc.source, n)];
   });
 }
 
@@ -119,7 +118,7 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
     const value = v.get('value', true);
     if (!isScalar(value)) continue;
     if (vars.vip.includes(name)) {
-      places.push({ ...valueSite(o.doc.source, value), role: 'topology-variable', label: `Cluster ${o.name} topology variable ${name}` });
+      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label: `Cluster ${o.name} topology variable ${name}` }));
     } else if (vars.kubeVipManifest.includes(name) && typeof value.value === 'string') {
       places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`, value));
     }
@@ -127,8 +126,13 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
   return places;
 }
 
-function newCluster(name: string, namespace: string, anchor: K8sObject): WorkloadCluster {
-  return { name, namespace, anchor: anchor.anchor, places: [], podCidrs: [], serviceCidrs: [], uris: [], claimNames: [vipClaimName(name)] };
+function newCluster(name: string, namespace: string, first: K8sObject): WorkloadCluster {
+  return {
+    name, namespace, places: [], podCidrs: [], serviceCidrs: [], uris: [], claimNames: [vipClaimName(name)],
+    get anchor() {
+      return first.anchor;
+    },
+  };
 }
 
 function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sObject>) {
@@ -144,6 +148,34 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
   }
 }
 
+/** Secrets a KCP reads its files from (`contentFrom.secret`), resolved now (or null when absent). */
+function secretDeps(kcp: K8sObject, secrets: Map<string, K8sObject>): unknown[] {
+  return mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files'])).flatMap(({ map }) => {
+    const name = stringAt(map, ['contentFrom', 'secret', 'name']);
+    return name ? [secrets.get(key('Secret', kcp.namespace, name))?.doc ?? null] : [];
+  });
+}
+
+interface Memo {
+  deps: unknown[];
+  vars: TopologyVariables;
+  cluster: WorkloadCluster;
+}
+
+/**
+ * Clusters whose documents are all unchanged are reused as they are: their sites compute spans
+ * on access, so they stay right when the documents move. Keyed by the first document.
+ */
+const memo = new WeakMap<object, Memo>();
+
+function memoised(first: object, deps: unknown[], vars: TopologyVariables, build: () => WorkloadCluster): WorkloadCluster {
+  const m = memo.get(first);
+  if (m && m.vars === vars && m.deps.length === deps.length && m.deps.every((d, i) => d === deps[i])) return m.cluster;
+  const cluster = build();
+  memo.set(first, { deps, vars, cluster });
+  return cluster;
+}
+
 export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
   const parts = new Map<string, K8sObject>();
   const secrets = new Map<string, K8sObject>();
@@ -154,37 +186,42 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   const linked = new Set<K8sObject>();
   const clusters: WorkloadCluster[] = [];
   for (const o of objects.filter(is.cluster)) {
-    const c = newCluster(o.name, o.namespace ?? 'default', o);
-    c.cluster = o.anchor;
-    c.uris.push(o.doc.source.uri);
-    const own = endpointPlace(o, 'cluster-endpoint');
-    if (own) c.places.push(own);
-    c.places.push(...topologyPlaces(o, vars));
-    for (const field of ['infrastructureRef', 'controlPlaneRef']) {
+    const refs = ['infrastructureRef', 'controlPlaneRef'].flatMap((field) => {
       const ref = refOf(o, field);
       const part = ref && parts.get(key(ref.kind, ref.namespace, ref.name));
-      if (part) {
-        linked.add(part);
-        addParts(c, part, secrets);
-      }
-    }
-    c.podCidrs = cidrs(o, 'pods');
-    c.serviceCidrs = cidrs(o, 'services');
-    c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
-    clusters.push(c);
+      return part ? [part] : [];
+    });
+    for (const part of refs) linked.add(part);
+    const deps = [o.doc, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
+    clusters.push(memoised(o.doc, deps, vars, () => {
+      const c = newCluster(o.name, o.namespace ?? 'default', o);
+      Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
+      c.uris.push(o.doc.source.uri);
+      const own = endpointPlace(o, 'cluster-endpoint');
+      if (own) c.places.push(own);
+      c.places.push(...topologyPlaces(o, vars));
+      for (const part of refs) addParts(c, part, secrets);
+      c.podCidrs = cidrs(o, 'pods');
+      c.serviceCidrs = cidrs(o, 'services');
+      c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
+      return c;
+    }));
   }
   // Parts no Cluster refers to (a template split differently): group them by namespace/name.
-  const orphans = new Map<string, WorkloadCluster>();
+  const orphans = new Map<string, K8sObject[]>();
   for (const part of parts.values()) {
     if (linked.has(part)) continue;
     const id = `${part.namespace}/${part.name}`;
-    let c = orphans.get(id);
-    if (!c) {
-      c = newCluster(part.name, part.namespace ?? 'default', part);
-      orphans.set(id, c);
-      clusters.push(c);
-    }
-    addParts(c, part, secrets);
+    orphans.set(id, [...(orphans.get(id) ?? []), part]);
+  }
+  for (const group of orphans.values()) {
+    const first = group[0]!;
+    const deps = group.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])]);
+    clusters.push(memoised(first.doc, deps, vars, () => {
+      const c = newCluster(first.name, first.namespace ?? 'default', first);
+      for (const part of group) addParts(c, part, secrets);
+      return c;
+    }));
   }
   return clusters;
 }

@@ -34,9 +34,6 @@ interface Identity {
   range: [number, number];
 }
 
-/** Identity per parsed document (unchanged documents keep theirs); the anchor follows the document's position. */
-const identities = new WeakMap<ParsedDoc, Identity | null>();
-
 function identityOf(doc: ParsedDoc): Identity | null {
   const root = doc.root;
   if (!root) return null;
@@ -56,12 +53,27 @@ function identityOf(doc: ParsedDoc): Identity | null {
   };
 }
 
+const objects = new WeakMap<ParsedDoc, K8sObject | null>();
+
+/** The object a parsed document declares, made once per document (its anchor follows the document). */
 export function objectOf(doc: ParsedDoc): K8sObject | undefined {
-  let id = identities.get(doc);
-  if (id === undefined) identities.set(doc, (id = identityOf(doc)));
-  if (!id) return undefined;
+  let o = objects.get(doc);
+  if (o === undefined) objects.set(doc, (o = makeObject(doc)));
+  return o ?? undefined;
+}
+
+function makeObject(doc: ParsedDoc): K8sObject | null {
+  const id = identityOf(doc);
+  if (!id) return null;
   const { range, ...rest } = id;
-  return { ...rest, root: doc.root!, doc, anchor: { uri: doc.source.uri, span: doc.source.outerSpan(range[0], range[1]) } };
+  return {
+    ...rest,
+    root: doc.root!,
+    doc,
+    get anchor() {
+      return { uri: doc.source.uri, span: doc.source.outerSpan(range[0], range[1]) };
+    },
+  };
 }
 
 export const is = {

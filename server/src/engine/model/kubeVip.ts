@@ -3,7 +3,7 @@
 // are VIP places; positions map back to the outer file through the SourceText layers.
 import { type Scalar, isScalar } from 'yaml';
 import { mapItems, parseDocuments, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
-import { textSite, valueSite } from '../yaml/sites';
+import { extend, textSite, valueSite } from '../yaml/sites';
 import { type SourceText, scalarSource } from '../yaml/source';
 import type { VipPlace } from './types';
 
@@ -35,12 +35,12 @@ export function kubeVipPlaces(text: SourceText, where: string, key?: object): Vi
         if (site.value.includes(',') && !site.templated) {
           let offset = 0;
           for (const part of site.value.split(',')) {
-            found.push({ ...subSite(doc.source, valueNode, offset, part.length), role: ENV_ROLES[name], label });
+            found.push(extend(subSite(doc.source, valueNode, offset, part.length), { role: ENV_ROLES[name] as VipPlace['role'], label }));
             offset += part.length + 1;
           }
           continue;
         }
-        found.push({ ...site, role: ENV_ROLES[name], label });
+        found.push(extend(site, { role: ENV_ROLES[name] as VipPlace['role'], label }));
       }
       const hasAddress = found.some((p) => p.role === 'kube-vip-address' && p.value !== '');
       for (const p of found) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;

@@ -23,6 +23,11 @@ export function looksLikeIp(value: string): boolean {
   return /^[0-9.]+$/.test(value) || (value.includes(':') && /^[0-9a-fA-F:.%]+$/.test(value)) || /^\d+\.\d+\.\d+\.\d+/.test(value);
 }
 
+/** `site` plus fields, keeping its lazily computed span (a spread would drop the getter). */
+export function derive<S extends object, T extends object>(site: S, extra: T): S & T {
+  return Object.assign(Object.create(site) as S, extra);
+}
+
 const ipPlacesCache = new WeakMap<WorkloadCluster, (VipPlace & { ip: string })[]>();
 
 /** Places whose value is a concrete IP (not empty, not templated). */
@@ -32,7 +37,7 @@ export function ipPlaces(c: WorkloadCluster): (VipPlace & { ip: string })[] {
     out = c.places.flatMap((p) => {
       if (p.templated || p.value === '') return [];
       const ip = canonical(p.value);
-      return ip ? [{ ...p, ip }] : [];
+      return ip ? [derive(p, { ip })] : [];
     });
     ipPlacesCache.set(c, out);
   }

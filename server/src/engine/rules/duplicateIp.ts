@@ -3,7 +3,7 @@
 import { canonical } from '../ip/addr';
 import type { Finding } from '../types';
 import type { AddressInfo, WorkloadCluster } from '../model/types';
-import { type Rule, finding, ipPlaces, related } from './context';
+import { type Rule, derive, finding, ipPlaces, related } from './context';
 
 function ownsAddress(c: WorkloadCluster, a: AddressInfo, claimCluster: Map<string, string | undefined>): boolean {
   if (a.namespace !== c.namespace) return false;
@@ -22,7 +22,7 @@ export const duplicateIp: Rule = ({ clusters, inventory }) => {
     const places = ipPlaces(c);
     const certSans = (c.certSans?.items ?? []).flatMap((s) => {
       const ip = !s.templated && canonical(s.value);
-      return ip ? [{ ...s, ip, label: `certSANs[${s.index}]` }] : [];
+      return ip ? [derive(s, { ip, label: `certSANs[${s.index}]` })] : [];
     });
     for (const p of places) {
       for (const other of byIp.get(p.ip) ?? []) {

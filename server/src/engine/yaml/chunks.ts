@@ -52,16 +52,30 @@ export class ChunkedFile {
       this.chunks = split(text, 0, text.length).map((r) => this.parse(text, r));
       return this.docs();
     }
-    let prefix = 0;
-    const max = Math.min(old.length, text.length);
-    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    // Unchanged chunks are found with native string comparisons from both ends. A chunk before
+    // the change is kept only if the separator after it is unchanged too (else its document grew).
     const delta = text.length - old.length;
-    // Chunks entirely before the change, and entirely after it, are kept.
-    const before = this.chunks.filter((c) => c.source.base + c.source.text.length < prefix);
-    const after = this.chunks.filter((c) => c.source.base > old.length - suffix);
-    const from = before.length ? before[before.length - 1]!.source.base + before[before.length - 1]!.source.text.length : 0;
+    const n = this.chunks.length;
+    let i = 0;
+    while (i < n - 1) {
+      const { base, text: t } = this.chunks[i]!.source;
+      const withNext = old.slice(base, Math.min(old.length, base + t.length + 4));
+      if (!text.startsWith(withNext, base)) break;
+      i++;
+    }
+    let j = n - 1;
+    while (j >= Math.max(i, 1)) {
+      const { base, text: t } = this.chunks[j]!.source;
+      const at = base + delta;
+      if (at < 1 || text.charCodeAt(at - 1) !== 10 || !text.startsWith(t, at)) break;
+      j--;
+    }
+    const before = this.chunks.slice(0, i);
+    const after = this.chunks.slice(j + 1);
+    const last = before[before.length - 1]?.source;
+    const from = last ? last.base + last.text.length : 0;
+    // Repeated documents can match from both ends at once: the two sides must not overlap.
+    while (after.length && after[0]!.source.base + delta < from) after.shift();
     const to = after.length ? after[0]!.source.base + delta : text.length;
     for (const c of after) c.source.base += delta;
     const middle = split(text, from, to).map((r) => this.parse(text, r));

@@ -54,8 +54,24 @@ function firstLine(message: string): string {
 
 export type Path = (string | number)[];
 
-/** The node at `path` (mapping keys and sequence indexes), or undefined. */
+const lookups = new WeakMap<object, Map<string, Node | undefined>>();
+
+/**
+ * The node at `path` (mapping keys and sequence indexes), or undefined. Memoised per start node:
+ * parsed documents are never mutated, and unchanged documents are re-read on every analysis.
+ */
 export function nodeAt(node: unknown, path: Path): Node | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  let cache = lookups.get(node);
+  if (!cache) lookups.set(node, (cache = new Map()));
+  const key = path.join('\u0000');
+  if (cache.has(key)) return cache.get(key);
+  const found = walk(node, path);
+  cache.set(key, found);
+  return found;
+}
+
+function walk(node: unknown, path: Path): Node | undefined {
   let cur: unknown = node;
   for (const key of path) {
     if (isMap(cur) && typeof key === 'string') cur = cur.get(key, true);

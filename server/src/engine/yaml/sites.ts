@@ -1,36 +1,61 @@
 // ValueSites: scalar values located in the outer file, with their rewrite.
 import type { Scalar } from 'yaml';
 import type { ValueSite } from '../model/types';
+import type { Span, TextEdit } from '../types';
 import { isTemplated } from './documents';
 import { scalarSource, type SourceText } from './source';
+
+/**
+ * A value at [start, end) of a text. The span is computed on access, through the text's layers,
+ * so a site stays right when its document moves in the file (text inserted above it).
+ */
+class Site implements ValueSite {
+  readonly uri: string;
+  readonly value: string;
+  readonly templated: boolean;
+
+  constructor(
+    private readonly text: SourceText,
+    private readonly start: number,
+    private readonly end: number,
+    value: string,
+    private readonly write: (text: SourceText, start: number, end: number, v: string) => TextEdit[],
+  ) {
+    this.uri = text.uri;
+    this.value = value;
+    this.templated = value !== '' && isTemplated(value);
+  }
+
+  get span(): Span {
+    return this.text.outerSpan(this.start, this.end);
+  }
+
+  rewrite(v: string): TextEdit[] {
+    return this.write(this.text, this.start, this.end, v);
+  }
+}
+
+const replace = (text: SourceText, start: number, end: number, v: string) => text.replace(start, end, v);
 
 /** The site of a scalar's whole value. A null scalar (`host:`) rewrites by inserting after the colon. */
 export function valueSite(source: SourceText, node: Scalar): ValueSite {
   const [start, end] = node.range ?? [0, 0];
   if (node.value === null || node.value === undefined) {
-    const empty = end === start;
-    return {
-      uri: source.uri,
-      span: source.outerSpan(start, end),
-      value: '',
-      templated: false,
-      rewrite: (v) => source.replace(start, end, empty ? ' ' + v : v),
-    };
+    const insert = end === start;
+    return new Site(source, start, end, '', (text, s, e, v) => text.replace(s, e, insert ? ' ' + v : v));
   }
   const inner = scalarSource(source, node);
-  return textSite(inner, 0, inner.text.length);
+  return new Site(inner, 0, inner.text.length, inner.text, replace);
 }
 
 /** The site of characters [start, end) of a text (e.g. the host of `host:port`). */
 export function textSite(text: SourceText, start: number, end: number): ValueSite {
-  const value = text.text.slice(start, end);
-  return {
-    uri: text.uri,
-    span: text.outerSpan(start, end),
-    value,
-    templated: isTemplated(value),
-    rewrite: (v) => text.replace(start, end, v),
-  };
+  return new Site(text, start, end, text.text.slice(start, end), replace);
+}
+
+/** Adds fields to a site without copying it (a spread would freeze its span). */
+export function extend<T extends object>(site: ValueSite, extra: T): ValueSite & T {
+  return Object.assign(site, extra);
 }
 
 /** Splits `host[:port]` (IPv6 in brackets) into the host's offsets. */
