@@ -124,6 +124,20 @@ test('the server survives the sandbox restarting: unreachable, then live diagnos
   await lsp.waitForDiagnostic(dev, 'ip-in-use', 15_000);
 });
 
+test('a cluster that stops answering never blocks diagnostics', async () => {
+  sb.faults.hangNext(1000);
+  sb.faults.dropWatches();
+  const uri = ws.uri('clusters/hang.yaml');
+  const started = Date.now();
+  lsp.open(uri, 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: hang\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.256\n');
+  await lsp.waitForDiagnostic(uri, 'invalid-ip', 5000);
+  assert.ok(Date.now() - started < 3000, `diagnostics took ${Date.now() - started} ms`);
+  lsp.close(uri);
+  sb.faults.clear();
+  sb.faults.dropWatches();
+  await lsp.waitForState('connected', 40_000);
+});
+
 test('no token, key or certificate appears in any log output', () => {
   const logs = lsp.logs.join('\n');
   assert.ok(logs.length > 0);

@@ -136,3 +136,12 @@ current-context: x
     await untrusted.stop();
   }
 });
+
+test('capiIpam.include/exclude: excluded files are no longer scanned', async () => {
+  const [dup] = await lsp.waitForDiagnostic(staging, 'duplicate-ip');
+  assert.ok(dup);
+  lsp.changeSettings({ exclude: ['**/services/**'] });
+  await lsp.waitFor(() => lsp.diagnosticsOf(staging, 'duplicate-ip').length === 0, 10_000, 'duplicate-ip gone once services/ is excluded');
+  lsp.changeSettings({ exclude: ['**/node_modules/**'] });
+  await lsp.waitForDiagnostic(staging, 'duplicate-ip');
+});

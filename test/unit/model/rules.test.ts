@@ -150,3 +150,21 @@ test('missing-vip on an empty endpoint host; yaml-syntax without crashing on gar
   const huge = 'x: 1\n'.repeat(1_000_000);
   assert.equal(run({ c: huge }).a.findings[0]?.severity, 'info');
 });
+
+test('IPv6: pools, the anycast address, out-of-pool, different spellings of one address', () => {
+  const v6pool = `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
+kind: GlobalInClusterIPPool
+metadata:
+  name: v6
+spec:
+  addresses: ["fd00:10::/64"]
+  prefix: 64
+---
+`;
+  assert.deepEqual(run({ p: v6pool, c: cluster('a', '"fd00:10::"') }).codes('c'), ['reserved-ip']);
+  assert.match(run({ p: v6pool, c: cluster('a', '"fd00:10::"') }).a.findings[0]!.message, /subnet-router anycast/);
+  assert.deepEqual(run({ p: v6pool, c: cluster('a', 'fd00:10::ffff:ffff:ffff:ffff') }).codes('c'), [], 'the last IPv6 address is allocatable');
+  assert.deepEqual(run({ p: v6pool, c: cluster('a', 'fd00:11::5') }).codes('c'), ['out-of-pool']);
+  assert.deepEqual(run({ p: v6pool, c: cluster('a', '10.0.0.5') }).codes('c'), [], 'no IPv4 pool known: no out-of-pool for an IPv4 VIP');
+  assert.deepEqual(run({ c: cluster('a', 'FD00:10:0:0::5'), i: infra('a', 'fd00:10::5') }).codes(), [], 'the same address written differently is consistent');
+});
