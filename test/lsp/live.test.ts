@@ -138,6 +138,22 @@ test('a cluster that stops answering never blocks diagnostics', async () => {
   await lsp.waitForState('connected', 40_000);
 });
 
+test('an untrusted workspace makes zero requests, even with the kubeconfig set', async () => {
+  // A sandbox of its own, so that the trusted server's watches cannot blur the count.
+  const quiet = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-quiet-')), 'kubeconfig') });
+  const untrusted = await LspClient.start({ folder: ws.dir, trusted: false, settings: { kubeconfig: quiet.kubeconfigPath }, env: { KUBECONFIG: quiet.kubeconfigPath } });
+  try {
+    await untrusted.waitForState('untrusted');
+    await untrusted.waitForDiagnostic(ws.uri('clusters/prod.yaml'), 'vip-mismatch');
+    await assert.rejects(untrusted.request('capiIpam/contexts').then((r) => ((r as { contexts: string[] }).contexts.length ? r : Promise.reject(new Error('none')))));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(quiet.requests.map((r) => `${r.method} ${r.path}`), []);
+  } finally {
+    await untrusted.stop();
+    await quiet.stop();
+  }
+});
+
 test('no token, key or certificate appears in any log output', () => {
   const logs = lsp.logs.join('\n');
   assert.ok(logs.length > 0);
