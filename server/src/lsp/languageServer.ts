@@ -43,7 +43,8 @@ export class IpamLanguageServer {
   private virtual = false;
   private configurationSupport = false;
   private foldersSupport = false;
-  private published = new Set<string>();
+  /** Last diagnostics sent per file (JSON), so that an edit re-sends only the files whose diagnostics changed. */
+  private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly connection: Connection) {
@@ -214,11 +215,13 @@ export class IpamLanguageServer {
     }
     const byUri = new Map<string, typeof findings>();
     for (const f of findings) byUri.set(f.uri, [...(byUri.get(f.uri) ?? []), f]);
-    for (const uri of this.workspace.uris()) if (!byUri.has(uri) && this.published.has(uri)) byUri.set(uri, []);
-    for (const uri of this.published) if (!byUri.has(uri)) byUri.set(uri, []);
+    for (const uri of this.published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
     for (const [uri, list] of byUri) {
-      void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics: list.map((f) => toDiagnostic(f, this.positions)) });
-      if (list.length) this.published.add(uri);
+      const diagnostics = list.map((f) => toDiagnostic(f, this.positions));
+      const json = JSON.stringify(diagnostics);
+      if (this.published.get(uri) === json) continue;
+      void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
+      if (list.length) this.published.set(uri, json);
       else this.published.delete(uri);
     }
   }
