@@ -44,7 +44,11 @@ export async function api(): Promise<CapiIpamApi> {
 
 /** The rule codes the README documents (`#### rule-<code>` headings). */
 export function documentedCodes(): Set<string> {
-  const readme = fs.readFileSync(path.join(extension().extensionPath, 'README.md'), 'utf8');
+  // vsce stores the README as `readme.md` in a .vsix; the development folder has `README.md`.
+  const folder = extension().extensionPath;
+  const name = fs.readdirSync(folder).find((file) => file.toLowerCase() === 'readme.md');
+  if (!name) throw new Error(`the extension at ${folder} ships no README.md`);
+  const readme = fs.readFileSync(path.join(folder, name), 'utf8');
   const codes = new Set<string>();
   for (const match of readme.matchAll(/^#{2,6}\s+rule-([a-z0-9-]+)\s*$/gm)) codes.add(match[1]!);
   if (codes.size === 0) throw new Error('README.md documents no rule-<code> sections');
