@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { startSandbox } from '../sandbox/index';
 
 const POOL_KINDS = ['InClusterIPPool', 'GlobalInClusterIPPool'];
+/** Kinds `GET /list` reads (never Secrets). */
+const LISTABLE = new Set([...POOL_KINDS, 'IPAddressClaim', 'IPAddress', 'Service', 'Cluster', 'ConfigMap', 'Namespace']);
 
 async function body(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
@@ -32,6 +34,22 @@ async function main(): Promise<void> {
     'GET /pools': async () =>
       POOL_KINDS.flatMap((kind) => sandbox.list(kind).map((p) => ({ kind, namespace: p.metadata?.namespace, name: p.metadata?.name }))),
     'GET /requests': async () => ({ count: sandbox.requests.length }),
+    // /list?kind=IPAddressClaim[&namespace=lab]: name, namespace, labels, spec and status of each object.
+    'GET /list': async (req) => {
+      const query = new URL(req.url ?? '/', 'http://control').searchParams;
+      const kind = query.get('kind') ?? '';
+      if (!LISTABLE.has(kind)) throw new Error(`kind ${kind} is not listable (${[...LISTABLE].join(', ')})`);
+      await sandbox.idle();
+      return sandbox.list(kind, query.get('namespace') ?? undefined).map((o) => ({
+        kind,
+        namespace: o.metadata?.namespace,
+        name: o.metadata?.name,
+        labels: o.metadata?.labels ?? {},
+        deleting: Boolean(o.metadata?.deletionTimestamp),
+        spec: o.spec ?? {},
+        status: o.status ?? {},
+      }));
+    },
     'POST /create': async (req) => {
       const created = sandbox.create(await body(req));
       await sandbox.idle();
@@ -50,7 +68,7 @@ async function main(): Promise<void> {
   };
 
   const control = createServer((req, res: ServerResponse) => {
-    const route = routes[`${req.method} ${req.url}`];
+    const route = routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
     const reply = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));

@@ -2,8 +2,57 @@
 // change through the launcher's control endpoint.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import YAML from 'yaml';
 import type { CapiIpamApi } from '../../../client/src/extension';
-import { api, expectedMode, sandbox, waitFor } from './helpers';
+import type { LoadBalancerNode } from '../../../client/src/trees/loadBalancersTree';
+import type { PoolNode } from '../../../client/src/trees/poolsTree';
+import type { AllocateResult } from '../../../server/src/protocol';
+import { api, codeOf, expectedMode, ours, sandbox, waitFor, waitForDiagnostics } from './helpers';
+
+/** An object as the control endpoint's `GET /list` returns it. */
+interface Listed {
+  kind: string;
+  namespace?: string;
+  name: string;
+  labels: Record<string, string>;
+  deleting: boolean;
+  spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const list = (kind: string, namespace?: string) => sandbox<Listed[]>('GET', `/list?kind=${kind}${namespace ? `&namespace=${namespace}` : ''}`);
+const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+
+/** Polls an async probe every 200 ms until it returns a value; fails with `describe()` after `ms`. */
+async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string, describe: () => string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what} (last: ${describe()})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The VIP places of one cluster in a multi-document file: every value a VIP is written into. */
+function vipPlaces(text: string): Record<string, string | undefined> {
+  const docs = YAML.parseAllDocuments(text).map((doc) => doc.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const of = (kind: string) => docs.find((doc) => doc?.kind === kind);
+  const kcp = of('KubeadmControlPlane');
+  const manifest = (kcp?.spec?.kubeadmConfigSpec?.files ?? []).find((f: { path?: string }) => /kube-vip/.test(f.path ?? ''))?.content as string | undefined;
+  const pod = manifest ? YAML.parse(manifest) : undefined;
+  const env = (pod?.spec?.containers ?? []).flatMap((c: { env?: { name: string; value?: string }[] }) => c.env ?? []);
+  const places: Record<string, string | undefined> = {
+    'Cluster.spec.controlPlaneEndpoint.host': of('Cluster')?.spec?.controlPlaneEndpoint?.host,
+    'VSphereCluster.spec.controlPlaneEndpoint.host': of('VSphereCluster')?.spec?.controlPlaneEndpoint?.host,
+    'kube-vip env address': env.find((e: { name: string }) => e.name === 'address' || e.name === 'vip_address')?.value,
+  };
+  const sans = kcp?.spec?.kubeadmConfigSpec?.clusterConfiguration?.apiServer?.certSANs as string[] | undefined;
+  sans?.forEach((san, i) => (places[`certSANs[${i}]`] = san));
+  const endpoint = kcp?.spec?.kubeadmConfigSpec?.clusterConfiguration?.controlPlaneEndpoint as string | undefined;
+  if (endpoint) places['clusterConfiguration.controlPlaneEndpoint'] = endpoint.replace(/:\d+$/, '');
+  return places;
+}
 
 interface PoolRef {
   kind: string;
@@ -57,6 +106,128 @@ if (expectedMode() === 'live') {
         if (Date.now() > deadline) assert.fail(`the Pools view never showed ${pool.name}: ${labels.join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+    });
+
+    it('"Allocate IP from pool" on lab.yaml claims in the sandbox, writes every VIP place and shows in the Pools view', async () => {
+      const folder = vscode.workspace.workspaceFolders![0]!.uri;
+      const uri = vscode.Uri.joinPath(folder, 'clusters', 'lab.yaml');
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document, { preview: false });
+      try {
+        const before = vipPlaces(document.getText());
+        assert.ok(Object.values(before).every((value) => value === ''), `lab.yaml starts without a VIP: ${JSON.stringify(before)}`);
+        const missing = await waitForDiagnostics(() => ours(uri).find((d) => codeOf(d) === 'missing-vip'), 20_000, 'a missing-vip diagnostic on lab.yaml');
+
+        // The quick fix as the light bulb asks for it, once the server has the live pools.
+        let titles: string[] = [];
+        const action = await eventually(
+          async () => {
+            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
+            titles = actions.map((a) => a.title);
+            const allocations = actions.filter((a) => /^Allocate IP from pool \S+ \(\d+ free\)$/.test(a.title));
+            return allocations.find((a) => a.isPreferred) ?? allocations[0];
+          },
+          20_000,
+          'an "Allocate IP from pool <name> (<free> free)" quick fix',
+          () => titles.join(' | ') || 'no action',
+        );
+        assert.ok(action.command, `"${action.title}" carries a command`);
+        assert.strictEqual(action.command.command, 'capiIpam.allocate');
+        const [target] = action.command.arguments as [{ uri: string; cluster: { name: string; namespace: string }; poolId: string }];
+        assert.deepStrictEqual(target.cluster, { name: 'lab', namespace: 'lab' });
+        assert.strictEqual(vscode.Uri.parse(target.uri).toString(), uri.toString());
+        const poolName = /^Allocate IP from pool (\S+)/.exec(action.title)![1]!;
+        const claimsBefore = (await list('IPAddressClaim', 'lab')).map((c) => c.name);
+        assert.deepStrictEqual(claimsBefore, [], 'the sandbox holds no claim in namespace lab yet');
+
+        const started = Date.now();
+        const result = await vscode.commands.executeCommand<AllocateResult | undefined>(action.command.command, ...(action.command.arguments ?? []));
+        console.log(`    allocated ${result?.address} from ${poolName} in ${Date.now() - started} ms`);
+        assert.ok(result, 'the allocation succeeded (no error message)');
+        assert.deepStrictEqual(result.claim, { name: 'lab-control-plane-vip', namespace: 'lab' });
+
+        // The sandbox: the claim, bound by the provider to an IPAddress of the chosen pool.
+        const claims = await list('IPAddressClaim', 'lab');
+        const claim = claims.find((c) => c.name === result.claim.name);
+        assert.ok(claim, `the sandbox holds IPAddressClaim lab/${result.claim.name}: ${claims.map((c) => c.name).join(', ')}`);
+        assert.strictEqual(claim.spec.poolRef?.name, poolName, 'the claim names the pool of the quick fix');
+        assert.strictEqual(claim.labels['cluster.x-k8s.io/cluster-name'], 'lab');
+        const address = (await list('IPAddress', 'lab')).find((a) => a.name === claim.status.addressRef?.name);
+        assert.ok(address, 'the provider bound the claim to an IPAddress');
+        assert.strictEqual(address.spec.address, result.address, 'the document got the address the provider allocated');
+
+        // The document: every VIP place holds the new address.
+        const after = vipPlaces(document.getText());
+        for (const [place, value] of Object.entries(after)) assert.strictEqual(value, result.address, `${place} holds ${result.address}`);
+        assert.ok(Object.keys(after).length >= 3, `at least the Cluster, VSphereCluster and kube-vip places: ${Object.keys(after).join(', ')}`);
+        await waitForDiagnostics(() => (ours(uri).some((d) => codeOf(d) === 'missing-vip') ? undefined : true), 20_000, 'the missing-vip diagnostic to go away');
+        assert.deepStrictEqual(ours(uri).filter((d) => codeOf(d) === 'ip-in-use').map((d) => d.message), [], 'its own claim is no conflict');
+
+        // The Pools view lists the pool's new allocation.
+        const poolsTree = capi.trees.pools;
+        let seen = '';
+        await eventually(
+          async () => {
+            await capi.refresh();
+            const pool = (await poolsTree.getChildren()).find((node) => node.type === 'pool' && node.pool.name === poolName);
+            if (!pool) return (seen = 'pool missing'), undefined;
+            const sections = await poolsTree.getChildren(pool);
+            const allocated = sections.find((node) => node.type === 'section' && node.section === 'allocated');
+            const allocations: PoolNode[] = allocated ? await poolsTree.getChildren(allocated) : [];
+            seen = allocations.map((node) => labelOf(poolsTree.getTreeItem(node))).join(', ');
+            return allocations.find((node) => node.type === 'allocation' && node.allocation.address === result.address && labelOf(poolsTree.getTreeItem(node)) === result.address);
+          },
+          20_000,
+          `${result.address} under ${poolName} › Allocated`,
+          () => seen,
+        );
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+    });
+
+    it('releases the cluster\'s address: the claim goes away in the sandbox', async () => {
+      const released = await vscode.commands.executeCommand<boolean>('capiIpam.release', { cluster: { name: 'lab', namespace: 'lab' }, confirmed: true });
+      assert.strictEqual(released, true);
+      await eventually(
+        async () => ((await list('IPAddressClaim', 'lab')).some((c) => c.name === 'lab-control-plane-vip' && !c.deleting) ? undefined : true),
+        10_000,
+        'the claim lab/lab-control-plane-vip to be deleted',
+        () => 'still there',
+      );
+    });
+
+    it("lists the sandbox's LoadBalancer Services in the Load balancers view, with their IP or pending", async () => {
+      const services = (await list('Service')).filter((s) => s.spec.type === 'LoadBalancer');
+      assert.ok(services.length > 0, 'the sandbox holds LoadBalancer Services');
+      const expected = services
+        .map((s) => {
+          const ips = new Set<string>([...(s.spec.loadBalancerIP ? [s.spec.loadBalancerIP] : []), ...(s.status.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip).filter(Boolean)]);
+          return `${s.namespace}/${s.name}: ${ips.size > 0 ? [...ips].sort().join(', ') : 'pending'}`;
+        })
+        .sort();
+      assert.ok(expected.some((line) => line.endsWith('pending')), 'the fixture has a pending Service too');
+      const tree = capi.trees.loadBalancers;
+      let shown: string[] = [];
+      await eventually(
+        async () => {
+          await capi.refresh();
+          shown = [];
+          for (const namespace of await tree.getChildren()) {
+            for (const service of (await tree.getChildren(namespace)) as LoadBalancerNode[]) {
+              if (service.type !== 'service') continue;
+              const item = tree.getTreeItem(service);
+              const ips = String(item.description ?? '').split(' · ')[0]!;
+              shown.push(`${labelOf(tree.getTreeItem(namespace))}/${labelOf(item)}: ${ips.split(', ').sort().join(', ')}`);
+            }
+          }
+          shown.sort();
+          return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
+        },
+        20_000,
+        'the Load balancers view to list the sandbox\'s Services',
+        () => `shown ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`,
+      );
     });
 
     it('follows a restart of the management cluster: unreachable, then connected again', async () => {
