@@ -68,7 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 function parseArgs(argv) {
-  const options = { modes: MODES.filter((mode) => mode !== 'demo'), screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
+  const options = { modes: [...MODES], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--screenshots') options.screenshots = true;
