@@ -3,7 +3,7 @@
 // the VS Code 1.100.3 server shipped in the npm package code-server, driven by Debian's Chromium
 // through playwright-core (recipe: shared/notes/real-vscode-headless.md).
 //
-//   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live|vsix|demo[,…]] [--screenshots] [--keep-workspace] [--workspace DIR]
+//   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live|vsix|demo[,…]] [--jobs N] [--screenshots] [--keep-workspace] [--workspace DIR]
 //
 // What it does, each step failing loudly with what to do:
 //  1. checks Chromium (and, for a cold install, the Debian packages code-server's build needs);
@@ -51,6 +51,8 @@ import {
 
 const MODES = ['trusted', 'untrusted', 'live', 'vsix', 'demo'];
 const RUN_TIMEOUT_MS = 5 * 60_000;
+/** Runs at a time (each is a VS Code server + Chromium + extension host). */
+const DEFAULT_JOBS = 2;
 const DEMO_CHECK_TIMEOUT_MS = 3 * 60_000;
 const SHOT_MARKER = '[capi-ipam-screenshot]';
 /** The tests the packaged run repeats (mocha grep on the full title). */
@@ -68,19 +70,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 function parseArgs(argv) {
-  const options = { modes: [...MODES], screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
+  const options = { modes: [...MODES], jobs: DEFAULT_JOBS, screenshots: false, keepWorkspace: false, workspace: join(repo, 'examples') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--screenshots') options.screenshots = true;
     else if (arg === '--keep-workspace') options.keepWorkspace = true;
     else if (arg === '--workspace') options.workspace = resolve(argv[++i] ?? '');
+    else if (arg === '--jobs') {
+      options.jobs = Number(argv[++i]);
+      if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new StepError('--jobs takes a positive number');
+    }
     else if (arg === '--only') {
       const modes = (argv[++i] ?? '').split(',');
       const unknown = modes.filter((mode) => !MODES.includes(mode));
       if (unknown.length > 0 || modes.length === 0) throw new StepError(`--only takes ${MODES.join(', ')} (comma-separated), not ${unknown.join(',') || 'nothing'}`);
       options.modes = MODES.filter((mode) => modes.includes(mode));
     } else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: node test/e2e/launch-headless.mjs [--only ${MODES.join('|')}[,…]] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]`);
+      console.log(`usage: node test/e2e/launch-headless.mjs [--only ${MODES.join('|')}[,…]] [--jobs N (${DEFAULT_JOBS})] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]`);
       process.exit(0);
     } else throw new StepError(`unknown argument ${arg} (see --help)`);
   }
@@ -165,7 +171,7 @@ function formatLogArgs(args) {
  * `developmentPath`: the extension folder to load as extensionDevelopmentPath; without it the
  * workbench runs the extensions installed in the server's extensions directory.
  */
-async function runWorkbench({ chromium, port, workspace, testsPath, developmentPath, onLog, viewport }) {
+async function runWorkbench({ chromium, port, workspace, testsPath, developmentPath, onLog, viewport, print = console.log }) {
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport });
@@ -175,7 +181,7 @@ async function runWorkbench({ chromium, port, workspace, testsPath, developmentP
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = formatLogArgs(args);
-      for (const part of line.replace(/\n$/, '').split('\n')) console.log(`  | ${part}`);
+      for (const part of line.replace(/\n$/, '').split('\n')) print(`  | ${part}`);
       onLog?.(line, type);
     });
     await page.exposeFunction('codeAutomationExit', (first, second) => {
@@ -184,7 +190,7 @@ async function runWorkbench({ chromium, port, workspace, testsPath, developmentP
       settle.ok(code);
     });
     page.on('crash', () => settle.fail(new Error('the workbench page crashed')));
-    page.on('pageerror', (error) => console.log(`  ! page error: ${error.message}`));
+    page.on('pageerror', (error) => print(`  ! page error: ${error.message}`));
 
     const authority = `127.0.0.1:${port}`;
     const payload = [
@@ -210,7 +216,8 @@ async function runWorkbench({ chromium, port, workspace, testsPath, developmentP
   }
 }
 
-async function runMode({ mode, chromium, suite, options, vsix }) {
+async function runMode({ mode, chromium, suite, options, vsix, print }) {
+  const say = (message) => print(`[e2e] ${message}`);
   const trusted = mode !== 'untrusted';
   const root = mkdtempSync(join(tmpdir(), `capi-ipam-e2e-${mode}-`));
   const workspace = prepareWorkspace(root, options.workspace);
@@ -266,21 +273,22 @@ async function runMode({ mode, chromium, suite, options, vsix }) {
         // names an empty development folder, so that the extension under test is the installed one.
         developmentPath: mode === 'vsix' ? emptyFolder(root) : repo,
         viewport: { width: 1280, height: 800 },
+        print,
       }),
     );
     const elapsed = Date.now() - started;
     if (code !== 0) {
-      log(`${mode} run: the suite failed (exit code ${code}). VS Code server output (last lines):`);
-      for (const line of server.output.join('').trim().split('\n').slice(-30)) console.log(`  > ${line}`);
+      say(`${mode} run: the suite failed (exit code ${code}). VS Code server output (last lines):`);
+      for (const line of server.output.join('').trim().split('\n').slice(-30)) print(`  > ${line}`);
     }
-    if (trap && trap.requests.length > 0) log(`${mode} run: the trap API server got ${trap.requests.length} request(s): ${trap.requests.slice(0, 5).join(', ')}`);
+    if (trap && trap.requests.length > 0) say(`${mode} run: the trap API server got ${trap.requests.length} request(s): ${trap.requests.slice(0, 5).join(', ')}`);
     return { mode, code, ms: elapsed, phases };
   } finally {
     if (server) await stopProcessTree(server.child);
     if (sandbox) await stopProcessTree(sandbox.child);
     trap?.server.close();
     if (!options.keepWorkspace) rmSync(root, { recursive: true, force: true });
-    else log(`${mode} run: workspace kept in ${root}`);
+    else say(`${mode} run: workspace kept in ${root}`);
   }
 }
 
@@ -291,7 +299,7 @@ function emptyFolder(root) {
 }
 
 /** `node test/e2e/demo.mjs --check --no-build`: the demo starts, answers and stops cleanly. */
-function runDemoCheck() {
+function runDemoCheck(print) {
   const started = Date.now();
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [join(repo, 'test', 'e2e', 'demo.mjs'), '--check', '--no-build'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -299,7 +307,7 @@ function runDemoCheck() {
     const onData = (chunk) => {
       const text = chunk.toString();
       output.push(text);
-      for (const line of text.replace(/\n$/, '').split('\n')) console.log(`  | ${line}`);
+      for (const line of text.replace(/\n$/, '').split('\n')) print(`  | ${line}`);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -395,17 +403,34 @@ async function main() {
     vsix = await step('npm run package (staging copy)', () => packageVsix(vsixDir));
   }
 
+  // Runs are independent (own folders, servers, ports): `--jobs` of them at a time, each one's
+  // output printed in one piece when it ends.
   const results = [];
-  try {
-    for (const mode of options.modes) {
-      log(`${mode} run: starting`);
-      const result = await step(`${mode} run`, () => (mode === 'demo' ? runDemoCheck() : runMode({ mode, chromium, suite, options, vsix })));
-      log(`${mode} run: exit code ${result.code} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`);
-      results.push(result);
+  const queue = [...options.modes];
+  const runNext = async () => {
+    for (let mode = queue.shift(); mode; mode = queue.shift()) {
+      const lines = [];
+      const print = options.jobs > 1 ? (line) => lines.push(line) : console.log;
+      if (options.jobs === 1) log(`${mode} run: starting`);
+      try {
+        const result = await step(`${mode} run`, () => (mode === 'demo' ? runDemoCheck(print) : runMode({ mode, chromium, suite, options, vsix, print })));
+        results.push(result);
+        lines.push(`[e2e] ${mode} run: exit code ${result.code} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`);
+      } catch (error) {
+        results.push({ mode, code: 1, ms: 0, phases: [] });
+        lines.push(`[e2e] ${error.message}`);
+      } finally {
+        if (options.jobs > 1) log(`${mode} run output:`);
+        for (const line of lines) console.log(line);
+      }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.jobs, queue.length) }, runNext));
   } finally {
     if (vsixDir) rmSync(vsixDir, { recursive: true, force: true });
   }
+  results.sort((a, b) => options.modes.indexOf(a.mode) - options.modes.indexOf(b.mode));
   if (options.screenshots) {
     const files = await step('screenshots', () => takeScreenshots({ chromium, suite, options }));
     for (const file of files) log(`screenshot: ${file}`);
