@@ -131,8 +131,13 @@ function kubeGet(kubeconfigPath, path) {
   });
 }
 
-async function check({ url, sandbox, extensionsDir, root }) {
-  const page = await fetchWorkbench(url);
+async function check({ url, token, sandbox, extensionsDir, root }) {
+  if (token) {
+    const refused = await fetchWorkbench(url);
+    if (refused.status < 400) throw new Error(`without the connection token the workbench URL answered ${refused.status}`);
+    log(`check: without the connection token the workbench URL answers ${refused.status}`);
+  }
+  const page = await fetchWorkbench(token ? `${url}&tkn=${token}` : url);
   if (page.status !== 200) throw new Error(`the workbench URL answered ${page.status}, not 200`);
   if (!/text\/html/.test(page.type) || !/workbench/i.test(page.body)) throw new Error(`the workbench URL answered ${page.type}, not the workbench page`);
   log(`check: the workbench URL answers 200 (${page.body.length} bytes of HTML)`);
@@ -286,7 +291,7 @@ async function main() {
   if (options.check) {
     const local = `http://${isLoopback(options.host) ? browserHost(options.host) : '127.0.0.1'}:${server.port}/?folder=${encodeURIComponent(workspace)}`;
     try {
-      await check({ url: token ? `${local}&tkn=${token}` : local, sandbox, extensionsDir, root });
+      await check({ url: local, token, sandbox, extensionsDir, root });
     } catch (error) {
       console.error(`[demo] check failed: ${error.message}`);
       await shutdown(root, 'check failed');
@@ -308,6 +313,7 @@ async function main() {
 }
 
 main().catch(async (error) => {
+  if (stopping) return; // interrupted while starting: the signal handler stops and exits
   console.error(`[demo] ${error instanceof UsageError ? error.message : error?.stack ?? error}`);
   if (!(error instanceof UsageError)) await shutdown(root, 'failure');
   process.exit(error instanceof UsageError ? 2 : 1);
