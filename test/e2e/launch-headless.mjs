@@ -233,7 +233,6 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     CAPI_IPAM_E2E_REPO: repo,
   };
   delete env.KUBECONFIG;
-  delete env.CAPI_IPAM_E2E_GREP;
   let trap;
   let sandbox;
   const phases = [];
@@ -245,7 +244,7 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
   };
   if (mode === 'vsix') {
     await timed('install .vsix', () => installVsix(vsix, extensionsDir, root));
-    env.CAPI_IPAM_E2E_GREP = VSIX_GREP;
+    env.CAPI_IPAM_E2E_GREP ||= VSIX_GREP; // unless the caller narrowed every run with CAPI_IPAM_E2E_GREP
   }
   if (mode === 'live') {
     sandbox = await timed('sandbox', () => startSandbox(root));

@@ -154,6 +154,7 @@ export async function startSandbox(root, { seeds = [DEMO_SEED] } = {}) {
   for (const seed of seeds) args.push('--seed', seed);
   const child = track(spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   const output = [];
+  child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
   const ready = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the sandbox was not ready within ${seconds(SANDBOX_START_TIMEOUT_MS)}:\n${output.join('')}`)), SANDBOX_START_TIMEOUT_MS);
     const onData = (chunk) => {
@@ -300,6 +301,8 @@ export async function startVsCodeServer({ root, trusted, env, host = '127.0.0.1'
   if (defaultFolder) args.push('--default-folder', defaultFolder);
   const child = track(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   const output = [];
+  // Keeps consuming (a full pipe would block the server) but only the recent output for error reports.
+  child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
   const listening = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the VS Code server printed no port within ${seconds(SERVER_START_TIMEOUT_MS)}:\n${output.join('')}`)), SERVER_START_TIMEOUT_MS);
     const onData = (chunk) => {
