@@ -60,10 +60,14 @@ const VSIX_GREP = '^(activation|connection state|diagnostics) ';
 
 class StepError extends Error {}
 
+/** `demo.mjs --check` while it runs: it stops its own sandbox and server on SIGTERM. */
+let demoChild;
+
 // Sandboxes and VS Code servers run in their own process groups: stopped on Ctrl-C too.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     killAll();
+    demoChild?.kill('SIGTERM');
     console.error(`[e2e] interrupted (${signal})`);
     process.exit(130);
   });
@@ -302,6 +306,7 @@ function runDemoCheck(print) {
   const started = Date.now();
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [join(repo, 'test', 'e2e', 'demo.mjs'), '--check', '--no-build'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    demoChild = child;
     const output = [];
     const onData = (chunk) => {
       const text = chunk.toString();
@@ -317,6 +322,7 @@ function runDemoCheck(print) {
     child.on('error', fail);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      demoChild = undefined;
       ok({ mode: 'demo', code: code ?? 1, ms: Date.now() - started, phases: [], signal });
     });
   });
