@@ -62,12 +62,16 @@ class StepError extends Error {}
 
 /** `demo.mjs --check` while it runs: it stops its own sandbox and server on SIGTERM. */
 let demoChild;
+/** Temporary folders of the runs in progress: removed on Ctrl-C too (unless --keep-workspace). */
+const tempRoots = new Set();
+let keepTemp = false;
 
 // Sandboxes and VS Code servers run in their own process groups: stopped on Ctrl-C too.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     killAll();
     demoChild?.kill('SIGTERM');
+    if (!keepTemp) for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
     console.error(`[e2e] interrupted (${signal})`);
     process.exit(130);
   });
@@ -224,6 +228,7 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
   const say = (message) => print(`[e2e] ${message}`);
   const trusted = mode !== 'untrusted';
   const root = mkdtempSync(join(tmpdir(), `capi-ipam-e2e-${mode}-`));
+  tempRoots.add(root);
   const workspace = prepareWorkspace(root, options.workspace);
   const home = join(root, 'home');
   mkdirSync(home, { recursive: true });
@@ -290,6 +295,7 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     if (server) await stopProcessTree(server.child);
     if (sandbox) await stopProcessTree(sandbox.child);
     trap?.server.close();
+    tempRoots.delete(root);
     if (!options.keepWorkspace) rmSync(root, { recursive: true, force: true });
     else say(`${mode} run: workspace kept in ${root}`);
   }
@@ -391,6 +397,7 @@ async function takeScreenshots({ chromium, suite, options }) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  keepTemp = options.keepWorkspace;
   const total = Date.now();
   const needsWorkbench = options.modes.some((mode) => mode !== 'demo') || options.screenshots;
   await step('Chromium', () => checkChromium());
@@ -403,10 +410,6 @@ async function main() {
   const suite = needsWorkbench ? await step('bundle the suite', () => buildSuite()) : undefined;
   let vsixDir;
   let vsix;
-  if (options.modes.includes('vsix')) {
-    vsixDir = mkdtempSync(join(tmpdir(), 'capi-ipam-e2e-vsix-'));
-    vsix = await step('npm run package (staging copy)', () => packageVsix(vsixDir));
-  }
 
   // Runs are independent (own folders, servers, ports): `--jobs` of them at a time, each one's
   // output printed in one piece when it ends.
@@ -431,6 +434,11 @@ async function main() {
     }
   };
   try {
+    if (options.modes.includes('vsix')) {
+      vsixDir = mkdtempSync(join(tmpdir(), 'capi-ipam-e2e-vsix-'));
+      tempRoots.add(vsixDir);
+      vsix = await step('npm run package (staging copy)', () => packageVsix(vsixDir));
+    }
     await Promise.all(Array.from({ length: Math.min(options.jobs, queue.length) }, runNext));
   } finally {
     if (vsixDir) rmSync(vsixDir, { recursive: true, force: true });
