@@ -42,7 +42,26 @@ function track(child) {
 // Prerequisites and the on-demand install (like @vscode/test-electron's download cache)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Installs the Debian packages the suite needs when one is missing, the way the launcher installs
+ * VS Code itself: only with apt-get, as root or with passwordless sudo; otherwise the caller's error
+ * says what to install.
+ */
+export function ensureSystemPackages(print = console.log) {
+  const have = existsSync(chromiumPath) && existsSync('/usr/include/gssapi/gssapi.h') && spawnSync('rg', ['--version']).status === 0;
+  if (have || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = root ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : undefined;
+  if (!sudo) return;
+  print(`installing Debian packages: ${APT_PACKAGES}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (...args) => run(sudo[0] ?? 'apt-get', sudo.length ? [...sudo.slice(1), 'apt-get', ...args] : args, { env });
+  apt('update', '-qq');
+  apt('install', '-y', '-qq', '--no-install-recommends', ...APT_PACKAGES.split(' '), 'python3', 'make', 'g++');
+}
+
 export function checkChromium() {
+  ensureSystemPackages();
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} is missing. Install Debian's Chromium (and what a cold install of code-server needs):\n` + `    apt-get update && apt-get install -y ${APT_PACKAGES}\n` + '  or set CHROMIUM_PATH to a Chromium/Chrome binary.');
   }
@@ -71,6 +90,7 @@ export function ensureCodeServer() {
   const stamp = join(codeServerDir(), '.complete');
   if (existsSync(stamp) && existsSync(serverMain())) return 'cached';
 
+  ensureSystemPackages();
   const missing = [];
   if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev (gssapi headers for a native module of VS Code)');
   const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
