@@ -1,7 +1,8 @@
 // One edit that writes a VIP into every place of a cluster (across files), keeping formatting.
 import { canonical } from './ip/addr';
 import type { TextEdit } from './types';
-import type { WorkloadCluster } from './model/types';
+import type { ValueSite, WorkloadCluster } from './model/types';
+import type { Change, SourceText } from './yaml/source';
 
 /** Drops edits that overlap an earlier one (two places inside one base64 value, say): never a broken file. */
 export function disjoint(edits: TextEdit[]): TextEdit[] {
@@ -23,15 +24,29 @@ export interface VipEditOptions {
   addCertSan?: boolean;
 }
 
+/** Rewrites sites, batching the ones that live in one text so that a re-encoded text gets one edit. */
+function rewriteAll(sites: ValueSite[], value: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const byText = new Map<SourceText, Change[]>();
+  for (const s of sites) {
+    const c = s.change?.(value);
+    if (!c) {
+      edits.push(...s.rewrite(value));
+      continue;
+    }
+    const lifted = c.text.lift([c.change]);
+    byText.set(lifted.text, [...(byText.get(lifted.text) ?? []), ...lifted.changes]);
+  }
+  for (const [text, changes] of byText) edits.push(...text.replaceAll(changes));
+  return edits;
+}
+
 export function vipEdits(c: WorkloadCluster, vip: string, opts: VipEditOptions = {}): TextEdit[] {
   const target = canonical(vip) ?? vip;
-  const edits: TextEdit[] = [];
   const old = new Set<string>();
-  for (const p of c.places) {
-    if ((canonical(p.value) ?? p.value) === target) continue;
-    if (p.value) old.add(canonical(p.value) ?? p.value);
-    edits.push(...p.rewrite(target));
-  }
+  const stale = c.places.filter((p) => (canonical(p.value) ?? p.value) !== target);
+  for (const p of stale) if (p.value) old.add(canonical(p.value) ?? p.value);
+  const edits = rewriteAll(stale, target);
   if (c.certSans) {
     const items = c.certSans.items;
     const has = items.some((s) => (canonical(s.value) ?? s.value) === target);

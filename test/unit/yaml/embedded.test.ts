@@ -183,3 +183,16 @@ test('incremental re-parsing gives exactly the findings of a fresh parse, over 3
     assert.equal(key(incremental), key(fresh), `edit ${i}`);
   }
 });
+
+test('address and vip_address inside one base64 Secret value are rewritten in one edit', () => {
+  const pod = POD('10.0.0.7').replace('    - name: address', '    - name: vip_address\n      value: 10.0.0.8\n    - name: address');
+  const files = `    - path: /etc/kubernetes/manifests/kube-vip.yaml\n      contentFrom:\n        secret:\n          name: c1-kubevip\n          key: content\n`;
+  const text = kcp(files, `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c1-kubevip\ndata:\n  content: ${Buffer.from(pod).toString('base64')}\n`);
+  const { c } = kubeVipPlace(text);
+  const edits = vipEdits(c, '10.0.0.5', { addCertSan: false });
+  assert.equal(edits.length, 1);
+  const next = applyEdits(new Map([['f.yaml', text]]), edits).get('f.yaml')!;
+  const decoded = Buffer.from(/content: (\S+)\n$/.exec(next)![1]!, 'base64').toString();
+  assert.equal(decoded, pod.replace('10.0.0.7', '10.0.0.5').replace('10.0.0.8', '10.0.0.5'));
+  assert.deepEqual(analyse(next).a.findings.filter((f) => f.code === 'vip-mismatch'), []);
+});

@@ -2,6 +2,7 @@
 // workload clusters with the places their VIP is written, and the IPAM inventory.
 import type { Location, Span, TextEdit } from '../types';
 import type { PoolAnalysis, PoolSpec } from '../ip/pool';
+import type { Change, SourceText } from '../yaml/source';
 
 /**
  * A scalar value written somewhere in a file, possibly inside YAML embedded in a string
@@ -16,6 +17,11 @@ export interface ValueSite extends Location {
   templated: boolean;
   /** Edits that make the consumer read `newValue` here, keeping the rest of the file as is. */
   rewrite(newValue: string): TextEdit[];
+  /**
+   * The same rewrite as a change of the text the value lives in, so that several values of one
+   * re-encoded text (a base64 Secret, say) are written in one edit. Undefined: use `rewrite`.
+   */
+  change?(newValue: string): { text: SourceText; change: Change } | undefined;
 }
 
 export type VipRole =

@@ -2,7 +2,7 @@
 // touches: a one-line edit in a 100,000-line file must not re-parse the other 1,999 documents.
 import type { Span, TextEdit } from '../types';
 import { type ParsedDoc, parseDocuments } from './documents';
-import type { SourceText } from './source';
+import { type Change, type SourceText, eachChange } from './source';
 
 /** A slice of a file at a movable offset: positions shift when text before it changes. */
 export class ChunkSource implements SourceText {
@@ -14,6 +14,14 @@ export class ChunkSource implements SourceText {
 
   replace(start: number, end: number, newText: string): TextEdit[] {
     return [{ uri: this.uri, span: { start: this.base + start, end: this.base + end }, newText }];
+  }
+
+  replaceAll(changes: Change[]): TextEdit[] {
+    return eachChange(this, changes);
+  }
+
+  lift(changes: Change[]): { text: SourceText; changes: Change[] } {
+    return { text: this, changes };
   }
 }
 

@@ -3,7 +3,7 @@ import type { Scalar } from 'yaml';
 import type { ValueSite } from '../model/types';
 import type { Span, TextEdit } from '../types';
 import { isTemplated } from './documents';
-import { scalarSource, type SourceText } from './source';
+import { type Change, scalarSource, type SourceText } from './source';
 
 /**
  * A value at [start, end) of a text. The span is computed on access, through the text's layers,
@@ -32,6 +32,10 @@ class Site implements ValueSite {
 
   rewrite(v: string): TextEdit[] {
     return this.write(this.text, this.start, this.end, v);
+  }
+
+  change(v: string): { text: SourceText; change: Change } | undefined {
+    return this.write === replace ? { text: this.text, change: { start: this.start, end: this.end, newText: v } } : undefined;
   }
 }
 

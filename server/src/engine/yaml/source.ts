@@ -12,15 +12,40 @@ export interface SourceText {
   outerSpan(start: number, end: number): Span;
   /** Edits of the outer file that make this text read `newText` in place of [start, end). */
   replace(start: number, end: number, newText: string): TextEdit[];
+  /**
+   * Several non-overlapping changes at once. Layers that re-encode their whole scalar (base64, or a
+   * string whose characters are not contiguous in the file) must see them together, in one edit.
+   */
+  replaceAll(changes: Change[]): TextEdit[];
+  /**
+   * The changes expressed in the outermost layer that can take them character for character
+   * (the file, or a layer that re-encodes itself as a whole), so that changes from different
+   * values of that layer can be grouped before `replaceAll`.
+   */
+  lift(changes: Change[]): { text: SourceText; changes: Change[] };
+}
+
+export interface Change {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** `text` with the changes applied (from the end, so that offsets stay valid). */
+export function applyChanges(text: string, changes: Change[]): string {
+  for (const c of [...changes].sort((a, b) => b.start - a.start)) text = text.slice(0, c.start) + c.newText + text.slice(c.end);
+  return text;
+}
+
+/** replaceAll for layers that map each change on its own. */
+export function eachChange(source: Pick<SourceText, 'replace'>, changes: Change[]): TextEdit[] {
+  return changes.flatMap((c) => source.replace(c.start, c.end, c.newText));
 }
 
 export function fileSource(uri: string, text: string): SourceText {
-  return {
-    uri,
-    text,
-    outerSpan: (start, end) => ({ start, end }),
-    replace: (start, end, newText) => [{ uri, span: { start, end }, newText }],
-  };
+  const replace = (start: number, end: number, newText: string): TextEdit[] => [{ uri, span: { start, end }, newText }];
+  const self: SourceText = { uri, text, outerSpan: (start, end) => ({ start, end }), replace, replaceAll: (changes) => eachChange({ replace }, changes), lift: (changes) => ({ text: self, changes }) };
+  return self;
 }
 
 /**
@@ -160,6 +185,8 @@ export function scalarSource(parent: SourceText, node: Scalar): SourceText {
   const [nodeStart, nodeEnd] = node.range ?? [0, 0];
   const map = offsetMap(parent.text, node, value);
   const whole = (): Span => parent.outerSpan(nodeStart, nodeEnd);
+  const exact = (c: Change) => !!map && SAFE.test(c.newText) && (c.end === c.start || map[c.end - 1]! - map[c.start]! === c.end - c.start - 1);
+  const toParent = (c: Change): Change => ({ start: map![c.start]!, end: map![c.start]! + (c.end - c.start), newText: c.newText });
   return {
     uri: parent.uri,
     text: value,
@@ -172,11 +199,15 @@ export function scalarSource(parent: SourceText, node: Scalar): SourceText {
       return { start: a.start, end: b.end };
     },
     replace(start, end, newText) {
-      const contiguous = map && (end === start || map[end - 1]! - map[start]! === end - start - 1);
-      if (map && contiguous && SAFE.test(newText)) return parent.replace(map[start]!, map[start]! + (end - start), newText);
-      // Not character-exact: re-encode the whole scalar as a double-quoted YAML string.
-      const next = value.slice(0, start) + newText + value.slice(end);
-      return parent.replace(nodeStart, nodeEnd, JSON.stringify(next));
+      return this.replaceAll([{ start, end, newText }]);
+    },
+    replaceAll(changes) {
+      if (changes.every(exact)) return parent.replaceAll(changes.map(toParent));
+      // Not character-exact: re-encode the whole scalar, once, as a double-quoted YAML string.
+      return parent.replace(nodeStart, nodeEnd, JSON.stringify(applyChanges(value, changes)));
+    },
+    lift(changes) {
+      return changes.every(exact) ? parent.lift(changes.map(toParent)) : { text: this, changes };
     },
   };
 }
@@ -188,13 +219,15 @@ export function base64Source(parent: SourceText, node: Scalar): SourceText | und
   const decoded = Buffer.from(raw, 'base64').toString('utf8');
   if (Buffer.from(decoded, 'utf8').toString('base64') !== raw) return undefined;
   const outer = scalarSource(parent, node);
+  const encode = (changes: Change[]) => outer.replace(0, outer.text.length, Buffer.from(applyChanges(decoded, changes), 'utf8').toString('base64'));
   return {
     uri: parent.uri,
     text: decoded,
     outerSpan: () => outer.outerSpan(0, outer.text.length),
-    replace: (start, end, newText) => {
-      const next = decoded.slice(0, start) + newText + decoded.slice(end);
-      return outer.replace(0, outer.text.length, Buffer.from(next, 'utf8').toString('base64'));
+    replace: (start, end, newText) => encode([{ start, end, newText }]),
+    replaceAll: (changes) => encode(changes),
+    lift(changes) {
+      return { text: this, changes };
     },
   };
 }
