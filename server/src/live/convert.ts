@@ -1,5 +1,6 @@
 // Raw API objects → the engine's Inventory.
 import { analyzePool, type PoolSpec } from '../engine/ip/pool';
+import { convertV1alpha1 } from '../engine/ip/v1alpha1';
 import { CLUSTER_NAME_LABEL } from '../engine/model/clusters';
 import { LB_IPS_ANNOTATION } from '../engine/model/inventory';
 import type { AddressInfo, ClaimInfo, Inventory, KnownEndpoint, KubeVipRange, LbServiceInfo, PoolInfo, PoolKind } from '../engine/model/types';
@@ -12,12 +13,14 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export function poolFromApi(o: Any, kind: PoolKind): PoolInfo {
   const s = (o.spec ?? {}) as Any;
-  const addresses: string[] = Array.isArray(s.addresses) ? s.addresses.filter((x: unknown) => typeof x === 'string') : [];
-  // v1alpha1 pools: subnet/start/end as the provider's conversion reads them.
-  if (s.start && s.end) addresses.push(`${s.start}-${s.end}`);
+  const listed: string[] = Array.isArray(s.addresses) ? s.addresses.filter((x: unknown) => typeof x === 'string') : [];
+  const v1alpha1 = String(o.apiVersion ?? '').endsWith('/v1alpha1');
+  const { addresses, prefix } = v1alpha1
+    ? convertV1alpha1({ addresses: listed, prefix: typeof s.prefix === 'number' ? s.prefix : undefined, subnet: str(s.subnet), start: str(s.start), end: str(s.end) })
+    : { addresses: listed, prefix: typeof s.prefix === 'number' ? s.prefix : 0 };
   const spec: PoolSpec = {
     addresses,
-    prefix: typeof s.prefix === 'number' ? s.prefix : 0,
+    prefix: prefix ?? 0,
     gateway: str(s.gateway),
     excludedAddresses: Array.isArray(s.excludedAddresses) ? s.excludedAddresses : [],
     allocateReservedIPAddresses: s.allocateReservedIPAddresses === true,

@@ -2,8 +2,7 @@
 // and the kube-vip cloud provider's ranges.
 import { isScalar, type YAMLMap } from 'yaml';
 import { analyzePool, type PoolSpec } from '../ip/pool';
-import { parseCidr } from '../ip/entry';
-import { formatAddr, maxValue } from '../ip/addr';
+import { convertV1alpha1 } from '../ip/v1alpha1';
 import { mapAt, mapItems, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import { textSite, valueSite } from '../yaml/sites';
 import { scalarSource } from '../yaml/source';
@@ -32,33 +31,15 @@ function numberAt(o: K8sObject, path: string[]): number | undefined {
   return Number.isInteger(v) ? v : NaN;
 }
 
-/** v1alpha1 pools (subnet/start/end) read as the provider's conversion would (caip.md §1.2). */
-function v1alpha1Addresses(o: K8sObject, addresses: string[], prefix: number | undefined): { addresses: string[]; prefix?: number } {
-  const subnet = stringAt(o.root, ['spec', 'subnet']);
-  let start = stringAt(o.root, ['spec', 'start']);
-  let end = stringAt(o.root, ['spec', 'end']);
-  const out = [...addresses];
-  if (subnet) {
-    const c = parseCidr(subnet);
-    if (c.ok) {
-      const bits = c.value.family === 4 ? 32 : 128;
-      const first = (c.value.addr >> BigInt(bits - c.value.bits)) << BigInt(bits - c.value.bits);
-      const last = first | (maxValue(c.value.family) >> BigInt(c.value.bits));
-      start ??= formatAddr({ family: c.value.family, value: first + 1n });
-      end ??= formatAddr({ family: c.value.family, value: last - 1n });
-      if (!prefix) prefix = c.value.bits;
-    }
-  }
-  if (start && end) out.push(`${start}-${end}`);
-  return { addresses: out, prefix };
-}
-
 export function poolOf(o: K8sObject): PoolInfo {
   const addresses = stringList(o, ['spec', 'addresses']);
   const excluded = stringList(o, ['spec', 'excludedAddresses']);
   let prefix = pairAt(mapAt(o.root, ['spec']), 'prefix') ? numberAt(o, ['spec', 'prefix']) : undefined;
   let list = addresses.values;
-  if (o.version === 'v1alpha1') ({ addresses: list, prefix } = v1alpha1Addresses(o, list, prefix));
+  if (o.version === 'v1alpha1') {
+    const field = (k: string) => stringAt(o.root, ['spec', k]);
+    ({ addresses: list, prefix } = convertV1alpha1({ addresses: list, prefix, subnet: field('subnet'), start: field('start'), end: field('end') }));
+  }
   const spec: PoolSpec = {
     addresses: list,
     prefix,
