@@ -8,29 +8,23 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../engine/workspace';
-import { clusterId, vipClaimName } from '../engine/model/clusters';
-import { vipEdits } from '../engine/edits';
-import { claimDocumentEdit } from '../engine/claimDocument';
-import { poolLabel } from '../engine/rules/context';
-import { poolUsage } from '../engine/usage';
 import {
-  type AllocateParams, type AllocateResult, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
+  type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
   type ReleaseParams, TrustChangedNotification, type TrustChangedParams,
 } from '../protocol';
-import { AllocationError, claimAddress, clusterClaims, deleteClaim } from '../live/allocator';
 import { listContexts } from '../live/kube';
 import { ClusterConnection } from './clusterConnection';
 import { completionsAt } from './completion';
-import { toCodeAction, toDiagnostic, toWorkspaceEdit } from './edits';
+import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
+import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
 
 const VALIDATE_DELAY_MS = 60;
-const ADDRESS_CODES = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap', 'invalid-ip']);
 
 export class IpamLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -46,6 +40,7 @@ export class IpamLanguageServer {
   /** Last diagnostics sent per file (JSON), so that an edit re-sends only the files whose diagnostics changed. */
   private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly allocations: Allocations;
 
   constructor(private readonly connection: Connection) {
     this.connectionToCluster = new ClusterConnection({
@@ -56,6 +51,16 @@ export class IpamLanguageServer {
         void connection.sendNotification(InventoryChangedNotification);
       },
       log: (m) => connection.console.log(m),
+    });
+    this.allocations = new Allocations({
+      connection,
+      workspace: this.workspace,
+      positions: this.positions,
+      isOpen: (uri) => !!this.documents.get(uri),
+      versionOf: (uri) => this.versionOf(uri),
+      settings: () => this.settings,
+      trusted: () => this.trusted,
+      cluster: this.connectionToCluster,
     });
     this.wire();
   }
@@ -98,8 +103,8 @@ export class IpamLanguageServer {
     c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));
     c.onRequest(ContextsRequest, () => this.contexts());
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
-    c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocate(p, token));
-    c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.release(p));
+    c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
+    c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
   }
 
   private initialize(p: InitializeParams): InitializeResult {
@@ -235,28 +240,7 @@ export class IpamLanguageServer {
     const cluster = this.workspace.clusterAt(uri, start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;
-    const atPlace = cluster.places.some((p) => p.uri === uri && p.span.start <= end && start <= p.span.end);
-    const problems = a.findings.filter((f) => overlaps(f) && ADDRESS_CODES.has(f.code));
-    if (atPlace && (problems.length || cluster.places.some((p) => p.value === ''))) {
-      const hint = cluster.poolHint || this.settings.defaultPool;
-      const pools = a.inventory.pools
-        .filter((p) => !p.origin && p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === cluster.namespace))
-        .map((p) => ({ p, u: poolUsage(p, a.inventory, a.clusters) }))
-        .filter(({ u }) => u.firstFree !== undefined)
-        .sort((x, y) => Number(isPool(y.p, hint)) - Number(isPool(x.p, hint)));
-      pools.forEach(({ p, u }, i) => actions.push({
-        title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free)`,
-        kind: CodeActionKind.QuickFix,
-        isPreferred: i === 0 && isPool(p, hint),
-        diagnostics: problems.map((f) => toDiagnostic(f, this.positions)),
-        command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri, cluster: { name: cluster.name, namespace: cluster.namespace }, poolId: poolId(p) }] },
-      }));
-    }
-    const held = a.inventory.addresses.some((x) => x.namespace === cluster.namespace && cluster.claimNames.includes(x.claimName));
-    if (held) {
-      actions.push({ title: `Release IP of cluster ${cluster.name}`, kind: CodeActionKind.QuickFix, command: { title: 'Release IP', command: 'capiIpam.release', arguments: [{ cluster: { name: cluster.name, namespace: cluster.namespace } }] } });
-    }
-    return actions;
+    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, cluster.poolHint || this.settings.defaultPool, this.positions)];
   }
 
   private contexts(): ContextsResult {
@@ -280,75 +264,4 @@ export class IpamLanguageServer {
     return JSON.stringify(raw ?? {}, null, 2);
   }
 
-  private liveOrFail() {
-    if (!this.trusted) throw new ResponseError(1, 'Restricted Mode: CAPI IPAM does not contact a cluster in an untrusted workspace');
-    const live = this.connectionToCluster.cluster;
-    if (!live?.ready) throw new ResponseError(1, `no management cluster connected (${this.connectionToCluster.state.state}${this.connectionToCluster.state.reason ? ': ' + this.connectionToCluster.state.reason : ''})`);
-    return live;
-  }
-
-  private async allocate(p: AllocateParams, token: CancellationToken): Promise<AllocateResult> {
-    const live = this.liveOrFail();
-    const id = clusterId(p.cluster);
-    if (!this.workspace.cluster(id)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
-    const wasOpen = !!this.documents.get(p.uri);
-    const abort = new AbortController();
-    token?.onCancellationRequested(() => abort.abort());
-    const pool = { kind: p.pool.kind, name: p.pool.name };
-    let allocation;
-    try {
-      allocation = await claimAddress(live.config.kc, live.resources, p.cluster, pool, {
-        timeoutMs: this.settings.allocate.timeoutSeconds * 1000, signal: abort.signal, clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name),
-      });
-    } catch (e) {
-      const exhausted = this.exhaustionMessage(pool);
-      throw new ResponseError(1, `${(e as Error).message}${e instanceof AllocationError && exhausted ? ` — ${exhausted}` : ''}`);
-    }
-    const cleanup = async (why: string): Promise<never> => {
-      if (allocation.created) await deleteClaim(live.config.kc, live.resources, allocation.claim).catch(() => undefined);
-      throw new ResponseError(1, `${why}; the IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name} was deleted, no address is held`);
-    };
-    if (token?.isCancellationRequested) return cleanup('allocation cancelled');
-    if (wasOpen && !this.documents.get(p.uri)) return cleanup(`${p.uri} was closed during the allocation`);
-    const cluster = this.workspace.cluster(id);
-    if (!cluster) return cleanup(`cluster ${id} disappeared from the workspace during the allocation`);
-    const edits = vipEdits(cluster, allocation.address);
-    if (this.settings.allocate.writeClaim && allocation.created) {
-      const claims = live.resource('IPAddressClaim')!;
-      const uri = cluster.cluster?.uri ?? cluster.anchor.uri;
-      edits.push(...claimDocumentEdit(cluster, this.workspace.text(uri) ?? '', pool, { apiVersion: `${claims.group}/${claims.version}`, clusterExists: !!live.raw('Cluster', cluster.namespace, cluster.name) }));
-    }
-    let applied = false;
-    try {
-      const r = await this.connection.workspace.applyEdit({ label: `Allocate ${allocation.address} to ${id}`, edit: toWorkspaceEdit(edits, this.positions, this.versionOf) });
-      applied = r.applied;
-      if (!applied) return cleanup(`the edit was not applied${r.failureReason ? ` (${r.failureReason})` : ' (the document changed meanwhile?)'}`);
-    } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      return cleanup(`the edit could not be applied: ${(e as Error).message}`);
-    }
-    this.connection.console.log(`allocated ${allocation.address} to ${id} (IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name})`);
-    return { address: allocation.address, claim: allocation.claim };
-  }
-
-  private exhaustionMessage(pool: { kind: string; name: string }): string | undefined {
-    const a = this.workspace.analyze();
-    const p = a.inventory.pools.find((x) => x.kind === pool.kind && x.name === pool.name && !x.origin);
-    if (!p) return undefined;
-    const u = poolUsage(p, a.inventory, a.clusters);
-    return u.firstFree ? undefined : `pool ${poolLabel(p)} is exhausted (${u.status.used} used of ${u.status.total})`;
-  }
-
-  private async release(p: ReleaseParams): Promise<{ released: string[] }> {
-    const live = this.liveOrFail();
-    const names = await clusterClaims(live.config.kc, live.resources, p.cluster);
-    if (names.length === 0) throw new ResponseError(1, `no IPAddressClaim of cluster ${p.cluster.namespace}/${p.cluster.name} (expected ${vipClaimName(p.cluster.name)})`);
-    for (const name of names) await deleteClaim(live.config.kc, live.resources, { name, namespace: p.cluster.namespace });
-    this.connection.console.log(`released ${names.join(', ')} of ${clusterId(p.cluster)}`);
-    return { released: names };
-  }
-}
-
-function isPool(p: { kind: string; name: string; namespace?: string }, hint: string): boolean {
-  return !!hint && (p.name === hint || `${p.namespace}/${p.name}` === hint);
 }

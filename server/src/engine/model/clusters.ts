@@ -2,7 +2,7 @@
 // linked by `infrastructureRef`/`controlPlaneRef` within a file or across files.
 import { isMap, isScalar } from 'yaml';
 import { mapAt, mapItems, nodeAt, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
-import { appendToSeq, insertIntoMap, isNullValue } from '../yaml/insert';
+import { appendToSeq, insertIntoMap } from '../yaml/insert';
 import { extend, hostPart, textSite, valueSite } from '../yaml/sites';
 import { base64Source, scalarSource } from '../yaml/source';
 import type { TextEdit } from '../types';

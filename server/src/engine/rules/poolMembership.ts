@@ -1,5 +1,4 @@
 // out-of-pool, reserved-ip, lb-range-overlap and network-overlap: where the VIP lies.
-import { canonical } from '../ip/addr';
 import { reservedReason } from '../ip/pool';
 import type { Finding } from '../types';
 import { type Rule, familyOf, finding, inEntry, ipPlaces, poolLabel, poolsHolding, related } from './context';
