@@ -29,7 +29,8 @@ export function poolUsers(pool: PoolInfo, inventory: Inventory, clusters: Worklo
     for (const ip of new Set(ipPlaces(c).map((p) => p.ip))) {
       if (taken.has(ip) || !inPoolAddresses(pool.analysis, ip)) continue;
       taken.add(ip);
-      users.push({ address: ip, name: `VIP of ${c.namespace}/${c.name}`, namespace: c.namespace, cluster: c.name, location: c.places.find((p) => canonical(p.value) === ip) });
+      // No claim backs it: nothing to release, so no `cluster` (that is what makes an allocation releasable).
+      users.push({ address: ip, name: `VIP of ${c.namespace}/${c.name} (no claim)`, namespace: c.namespace, location: c.places.find((p) => canonical(p.value) === ip) });
     }
   }
   return users;
