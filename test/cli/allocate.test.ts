@@ -72,3 +72,16 @@ test('an unreachable cluster fails fast with a clear message', async () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no-such-kubeconfig/);
 });
+
+test('check --kubeconfig also checks against the management cluster (a CI job catches a VIP taken live)', async () => {
+  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'ci-check' }, spec: { addresses: ['10.10.0.30'], prefix: 24, allocateReservedIPAddresses: true } });
+  sb.create({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name: 'intruder', namespace: 'default' }, spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'ci-check' } } });
+  await sb.waitFor(() => sb.get(G, 'IPAddress', 'default', 'intruder'), 5000);
+  const offline = await run(['check', 'clusters/dev.yaml']);
+  assert.equal(offline.status, 0, offline.stdout);
+  const live = await run(['check', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
+  assert.equal(live.status, 1, live.stderr);
+  assert.match(live.stdout, /clusters\/dev\.yaml:\d+:\d+: error \[ip-in-use\] 10\.10\.0\.30 is allocated to IPAddressClaim default\/intruder/);
+  const pools = await run(['pools', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
+  assert.match(pools.stdout, /^ci-check\s+GlobalInClusterIPPool\s+\["10\.10\.0\.30"\]\s+1\s+0\s+1\s+exhausted$/m);
+});

@@ -3,11 +3,10 @@ import { vipEdits } from '../engine/edits';
 import { claimDocumentEdit } from '../engine/claimDocument';
 import type { WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
-import { toInventory } from '../live/convert';
+import { readInventory } from '../live/snapshot';
 import { type ClusterRef, claimAddress, clusterClaims, clusterExists, deleteClaim } from '../live/allocator';
-import { k8s, loadKubeConfig, withTimeout } from '../live/kube';
-import { type Resource, discover } from '../live/resources';
-import type { Obj } from '../live/watcher';
+import { loadKubeConfig } from '../live/kube';
+import { discover } from '../live/resources';
 import { choosePool, writeEdits } from './allocate';
 
 export interface LiveAllocateOptions {
@@ -18,20 +17,10 @@ export interface LiveAllocateOptions {
   timeoutSeconds: number;
 }
 
-async function livePools(kc: k8s.KubeConfig, resources: Resource[]) {
-  const api = kc.makeApiClient(k8s.CustomObjectsApi);
-  const byKind = new Map<string, Obj[]>();
-  for (const r of resources.filter((x) => x.kind.endsWith('InClusterIPPool'))) {
-    const list = (await api.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural }, withTimeout(10_000))) as { items: Obj[] };
-    byKind.set(r.kind, list.items);
-  }
-  return toInventory(byKind).pools;
-}
-
 export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
   const { kc } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
-  const resources = await discover(kc, 10_000);
-  const candidates = choosePool(await livePools(kc, resources), cluster, opts.pool);
+  const { inventory, resources } = await readInventory(kc);
+  const candidates = choosePool(inventory.pools, cluster, opts.pool);
   const pool = candidates[0];
   if (!pool) throw new Error(`no pool of the management cluster is usable from namespace ${cluster.namespace}; pass --pool`);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };

@@ -5,15 +5,20 @@ import { type Format, formatJson, formatSarif, formatText, locate } from './repo
 import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
+import type { Workspace } from '../engine/workspace';
+import { loadKubeConfig } from '../live/kube';
+import { readInventory } from '../live/snapshot';
 
 const VERSION = '0.1.0';
 
 const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API clusters against IPAM pools
 
 Usage:
-  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none]
-                                                        diagnostics; exit 1 on errors (or as --fail-on says)
-  capi-ipam pools [PATH…] [--format text|json]          pools with total/free/used and the first free address
+  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
+                                                        diagnostics; exit 1 on errors (or as --fail-on says);
+                                                        with a kubeconfig, also against the management cluster
+  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
+                                                        pools with total/free/used and the first free address
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
@@ -28,13 +33,23 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-function check(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
+const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' } } as const;
+
+/** With --kubeconfig/--context, the management cluster's inventory is read once and checked against too. */
+async function withLive(workspace: Workspace, values: { kubeconfig?: string; context?: string }): Promise<void> {
+  if (!values.kubeconfig && !values.context) return;
+  const { kc } = loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context });
+  workspace.setLiveInventory((await readInventory(kc)).inventory);
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, ...LIVE_OPTIONS } });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
   const { workspace, files } = loadWorkspace(positionals.length ? positionals : ['.']);
+  await withLive(workspace, values);
   const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => workspace.text(uri) ?? '');
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
@@ -42,9 +57,10 @@ function check(args: string[]): number {
   return failing.length ? 1 : 0;
 }
 
-function pools(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
+async function pools(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS } });
   const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
+  await withLive(workspace, values);
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
     const u = poolUsage(p, inventory, clusters);
@@ -65,8 +81,8 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'check': return check(rest);
-      case 'pools': return pools(rest);
+      case 'check': return await check(rest);
+      case 'pools': return await pools(rest);
       case 'allocate': return await runAllocate(rest);
       case 'release': return await runRelease(rest);
       case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
