@@ -145,3 +145,21 @@ test('capiIpam.include/exclude: excluded files are no longer scanned', async () 
   lsp.changeSettings({ exclude: ['**/node_modules/**'] });
   await lsp.waitForDiagnostic(staging, 'duplicate-ip');
 });
+
+test('a cluster split over two files: "Make VIP consistent" edits the other file (unopened: version null)', async () => {
+  const { writeFileSync: write } = await import('node:fs');
+  write(join(ws.dir, 'clusters', 'split-cluster.yaml'), 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.44\n  infrastructureRef:\n    kind: VSphereCluster\n    name: split\n');
+  write(join(ws.dir, 'clusters', 'split-infra.yaml'), 'apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.45\n');
+  const a = ws.uri('clusters/split-cluster.yaml');
+  const b = ws.uri('clusters/split-infra.yaml');
+  await lsp.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: a, type: 1 }, { uri: b, type: 1 }] });
+  const [mismatch] = await lsp.waitForDiagnostic(b, 'vip-mismatch');
+  const actions = await lsp.codeActions(b, mismatch!.range, [mismatch!]);
+  const fix = actions.find((x) => x.title === 'Make VIP consistent: use 10.10.0.45')!;
+  const changed = (fix.edit!.documentChanges as { textDocument: { uri: string; version: number | null } }[]).map((c) => c.textDocument);
+  assert.deepEqual(changed, [{ uri: a, version: null }]);
+  const other = actions.find((x) => x.title === 'Make VIP consistent: use 10.10.0.44')!;
+  lsp.applyWorkspaceEdit(other.edit!);
+  await lsp.waitFor(() => lsp.diagnosticsOf(b, 'vip-mismatch').length === 0 && lsp.diagnosticsOf(a, 'vip-mismatch').length === 0, 10_000, 'split mismatch cleared');
+  assert.match(lsp.textOf(b), /host: 10\.10\.0\.44/);
+});
