@@ -147,9 +147,8 @@ test('capiIpam.include/exclude: excluded files are no longer scanned', async () 
 });
 
 test('a cluster split over two files: "Make VIP consistent" edits the other file (unopened: version null)', async () => {
-  const { writeFileSync: write } = await import('node:fs');
-  write(join(ws.dir, 'clusters', 'split-cluster.yaml'), 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.44\n  infrastructureRef:\n    kind: VSphereCluster\n    name: split\n');
-  write(join(ws.dir, 'clusters', 'split-infra.yaml'), 'apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.45\n');
+  writeFileSync(join(ws.dir, 'clusters', 'split-cluster.yaml'), 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.44\n  infrastructureRef:\n    kind: VSphereCluster\n    name: split\n');
+  writeFileSync(join(ws.dir, 'clusters', 'split-infra.yaml'), 'apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.45\n');
   const a = ws.uri('clusters/split-cluster.yaml');
   const b = ws.uri('clusters/split-infra.yaml');
   await lsp.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: a, type: 1 }, { uri: b, type: 1 }] });
