@@ -196,7 +196,7 @@ test('completion offers the live pools\' next free addresses', async () => {
   const uri = scratch('t6');
   const [missing] = await lsp.waitForDiagnostic(uri, 'missing-vip');
   const items = await lsp.completion(uri, missing!.range.start);
-  const first = items.find((i) => /sandbox-vips/.test(i.detail ?? ''));
-  assert.ok(first, items.map((i) => `${i.label} ${i.detail}`).join('\n'));
+  const first = [...items].sort((x, y) => (x.sortText ?? '').localeCompare(y.sortText ?? ''))[0];
+  assert.ok(first && /sandbox-vips/.test(first.detail ?? ''), `capiIpam.defaultPool comes first:\n${items.map((i) => `${i.sortText} ${i.label} ${i.detail}`).join('\n')}`);
   assert.match(first.detail!, /GlobalInClusterIPPool sandbox-vips · \d+\/90 used/);
 });

@@ -13,13 +13,16 @@ export interface AddressCompletion {
   sortText: string;
 }
 
-export function completionsAt(a: Analysis, uri: string, offset: number, perPool = 5): AddressCompletion[] {
+/** `preferred`: the pool offered first when the cluster names none (the `capiIpam.defaultPool` setting). */
+export function completionsAt(a: Analysis, uri: string, offset: number, preferred = '', perPool = 5): AddressCompletion[] {
   const sites = a.clusters.flatMap((c) => [...c.places, ...(c.certSans?.items ?? [])].map((s) => ({ s, c })));
   const hit = sites.find(({ s }) => s.uri === uri && s.span.start <= offset && offset <= s.span.end);
   if (!hit) return [];
   const used = usedAddresses(a.clusters.filter((c) => c !== hit.c), a.inventory);
   const pools = a.inventory.pools.filter((p) => p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === hit.c.namespace));
-  const ordered = [...pools].sort((x, y) => Number(y.name === hit.c.poolHint) - Number(x.name === hit.c.poolHint));
+  const hint = hit.c.poolHint || preferred;
+  const first = (p: { name: string; namespace?: string }) => Number(!!hint && (p.name === hint || `${p.namespace}/${p.name}` === hint));
+  const ordered = [...pools].sort((x, y) => first(y) - first(x));
   return ordered.flatMap((p, i) => {
     const u = poolUsage(p, a.inventory, a.clusters);
     return nextFree(p.analysis, used, perPool).map((address, j) => ({

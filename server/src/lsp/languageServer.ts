@@ -93,7 +93,7 @@ export class IpamLanguageServer {
     c.onCodeAction((p) => this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)));
     c.onCompletion((p) => {
       const uri = p.textDocument.uri;
-      return completionsAt(this.workspace.analyze(), uri, this.positions.offset(uri, p.position)).map((x) => ({
+      return completionsAt(this.workspace.analyze(), uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => ({
         label: x.address, kind: CompletionItemKind.Value, detail: x.detail, sortText: x.sortText, filterText: x.address,
         textEdit: { range: this.positions.range(uri, x.span), newText: x.address },
       }));
