@@ -53,6 +53,13 @@ test('live pools reach the tree request with their status', async () => {
   assert.equal(live.firstFree, '10.10.0.31', '10.10.0.30 is the dev cluster VIP in the workspace');
 });
 
+test('pool YAML of a live pool: as the cluster serves it, with its status', async () => {
+  const text = await lsp.request<string>('capiIpam/poolYaml', { id: 'GlobalInClusterIPPool//mgmt-vips' });
+  assert.match(text, /^# sandbox: GlobalInClusterIPPool mgmt-vips\napiVersion: ipam\.cluster\.x-k8s\.io\/v1alpha2\nkind: GlobalInClusterIPPool\n/);
+  assert.match(text, /addresses:\n\s+- 10\.10\.0\.30-10\.10\.0\.35/);
+  assert.doesNotMatch(text, /managedFields/);
+});
+
 test('ip-in-use fires when another claim gets the VIP and clears when the claim is deleted', async () => {
   sb.create({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name: 'other-vip', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'other' } }, spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'mgmt-vips' } } });
   const found = await lsp.waitForDiagnostic(dev, 'ip-in-use', 15_000);

@@ -162,3 +162,11 @@ test('a cluster split over two files: "Make VIP consistent" edits the other file
   await lsp.waitFor(() => lsp.diagnosticsOf(b, 'vip-mismatch').length === 0 && lsp.diagnosticsOf(a, 'vip-mismatch').length === 0, 10_000, 'split mismatch cleared');
   assert.match(lsp.textOf(b), /host: 10\.10\.0\.44/);
 });
+
+test('pool YAML request: only that pool\'s document, named by its file', async () => {
+  await lsp.waitForDiagnostic(pools, 'invalid-pool'); // the workspace scan is done
+  const text = await lsp.request<string>('capiIpam/poolYaml', { id: 'InClusterIPPool/lab/lab-pool' });
+  assert.match(text, /^# file:.*ipam\/pools\.yaml\napiVersion: ipam\.cluster\.x-k8s\.io\/v1alpha2\nkind: InClusterIPPool\nmetadata:\n  name: lab-pool\n/);
+  assert.doesNotMatch(text, /vip-pool|node-pool/);
+  await assert.rejects(lsp.request('capiIpam/poolYaml', { id: 'InClusterIPPool/x/nope' }), /unknown pool/);
+});

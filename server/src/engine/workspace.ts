@@ -161,6 +161,16 @@ export class Workspace {
     return r.start <= offset && offset <= r.end;
   }
 
+  /** The text of the YAML document of `uri` that contains `offset` (e.g. one pool of a multi-document file). */
+  documentText(uri: string, offset: number): string | undefined {
+    const f = this.files.get(uri);
+    for (const d of f?.docs ?? []) {
+      const r = d.source.outerSpan(d.doc.range[0], d.doc.range[2]);
+      if (r.start <= offset && offset <= r.end) return f!.text.slice(r.start, r.end);
+    }
+    return undefined;
+  }
+
   cluster(id: string): WorkloadCluster | undefined {
     return this.analyze().clusters.find((c) => clusterId(c) === id);
   }

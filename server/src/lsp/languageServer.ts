@@ -7,6 +7,7 @@ import {
   ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { stringify } from 'yaml';
 import { Workspace } from '../engine/workspace';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
@@ -257,11 +258,14 @@ export class IpamLanguageServer {
     const pool = a.inventory.pools.find((p) => poolId(p) === id);
     if (!pool) throw new ResponseError(1, `unknown pool ${id}`);
     if (pool.origin) {
-      const text = this.workspace.text(pool.origin.uri) ?? '';
-      return `# ${pool.origin.uri}\n` + text;
+      const doc = this.workspace.documentText(pool.origin.uri, pool.origin.span.start) ?? '';
+      return `# ${pool.origin.uri}\n${doc.replace(/^---\s*\n/, '')}`;
     }
-    const raw = this.connectionToCluster.cluster?.raw(pool.kind, pool.namespace, pool.name);
-    return JSON.stringify(raw ?? {}, null, 2);
+    const raw = this.connectionToCluster.cluster?.raw(pool.kind, pool.namespace, pool.name) as { metadata?: Record<string, unknown> } | undefined;
+    if (!raw) throw new ResponseError(1, `pool ${id} is no longer in the management cluster`);
+    // As kubectl get -o yaml shows it, without the server-side bookkeeping nobody reads.
+    const { managedFields: _managed, ...metadata } = raw.metadata ?? {};
+    return `# ${this.connectionToCluster.state.context ?? 'management cluster'}: ${pool.kind} ${pool.namespace ? pool.namespace + '/' : ''}${pool.name}\n${stringify({ ...raw, metadata })}`;
   }
 
 }
