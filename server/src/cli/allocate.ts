@@ -20,7 +20,6 @@ const OPTIONS = {
   'write-claim': { type: 'boolean', default: false },
   timeout: { type: 'string', default: '60' },
   offline: { type: 'boolean', default: false },
-  yes: { type: 'boolean', default: false },
 } as const;
 
 export function findCluster(ws: Workspace, name: string, namespace?: string): WorkloadCluster {

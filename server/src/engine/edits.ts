@@ -10,11 +10,10 @@ export function disjoint(edits: TextEdit[]): TextEdit[] {
   const out: TextEdit[] = [];
   for (const e of sorted) {
     const prev = out[out.length - 1];
-    if (prev && prev.uri === e.uri && (e.span.start < prev.span.end || (e.span.start === prev.span.start && e.span.end === prev.span.end))) {
-      if (prev.span.start === e.span.start && prev.span.end === e.span.end && prev.newText === e.newText) continue;
-      if (e.span.start < prev.span.end) continue;
-    }
-    out.push(e);
+    const sameFile = prev?.uri === e.uri;
+    const overlaps = sameFile && e.span.start < prev!.span.end;
+    const duplicate = sameFile && e.span.start === prev!.span.start && e.span.end === prev!.span.end && e.newText === prev!.newText;
+    if (!overlaps && !duplicate) out.push(e);
   }
   return out;
 }

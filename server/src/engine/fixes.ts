@@ -11,7 +11,8 @@ const inside = (f: Finding, c: WorkloadCluster) =>
   c.places.some((p) => p.uri === f.uri && p.span.start === f.span.start && p.span.end === f.span.end) ||
   (c.certSans?.items ?? []).some((s) => s.uri === f.uri && s.span.start === f.span.start);
 
-const ALLOCATABLE_CODES = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap']);
+/** Findings that a new address for the cluster resolves (offered by the allocation fixes). */
+export const NEEDS_NEW_ADDRESS: ReadonlySet<string> = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap']);
 
 /** Every address the workspace (and live inventory) already uses: VIPs, IPAddresses, Service IPs. */
 export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory): string[] {
@@ -38,7 +39,7 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
       const site = c.certSans!.items.find((s) => s.uri === f.uri && s.span.start === f.span.start)!;
       if (vip) fixes.push({ title: `Replace stale certSAN ${site.value} with the VIP ${vip}`, kind: 'quickfix', resolves: [f], edits: site.rewrite(vip), preferred: true });
     }
-    const needsAddress = mine.filter((f) => ALLOCATABLE_CODES.has(f.code));
+    const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
       const used = usedAddresses(clusters, inventory);
       const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.origin && (p.namespace === undefined || p.namespace === c.namespace));

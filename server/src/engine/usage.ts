@@ -1,6 +1,6 @@
 // Pool usage as a workspace (or a live cluster) sees it: which addresses of a pool are taken, and by whom.
-import { canonical } from './ip/addr';
-import { inPoolAddresses, poolStatus, findFree, freeSet, type PoolStatus } from './ip/pool';
+import { canonical, formatAddr } from './ip/addr';
+import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from './ip/pool';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import type { Location } from './types';
 import { ipPlaces } from './rules/context';
@@ -47,10 +47,12 @@ export function poolUsage(pool: PoolInfo, inventory: Inventory, clusters: Worklo
   const users = poolUsers(pool, inventory, clusters);
   const used = users.map((u) => u.address);
   const free = freeSet(pool.analysis, [...used, ...others]);
+  const first = free.first();
+  const texts = free.describe(20);
   return {
     status: poolStatus(pool.analysis, used),
     users,
-    firstFree: findFree(pool.analysis, [...used, ...others]),
-    freeRanges: free.ranges.slice(0, 20).map(([a, b], i) => `${free.describe(20)[i]} (${b - a + 1n})`),
+    firstFree: first === undefined || pool.analysis.family === undefined ? undefined : formatAddr({ family: pool.analysis.family, value: first }),
+    freeRanges: free.ranges.slice(0, 20).map(([a, b], i) => `${texts[i]} (${b - a + 1n})`),
   };
 }

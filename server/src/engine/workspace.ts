@@ -99,10 +99,6 @@ export class Workspace {
     if (this.files.delete(uri)) this.cached = undefined;
   }
 
-  hasFile(uri: string): boolean {
-    return this.files.has(uri);
-  }
-
   text(uri: string): string | undefined {
     return this.files.get(uri)?.text;
   }
@@ -115,10 +111,6 @@ export class Workspace {
   setLiveInventory(inv: Inventory | undefined): void {
     this.live = inv;
     this.cached = undefined;
-  }
-
-  get isLive(): boolean {
-    return this.live !== undefined;
   }
 
   analyze(): Analysis {
@@ -150,26 +142,27 @@ export class Workspace {
     return hit ?? (inFile.length === 1 ? inFile[0] : undefined);
   }
 
-  private docRangeContains(uri: string, inside: number, offset: number): boolean {
-    const f = this.files.get(uri);
-    const doc = f?.docs.find((d) => {
-      const r = d.source.outerSpan(d.doc.range[0], d.doc.range[2]);
-      return r.start <= inside && inside <= r.end;
-    });
-    if (!doc) return false;
-    const r = doc.source.outerSpan(doc.doc.range[0], doc.doc.range[2]);
-    return r.start <= offset && offset <= r.end;
-  }
-
-  /** The text of the YAML document of `uri` that contains `offset` (e.g. one pool of a multi-document file). */
-  documentText(uri: string, offset: number): string | undefined {
-    const f = this.files.get(uri);
-    for (const d of f?.docs ?? []) {
-      const r = d.source.outerSpan(d.doc.range[0], d.doc.range[2]);
-      if (r.start <= offset && offset <= r.end) return f!.text.slice(r.start, r.end);
+  /** The parsed document of `uri` containing `offset`, with its span in the file. */
+  private documentAt(uri: string, offset: number): { doc: ParsedDoc; span: { start: number; end: number } } | undefined {
+    for (const doc of this.files.get(uri)?.docs ?? []) {
+      const span = doc.source.outerSpan(doc.doc.range[0], doc.doc.range[2]);
+      if (span.start <= offset && offset <= span.end) return { doc, span };
     }
     return undefined;
   }
+
+  private docRangeContains(uri: string, inside: number, offset: number): boolean {
+    const hit = this.documentAt(uri, inside);
+    return !!hit && hit.span.start <= offset && offset <= hit.span.end;
+  }
+
+
+  /** The text of the YAML document of `uri` that contains `offset` (e.g. one pool of a multi-document file). */
+  documentText(uri: string, offset: number): string | undefined {
+    const hit = this.documentAt(uri, offset);
+    return hit && this.files.get(uri)!.text.slice(hit.span.start, hit.span.end);
+  }
+
 
   cluster(id: string): WorkloadCluster | undefined {
     return this.analyze().clusters.find((c) => clusterId(c) === id);

@@ -14,10 +14,15 @@ export interface LoadedConfig {
   server: string;
 }
 
-export function loadKubeConfig(target: ClusterTarget): LoadedConfig {
+function readKubeConfig(target: ClusterTarget): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
   else kc.loadFromDefault();
+  return kc;
+}
+
+export function loadKubeConfig(target: ClusterTarget): LoadedConfig {
+  const kc = readKubeConfig(target);
   if (target.context) {
     if (!kc.getContexts().some((c) => c.name === target.context)) throw new Error(`context "${target.context}" is not in the kubeconfig`);
     kc.setCurrentContext(target.context);
@@ -28,9 +33,7 @@ export function loadKubeConfig(target: ClusterTarget): LoadedConfig {
 }
 
 export function listContexts(target: ClusterTarget): { contexts: string[]; current?: string } {
-  const kc = new k8s.KubeConfig();
-  if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-  else kc.loadFromDefault();
+  const kc = readKubeConfig(target);
   return { contexts: kc.getContexts().map((c) => c.name), current: kc.getCurrentContext() || undefined };
 }
 

@@ -4,6 +4,7 @@
 import { type CancellationToken, type CodeAction, CodeActionKind, type Connection, ResponseError } from 'vscode-languageserver';
 import { claimDocumentEdit } from '../engine/claimDocument';
 import { vipEdits } from '../engine/edits';
+import { NEEDS_NEW_ADDRESS } from '../engine/fixes';
 import { clusterId, vipClaimName } from '../engine/model/clusters';
 import type { WorkloadCluster } from '../engine/model/types';
 import { poolLabel } from '../engine/rules/context';
@@ -17,7 +18,8 @@ import type { Positions } from './positions';
 import type { ServerSettings } from './settings';
 import { poolId } from './views';
 
-const ADDRESS_CODES = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap', 'invalid-ip']);
+/** A live allocation also replaces a value that is not an address at all. */
+const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);
 
 function isPool(p: { kind: string; name: string; namespace?: string }, hint: string): boolean {
   return !!hint && (p.name === hint || `${p.namespace}/${p.name}` === hint);

@@ -99,7 +99,10 @@ export class IpamLanguageServer {
         textEdit: { range: this.positions.range(uri, x.span), newText: x.address },
       }));
     });
-    c.onRequest(PoolsRequest, () => this.workspace.analyze().inventory.pools.map((p) => poolView(p, this.workspace.analyze(), this.positions)));
+    c.onRequest(PoolsRequest, () => {
+      const a = this.workspace.analyze();
+      return a.inventory.pools.map((p) => poolView(p, a, this.positions));
+    });
     c.onRequest(LoadBalancersRequest, () => serviceViews(this.workspace.analyze(), this.positions));
     c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));
     c.onRequest(ContextsRequest, () => this.contexts());
@@ -178,14 +181,18 @@ export class IpamLanguageServer {
     return this.folders.some((f) => matches(f, uri, this.settings));
   }
 
+  /** A workspace file as it is on disk now (gone when it cannot be read). */
+  private async reloadFromDisk(uri: string): Promise<void> {
+    try {
+      this.workspace.setFile(uri, await readFile(new URL(uri), 'utf8'));
+    } catch {
+      this.workspace.removeFile(uri);
+    }
+  }
+
   private async closed(uri: string): Promise<void> {
-    if (this.inWorkspace(uri)) {
-      try {
-        this.workspace.setFile(uri, await readFile(new URL(uri), 'utf8'));
-      } catch {
-        this.workspace.removeFile(uri);
-      }
-    } else this.workspace.removeFile(uri);
+    if (this.inWorkspace(uri)) await this.reloadFromDisk(uri);
+    else this.workspace.removeFile(uri);
     this.schedule();
   }
 
@@ -193,13 +200,7 @@ export class IpamLanguageServer {
     for (const ch of changes) {
       if (this.documents.get(ch.uri)) continue; // the editor's text wins over the disk
       if (ch.type === FileChangeType.Deleted) this.workspace.removeFile(ch.uri);
-      else if (this.inWorkspace(ch.uri)) {
-        try {
-          this.workspace.setFile(ch.uri, await readFile(new URL(ch.uri), 'utf8'));
-        } catch {
-          this.workspace.removeFile(ch.uri);
-        }
-      }
+      else if (this.inWorkspace(ch.uri)) await this.reloadFromDisk(ch.uri);
     }
     this.schedule();
   }

@@ -105,10 +105,6 @@ export function formatAddr(a: Addr): string {
   return new ipaddr.IPv6(parts).toRFC5952String();
 }
 
-export function isAddr(text: string): boolean {
-  return parseAddr(text).ok;
-}
-
 const canonicalCache = new Map<string, string | undefined>();
 
 /** Canonical form of an address text, or undefined when it is not an address (memoised: rules ask often). */
@@ -119,16 +115,6 @@ export function canonical(text: string): string | undefined {
   if (canonicalCache.size > 100_000) canonicalCache.clear();
   canonicalCache.set(text, c);
   return c;
-}
-
-export function sameAddr(a: string, b: string): boolean {
-  const x = parseAddr(a);
-  const y = parseAddr(b);
-  return x.ok && y.ok ? x.value.family === y.value.family && x.value.value === y.value.value : a === b;
-}
-
-export function addrKey(a: Addr): string {
-  return `${a.family}:${a.value.toString(16)}`;
 }
 
 /** First address of the prefix containing `a`. */

@@ -1,11 +1,9 @@
 // InClusterIPPool / GlobalInClusterIPPool semantics, exactly as the in-cluster IPAM provider (CAIP)
 // computes them (caip.md §2): webhook validation in CAIP's order and words, the allocatable set,
 // status counts and first-fit allocation, all on BigInt ranges.
-import { type Addr, type Family, BITS, formatAddr, maxValue, parseAddr, prefixBounds } from './addr';
+import { type Addr, type Family, BITS, formatAddr, parseAddr, prefixBounds } from './addr';
 import { INVALID_ENTRY, parseEntry } from './entry';
 import { RangeSet } from './range-set';
-
-export { RangeSet };
 
 export interface PoolSpec {
   addresses: string[];
@@ -256,4 +254,3 @@ export function poolStatus(a: PoolAnalysis, usedAddresses: string[]): PoolStatus
   return { total, used: usedAddresses.length, free: total - BigInt(usedAddresses.length), outOfRange: cap(outOfRange) };
 }
 
-export { maxValue };

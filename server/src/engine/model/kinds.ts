@@ -88,7 +88,3 @@ export const is = {
   secret: (o: K8sObject) => o.group === '' && o.kind === 'Secret',
   kubeVipConfigMap: (o: K8sObject) => o.group === '' && o.kind === 'ConfigMap' && o.name === 'kubevip',
 };
-
-export function location(o: K8sObject): Location {
-  return o.anchor;
-}

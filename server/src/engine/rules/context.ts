@@ -76,9 +76,15 @@ export function familyOf(ip: string): 4 | 6 | undefined {
   return a.ok ? a.value.family : undefined;
 }
 
-/** Whether `ip` lies in an entry like the kube-vip provider's (`a-b` or CIDR). */
+const entries = new Map<string, ReturnType<typeof parseEntry>>();
+
+/** Whether `ip` lies in an entry like the kube-vip provider's (`a-b` or CIDR). Entries are parsed once: rules ask per VIP per range on every keystroke. */
 export function inEntry(entry: string, ip: string): boolean {
-  const e = parseEntry(entry);
+  let e = entries.get(entry);
+  if (!e) {
+    if (entries.size > 10_000) entries.clear();
+    entries.set(entry, (e = parseEntry(entry)));
+  }
   const a = parseAddr(ip);
   return e.ok && a.ok && e.value.family === a.value.family && a.value.value >= e.value.first && a.value.value <= e.value.last;
 }

@@ -118,13 +118,7 @@ export function mapItems(seq: YAMLSeq | undefined): { index: number; map: YAMLMa
   return out;
 }
 
-/** Source span of a node in its text (the whole node). */
-export function nodeSpan(node: Node | undefined): Span | undefined {
-  const r = node?.range;
-  return r ? { start: r[0], end: r[1] } : undefined;
-}
-
-export const TEMPLATE = /\$\{[^}]*\}|\{\{.*?\}\}|\$\(|<%|\{\{/;
+const TEMPLATE = /\$\{[^}]*\}|\{\{|\$\(|<%/;
 
 /** `${VAR}`, `{{ .Values.x }}` and friends: values filled in later, never judged as IPs. */
 export function isTemplated(value: string): boolean {

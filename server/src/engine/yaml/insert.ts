@@ -1,5 +1,5 @@
 // Text insertions into block YAML that keep the file's own indentation and formatting.
-import { type YAMLMap, type YAMLSeq, isScalar } from 'yaml';
+import type { YAMLMap, YAMLSeq } from 'yaml';
 import type { TextEdit } from '../types';
 import type { SourceText } from './source';
 
@@ -8,7 +8,8 @@ function column(text: string, offset: number): number {
 }
 
 function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', Math.max(0, offset - 1) === offset - 1 && text[offset - 1] === '\n' ? offset - 1 : offset);
+  // A node's range may end just after its line break: that break still ends the node's line.
+  const nl = text.indexOf('\n', text[offset - 1] === '\n' ? offset - 1 : offset);
   return nl < 0 ? text.length : nl;
 }
 
@@ -46,8 +47,4 @@ export function insertIntoMap(source: SourceText, map: YAMLMap, keys: string[], 
   lines.push(`${' '.repeat(base + 2 * keys.length)}- ${item}`);
   const at = lineEnd(text, lastNode.range[1]);
   return source.replace(at, at, '\n' + lines.join('\n'));
-}
-
-export function isNullValue(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === undefined));
 }

@@ -42,12 +42,6 @@ export function eachChange(source: Pick<SourceText, 'replace'>, changes: Change[
   return changes.flatMap((c) => source.replace(c.start, c.end, c.newText));
 }
 
-export function fileSource(uri: string, text: string): SourceText {
-  const replace = (start: number, end: number, newText: string): TextEdit[] => [{ uri, span: { start, end }, newText }];
-  const self: SourceText = { uri, text, outerSpan: (start, end) => ({ start, end }), replace, replaceAll: (changes) => eachChange({ replace }, changes), lift: (changes) => ({ text: self, changes }) };
-  return self;
-}
-
 /**
  * For each character of the decoded value, its offset in `parent.text` (plus one entry for the
  * end), or undefined when the scalar's encoding is not one we can map character by character.
