@@ -25,15 +25,37 @@ export class ChunkSource implements SourceText {
   }
 }
 
+/**
+ * YAML (like LSP) ends a line at `\r\n`, `\r` or `\n`; the `yaml` package knows only `\n` and
+ * `\r\n`. A lone `\r` becomes `\n` — same length, so every offset stays exact — before parsing.
+ */
+function yamlLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 interface Chunk {
   source: ChunkSource;
   docs: ParsedDoc[];
+  /** The chunk's text as in the file (`source.text` has YAML's line breaks, see `yamlLineBreaks`). */
+  raw: string;
 }
 
-/** Document boundaries: a line that starts with `---` followed by a space, a tab or the line end. */
+/**
+ * Document boundaries: `---` at a line start (after `\n` or `\r`, as YAML and LSP break lines; not
+ * after U+2028/2029, which `^` in a JS multiline regex would accept) before a blank or the end.
+ */
+const BOUNDARY = /(?<![^\r\n])---(?=[ \t\r\n]|$)/g;
+
+/** Whether a document boundary starts at `at` (the line start before it is the caller's to know). */
+function boundaryAt(text: string, at: number): boolean {
+  if (!text.startsWith('---', at)) return false;
+  const next = text.charCodeAt(at + 3);
+  return Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13;
+}
+
 function split(text: string, from: number, to: number): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
-  const re = /^---(?=[ \t\r\n]|$)/gm;
+  const re = BOUNDARY;
   re.lastIndex = from;
   let start = from;
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
@@ -61,21 +83,24 @@ export class ChunkedFile {
       return this.docs();
     }
     // Unchanged chunks are found with native string comparisons from both ends. A chunk before
-    // the change is kept only if the separator after it is unchanged too (else its document grew).
+    // the change is kept only if a boundary still follows it (else its document grew): at the end
+    // of the file `---` has no character after it, so comparing old characters alone cannot tell.
     const delta = text.length - old.length;
     const n = this.chunks.length;
     let i = 0;
     while (i < n - 1) {
-      const { base, text: t } = this.chunks[i]!.source;
-      const withNext = old.slice(base, Math.min(old.length, base + t.length + 4));
-      if (!text.startsWith(withNext, base)) break;
+      const { base } = this.chunks[i]!.source;
+      const raw = this.chunks[i]!.raw;
+      if (!text.startsWith(raw, base) || !boundaryAt(text, base + raw.length)) break;
       i++;
     }
     let j = n - 1;
     while (j >= Math.max(i, 1)) {
-      const { base, text: t } = this.chunks[j]!.source;
+      const { base } = this.chunks[j]!.source;
+      const raw = this.chunks[j]!.raw;
       const at = base + delta;
-      if (at < 1 || text.charCodeAt(at - 1) !== 10 || !text.startsWith(t, at)) break;
+      const before = text.charCodeAt(at - 1);
+      if (at < 1 || (before !== 10 && before !== 13) || !text.startsWith(raw, at)) break;
       j--;
     }
     const before = this.chunks.slice(0, i);
@@ -94,8 +119,9 @@ export class ChunkedFile {
   private text = '';
 
   private parse(text: string, { start, end }: { start: number; end: number }): Chunk {
-    const source = new ChunkSource(this.uri, text.slice(start, end), start);
-    return { source, docs: parseDocuments(source) };
+    const raw = text.slice(start, end);
+    const source = new ChunkSource(this.uri, yamlLineBreaks(raw), start);
+    return { source, docs: parseDocuments(source), raw };
   }
 
   private docs(): ParsedDoc[] {
