@@ -92,3 +92,41 @@ export function inEntry(entry: string, ip: string): boolean {
 export function related(at: Location | undefined, message: string): RelatedInfo[] {
   return at ? [{ uri: at.uri, span: at.span, message }] : [];
 }
+
+/** At most this many other places are named in a finding's related information. */
+export const RELATED_CAP = 10;
+
+/** "a, b, c" or "a, b, … and 997 more": never more than RELATED_CAP names. */
+export function someOf(names: string[], total: number): string {
+  const shown = names.slice(0, RELATED_CAP).join(', ');
+  return total > RELATED_CAP ? `${shown} and ${total - RELATED_CAP} more` : shown;
+}
+
+/** The places of a cluster that hold one IP: reported once, at `at`, with `others` as related places. */
+export interface VipGroup {
+  ip: string;
+  at: VipPlace & { ip: string };
+  others: (VipPlace & { ip: string })[];
+}
+
+const groupsCache = new WeakMap<WorkloadCluster, VipGroup[]>();
+
+/** A cluster's IP places grouped by address, each at its most authoritative place (the Cluster's endpoint first). */
+export function vipGroups(c: WorkloadCluster): VipGroup[] {
+  let out = groupsCache.get(c);
+  if (!out) {
+    const byIp = new Map<string, (VipPlace & { ip: string })[]>();
+    for (const p of ipPlaces(c)) byIp.set(p.ip, [...(byIp.get(p.ip) ?? []), p]);
+    out = [...byIp].map(([ip, places]) => {
+      const at = places.reduce((best, p) => (ROLE_WEIGHT[p.role] > ROLE_WEIGHT[best.role] ? p : best));
+      return { ip, at, others: places.filter((p) => p !== at) };
+    });
+    groupsCache.set(c, out);
+  }
+  return out;
+}
+
+/** Related information naming a group's other places ("the same problem is written here too"). */
+export function alsoAt(g: VipGroup): RelatedInfo[] {
+  return g.others.map((p) => ({ uri: p.uri, span: p.span, message: `also ${g.ip} here: ${p.label}` }));
+}

@@ -3,7 +3,8 @@
 import type { Finding, Location, Span } from '../types';
 import type { PoolInfo } from '../model/types';
 import type { PoolProblem } from '../ip/pool';
-import { type Rule, finding, poolLabel, related } from './context';
+import { RELATED_CAP, type Rule, finding, poolLabel, related, someOf } from './context';
+import { poolOverlaps } from './poolOverlaps';
 
 function at(pool: PoolInfo, problem: PoolProblem): Location {
   const o = pool.origin!;
@@ -13,11 +14,6 @@ function at(pool: PoolInfo, problem: PoolProblem): Location {
   else if (problem.field === 'spec.gateway') span = o.gateway;
   else if (problem.field === 'spec.prefix') span = o.prefix;
   return { uri: o.uri, span: span ?? o.span };
-}
-
-/** Pools that can hand out the same address: namespaced ones in one namespace, global ones with everything. */
-function mayCollide(a: PoolInfo, b: PoolInfo): boolean {
-  return a.kind === 'GlobalInClusterIPPool' || b.kind === 'GlobalInClusterIPPool' || a.namespace === b.namespace;
 }
 
 export const invalidPool: Rule = ({ inventory }) => {
@@ -33,20 +29,14 @@ export const invalidPool: Rule = ({ inventory }) => {
       out.push(finding('invalid-pool', 'warning', { uri: p.origin!.uri, span: p.origin!.excludeTypo }, '`excludeAddresses` is not a field of the pool: the API server rejects it under strict validation or silently drops it. Did you mean `excludedAddresses`?'));
     }
   }
-  const valid = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.analysis.family !== undefined);
-  for (let i = 0; i < valid.length; i++) {
-    for (let j = i + 1; j < valid.length; j++) {
-      const a = valid[i]!;
-      const b = valid[j]!;
-      if (a.analysis.family !== b.analysis.family || !mayCollide(a, b)) continue;
-      const common = a.analysis.allocatable.intersect(b.analysis.allocatable);
-      if (common.isEmpty) continue;
-      const sample = common.describe(2).join(', ');
-      for (const [self, other] of [[a, b], [b, a]] as const) {
-        if (!self.origin) continue;
-        out.push(finding('invalid-pool', 'warning', self.origin, `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${sample}): the provider hands out the same address from both.`, related(other.origin, poolLabel(other))));
-      }
-    }
+  for (const { pool: self, partner: other, group } of poolOverlaps(inventory.pools)) {
+    if (!self.origin) continue;
+    const common = self.analysis.allocatable.intersect(other.analysis.allocatable);
+    const rest = group.filter((p) => p !== self && p !== other);
+    const more = rest.length ? ` It is one of ${group.length} pools linked by overlaps: ${someOf(rest.slice(0, RELATED_CAP).map(poolLabel), rest.length)}.` : '';
+    out.push(finding('invalid-pool', 'warning', self.origin,
+      `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${common.describe(2).join(', ')}): the provider hands out the same address from both.${more}`,
+      [other, ...rest.slice(0, RELATED_CAP - 1)].flatMap((p) => related(p.origin, poolLabel(p)))));
   }
   return out;
 };
