@@ -230,3 +230,27 @@ spec:
 export function bigFile(clusters: number): string {
   return [POOLS, ...Array.from({ length: clusters }, (_, i) => clusterDocs(i + 2)).flat()].join('---\n');
 }
+
+/** `n` small clusters in one file (Cluster + VSphereCluster), all on one VIP: every one has a duplicate-ip finding. */
+export function sharedVipFile(n: number): string {
+  const cluster = (i: number) => `apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: c${i}
+  namespace: default
+spec:
+  infrastructureRef:
+    kind: VSphereCluster
+    name: c${i}
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+kind: VSphereCluster
+metadata:
+  name: c${i}
+  namespace: default
+spec:
+  controlPlaneEndpoint:
+    host: 10.100.0.10
+`;
+  return [POOLS, ...Array.from({ length: n }, (_, i) => cluster(i))].join('---\n');
+}

@@ -1,15 +1,42 @@
 // Quick fixes offered for findings: make the VIP consistent, replace a stale certSAN, and (offline)
 // use the next free address of a workspace pool, which nothing reserves.
 import { canonical } from './ip/addr';
-import { nextFree } from './ip/pool';
+import type { Family } from './ip/addr';
+import { nextFree, usedSet } from './ip/pool';
+import type { RangeSet } from './ip/range-set';
 import type { Finding, Fix } from './types';
 import type { Inventory, WorkloadCluster } from './model/types';
 import { agreedVip, ipPlaces } from './rules/context';
 import { vipEdits } from './edits';
 
-const inside = (f: Finding, c: WorkloadCluster) =>
-  c.places.some((p) => p.uri === f.uri && p.span.start === f.span.start && p.span.end === f.span.end) ||
-  (c.certSans?.items ?? []).some((s) => s.uri === f.uri && s.span.start === f.span.start);
+/** Each target cluster's findings (at its places and certSANs), in the order of `findings`: one pass. */
+function findingsOf(targets: WorkloadCluster[], findings: Finding[]): Map<WorkloadCluster, Finding[]> {
+  const sites = new Map<number, { c: WorkloadCluster; uri: string; end?: number }[]>();
+  const add = (start: number, site: { c: WorkloadCluster; uri: string; end?: number }) => sites.set(start, [...(sites.get(start) ?? []), site]);
+  for (const c of targets) {
+    for (const p of c.places) add(p.span.start, { c, uri: p.uri, end: p.span.end });
+    for (const s of c.certSans?.items ?? []) add(s.span.start, { c, uri: s.uri });
+  }
+  const out = new Map<WorkloadCluster, Finding[]>(targets.map((c) => [c, []]));
+  for (const f of findings) {
+    const here = sites.get(f.span.start);
+    if (!here) continue;
+    const hits = new Set(here.filter((s) => s.uri === f.uri && (s.end === undefined || s.end === f.span.end)).map((s) => s.c));
+    for (const c of hits) out.get(c)!.push(f);
+  }
+  return out;
+}
+
+/** Used addresses per family, parsed once per inventory (each analysis has its own). */
+const usedCache = new WeakMap<Inventory, Map<Family, RangeSet>>();
+
+function usedIn(clusters: WorkloadCluster[], inventory: Inventory, family: Family): RangeSet {
+  let byFamily = usedCache.get(inventory);
+  if (!byFamily) usedCache.set(inventory, (byFamily = new Map()));
+  let set = byFamily.get(family);
+  if (!set) byFamily.set(family, (set = usedSet(family, usedAddresses(clusters, inventory))));
+  return set;
+}
 
 /** Findings that a new address for the cluster resolves (offered by the allocation fixes). */
 export const NEEDS_NEW_ADDRESS: ReadonlySet<string> = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap']);
@@ -24,10 +51,12 @@ export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory)
   return [...used];
 }
 
-export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean): Fix[] {
+/** Fixes for the findings of `targets` (default: every cluster); linear in clusters and findings. */
+export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, targets = clusters): Fix[] {
   const fixes: Fix[] = [];
-  for (const c of clusters) {
-    const mine = findings.filter((f) => inside(f, c));
+  const mineOf = findingsOf(targets, findings);
+  for (const c of targets) {
+    const mine = mineOf.get(c)!;
     const mismatch = mine.filter((f) => f.code === 'vip-mismatch');
     if (mismatch.length) {
       const vip = agreedVip(c)!;
@@ -41,11 +70,10 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     }
     const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
-      const used = usedAddresses(clusters, inventory);
       const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.origin && (p.namespace === undefined || p.namespace === c.namespace));
       const ordered = [...pools].sort((a, b) => Number(b.name === c.poolHint) - Number(a.name === c.poolHint));
       for (const p of ordered) {
-        const [ip] = nextFree(p.analysis, used, 1);
+        const [ip] = p.analysis.family ? nextFree(p.analysis, usedIn(clusters, inventory, p.analysis.family), 1) : [];
         if (!ip) continue;
         fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved)`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
       }

@@ -9,6 +9,7 @@ import { ChunkedFile } from './yaml/chunks';
 import { runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
+import { ClusterLocator } from './locate';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -25,7 +26,6 @@ export interface Analysis {
   /** The inventory the rules used: live when connected, merged with what the workspace declares. */
   inventory: Inventory;
   findings: Finding[];
-  fixes: Fix[];
 }
 
 export interface WorkspaceOptions {
@@ -120,10 +120,7 @@ export class Workspace {
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
     const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
-    const live = this.live !== undefined;
-    let fixes: Fix[] | undefined;
-    // Fixes are computed when asked for (code actions), not on every keystroke.
-    this.cached = { clusters, inventory, findings, get fixes() { return (fixes ??= fixesFor(clusters, inventory, findings, live)); } };
+    this.cached = { clusters, inventory, findings };
     return this.cached;
   }
 
@@ -131,15 +128,33 @@ export class Workspace {
     return this.analyze().findings.filter((f) => f.uri === uri);
   }
 
+  /**
+   * Quick fixes for the findings that overlap [start, end] of `uri`. Fixes are computed when code
+   * actions ask, not on every keystroke, and only for the clusters those findings belong to.
+   */
+  fixesAt(uri: string, start: number, end: number): Fix[] {
+    const a = this.analyze();
+    const overlaps = (f: Finding) => f.uri === uri && f.span.start <= end && start <= f.span.end;
+    const locator = this.locator();
+    const targets = new Set(a.findings.filter(overlaps).flatMap((f) => locator.startingAt(uri, f.span.start)));
+    if (targets.size === 0) return [];
+    return fixesFor(a.clusters, a.inventory, a.findings, this.live !== undefined, [...targets]).filter((fix) => fix.resolves.some(overlaps));
+  }
+
   /** The cluster one of whose parts is written at `offset` of `uri` (or the only cluster of the file). */
   clusterAt(uri: string, offset: number): WorkloadCluster | undefined {
-    const { clusters } = this.analyze();
-    const inFile = clusters.filter((c) => c.uris.includes(uri));
-    const hit = inFile.find((c) =>
-      c.places.some((p) => p.uri === uri && p.span.start <= offset && offset <= p.span.end) ||
-      (c.cluster?.uri === uri && this.docRangeContains(uri, c.cluster.span.start, offset)),
-    );
-    return hit ?? (inFile.length === 1 ? inFile[0] : undefined);
+    const locator = this.locator();
+    const doc = this.documentAt(uri, offset)?.span;
+    const inFile = locator.clustersIn(uri);
+    return locator.placeAround(uri, offset) ?? (doc && locator.anchoredIn(uri, doc)) ?? (inFile.length === 1 ? inFile[0] : undefined);
+  }
+
+  private located: { analysis: Analysis; locator: ClusterLocator } | undefined;
+
+  private locator(): ClusterLocator {
+    const analysis = this.analyze();
+    if (this.located?.analysis !== analysis) this.located = { analysis, locator: new ClusterLocator(analysis.clusters) };
+    return this.located.locator;
   }
 
   /** The parsed document of `uri` containing `offset`, with its span in the file. */
@@ -150,12 +165,6 @@ export class Workspace {
     }
     return undefined;
   }
-
-  private docRangeContains(uri: string, inside: number, offset: number): boolean {
-    const hit = this.documentAt(uri, inside);
-    return !!hit && hit.span.start <= offset && offset <= hit.span.end;
-  }
-
 
   /** The text of the YAML document of `uri` that contains `offset` (e.g. one pool of a multi-document file). */
   documentText(uri: string, offset: number): string | undefined {

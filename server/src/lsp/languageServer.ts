@@ -237,8 +237,7 @@ export class IpamLanguageServer {
 
   private codeActions(uri: string, start: number, end: number): CodeAction[] {
     const a = this.workspace.analyze();
-    const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
-    const actions = a.fixes.filter((fix) => fix.resolves.some(overlaps)).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
+    const actions = this.workspace.fixesAt(uri, start, end).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
     const cluster = this.workspace.clusterAt(uri, start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;

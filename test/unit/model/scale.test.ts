@@ -81,3 +81,20 @@ test('two overlapping pools: each names the other, as before', () => {
   assert.match(a!.message, /^GlobalInClusterIPPool p1 overlaps GlobalInClusterIPPool p2 \(254 addresses.*from both\.$/);
   assert.match(b!.message, /^GlobalInClusterIPPool p2 overlaps GlobalInClusterIPPool p1 /);
 });
+
+test('code actions at one of 1,000 clusters sharing a VIP are that cluster\'s only, and find it by position', () => {
+  const pools = `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: vips\nspec:\n  addresses: [10.0.0.0/16]\n  prefix: 16\n`;
+  const text = [pools, ...Array.from({ length: 1000 }, (_, i) => cluster(i))].join('---\n');
+  const ws = new Workspace();
+  ws.setFile('f.yaml', text);
+  const c500 = text.indexOf('name: c500\n');
+  const at = text.indexOf('10.0.0.10', c500);
+  const fixes = ws.fixesAt('f.yaml', at, at);
+  assert.deepEqual(fixes.map((f) => f.title), ['Use next free address of pool vips: 10.0.0.1 (not reserved)']);
+  // The edits touch cluster c500's two places and nothing else.
+  const next = text.indexOf('name: c501\n');
+  assert.deepEqual(fixes[0]!.edits.map((e) => [text.slice(e.span.start, e.span.end), c500 < e.span.start && e.span.end < next]), [['10.0.0.10', true], ['10.0.0.10', true]]);
+  assert.equal(ws.clusterAt('f.yaml', at)?.name, 'c500');
+  assert.equal(ws.clusterAt('f.yaml', c500)?.name, 'c500');
+  assert.deepEqual(ws.fixesAt('f.yaml', c500, c500), []);
+});
