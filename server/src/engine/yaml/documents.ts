@@ -48,7 +48,11 @@ export function parseEmbedded(key: object, source: () => SourceText): ParsedDoc[
   return docs;
 }
 
+/** The parser catches its own stack overflow on deeply nested collections and reports it as an error. */
+const TOO_DEEP = 'collections are nested too deeply to read (hundreds of levels)';
+
 function firstLine(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return TOO_DEEP;
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
