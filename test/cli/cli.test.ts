@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
@@ -62,6 +62,60 @@ test('allocate --offline writes the next free address into every VIP place and s
     const missing = run(['allocate', 'clusters/lab.yaml', '--cluster', 'nope', '--offline'], ws.dir);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no cluster nope/);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('unreadable files (a symlink loop, a dangling link) are reported, the rest is checked, exit 2', () => {
+  const ws = copyExamples('examples/clusters');
+  try {
+    symlinkSync('loop.yaml', join(ws.dir, 'loop.yaml'));
+    symlinkSync('nowhere.yaml', join(ws.dir, 'gone.yaml'));
+    const r = run(['check', '.'], ws.dir);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^capi-ipam: cannot read loop\.yaml: ELOOP/m);
+    assert.match(r.stderr, /^capi-ipam: cannot read gone\.yaml: ENOENT/m);
+    assert.match(r.stdout, /^prod\.yaml:\d+:\d+: error \[vip-mismatch\] /m, 'the readable files are still checked');
+    assert.equal(run(['pools', '.'], ws.dir).status, 2);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('SARIF artifact URIs are percent-encoded relative paths', () => {
+  const ws = copyExamples('examples/clusters');
+  try {
+    mkdirSync(join(ws.dir, 'a b'));
+    renameSync(join(ws.dir, 'prod.yaml'), join(ws.dir, 'a b', 'prod #1%.yaml'));
+    const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], ws.dir).stdout);
+    const uris = new Set(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri));
+    assert.ok(uris.has('a%20b/prod%20%231%25.yaml'), [...uris].join(', '));
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('pools --format xml is a usage error; -h after a command shows the help', () => {
+  const xml = run(['pools', 'examples', '--format', 'xml']);
+  assert.equal(xml.status, 2);
+  assert.match(xml.stderr, /unknown --format xml/);
+  for (const args of [['check', '-h'], ['pools', '--help'], ['allocate', '-h']]) {
+    const r = run(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /^Usage:/m);
+  }
+});
+
+test('prefix: 1e300 and 2.5 are invalid pools', () => {
+  const ws = copyExamples('examples/ipam');
+  try {
+    for (const prefix of ['1e300', '2.5']) {
+      writeFileSync(join(ws.dir, 'bad.yaml'), `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: bad\nspec:\n  addresses: [10.9.0.0/24]\n  prefix: ${prefix}\n`);
+      const r = run(['check', 'bad.yaml'], ws.dir);
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /^bad\.yaml:7:11: error \[invalid-pool\] spec\.prefix: .* is not a prefix length: the API server accepts only a whole number \(0 to 128\)$/m);
+    }
   } finally {
     ws.dispose();
   }

@@ -1,6 +1,6 @@
 // `capi-ipam`: the engine from a terminal or a CI job.
 import { parseArgs } from 'node:util';
-import { loadWorkspace } from './files';
+import { type FileError, loadWorkspace } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate } from './report';
 import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
@@ -24,7 +24,8 @@ Usage:
                                                         claim an address, wait for it, write it into every VIP place
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
                                                         delete the cluster's IPAddressClaim
-PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation, 2 usage.
+PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation,
+2 usage or a file that cannot be read (reported on stderr; the other files are still checked).
 `;
 
 class UsageError extends Error {}
@@ -48,18 +49,19 @@ async function check(args: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, files, errors } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
   const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => workspace.text(uri) ?? '');
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-  return failing.length ? 1 : 0;
+  return readErrors(errors) ? 2 : failing.length ? 1 : 0;
 }
 
 async function pools(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS } });
-  const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
+  if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
+  const { workspace, errors } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
@@ -68,18 +70,28 @@ async function pools(args: string[]): Promise<number> {
   });
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    return 0;
+    return readErrors(errors) ? 2 : 0;
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
-  return 0;
+  return readErrors(errors) ? 2 : 0;
+}
+
+/** Reports the files that could not be read; true if there were any (exit code 2). */
+function readErrors(errors: FileError[]): boolean {
+  for (const e of errors) process.stderr.write(`capi-ipam: cannot read ${e.path}: ${e.message}\n`);
+  return errors.length > 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (rest.includes('-h') || rest.includes('--help')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
     switch (command) {
       case 'check': return await check(rest);
       case 'pools': return await pools(rest);

@@ -1,5 +1,7 @@
 // Findings as text (compiler-style), JSON or SARIF 2.1.0 (GitHub code scanning).
 import type { Finding } from '../engine/types';
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LineIndex } from '../engine/text/positions';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -39,6 +41,12 @@ export function formatJson(list: Located[]): string {
   ) + '\n';
 }
 
+/** SARIF wants a URI reference: a relative path percent-encoded per segment, an absolute one as a file: URL. */
+function artifactUri(path: string): string {
+  if (isAbsolute(path)) return pathToFileURL(path).href;
+  return path.split(sep).map(encodeURIComponent).join('/');
+}
+
 export function formatSarif(list: Located[], version: string): string {
   const codes = [...new Set(list.map((f) => f.code))].sort();
   const level = (s: string) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
@@ -51,7 +59,7 @@ export function formatSarif(list: Located[], version: string): string {
         ruleId: f.code,
         level: level(f.severity),
         message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: f.uri }, region: { startLine: f.start.line + 1, startColumn: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1 } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.uri) }, region: { startLine: f.start.line + 1, startColumn: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1 } } }],
       })),
     }],
   };

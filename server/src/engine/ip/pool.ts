@@ -63,9 +63,12 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
   const errors: PoolProblem[] = [];
   const warnings: PoolProblem[] = [];
   const addrs = spec.addresses ?? [];
-  const prefix = spec.prefix ?? 0;
+  // `prefix` is an integer field: 2.5 or 1e300 (beyond any integer type) never reaches the webhook.
+  const wholePrefix = spec.prefix === undefined || Number.isSafeInteger(spec.prefix);
+  const prefix = wholePrefix ? (spec.prefix ?? 0) : 0;
 
   if (spec.prefix === undefined) errors.push({ field: 'spec.prefix', value: '', message: 'Required value' });
+  if (!wholePrefix) errors.push({ field: 'spec.prefix', value: String(spec.prefix), message: `${spec.prefix} is not a prefix length: the API server accepts only a whole number (0 to 128)` });
   if (addrs.length === 0) errors.push({ field: 'spec.addresses', value: '[]', message: 'addresses is required' });
   if (prefix < 0) errors.push({ field: 'spec.prefix', value: JSON.stringify(addrs), message: 'a valid prefix is required' });
   const valid = entries(addrs, 'spec.addresses', errors);
@@ -98,7 +101,7 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
 
   let subnet: PoolAnalysis['subnet'];
   const lowest = addresses.first();
-  if (lowest !== undefined && prefix >= 0) {
+  if (lowest !== undefined && prefix >= 0 && wholePrefix) {
     if (prefix > BITS[fam]) {
       if (errors.length === 0) errors.push({ field: 'spec.prefix', value: String(prefix), message: 'provided prefix is not valid' });
     } else {

@@ -27,8 +27,7 @@ function stringList(o: K8sObject, path: string[]): { values: string[]; spans: Sp
 function numberAt(o: K8sObject, path: string[]): number | undefined {
   const n = scalarAt(o.root, path);
   if (!n || n.value === null || n.value === undefined || n.value === '') return undefined;
-  const v = Number(n.value);
-  return Number.isInteger(v) ? v : NaN;
+  return Number(n.value);
 }
 
 export function poolOf(o: K8sObject): PoolInfo {
