@@ -1,19 +1,13 @@
 // `npm run bench`: engine figures the issues ask for, written to BENCHMARKS.md (a benchmark, not a test).
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Workspace } from '../server/src/engine/workspace';
 import { analyzePool, findFree, usedSet } from '../server/src/engine/ip/pool';
 import { formatAddr } from '../server/src/engine/ip/addr';
 import { bigFile, clusterDocs, POOLS, sharedVipFile } from './generate';
+import { machine, median, writeSection } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function time(fn: () => void, runs = RUNS): number {
   const xs: number[] = [];
@@ -124,14 +118,9 @@ const repeated = time(codeActions, RUNS * 3);
 rows.push([`10,000 clusters sharing one VIP, ${(text10k.length / 2 ** 20).toFixed(1)} MiB file: code actions at one VIP (${actions} fixes), first request after an edit`, ms(median(afterEdit)), `≤ 50 ms: ${median(afterEdit) <= 50 ? 'met' : 'NOT met'}`]);
 rows.push(['same, a repeated request', ms(repeated), `≤ 50 ms: ${repeated <= 50 ? 'met' : 'NOT met'}`]);
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
 const table = ['| measurement | median | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const out = `# Benchmarks
-
-Produced by \`npm run bench\` (\`bench/run.ts\`, medians of ${RUNS}+ runs, in-process engine, no editor).
-Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.
-
-## Engine (issue 2)
+const body = `\`bench/run.ts\`, medians of ${RUNS}+ runs, in-process engine, no editor.
+Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}.
 
 ${table}
 
@@ -141,14 +130,5 @@ are computed when code actions ask. A one-line edit re-parses only the YAML docu
 file is split at \`---\` lines; unchanged documents keep their parse, objects and clusters, and their
 positions follow the edit lazily), then re-links and re-runs the rules over the workspace.
 `;
-const target = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
-const previous = (() => {
-  try {
-    return require('node:fs').readFileSync(target, 'utf8') as string;
-  } catch {
-    return '';
-  }
-})();
-const tail = previous.includes('\n## Allocation') ? previous.slice(previous.indexOf('\n## Allocation')) : '';
-writeFileSync(target, out + tail);
-process.stdout.write(out);
+writeSection('## Engine (issue 2)', body);
+process.stdout.write(body);
