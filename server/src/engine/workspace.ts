@@ -37,17 +37,12 @@ function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): Fi
     return { text, chunks, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
   }
   const docs = chunks.update(text);
-  const templated = /\{\{/.test(text);
   const findings: Finding[] = [];
   for (const d of docs) {
     if (d.errors.length === 0) continue;
+    // Template markup is masked before parsing (yaml/templates.ts): what remains is a real error.
     const e = d.errors[0]!;
-    const span = d.source.outerSpan(e.span.start, e.span.end);
-    findings.push(
-      templated
-        ? { code: 'yaml-syntax', severity: 'info', uri, span, message: `Template markup makes this document invalid YAML (${e.message}); capi-ipam checks only documents that parse.` }
-        : { code: 'yaml-syntax', severity: 'error', uri, span, message: `YAML syntax error: ${e.message}` },
-    );
+    findings.push({ code: 'yaml-syntax', severity: 'error', uri, span: d.source.outerSpan(e.span.start, e.span.end), message: `YAML syntax error: ${e.message}` });
   }
   // A document with syntax errors is not checked: its values are unreliable.
   const objects = docs.filter((d) => d.errors.length === 0).flatMap((d) => objectOf(d) ?? []);

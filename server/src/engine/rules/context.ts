@@ -52,7 +52,7 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
 export function agreedVip(c: WorkloadCluster): string | undefined {
   const score = new Map<string, { n: number; w: number }>();
   for (const p of c.places) {
-    if (p.value === '') continue;
+    if (p.value === '' || p.templated) continue;
     const k = canonical(p.value) ?? p.value;
     const s = score.get(k) ?? { n: 0, w: 0 };
     score.set(k, { n: s.n + 1, w: Math.max(s.w, ROLE_WEIGHT[p.role]) });

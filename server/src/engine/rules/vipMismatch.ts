@@ -4,7 +4,7 @@ import { type Rule, agreedVip, finding } from './context';
 
 export const vipMismatch: Rule = ({ clusters }) =>
   clusters.flatMap((c) => {
-    const valued = c.places.filter((p) => p.value !== '');
+    const valued = c.places.filter((p) => p.value !== '' && !p.templated);
     const key = (v: string) => canonical(v) ?? v;
     if (new Set(valued.map((p) => key(p.value))).size < 2) return [];
     const vip = agreedVip(c)!;

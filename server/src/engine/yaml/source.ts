@@ -4,6 +4,7 @@
 // characters are not contiguous in the file, re-encodes the whole scalar).
 import type { Scalar } from 'yaml';
 import type { Span, TextEdit } from '../types';
+import { maskOf, maskedValue } from './templates';
 
 export interface SourceText {
   readonly uri: string;
@@ -52,12 +53,13 @@ const offsetMaps = new WeakMap<Scalar, { text: string; map: number[] | undefined
 function offsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
   const hit = offsetMaps.get(node);
   if (hit && hit.text === parentText) return hit.map;
-  const map = computeOffsetMap(parentText, node, value);
+  const map = decodedOffsets(parentText, node, value);
   offsetMaps.set(node, { text: parentText, map });
   return map;
 }
 
-function computeOffsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
+/** For each character of a scalar's decoded value, its offset in `parentText` (undefined when not mappable). */
+export function decodedOffsets(parentText: string, node: Scalar, value: string): number[] | undefined {
   const [start, end] = node.range ?? [0, 0];
   const raw = parentText.slice(start, end);
   let map: number[] | undefined;
@@ -177,7 +179,8 @@ const SAFE = /^[0-9A-Za-z.:_-]*$/;
 export function scalarSource(parent: SourceText, node: Scalar): SourceText {
   const value = String(node.value ?? '');
   const [nodeStart, nodeEnd] = node.range ?? [0, 0];
-  const map = offsetMap(parent.text, node, value);
+  // Offsets are read on the text the parser saw (templates masked, same length: see templates.ts).
+  const map = offsetMap(maskOf(parent).text, node, maskedValue(node, value));
   const whole = (): Span => parent.outerSpan(nodeStart, nodeEnd);
   const exact = (c: Change) => !!map && SAFE.test(c.newText) && (c.end === c.start || map[c.end - 1]! - map[c.start]! === c.end - c.start - 1);
   const toParent = (c: Change): Change => ({ start: map![c.start]!, end: map![c.start]! + (c.end - c.start), newText: c.newText });
