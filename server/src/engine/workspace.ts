@@ -9,6 +9,8 @@ import { ChunkedFile } from './yaml/chunks';
 import { runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
+import type { Resolution } from './hostnames';
+import { hostnamePlaces } from './rules/dnsMismatch';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -30,6 +32,8 @@ export interface Analysis {
 
 export interface WorkspaceOptions {
   topologyVariables?: TopologyVariables;
+  /** Cached host-name resolutions (HostResolver), or null when names are not resolved. */
+  resolver?: { get(host: string): Resolution | undefined } | null;
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
@@ -73,14 +77,27 @@ export class Workspace {
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
   private topologyVariables: TopologyVariables;
+  private resolver: WorkspaceOptions['resolver'];
 
   constructor(opts: WorkspaceOptions = {}) {
     this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
+    this.resolver = opts.resolver;
   }
 
   setOptions(opts: WorkspaceOptions): void {
     if (opts.topologyVariables) this.topologyVariables = opts.topologyVariables;
+    if (opts.resolver !== undefined) this.resolver = opts.resolver;
     this.cached = undefined;
+  }
+
+  /** New host-name resolutions arrived: the next analysis reads them. */
+  hostsResolved(): void {
+    this.cached = undefined;
+  }
+
+  /** Endpoint host names of every cluster (what a resolver should look up). */
+  hostnames(): string[] {
+    return [...new Set(this.analyze().clusters.flatMap((c) => hostnamePlaces(c).map((p) => p.value)))];
   }
 
   setFile(uri: string, text: string): void {
@@ -114,7 +131,7 @@ export class Workspace {
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
+    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined })];
     const live = this.live !== undefined;
     let fixes: Fix[] | undefined;
     // Fixes are computed when asked for (code actions), not on every keystroke.
