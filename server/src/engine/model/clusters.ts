@@ -9,11 +9,9 @@ import type { TextEdit } from '../types';
 import { type K8sObject, is } from './kinds';
 import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
+import { type TopologyVariables, classNameOf, classVariables, mergeVariables } from './clusterClass';
 
-export interface TopologyVariables {
-  vip: string[];
-  kubeVipManifest: string[];
-}
+export type { TopologyVariables };
 
 export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] };
 
@@ -111,15 +109,26 @@ function cidrs(o: K8sObject, which: 'pods' | 'services'): CidrSite[] {
   });
 }
 
+/** `controlPlaneIpAddr` → [controlPlaneIpAddr, []]; `controlPlaneEndpoint.host` → [controlPlaneEndpoint, [host]]. */
+function splitPath(path: string): [string, string[]] {
+  const [name, ...sub] = path.split('.');
+  return [name!, sub];
+}
+
 function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
   const places: VipPlace[] = [];
+  const vipPaths = vars.vip.map(splitPath);
   for (const { map: v } of mapItems(seqAt(o.root, ['spec', 'topology', 'variables']))) {
     const name = stringAt(v, ['name']) ?? '';
+    for (const [variable, sub] of vipPaths) {
+      if (variable !== name) continue;
+      const value = nodeAt(v, ['value', ...sub]);
+      if (!isScalar(value)) continue;
+      const label = `Cluster ${o.name} topology variable ${[name, ...sub].join('.')}`;
+      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label }));
+    }
     const value = v.get('value', true);
-    if (!isScalar(value)) continue;
-    if (vars.vip.includes(name)) {
-      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label: `Cluster ${o.name} topology variable ${name}` }));
-    } else if (vars.kubeVipManifest.includes(name) && typeof value.value === 'string') {
+    if (vars.kubeVipManifest.includes(name) && isScalar(value) && typeof value.value === 'string') {
       places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`, value));
     }
   }
@@ -179,7 +188,9 @@ function memoised(first: object, deps: unknown[], vars: TopologyVariables, build
 export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
   const parts = new Map<string, K8sObject>();
   const secrets = new Map<string, K8sObject>();
+  const classes = new Map<string, K8sObject>();
   for (const o of objects) {
+    if (o.group === 'cluster.x-k8s.io' && o.kind === 'ClusterClass') classes.set(o.name, o);
     if (is.infraCluster(o) || is.kcp(o)) parts.set(key(o.kind, o.namespace, o.name), o);
     if (is.secret(o)) secrets.set(key('Secret', o.namespace, o.name), o);
   }
@@ -192,14 +203,17 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
       return part ? [part] : [];
     });
     for (const part of refs) linked.add(part);
-    const deps = [o.doc, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
+    // The ClusterClass in the workspace (by name: classes of other namespaces are rare) tells which variables carry the VIP.
+    const className = classNameOf(o);
+    const cc = className !== undefined ? classes.get(className) : undefined;
+    const deps = [o.doc, cc?.doc ?? null, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
     clusters.push(memoised(o.doc, deps, vars, () => {
       const c = newCluster(o.name, o.namespace ?? 'default', o);
       Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
       c.uris.push(o.doc.source.uri);
       const own = endpointPlace(o, 'cluster-endpoint');
       if (own) c.places.push(own);
-      c.places.push(...topologyPlaces(o, vars));
+      c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
       for (const part of refs) addParts(c, part, secrets);
       c.podCidrs = cidrs(o, 'pods');
       c.serviceCidrs = cidrs(o, 'services');
