@@ -7,6 +7,8 @@ export type Resolution = { addresses: string[] } | { error: string };
 
 export const RESOLVE_TIMEOUT_MS = 1000;
 const TTL_MS = 60_000;
+/** A failed lookup (a timeout under load, say) is retried sooner. */
+const FAILED_TTL_MS = 5_000;
 
 export class HostResolver {
   private readonly cache = new Map<string, { result?: Resolution; at: number; pending?: Promise<void> }>();
@@ -21,7 +23,8 @@ export class HostResolver {
   /** The cached resolution of `host`; undefined while unknown. Never waits: a miss starts a lookup. */
   get(host: string): Resolution | undefined {
     const hit = this.cache.get(host);
-    if (!hit || (!hit.pending && Date.now() - hit.at > TTL_MS)) void this.start(host, true);
+    const ttl = hit?.result && 'error' in hit.result ? FAILED_TTL_MS : TTL_MS;
+    if (!hit || (!hit.pending && Date.now() - hit.at > ttl)) void this.start(host, true);
     return hit?.result;
   }
 

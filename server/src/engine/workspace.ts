@@ -1,7 +1,7 @@
 // The engine's entry point: files in, clusters/inventory/findings/fixes out. Each file is parsed
 // once per change; linking and rules run over the whole workspace (cheap next to parsing).
 import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clusterId } from './model/clusters';
-import { type K8sObject, objectOf } from './model/kinds';
+import { type K8sObject, objectsOf } from './model/kinds';
 import { workspaceInventory } from './model/inventory';
 import type { Inventory, WorkloadCluster } from './model/types';
 import type { ParsedDoc } from './yaml/documents';
@@ -49,7 +49,7 @@ function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): Fi
     findings.push({ code: 'yaml-syntax', severity: 'error', uri, span: d.source.outerSpan(e.span.start, e.span.end), message: `YAML syntax error: ${e.message}` });
   }
   // A document with syntax errors is not checked: its values are unreliable.
-  const objects = docs.filter((d) => d.errors.length === 0).flatMap((d) => objectOf(d) ?? []);
+  const objects = docs.filter((d) => d.errors.length === 0).flatMap(objectsOf);
   return { text, chunks, docs, objects, findings };
 }
 

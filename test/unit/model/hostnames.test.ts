@@ -49,7 +49,7 @@ test('HostResolver: a miss starts one lookup and notifies; a slow lookup times o
   await slow.resolveAll(['never.test']);
   assert.deepEqual(slow.get('never.test'), { error: 'no answer within 0.05 s' });
 
-  const sys = new HostResolver(systemLookup);
+  const sys = new HostResolver(systemLookup, undefined, 10_000); // the wiring, not the timeout, is under test here
   await sys.resolveAll(['localhost']);
   const got = sys.get('localhost');
   assert.ok(got && 'addresses' in got && got.addresses.some((a) => a === '127.0.0.1' || a === '::1'), JSON.stringify(got));

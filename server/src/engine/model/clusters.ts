@@ -7,7 +7,7 @@ import { extend, hostPart, textSite, valueSite } from '../yaml/sites';
 import { base64Source, scalarSource } from '../yaml/source';
 import type { TextEdit } from '../types';
 import { type K8sObject, is } from './kinds';
-import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
+import { commandPlaces, kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
 import { type TopologyVariables, classNameOf, classVariables, mergeVariables } from './clusterClass';
 
@@ -58,7 +58,11 @@ function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlac
     const where = `KubeadmControlPlane ${kcp.name} files[${index}]${path ? ' ' + path : ''}`;
     const content = file.get('content', true);
     if (isScalar(content) && typeof content.value === 'string') {
-      if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
+      const encoding = stringAt(file, ['encoding']);
+      if (encoding === 'base64' || encoding === 'b64' || encoding === 'gzip+base64' || encoding === 'gz+b64') {
+        const decoded = base64Source(kcp.doc.source, content, encoding.startsWith('gz'));
+        if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, `${where} (${encoding})`, content));
+      } else if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
       continue;
     }
     const secretName = stringAt(file, ['contentFrom', 'secret', 'name']);
@@ -153,6 +157,9 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
     const ep = kcpEndpointPlace(part);
     if (ep) c.places.push(ep);
     c.places.push(...kcpFilePlaces(part, secrets));
+    seqAt(part.root, ['spec', 'kubeadmConfigSpec', 'preKubeadmCommands'])?.items.forEach((n, i) => {
+      if (isScalar(n) && typeof n.value === 'string') c.places.push(...commandPlaces(scalarSource(part.doc.source, n), `KubeadmControlPlane ${part.name} preKubeadmCommands[${i}]`));
+    });
     c.certSans = certSanList(part);
   }
 }
@@ -171,9 +178,19 @@ interface Memo {
   cluster: WorkloadCluster;
 }
 
+const contents = new WeakMap<object, string>();
+
+/** An object's content, independent of where and how it is written (computed once per node). */
+function contentOf(o: K8sObject): string {
+  let c = contents.get(o.root);
+  if (c === undefined) contents.set(o.root, (c = JSON.stringify(o.root.toJSON())));
+  return c;
+}
+
 /**
  * Clusters whose documents are all unchanged are reused as they are: their sites compute spans
- * on access, so they stay right when the documents move. Keyed by the first document.
+ * on access, so they stay right when the documents move. Keyed by the first object's root node
+ * (a List document holds several).
  */
 const memo = new WeakMap<object, Memo>();
 
@@ -196,7 +213,12 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   }
   const linked = new Set<K8sObject>();
   const clusters: WorkloadCluster[] = [];
+  const seen = new Set<string>();
   for (const o of objects.filter(is.cluster)) {
+    // The same Cluster supplied twice (a rendered copy, a List and its items) is one cluster.
+    const identity = `${o.namespace}/${o.name}\u0000${contentOf(o)}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
     const refs = ['infrastructureRef', 'controlPlaneRef'].flatMap((field) => {
       const ref = refOf(o, field);
       const part = ref && parts.get(key(ref.kind, ref.namespace, ref.name));
@@ -207,7 +229,7 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
     const className = classNameOf(o);
     const cc = className !== undefined ? classes.get(className) : undefined;
     const deps = [o.doc, cc?.doc ?? null, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
-    clusters.push(memoised(o.doc, deps, vars, () => {
+    clusters.push(memoised(o.root, deps, vars, () => {
       const c = newCluster(o.name, o.namespace ?? 'default', o);
       Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
       c.uris.push(o.doc.source.uri);
@@ -231,7 +253,7 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   for (const group of orphans.values()) {
     const first = group[0]!;
     const deps = group.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])]);
-    clusters.push(memoised(first.doc, deps, vars, () => {
+    clusters.push(memoised(first.root, deps, vars, () => {
       const c = newCluster(first.name, first.namespace ?? 'default', first);
       for (const part of group) addParts(c, part, secrets);
       return c;
