@@ -20,6 +20,7 @@ export interface CorpusFile {
 
 export const CORPUS: CorpusFile[] = [
   { file: 'capv-kube-vip.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 0, role: 'infra-endpoint' }, { occurrence: 1, role: 'kube-vip-address' }] },
+  { file: 'capv-v1beta2.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 0, role: 'infra-endpoint' }, { occurrence: 1, role: 'kube-vip-address' }] },
   { file: 'capmox-multiple-vlans.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 0, role: 'infra-endpoint' }, { occurrence: 1, role: 'kube-vip-address' }], foreignPool: true },
   { file: 'capmox-clusterclass.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 0, role: 'topology-variable' }] },
   { file: 'capx-kube-vip.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 1, role: 'infra-endpoint' }, { occurrence: 2, role: 'kube-vip-address' }] },
