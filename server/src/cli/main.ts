@@ -6,8 +6,6 @@ import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
-import { loadKubeConfig } from '../live/kube';
-import { readInventory } from '../live/snapshot';
 import { systemLookup } from '../live/resolve';
 import { HostResolver } from '../engine/hostnames';
 
@@ -41,8 +39,8 @@ const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string'
 /** With --kubeconfig/--context, the management cluster's inventory is read once and checked against too. */
 async function withLive(workspace: Workspace, values: { kubeconfig?: string; context?: string }): Promise<void> {
   if (!values.kubeconfig && !values.context) return;
-  const { kc } = loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context });
-  workspace.setLiveInventory((await readInventory(kc)).inventory);
+  const { readLiveInventory } = await import('./live');
+  workspace.setLiveInventory(await readLiveInventory(values));
 }
 
 async function check(args: string[]): Promise<number> {
