@@ -38,7 +38,6 @@ export class HostResolver {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-      timer.unref?.();
     });
     entry.pending = Promise.race([this.lookup(host), timeout])
       .then((addresses): Resolution => ({ addresses }), (e: Error): Resolution => ({ error: (e as { code?: string }).code ?? e.message }))

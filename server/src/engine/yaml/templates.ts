@@ -45,10 +45,12 @@ export function maskTemplates(text: string): TemplateMask {
   const regions = scan(text);
   if (regions.length === 0) return { text, regions: [], inline: [] };
   const inline: Span[] = [];
-  const chars = text.split('');
+  const parts: string[] = [];
+  let done = 0;
   // A line is a directive line when nothing but markup and blanks is on it.
   const lineOnlyMarkup = (from: number, to: number) => {
-    const lineStart = Math.max(text.lastIndexOf('\n', from - 1), text.lastIndexOf('\r', from - 1)) + 1;
+    let lineStart = from; // (lastIndexOf('\r') would scan the whole text when there is none)
+    while (lineStart > 0 && !isBreak(text[lineStart - 1]!)) lineStart--;
     let lineEnd = to;
     while (lineEnd < text.length && !isBreak(text[lineEnd]!)) lineEnd++;
     let k = lineStart;
@@ -62,10 +64,12 @@ export function maskTemplates(text: string): TemplateMask {
   };
   for (const r of regions) {
     const stand = r.markup && lineOnlyMarkup(r.start, r.end) ? ' ' : 'x';
-    for (let i = r.start; i < r.end; i++) if (!isBreak(chars[i]!)) chars[i] = stand;
+    parts.push(text.slice(done, r.start), text.slice(r.start, r.end).replace(/[^\r\n]/g, stand));
+    done = r.end;
     if (stand === 'x') inline.push({ start: r.start, end: r.end });
   }
-  return { text: chars.join(''), regions: regions.map(({ start, end }) => ({ start, end })), inline };
+  parts.push(text.slice(done));
+  return { text: parts.join(''), regions: regions.map(({ start, end }) => ({ start, end })), inline };
 }
 
 const masks = new WeakMap<object, TemplateMask & { original: string }>();
