@@ -121,3 +121,13 @@ test('the same Cluster supplied twice (a copy, or a List and its items) does not
   // Two different Clusters of one name are both checked (and both reported).
   assert.equal(analyse({ 'a.yaml': text, 'b.yaml': text.replace('10.0.0.6', '10.0.0.7') }).a.clusters.length, 2);
 });
+
+test('templates sharing templated names (${CLUSTER_NAME}): each Cluster links the parts of its own file', () => {
+  const file = (vip: string) => `${CLUSTER(vip)}---\n${INFRA.replace('host: 10.0.0.5', `host: ${vip}`)}`.replaceAll('name: c1', 'name: ${CLUSTER_NAME}');
+  const { a, shown } = analyse({ 'a.yaml': file('10.0.0.5'), 'b.yaml': file('10.0.0.9') });
+  assert.deepEqual(shown, []);
+  assert.deepEqual(a.clusters.map((c) => [c.name, c.places.map((p) => `${p.uri}:${p.value}`)]), [
+    ['${CLUSTER_NAME}', ['a.yaml:10.0.0.5', 'a.yaml:10.0.0.5']],
+    ['${CLUSTER_NAME}', ['b.yaml:10.0.0.9', 'b.yaml:10.0.0.9']],
+  ]);
+});

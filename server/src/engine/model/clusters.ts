@@ -203,15 +203,19 @@ function memoised(first: object, deps: unknown[], vars: TopologyVariables, build
 }
 
 export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
-  const parts = new Map<string, K8sObject>();
+  // Several parts may share an identity (templates with `name: ${CLUSTER_NAME}`): a Cluster takes the one of its own file.
+  const parts = new Map<string, K8sObject[]>();
   const secrets = new Map<string, K8sObject>();
   const classes = new Map<string, K8sObject>();
   for (const o of objects) {
     if (o.group === 'cluster.x-k8s.io' && o.kind === 'ClusterClass') classes.set(o.name, o);
-    if (is.infraCluster(o) || is.kcp(o)) parts.set(key(o.kind, o.namespace, o.name), o);
+    if (is.infraCluster(o) || is.kcp(o)) {
+      const k = key(o.kind, o.namespace, o.name);
+      parts.set(k, [...(parts.get(k) ?? []), o]);
+    }
     if (is.secret(o)) secrets.set(key('Secret', o.namespace, o.name), o);
   }
-  const linked = new Set<K8sObject>();
+  const linked = new Set<string>(); // identities some Cluster refers to
   const clusters: WorkloadCluster[] = [];
   const seen = new Set<string>();
   for (const o of objects.filter(is.cluster)) {
@@ -221,10 +225,11 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
     seen.add(identity);
     const refs = ['infrastructureRef', 'controlPlaneRef'].flatMap((field) => {
       const ref = refOf(o, field);
-      const part = ref && parts.get(key(ref.kind, ref.namespace, ref.name));
+      const candidates = (ref && parts.get(key(ref.kind, ref.namespace, ref.name))) || [];
+      const part = candidates.find((p) => p.doc.source.uri === o.doc.source.uri) ?? candidates[candidates.length - 1];
       return part ? [part] : [];
     });
-    for (const part of refs) linked.add(part);
+    for (const part of refs) linked.add(key(part.kind, part.namespace, part.name));
     // The ClusterClass in the workspace (by name: classes of other namespaces are rare) tells which variables carry the VIP.
     const className = classNameOf(o);
     const cc = className !== undefined ? classes.get(className) : undefined;
@@ -245,8 +250,8 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   }
   // Parts no Cluster refers to (a template split differently): group them by namespace/name.
   const orphans = new Map<string, K8sObject[]>();
-  for (const part of parts.values()) {
-    if (linked.has(part)) continue;
+  for (const part of [...parts.values()].flat()) {
+    if (linked.has(key(part.kind, part.namespace, part.name))) continue;
     const id = `${part.namespace}/${part.name}`;
     orphans.set(id, [...(orphans.get(id) ?? []), part]);
   }
