@@ -6,6 +6,8 @@ import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
+import { systemLookup } from '../live/resolve';
+import { HostResolver } from '../engine/hostnames';
 
 const VERSION = '0.1.0';
 
@@ -13,8 +15,9 @@ const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API cluste
 
 Usage:
   capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
-                                                        diagnostics; exit 1 on errors (or as --fail-on says);
-                                                        with a kubeconfig, also against the management cluster
+                  [--no-resolve]                        diagnostics; exit 1 on errors (or as --fail-on says);
+                                                        with a kubeconfig, also against the management cluster;
+                                                        endpoint host names are resolved unless --no-resolve
   capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
                                                         pools with total/free/used and the first free address
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
@@ -42,13 +45,18 @@ async function withLive(workspace: Workspace, values: { kubeconfig?: string; con
 }
 
 async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, ...LIVE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, ...LIVE_OPTIONS } });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
   const { workspace, files, errors } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
+  if (!values['no-resolve']) {
+    const resolver = new HostResolver(systemLookup);
+    await resolver.resolveAll(workspace.hostnames());
+    workspace.setOptions({ resolver });
+  }
   const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => workspace.text(uri) ?? '');
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));

@@ -3,6 +3,7 @@ import { canonical } from './ip/addr';
 import type { TextEdit } from './types';
 import type { ValueSite, WorkloadCluster } from './model/types';
 import type { Change, SourceText } from './yaml/source';
+import { isHostname } from './rules/context';
 
 /** Drops edits that overlap an earlier one (two places inside one base64 value, say): never a broken file. */
 export function disjoint(edits: TextEdit[]): TextEdit[] {
@@ -43,7 +44,8 @@ function rewriteAll(sites: ValueSite[], value: string): TextEdit[] {
 export function vipEdits(c: WorkloadCluster, vip: string, opts: VipEditOptions = {}): TextEdit[] {
   const target = canonical(vip) ?? vip;
   const old = new Set<string>();
-  const stale = c.places.filter((p) => (canonical(p.value) ?? p.value) !== target);
+  // A host name stays a host name (it must resolve to the VIP: dns-mismatch).
+  const stale = c.places.filter((p) => (canonical(p.value) ?? p.value) !== target && (p.templated || !isHostname(p.value)));
   for (const p of stale) if (p.value) old.add(canonical(p.value) ?? p.value);
   const edits = rewriteAll(stale, target);
   if (c.certSans) {

@@ -20,6 +20,7 @@ export type RuleCode =
   | 'yaml-syntax'
   | 'invalid-ip'
   | 'vip-mismatch'
+  | 'dns-mismatch'
   | 'stale-certsan'
   | 'duplicate-ip'
   | 'ip-in-use'

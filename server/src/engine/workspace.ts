@@ -1,7 +1,7 @@
 // The engine's entry point: files in, clusters/inventory/findings/fixes out. Each file is parsed
 // once per change, when the analysis is next asked for; linking and rules run over the whole workspace (cheap next to parsing).
 import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clusterId } from './model/clusters';
-import { type K8sObject, objectOf } from './model/kinds';
+import { type K8sObject, objectsOf } from './model/kinds';
 import { workspaceInventory } from './model/inventory';
 import type { Inventory, WorkloadCluster } from './model/types';
 import type { ParsedDoc } from './yaml/documents';
@@ -10,6 +10,8 @@ import { runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
 import { ClusterLocator } from './locate';
+import type { Resolution } from './hostnames';
+import { hostnamePlaces } from './rules/dnsMismatch';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -30,6 +32,8 @@ export interface Analysis {
 
 export interface WorkspaceOptions {
   topologyVariables?: TopologyVariables;
+  /** Cached host-name resolutions (HostResolver), or null when names are not resolved. */
+  resolver?: { get(host: string): Resolution | undefined } | null;
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
@@ -37,20 +41,15 @@ function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): Fi
     return { text, chunks, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
   }
   const docs = chunks.update(text);
-  const templated = /\{\{/.test(text);
   const findings: Finding[] = [];
   for (const d of docs) {
     if (d.errors.length === 0) continue;
+    // Template markup is masked before parsing (yaml/templates.ts): what remains is a real error.
     const e = d.errors[0]!;
-    const span = d.source.outerSpan(e.span.start, e.span.end);
-    findings.push(
-      templated
-        ? { code: 'yaml-syntax', severity: 'info', uri, span, message: `Template markup makes this document invalid YAML (${e.message}); capi-ipam checks only documents that parse.` }
-        : { code: 'yaml-syntax', severity: 'error', uri, span, message: `YAML syntax error: ${e.message}` },
-    );
+    findings.push({ code: 'yaml-syntax', severity: 'error', uri, span: d.source.outerSpan(e.span.start, e.span.end), message: `YAML syntax error: ${e.message}` });
   }
   // A document with syntax errors is not checked: its values are unreliable.
-  const objects = docs.filter((d) => d.errors.length === 0).flatMap((d) => objectOf(d) ?? []);
+  const objects = docs.filter((d) => d.errors.length === 0).flatMap(objectsOf);
   return { text, chunks, docs, objects, findings };
 }
 
@@ -80,14 +79,27 @@ export class Workspace {
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
   private topologyVariables: TopologyVariables;
+  private resolver: WorkspaceOptions['resolver'];
 
   constructor(opts: WorkspaceOptions = {}) {
     this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
+    this.resolver = opts.resolver;
   }
 
   setOptions(opts: WorkspaceOptions): void {
     if (opts.topologyVariables) this.topologyVariables = opts.topologyVariables;
+    if (opts.resolver !== undefined) this.resolver = opts.resolver;
     this.cached = undefined;
+  }
+
+  /** New host-name resolutions arrived: the next analysis reads them. */
+  hostsResolved(): void {
+    this.cached = undefined;
+  }
+
+  /** Endpoint host names of every cluster (what a resolver should look up). */
+  hostnames(): string[] {
+    return [...new Set(this.analyze().clusters.flatMap((c) => hostnamePlaces(c).map((p) => p.value)))];
   }
 
   setFile(uri: string, text: string): void {
@@ -127,7 +139,7 @@ export class Workspace {
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
+    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined })];
     this.cached = { clusters, inventory, findings };
     return this.cached;
   }

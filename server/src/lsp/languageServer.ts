@@ -9,6 +9,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
 import { Workspace } from '../engine/workspace';
+import { HostResolver } from '../engine/hostnames';
+import { systemLookup } from '../live/resolve';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
@@ -44,6 +46,11 @@ export class IpamLanguageServer {
   private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly allocations: Allocations;
+  /** Host names resolve in the background; a completed lookup re-publishes (never on the keystroke path). */
+  private readonly resolver = new HostResolver(systemLookup, () => {
+    this.workspace.hostsResolved();
+    this.schedule();
+  });
 
   constructor(private readonly connection: Connection) {
     this.connectionToCluster = new ClusterConnection({
@@ -163,6 +170,8 @@ export class IpamLanguageServer {
 
   private configureCluster(): void {
     this.connectionToCluster.configure(this.settings, this.trusted, this.virtual);
+    // A host name in an untrusted workspace is not looked up: the lookup itself leaks it.
+    this.workspace.setOptions({ resolver: this.trusted && this.settings.resolveHostnames ? this.resolver : null });
     this.workspace.setLiveInventory(this.connectionToCluster.inventory());
     this.schedule();
   }

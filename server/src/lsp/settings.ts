@@ -9,6 +9,8 @@ export interface ServerSettings {
   include: string[];
   exclude: string[];
   topologyVariables: TopologyVariables;
+  /** Resolve endpoint host names (trusted workspaces only) to compare them with the VIP. */
+  resolveHostnames: boolean;
   allocate: { timeoutSeconds: number; writeClaim: boolean };
 }
 
@@ -20,6 +22,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   include: ['**/*.yaml', '**/*.yml'],
   exclude: ['**/node_modules/**', '**/.git/**'],
   topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
+  resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },
 };
 
@@ -36,6 +39,7 @@ export function readSettings(raw: unknown): ServerSettings {
     include: strings(r.include, DEFAULT_SETTINGS.include),
     exclude: strings(r.exclude, DEFAULT_SETTINGS.exclude),
     topologyVariables: { vip: strings(tv.vip, DEFAULT_SETTINGS.topologyVariables.vip), kubeVipManifest: strings(tv.kubeVipManifest, DEFAULT_SETTINGS.topologyVariables.kubeVipManifest) },
+    resolveHostnames: r.resolveHostnames !== false,
     allocate: {
       timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : 60,
       writeClaim: alloc.writeClaim !== false,

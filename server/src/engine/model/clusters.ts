@@ -7,13 +7,11 @@ import { extend, hostPart, textSite, valueSite } from '../yaml/sites';
 import { base64Source, scalarSource } from '../yaml/source';
 import type { TextEdit } from '../types';
 import { type K8sObject, is } from './kinds';
-import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
+import { commandPlaces, kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
+import { type TopologyVariables, classNameOf, classVariables, mergeVariables } from './clusterClass';
 
-export interface TopologyVariables {
-  vip: string[];
-  kubeVipManifest: string[];
-}
+export type { TopologyVariables };
 
 export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] };
 
@@ -60,7 +58,11 @@ function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlac
     const where = `KubeadmControlPlane ${kcp.name} files[${index}]${path ? ' ' + path : ''}`;
     const content = file.get('content', true);
     if (isScalar(content) && typeof content.value === 'string') {
-      if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
+      const encoding = stringAt(file, ['encoding']);
+      if (encoding === 'base64' || encoding === 'b64' || encoding === 'gzip+base64' || encoding === 'gz+b64') {
+        const decoded = base64Source(kcp.doc.source, content, encoding.startsWith('gz'));
+        if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, `${where} (${encoding})`, content));
+      } else if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
       continue;
     }
     const secretName = stringAt(file, ['contentFrom', 'secret', 'name']);
@@ -111,15 +113,26 @@ function cidrs(o: K8sObject, which: 'pods' | 'services'): CidrSite[] {
   });
 }
 
+/** `controlPlaneIpAddr` → [controlPlaneIpAddr, []]; `controlPlaneEndpoint.host` → [controlPlaneEndpoint, [host]]. */
+function splitPath(path: string): [string, string[]] {
+  const [name, ...sub] = path.split('.');
+  return [name!, sub];
+}
+
 function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
   const places: VipPlace[] = [];
+  const vipPaths = vars.vip.map(splitPath);
   for (const { map: v } of mapItems(seqAt(o.root, ['spec', 'topology', 'variables']))) {
     const name = stringAt(v, ['name']) ?? '';
+    for (const [variable, sub] of vipPaths) {
+      if (variable !== name) continue;
+      const value = nodeAt(v, ['value', ...sub]);
+      if (!isScalar(value)) continue;
+      const label = `Cluster ${o.name} topology variable ${[name, ...sub].join('.')}`;
+      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label }));
+    }
     const value = v.get('value', true);
-    if (!isScalar(value)) continue;
-    if (vars.vip.includes(name)) {
-      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label: `Cluster ${o.name} topology variable ${name}` }));
-    } else if (vars.kubeVipManifest.includes(name) && typeof value.value === 'string') {
+    if (vars.kubeVipManifest.includes(name) && isScalar(value) && typeof value.value === 'string') {
       places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`, value));
     }
   }
@@ -144,6 +157,9 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
     const ep = kcpEndpointPlace(part);
     if (ep) c.places.push(ep);
     c.places.push(...kcpFilePlaces(part, secrets));
+    seqAt(part.root, ['spec', 'kubeadmConfigSpec', 'preKubeadmCommands'])?.items.forEach((n, i) => {
+      if (isScalar(n) && typeof n.value === 'string') c.places.push(...commandPlaces(scalarSource(part.doc.source, n), `KubeadmControlPlane ${part.name} preKubeadmCommands[${i}]`));
+    });
     c.certSans = certSanList(part);
   }
 }
@@ -162,9 +178,19 @@ interface Memo {
   cluster: WorkloadCluster;
 }
 
+const contents = new WeakMap<object, string>();
+
+/** An object's content, independent of where and how it is written (computed once per node). */
+function contentOf(o: K8sObject): string {
+  let c = contents.get(o.root);
+  if (c === undefined) contents.set(o.root, (c = JSON.stringify(o.root.toJSON())));
+  return c;
+}
+
 /**
  * Clusters whose documents are all unchanged are reused as they are: their sites compute spans
- * on access, so they stay right when the documents move. Keyed by the first document.
+ * on access, so they stay right when the documents move. Keyed by the first object's root node
+ * (a List document holds several).
  */
 const memo = new WeakMap<object, Memo>();
 
@@ -177,29 +203,44 @@ function memoised(first: object, deps: unknown[], vars: TopologyVariables, build
 }
 
 export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
-  const parts = new Map<string, K8sObject>();
+  // Several parts may share an identity (templates with `name: ${CLUSTER_NAME}`): a Cluster takes the one of its own file.
+  const parts = new Map<string, K8sObject[]>();
   const secrets = new Map<string, K8sObject>();
+  const classes = new Map<string, K8sObject>();
   for (const o of objects) {
-    if (is.infraCluster(o) || is.kcp(o)) parts.set(key(o.kind, o.namespace, o.name), o);
+    if (o.group === 'cluster.x-k8s.io' && o.kind === 'ClusterClass') classes.set(o.name, o);
+    if (is.infraCluster(o) || is.kcp(o)) {
+      const k = key(o.kind, o.namespace, o.name);
+      parts.set(k, [...(parts.get(k) ?? []), o]);
+    }
     if (is.secret(o)) secrets.set(key('Secret', o.namespace, o.name), o);
   }
-  const linked = new Set<K8sObject>();
+  const linked = new Set<string>(); // identities some Cluster refers to
   const clusters: WorkloadCluster[] = [];
+  const seen = new Set<string>();
   for (const o of objects.filter(is.cluster)) {
+    // The same Cluster supplied twice (a rendered copy, a List and its items) is one cluster.
+    const identity = `${o.namespace}/${o.name}\u0000${contentOf(o)}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
     const refs = ['infrastructureRef', 'controlPlaneRef'].flatMap((field) => {
       const ref = refOf(o, field);
-      const part = ref && parts.get(key(ref.kind, ref.namespace, ref.name));
+      const candidates = (ref && parts.get(key(ref.kind, ref.namespace, ref.name))) || [];
+      const part = candidates.find((p) => p.doc.source.uri === o.doc.source.uri) ?? candidates[candidates.length - 1];
       return part ? [part] : [];
     });
-    for (const part of refs) linked.add(part);
-    const deps = [o.doc, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
-    clusters.push(memoised(o.doc, deps, vars, () => {
+    for (const part of refs) linked.add(key(part.kind, part.namespace, part.name));
+    // The ClusterClass in the workspace (by name: classes of other namespaces are rare) tells which variables carry the VIP.
+    const className = classNameOf(o);
+    const cc = className !== undefined ? classes.get(className) : undefined;
+    const deps = [o.doc, cc?.doc ?? null, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
+    clusters.push(memoised(o.root, deps, vars, () => {
       const c = newCluster(o.name, o.namespace ?? 'default', o);
       Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
       c.uris.push(o.doc.source.uri);
       const own = endpointPlace(o, 'cluster-endpoint');
       if (own) c.places.push(own);
-      c.places.push(...topologyPlaces(o, vars));
+      c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
       for (const part of refs) addParts(c, part, secrets);
       c.podCidrs = cidrs(o, 'pods');
       c.serviceCidrs = cidrs(o, 'services');
@@ -209,15 +250,15 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   }
   // Parts no Cluster refers to (a template split differently): group them by namespace/name.
   const orphans = new Map<string, K8sObject[]>();
-  for (const part of parts.values()) {
-    if (linked.has(part)) continue;
+  for (const part of [...parts.values()].flat()) {
+    if (linked.has(key(part.kind, part.namespace, part.name))) continue;
     const id = `${part.namespace}/${part.name}`;
     orphans.set(id, [...(orphans.get(id) ?? []), part]);
   }
   for (const group of orphans.values()) {
     const first = group[0]!;
     const deps = group.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])]);
-    clusters.push(memoised(first.doc, deps, vars, () => {
+    clusters.push(memoised(first.root, deps, vars, () => {
       const c = newCluster(first.name, first.namespace ?? 'default', first);
       for (const part of group) addParts(c, part, secrets);
       return c;

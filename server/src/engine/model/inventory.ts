@@ -6,6 +6,7 @@ import { convertV1alpha1 } from '../ip/v1alpha1';
 import { mapAt, mapItems, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import { textSite, valueSite } from '../yaml/sites';
 import { scalarSource } from '../yaml/source';
+import { containsTemplate } from '../yaml/templates';
 import type { Span } from '../types';
 import { CLUSTER_NAME_LABEL } from './clusters';
 import { type K8sObject, is } from './kinds';
@@ -142,7 +143,10 @@ function kubeVipRangesOf(o: K8sObject): KubeVipRange[] {
 export function workspaceInventory(objects: K8sObject[]): Inventory {
   const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [] };
   for (const o of objects) {
-    if (is.pool(o)) inv.pools.push(poolOf(o));
+    // A pool with templated fields is unknown until the template is rendered: neither judged nor used.
+    if (is.pool(o)) {
+      if (!containsTemplate(o.root.get('spec', true))) inv.pools.push(poolOf(o));
+    }
     else if (is.claim(o)) inv.claims.push(claimOf(o));
     else if (is.address(o)) inv.addresses.push(addressOf(o));
     else if (is.service(o)) {

@@ -1,6 +1,6 @@
 // Kubernetes objects recognised by API group and kind (any served version).
 import type { YAMLMap } from 'yaml';
-import { type ParsedDoc, scalarAt, stringAt } from '../yaml/documents';
+import { type ParsedDoc, mapItems, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import type { Location } from '../types';
 
 export const GROUPS = {
@@ -34,9 +34,7 @@ interface Identity {
   range: [number, number];
 }
 
-function identityOf(doc: ParsedDoc): Identity | null {
-  const root = doc.root;
-  if (!root) return null;
+function identityOf(root: YAMLMap): Identity | null {
   const apiVersion = stringAt(root, ['apiVersion']);
   const kind = stringAt(root, ['kind']);
   if (!apiVersion || !kind) return null;
@@ -53,22 +51,35 @@ function identityOf(doc: ParsedDoc): Identity | null {
   };
 }
 
-const objects = new WeakMap<ParsedDoc, K8sObject | null>();
+const objects = new WeakMap<ParsedDoc, K8sObject[]>();
 
-/** The object a parsed document declares, made once per document (its anchor follows the document). */
-export function objectOf(doc: ParsedDoc): K8sObject | undefined {
+/**
+ * The objects a parsed document declares, made once per document (anchors follow the document):
+ * one, or the items of a `kind: List` (what `kubectl get -o yaml` prints).
+ */
+export function objectsOf(doc: ParsedDoc): K8sObject[] {
   let o = objects.get(doc);
-  if (o === undefined) objects.set(doc, (o = makeObject(doc)));
-  return o ?? undefined;
+  if (!o) objects.set(doc, (o = makeObjects(doc)));
+  return o;
 }
 
-function makeObject(doc: ParsedDoc): K8sObject | null {
-  const id = identityOf(doc);
-  if (!id) return null;
+function makeObjects(doc: ParsedDoc): K8sObject[] {
+  if (!doc.root) return [];
+  const id = identityOf(doc.root);
+  if (id && id.group === '' && /List$/.test(id.kind)) {
+    return mapItems(seqAt(doc.root, ['items'])).flatMap(({ map }) => {
+      const item = identityOf(map);
+      return item && !/List$/.test(item.kind) ? [makeObject(doc, map, item)] : [];
+    });
+  }
+  return id ? [makeObject(doc, doc.root, id)] : [];
+}
+
+function makeObject(doc: ParsedDoc, root: YAMLMap, id: Identity): K8sObject {
   const { range, ...rest } = id;
   return {
     ...rest,
-    root: doc.root!,
+    root,
     doc,
     get anchor() {
       return { uri: doc.source.uri, span: doc.source.outerSpan(range[0], range[1]) };

@@ -54,3 +54,24 @@ function subSite(docSource: SourceText, node: Scalar, start: number, length: num
   const inner = scalarSource(docSource, node);
   return textSite(inner, start, start + length);
 }
+
+const KUBE_VIP_COMMAND = /kube-vip\b[\s\S]*?\bmanifest\s+(pod|daemonset)\b/;
+const FLAG = /(?:^|\s)--(address|vip)(?:=|\s+)(["']?)([^\s"';|&>)]+)\2/g;
+
+/**
+ * kube-vip's manifest generated on the node from `preKubeadmCommands` (as Tinkerbell does:
+ * `… kube-vip manifest pod --address ${CONTROL_PLANE_VIP} … > /etc/kubernetes/manifests/kube-vip.yaml`):
+ * the `--address` (or legacy `--vip`) argument is a VIP place.
+ */
+export function commandPlaces(text: SourceText, where: string): VipPlace[] {
+  if (!KUBE_VIP_COMMAND.test(text.text)) return [];
+  const places: VipPlace[] = [];
+  for (const m of text.text.matchAll(FLAG)) {
+    const start = m.index! + m[0].length - m[3]!.length - m[2]!.length;
+    const name = m[1] === 'address' ? 'address' : 'vip_address';
+    places.push(extend(textSite(text, start, start + m[3]!.length), { role: ENV_ROLES[name] as VipPlace['role'], label: `kube-vip --${m[1]} (${where})` }));
+  }
+  const hasAddress = places.some((p) => p.role === 'kube-vip-address');
+  for (const p of places) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;
+  return places;
+}

@@ -4,12 +4,15 @@ import { parseEntry } from '../ip/entry';
 import { inPoolAddresses } from '../ip/pool';
 import type { Finding, Location, RelatedInfo, RuleCode, Severity } from '../types';
 import type { Inventory, PoolInfo, VipPlace, WorkloadCluster } from '../model/types';
+import type { Resolution } from '../hostnames';
 
 export interface RuleContext {
   clusters: WorkloadCluster[];
   inventory: Inventory;
   /** True when the inventory comes from a live management cluster. */
   live: boolean;
+  /** Cached resolution of a host name (undefined: not resolved, or resolving is off). Never waits. */
+  resolveHost?: (host: string) => Resolution | undefined;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];
@@ -21,6 +24,15 @@ export function finding(code: RuleCode, severity: Severity, at: Location, messag
 /** Looks like someone meant an IP (digits and dots, or hex and colons), as opposed to a DNS name. */
 export function looksLikeIp(value: string): boolean {
   return /^[0-9.]+$/.test(value) || (value.includes(':') && /^[0-9a-fA-F:.%]+$/.test(value)) || /^\d+\.\d+\.\d+\.\d+/.test(value);
+}
+
+/** Values that say "no VIP yet". */
+export const PLACEHOLDER = /^(|todo|tbd|changeme|change-me|x\.x\.x\.x|<.*>|0\.0\.0\.0|::)$/i;
+
+/** A DNS name (letters somewhere, RFC 1123 labels), as opposed to an IP or a placeholder. */
+export function isHostname(value: string): boolean {
+  return /[A-Za-z]/.test(value) && !looksLikeIp(value) && !PLACEHOLDER.test(value) && value.length <= 253 &&
+    /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(value);
 }
 
 /** `site` plus fields, keeping its lazily computed span (a spread would drop the getter). */
@@ -48,11 +60,22 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kcp-endpoint': 3, 'kube-vip-address': 2, 'kube-vip-vip_address': 1,
 };
 
-/** The VIP of a cluster: the value most places agree on; a tie goes to the endpoint over kube-vip. */
+/** The VIP of a cluster: the value most places agree on (a host name only when no IP is written). */
 export function agreedVip(c: WorkloadCluster): string | undefined {
+  const [names, others] = byHostname(c.places);
+  return agreedValue(others) ?? agreedValue(names);
+}
+
+/** Places written as host names, and the others (IPs, placeholders); templated and empty ones are left out. */
+export function byHostname(places: VipPlace[]): [VipPlace[], VipPlace[]] {
+  const valued = places.filter((p) => p.value !== '' && !p.templated);
+  return [valued.filter((p) => isHostname(p.value)), valued.filter((p) => !isHostname(p.value))];
+}
+
+/** The value most places agree on; a tie goes to the endpoint over kube-vip. */
+export function agreedValue(places: VipPlace[]): string | undefined {
   const score = new Map<string, { n: number; w: number }>();
-  for (const p of c.places) {
-    if (p.value === '') continue;
+  for (const p of places) {
     const k = canonical(p.value) ?? p.value;
     const s = score.get(k) ?? { n: 0, w: 0 };
     score.set(k, { n: s.n + 1, w: Math.max(s.w, ROLE_WEIGHT[p.role]) });

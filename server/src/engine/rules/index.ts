@@ -1,6 +1,7 @@
 // All rules, in the order their findings are listed.
 import type { Finding } from '../types';
 import type { Rule, RuleContext } from './context';
+import { dnsMismatch } from './dnsMismatch';
 import { duplicateIp } from './duplicateIp';
 import { invalidIp } from './invalidIp';
 import { invalidPool } from './invalidPool';
@@ -9,7 +10,7 @@ import { poolMembership } from './poolMembership';
 import { staleCertSan } from './staleCertSan';
 import { vipMismatch } from './vipMismatch';
 
-export const RULES: Rule[] = [invalidIp, missingVip, vipMismatch, staleCertSan, duplicateIp, poolMembership, invalidPool];
+export const RULES: Rule[] = [invalidIp, missingVip, vipMismatch, dnsMismatch, staleCertSan, duplicateIp, poolMembership, invalidPool];
 
 export function runRules(ctx: RuleContext): Finding[] {
   return RULES.flatMap((rule) => rule(ctx));

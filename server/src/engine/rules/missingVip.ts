@@ -1,8 +1,6 @@
 // missing-vip: the endpoint host is empty or a placeholder (`${VAR}`, Helm `{{ }}`, TODO…);
 // "Allocate IP" fills it.
-import { type Rule, finding } from './context';
-
-const PLACEHOLDER = /^(|todo|tbd|changeme|change-me|x\.x\.x\.x|<.*>|0\.0\.0\.0|::)$/i;
+import { PLACEHOLDER, type Rule, finding } from './context';
 
 export const missingVip: Rule = ({ clusters }) =>
   clusters.flatMap((c) =>

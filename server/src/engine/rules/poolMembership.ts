@@ -1,7 +1,9 @@
 // out-of-pool, reserved-ip, lb-range-overlap and network-overlap: where the VIP lies. One finding
 // per cluster and address, at its main place; the cluster's other places of it are related information.
 import { reservedReason } from '../ip/pool';
-import type { Finding } from '../types';
+import { formatAddr, parseAddr } from '../ip/addr';
+import type { Finding, Location, RelatedInfo } from '../types';
+import type { PoolInfo } from '../model/types';
 import { type Rule, alsoAt, familyOf, finding, inEntry, poolLabel, poolsHolding, related, vipGroups } from './context';
 
 const REASONS = {
@@ -11,6 +13,23 @@ const REASONS = {
   gateway: 'the gateway',
   excluded: 'an excluded address',
 } as const;
+
+/**
+ * A warning when the VIP lies in a pool's subnet but outside what that pool hands out (a pool
+ * range that missed it); information when no pool's subnet covers it (pools of other networks,
+ * such as a secondary NIC's, say nothing about the VIP).
+ */
+function outOfPool(p: Location & { ip: string }, sameFamily: PoolInfo[], family: 4 | 6, same: RelatedInfo[]): Finding {
+  const a = parseAddr(p.ip);
+  const covering = a.ok ? sameFamily.filter((q) => q.analysis.subnet && a.value.value >= q.analysis.subnet.first && a.value.value <= q.analysis.subnet.last) : [];
+  const pool = covering[0];
+  if (pool) {
+    const subnet = `${formatAddr({ family, value: pool.analysis.subnet!.first })}/${pool.analysis.subnet!.prefix}`;
+    return finding('out-of-pool', 'warning', p, `${p.ip} lies in the subnet ${subnet} of ${poolLabel(pool)} but outside the addresses it hands out (${pool.spec.addresses.join(', ')}): nothing reserves it.`, [...related(pool.origin, poolLabel(pool)), ...same]);
+  }
+  const names = `${sameFamily.map(poolLabel).slice(0, 3).join(', ')}${sameFamily.length > 3 ? ', …' : ''}`;
+  return finding('out-of-pool', 'info', p, `${p.ip} is in no subnet of the ${sameFamily.length} known IPv${family} pools (${names}): nothing reserves it.`, same);
+}
 
 export const poolMembership: Rule = ({ clusters, inventory }) => {
   const out: Finding[] = [];
@@ -28,9 +47,7 @@ export const poolMembership: Rule = ({ clusters, inventory }) => {
       for (const { pool, why } of reserved) {
         out.push(finding('reserved-ip', 'warning', p, `${p.ip} is ${REASONS[why]} of ${poolLabel(pool)}: the IPAM provider never hands it out, and using it as a VIP breaks the subnet.`, [...related(pool.origin, poolLabel(pool)), ...same]));
       }
-      if (sameFamily.length > 0 && reserved.length === 0 && poolsHolding(inventory, p.ip).length === 0) {
-        out.push(finding('out-of-pool', 'warning', p, `${p.ip} is in none of the ${sameFamily.length} known IPv${family} pools (${sameFamily.slice(0, 3).map(poolLabel).join(', ')}${sameFamily.length > 3 ? ', …' : ''}): nothing reserves it.`, same));
-      }
+      if (sameFamily.length > 0 && reserved.length === 0 && poolsHolding(inventory, p.ip).length === 0) out.push(outOfPool(p, sameFamily, family!, same));
       for (const r of inventory.kubeVipRanges) {
         if (!inEntry(r.entry, p.ip)) continue;
         out.push(finding('lb-range-overlap', 'warning', p, `${p.ip} lies in the kube-vip cloud provider range ${r.key} ${r.entry} (ConfigMap ${r.configMapNamespace}/kubevip): a LoadBalancer Service may be given the same address.`, [...related(r.site, `${r.key}: ${r.entry}`), ...same]));

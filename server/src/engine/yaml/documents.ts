@@ -2,6 +2,7 @@
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Span } from '../types';
 import type { SourceText } from './source';
+import { maskOf, restoreTemplates } from './templates';
 
 export interface YamlProblem {
   span: Span;
@@ -18,15 +19,18 @@ export interface ParsedDoc {
   root?: YAMLMap;
 }
 
+/** Parses `source` with its template markup masked (see templates.ts): offsets are the file's. */
 export function parseDocuments(source: SourceText): ParsedDoc[] {
   let docs: Document.Parsed[];
+  const mask = maskOf(source);
   try {
-    docs = parseAllDocuments(source.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(mask.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     // The parser should never throw; if it does, the whole text is one problem and nothing is lost.
     return [];
   }
   if (!Array.isArray(docs)) docs = [docs];
+  for (const doc of docs) restoreTemplates(doc, source.text, mask);
   return docs.map((doc, index) => ({
     source,
     doc,
@@ -122,7 +126,7 @@ export function mapItems(seq: YAMLSeq | undefined): { index: number; map: YAMLMa
   return out;
 }
 
-const TEMPLATE = /\$\{[^}]*\}|\{\{|\$\(|<%/;
+const TEMPLATE = /\$\{[^}]*\}|\{\{|\{%|\{#|\$\(|<%/;
 
 /** `${VAR}`, `{{ .Values.x }}` and friends: values filled in later, never judged as IPs. */
 export function isTemplated(value: string): boolean {

@@ -3,6 +3,7 @@ import type { Scalar } from 'yaml';
 import type { ValueSite } from '../model/types';
 import type { Span, TextEdit } from '../types';
 import { isTemplated } from './documents';
+import { isTemplatedNode } from './templates';
 import { type Change, scalarSource, type SourceText } from './source';
 
 /**
@@ -20,10 +21,11 @@ class Site implements ValueSite {
     private readonly end: number,
     value: string,
     private readonly write: (text: SourceText, start: number, end: number, v: string) => TextEdit[],
+    templatedNode = false,
   ) {
     this.uri = text.uri;
     this.value = value;
-    this.templated = value !== '' && isTemplated(value);
+    this.templated = templatedNode || (value !== '' && isTemplated(value));
   }
 
   get span(): Span {
@@ -49,7 +51,7 @@ export function valueSite(source: SourceText, node: Scalar): ValueSite {
     return new Site(source, start, end, '', (text, s, e, v) => text.replace(s, e, insert ? ' ' + v : v));
   }
   const inner = scalarSource(source, node);
-  return new Site(inner, 0, inner.text.length, inner.text, replace);
+  return new Site(inner, 0, inner.text.length, inner.text, replace, isTemplatedNode(node));
 }
 
 /** The site of characters [start, end) of a text (e.g. the host of `host:port`). */

@@ -2,8 +2,10 @@
 // string, a base64 Secret value… Every layer maps its offsets back to the outer file, so that a
 // finding underlines the exact characters and an edit rewrites only those characters (or, when the
 // characters are not contiguous in the file, re-encodes the whole scalar).
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Scalar } from 'yaml';
 import type { Span, TextEdit } from '../types';
+import { maskOf, maskedValue } from './templates';
 
 export interface SourceText {
   readonly uri: string;
@@ -52,12 +54,13 @@ const offsetMaps = new WeakMap<Scalar, { text: string; map: number[] | undefined
 function offsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
   const hit = offsetMaps.get(node);
   if (hit && hit.text === parentText) return hit.map;
-  const map = computeOffsetMap(parentText, node, value);
+  const map = decodedOffsets(parentText, node, value);
   offsetMaps.set(node, { text: parentText, map });
   return map;
 }
 
-function computeOffsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
+/** For each character of a scalar's decoded value, its offset in `parentText` (undefined when not mappable). */
+export function decodedOffsets(parentText: string, node: Scalar, value: string): number[] | undefined {
   const [start, end] = node.range ?? [0, 0];
   const raw = parentText.slice(start, end);
   let map: number[] | undefined;
@@ -177,7 +180,8 @@ const SAFE = /^[0-9A-Za-z.:_-]*$/;
 export function scalarSource(parent: SourceText, node: Scalar): SourceText {
   const value = String(node.value ?? '');
   const [nodeStart, nodeEnd] = node.range ?? [0, 0];
-  const map = offsetMap(parent.text, node, value);
+  // Offsets are read on the text the parser saw (templates masked, same length: see templates.ts).
+  const map = offsetMap(maskOf(parent).text, node, maskedValue(node, value));
   const whole = (): Span => parent.outerSpan(nodeStart, nodeEnd);
   const exact = (c: Change) => !!map && SAFE.test(c.newText) && (c.end === c.start || map[c.end - 1]! - map[c.start]! === c.end - c.start - 1);
   const toParent = (c: Change): Change => ({ start: map![c.start]!, end: map![c.start]! + (c.end - c.start), newText: c.newText });
@@ -206,14 +210,26 @@ export function scalarSource(parent: SourceText, node: Scalar): SourceText {
   };
 }
 
-/** A base64 `Secret.data` value, decoded. Every edit re-encodes the whole value. */
-export function base64Source(parent: SourceText, node: Scalar): SourceText | undefined {
+/**
+ * A base64 value, decoded: a `Secret.data` value, or a bootstrap file's `content` with
+ * `encoding: base64` or `gzip+base64`. Every edit re-encodes (and re-compresses) the whole value,
+ * so its span is the whole encoded scalar.
+ */
+export function base64Source(parent: SourceText, node: Scalar, gzip = false): SourceText | undefined {
   const raw = String(node.value ?? '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) return undefined;
-  const decoded = Buffer.from(raw, 'base64').toString('utf8');
-  if (Buffer.from(decoded, 'utf8').toString('base64') !== raw) return undefined;
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.toString('base64') !== raw) return undefined;
+  let decoded: string;
+  try {
+    decoded = (gzip ? gunzipSync(bytes, { maxOutputLength: 16 * 1024 * 1024 }) : bytes).toString('utf8');
+  } catch {
+    return undefined; // not gzip data, or a bomb: not read
+  }
+  const pack = (text: string) => (gzip ? gzipSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8')).toString('base64');
+  if (!gzip && pack(decoded) !== raw) return undefined;
   const outer = scalarSource(parent, node);
-  const encode = (changes: Change[]) => outer.replace(0, outer.text.length, Buffer.from(applyChanges(decoded, changes), 'utf8').toString('base64'));
+  const encode = (changes: Change[]) => outer.replace(0, outer.text.length, pack(applyChanges(decoded, changes)));
   return {
     uri: parent.uri,
     text: decoded,

@@ -1,0 +1,88 @@
+// Which topology variables carry the VIP, learnt from the ClusterClass a Cluster uses: its patches
+// (`spec.patches[].definitions[].jsonPatches[]`) say which variable — or which sub-field of an
+// object variable (`controlPlaneEndpoint.host`, Nutanix's `controlPlaneEndpoint.IP`) — is written
+// into the infrastructure cluster's endpoint or into the kube-vip manifest, by `valueFrom.variable`
+// or by a Go template in `valueFrom.template`.
+import { type Scalar, isMap, isScalar, isSeq } from 'yaml';
+import { mapAt, mapItems, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
+import { scalarSource } from '../yaml/source';
+import { maskTemplates } from '../yaml/templates';
+import type { K8sObject } from './kinds';
+import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
+
+export interface TopologyVariables {
+  /** Variable names or paths into object variables (`controlPlaneEndpoint.host`) holding the VIP. */
+  vip: string[];
+  /** String variables holding the kube-vip static pod manifest. */
+  kubeVipManifest: string[];
+}
+
+/** The variables (with sub-paths) a template reads: `{{ .controlPlaneEndpoint.host }}` → controlPlaneEndpoint.host. */
+export function templateRefs(text: string): string[] {
+  const refs: string[] = [];
+  for (const r of maskTemplates(text).regions) {
+    for (const m of text.slice(r.start, r.end).matchAll(/(?<![\w)\]])\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)/g)) refs.push(m[1]!);
+  }
+  return refs;
+}
+
+const ENDPOINT = /\/controlPlaneEndpoint(\/host)?$/;
+const KCP_ENDPOINT = /\/clusterConfiguration\/controlPlaneEndpoint$/;
+
+/** VIP variables of one JSON patch whose value is a Go template (parsed as YAML, markup masked). */
+function fromTemplate(cc: K8sObject, path: string, node: Scalar): string[] {
+  const docs = parseEmbedded(node, () => scalarSource(cc.doc.source, node));
+  const root = docs[0]?.doc.contents;
+  if (ENDPOINT.test(path) || KCP_ENDPOINT.test(path)) {
+    // `host: '{{ .controlPlaneEndpoint.IP }}'` (an object), or the host itself.
+    const host = isMap(root) && !path.endsWith('/host') ? root.get('host', true) : root;
+    return isScalar(host) && typeof host.value === 'string' ? templateRefs(host.value) : [];
+  }
+  if (!/\/files(\/|$)/.test(path)) return [];
+  // A file entry, or a list of them, whose kube-vip manifest has a templated address.
+  const files = isSeq(root) ? mapItems(root).map((i) => i.map) : isMap(root) ? [root] : [];
+  return files.flatMap((file) => {
+    const content = file.get('content', true);
+    if (!isScalar(content) || typeof content.value !== 'string' || !looksLikeKubeVip(stringAt(file, ['path']), content.value)) return [];
+    return kubeVipPlaces(scalarSource(docs[0]!.source, content), 'ClusterClass', content).flatMap((p) => (p.templated ? templateRefs(p.value) : []));
+  });
+}
+
+const learnt = new WeakMap<object, TopologyVariables>();
+
+/** What the ClusterClass's patches say, computed once per document. */
+export function classVariables(cc: K8sObject): TopologyVariables {
+  let vars = learnt.get(cc.doc);
+  if (vars) return vars;
+  vars = { vip: [], kubeVipManifest: [] };
+  for (const { map: patch } of mapItems(seqAt(cc.root, ['spec', 'patches']))) {
+    for (const { map: def } of mapItems(seqAt(patch, ['definitions']))) {
+      for (const { map: jp } of mapItems(seqAt(def, ['jsonPatches']))) {
+        const path = stringAt(jp, ['path']) ?? '';
+        const variable = stringAt(jp, ['valueFrom', 'variable']);
+        const template = mapAt(jp, ['valueFrom'])?.get('template', true);
+        if (variable) {
+          if (/\/controlPlaneEndpoint\/host$/.test(path) || KCP_ENDPOINT.test(path)) vars.vip.push(variable);
+          else if (/\/controlPlaneEndpoint$/.test(path)) vars.vip.push(`${variable}.host`);
+          else if (/\/files\/\d+\/content$/.test(path)) vars.kubeVipManifest.push(variable);
+        } else if (isScalar(template) && typeof template.value === 'string') {
+          vars.vip.push(...fromTemplate(cc, path, template));
+        }
+      }
+    }
+  }
+  vars = { vip: [...new Set(vars.vip)], kubeVipManifest: [...new Set(vars.kubeVipManifest)] };
+  learnt.set(cc.doc, vars);
+  return vars;
+}
+
+/** The name of the ClusterClass a Cluster uses (v1beta1 `topology.class`, v1beta2 `topology.classRef.name`). */
+export function classNameOf(cluster: K8sObject): string | undefined {
+  return stringAt(cluster.root, ['spec', 'topology', 'class']) ?? stringAt(cluster.root, ['spec', 'topology', 'classRef', 'name']);
+}
+
+/** The configured names plus what the class teaches (the configured names are the fallback without a class). */
+export function mergeVariables(a: TopologyVariables, b: TopologyVariables | undefined): TopologyVariables {
+  if (!b || (b.vip.length === 0 && b.kubeVipManifest.length === 0)) return a;
+  return { vip: [...new Set([...a.vip, ...b.vip])], kubeVipManifest: [...new Set([...a.kubeVipManifest, ...b.kubeVipManifest])] };
+}

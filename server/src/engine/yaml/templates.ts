@@ -1,0 +1,159 @@
+// Template markup is not YAML: clusterctl variables (`${VAR}`, `${ VAR }`, `${VAR:=default}`,
+// `${VAR=default}`; `$$` is an escaped `$`) and Go/Helm/Jinja markup (`{{ }}`, `{{- -}}`, `{% %}`,
+// `{# #}`). Before parsing, each is replaced by a stand-in of the same length, so every offset
+// stays exact: inline markup becomes `x…x` (a plain word, valid as a value, a key, a flow item or
+// inside quotes), and a line holding only markup (`{{- if .Values.x }}`) becomes blanks (an empty
+// line is valid anywhere, even inside a block scalar). The parsed scalars that covered markup get
+// their original text back and are remembered as templated: no rule judges them.
+import { type Document, type Scalar, visit } from 'yaml';
+import type { Span } from '../types';
+import { decodedOffsets } from './source';
+
+export interface TemplateMask {
+  /** The text with every template replaced (same length). */
+  text: string;
+  /** Offsets of the templates, sorted and disjoint. */
+  regions: Span[];
+  /** The regions replaced by `x…x` (not directive lines): what a value can hold. */
+  inline: Span[];
+}
+
+const OPEN = /\$\$|\$\{|\{\{|\{%|\{#/g;
+const CLOSE: Record<string, string> = { '${': '}', '{{': '}}', '{%': '%}', '{#': '#}' };
+
+/** The templates of `text`, in order. A `${` closes on its own line; markup may span lines. */
+function scan(text: string): (Span & { markup: boolean })[] {
+  const out: (Span & { markup: boolean })[] = [];
+  OPEN.lastIndex = 0;
+  for (let m = OPEN.exec(text); m; m = OPEN.exec(text)) {
+    if (m[0] === '$$') continue; // escaped `$`, never a variable
+    const close = text.indexOf(CLOSE[m[0]]!, m.index + 2);
+    if (close < 0) continue;
+    const end = close + CLOSE[m[0]]!.length;
+    const markup = m[0] !== '${';
+    if (!markup && text.slice(m.index, end).includes('\n')) continue;
+    out.push({ start: m.index, end, markup });
+    OPEN.lastIndex = end;
+  }
+  return out;
+}
+
+const isBreak = (c: string) => c === '\n' || c === '\r';
+
+export function maskTemplates(text: string): TemplateMask {
+  if (!/[${]/.test(text)) return { text, regions: [], inline: [] };
+  const regions = scan(text);
+  if (regions.length === 0) return { text, regions: [], inline: [] };
+  const inline: Span[] = [];
+  const parts: string[] = [];
+  let done = 0;
+  // A line is a directive line when nothing but markup and blanks is on it.
+  const lineOnlyMarkup = (from: number, to: number) => {
+    let lineStart = from; // (lastIndexOf('\r') would scan the whole text when there is none)
+    while (lineStart > 0 && !isBreak(text[lineStart - 1]!)) lineStart--;
+    let lineEnd = to;
+    while (lineEnd < text.length && !isBreak(text[lineEnd]!)) lineEnd++;
+    let k = lineStart;
+    for (let i = firstEndingAfter(regions, lineStart); i < regions.length; i++) {
+      const r = regions[i]!;
+      if (r.start >= lineEnd) break;
+      if (!r.markup || !/^[ \t]*$/.test(text.slice(k, r.start))) return false;
+      k = r.end;
+    }
+    return /^[ \t]*$/.test(text.slice(k, lineEnd));
+  };
+  for (const r of regions) {
+    const stand = r.markup && lineOnlyMarkup(r.start, r.end) ? ' ' : 'x';
+    parts.push(text.slice(done, r.start), text.slice(r.start, r.end).replace(/[^\r\n]/g, stand));
+    done = r.end;
+    if (stand === 'x') inline.push({ start: r.start, end: r.end });
+  }
+  parts.push(text.slice(done));
+  return { text: parts.join(''), regions: regions.map(({ start, end }) => ({ start, end })), inline };
+}
+
+const masks = new WeakMap<object, TemplateMask & { original: string }>();
+
+/** The mask of a text (a SourceText), computed once per text. */
+export function maskOf(source: { readonly text: string }): TemplateMask {
+  const hit = masks.get(source);
+  if (hit && hit.original === source.text) return hit;
+  const mask = maskTemplates(source.text);
+  masks.set(source, { ...mask, original: source.text });
+  return mask;
+}
+
+/** Index of the first region ending after `pos` (binary search: regions are sorted). */
+function firstEndingAfter(regions: Span[], pos: number): number {
+  let lo = 0;
+  let hi = regions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (regions[mid]!.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether [start, end) touches a region. */
+export function overlaps(regions: Span[], start: number, end: number): boolean {
+  const r = regions[firstEndingAfter(regions, start)];
+  return !!r && r.start < Math.max(end, start + 1);
+}
+
+const templatedNodes = new WeakSet<object>();
+/** The value the parser read from the masked text, for templated scalars (offset maps are computed on it). */
+const maskedValues = new WeakMap<object, string>();
+
+export function maskedValue(node: Scalar, value: string): string {
+  return maskedValues.get(node) ?? value;
+}
+
+/** True for a scalar whose text held template markup (its value is the original text). */
+export function isTemplatedNode(node: unknown): boolean {
+  return typeof node === 'object' && node !== null && templatedNodes.has(node);
+}
+
+/** Whether any scalar under `node` was templated. */
+export function containsTemplate(node: unknown): boolean {
+  if (isTemplatedNode(node)) return true;
+  let found = false;
+  if (typeof node === 'object' && node !== null) {
+    visit(node as Scalar, {
+      Scalar(_, n) {
+        if (!templatedNodes.has(n)) return undefined;
+        found = true;
+        return visit.BREAK;
+      },
+    });
+  }
+  return found;
+}
+
+/**
+ * Gives each scalar of `doc` (parsed from `mask.text`) that covered inline markup its original
+ * text back, character for character where the scalar's encoding allows, and marks it as
+ * templated. Directive lines stay blank: they are not part of any value.
+ */
+export function restoreTemplates(doc: Document.Parsed, original: string, mask: TemplateMask): void {
+  const regions = mask.inline;
+  if (regions.length === 0) return;
+  visit(doc, {
+    Scalar(_, node: Scalar) {
+      const [start, , end] = node.range ?? [0, 0, 0];
+      if (!overlaps(regions, start, end)) return;
+      templatedNodes.add(node);
+      const masked = String(node.value ?? '');
+      maskedValues.set(node, masked);
+      const map = decodedOffsets(mask.text, node, masked);
+      if (map) {
+        let out = '';
+        for (let i = 0; i < masked.length; i++) out += overlaps(regions, map[i]!, map[i]! + 1) ? original[map[i]!] : masked[i];
+        node.value = out;
+      } else {
+        const raw = original.slice(node.range![0], node.range![1]);
+        node.value = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? raw.slice(1, -1) : raw;
+      }
+    },
+  });
+}
