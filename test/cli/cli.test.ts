@@ -15,7 +15,7 @@ test('check: compiler-style lines with rule codes, exit 1 on errors', () => {
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /^examples\/clusters\/prod\.yaml:\d+:\d+: error \[vip-mismatch\] /m);
   assert.match(r.stdout, /examples\/clusters\/staging\.yaml:31:11: error \[duplicate-ip\]/);
-  assert.match(r.stdout, /3 error\(s\), 4 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
+  assert.match(r.stdout, /5 error\(s\), 5 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
   assert.equal(run(['check', 'examples', '--fail-on', 'none']).status, 0);
   assert.equal(run(['check', 'examples/clusters/dev.yaml', 'examples/ipam']).status, 0);
   assert.equal(run(['check', 'examples/ipam', '--fail-on', 'warning']).status, 1);

@@ -69,6 +69,7 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     addresses: [...live.addresses, ...files.addresses.filter((a) => !liveAddresses.has(`${a.namespace}/${a.name}`))],
     services: [...live.services, ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
+    kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
   };
 }

@@ -1,0 +1,26 @@
+// kube-vip LoadBalancer rules from the CLI on Service fixtures: exactly these findings, in these words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../support/lspClient';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+test('check test/fixtures/lb: lb-ip-conflict, lb-ip-outside-range, lb-range-pool-overlap, invalid-lb-range', () => {
+  const r = spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/lb'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    "test/fixtures/lb/cluster.yaml:8:11: error [duplicate-ip] 10.20.0.21 is the load-balancer IP of Service default/dns.",
+    "test/fixtures/lb/kubevip.yaml:10:27: error [invalid-lb-range] cidr-apps: netip.ParsePrefix(\" 10.20.3.16/28\"): ParseAddr(\" 10.20.3.16\"): unexpected character (at \" 10.20.3.16\") (the provider does not trim spaces around commas)",
+    "test/fixtures/lb/kubevip.yaml:11:14: error [lb-range-pool-overlap] range-lab entry 10.20.0.60-10.20.0.70 overlaps GlobalInClusterIPPool vip-pool: 4 address(es) both the kube-vip cloud provider and the IPAM provider can hand out, e.g. 10.20.0.60.",
+    "test/fixtures/lb/services.yaml:7:34: error [lb-ip-conflict] 10.20.2.5 is also the load-balancer IP of Service web/admin (sharing needs allow-share for both namespaces and ports on both Services that do not overlap).",
+    "test/fixtures/lb/services.yaml:30:34: error [lb-ip-conflict] 10.20.2.5 is also the load-balancer IP of Service web/frontend (sharing needs allow-share for both namespaces and ports on both Services that do not overlap).",
+    "test/fixtures/lb/services.yaml:42:34: warning [lb-ip-outside-range] 10.20.1.15 is outside cidr-global 10.20.1.0/28, the kube-vip range namespace default draws from: skip-end-ips-in-cidr drops the first and last address of each CIDR.",
+    "test/fixtures/lb/services.yaml:55:19: error [lb-ip-conflict] 10.20.0.21 is also the control-plane VIP of cluster default/alpha: kube-vip would announce it for both.",
+    "test/fixtures/lb/services.yaml:55:19: warning [lb-ip-outside-range] 10.20.0.21 is outside cidr-global 10.20.1.0/28, the kube-vip range namespace default draws from.",
+    "test/fixtures/lb/services.yaml:65:34: error [lb-ip-conflict] 10.20.0.20 is allocated from IPAM pool GlobalInClusterIPPool vip-pool to IPAddressClaim default/beta-vip.",
+    "test/fixtures/lb/services.yaml:65:34: warning [lb-ip-outside-range] 10.20.0.20 is outside cidr-global 10.20.1.0/28, the kube-vip range namespace default draws from.",
+    "7 error(s), 3 warning(s), 0 note(s) in 4 file(s)",
+  ]);
+});
