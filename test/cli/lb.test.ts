@@ -24,3 +24,19 @@ test('check test/fixtures/lb: lb-ip-conflict, lb-ip-outside-range, lb-range-pool
     "7 error(s), 3 warning(s), 0 note(s) in 4 file(s)",
   ]);
 });
+
+test('pools lists the kube-vip ranges with total, used, free and first free as the provider computes them', () => {
+  const r = spawnSync(process.execPath, [CLI, 'pools', 'test/fixtures/lb'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const table = r.stdout.split('\n\n')[1]!.trimEnd().split('\n').map((line) => line.split(/ {3,}/));
+  assert.deepEqual(table, [
+    ['KUBE-VIP KEY', 'SCOPE', 'VALUE', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'],
+    ['cidr-global', 'global', '"10.20.1.0/28"', '14', '13', '1', '10.20.1.1'], // skip-end-ips-in-cidr: .1-.14; 10.20.1.15 is not counted
+    ['cidr-web', 'web', '"10.20.2.0/28"', '14', '13', '1', '10.20.2.1'], // three Services, one shared address
+    ['cidr-apps', 'apps', '"10.20.3.0/28, 10.20.3.16/28"', '0', '0', '0', 'invalid'],
+    ['range-lab', 'lab', '"10.20.0.60-10.20.0.70"', '11', '11', '0', '10.20.0.60'],
+  ]);
+  assert.equal(r.stderr, 'kube-vip cidr-apps: netip.ParsePrefix(" 10.20.3.16/28"): ParseAddr(" 10.20.3.16"): unexpected character (at " 10.20.3.16")\n');
+  const json = JSON.parse(spawnSync(process.execPath, [CLI, 'pools', 'test/fixtures/lb', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' }).stdout) as { kind: string; key?: string; users?: string[] }[];
+  assert.deepEqual(json.find((x) => x.key === 'cidr-web')!.users, ['web/frontend', 'web/api', 'web/admin']);
+});

@@ -8,6 +8,7 @@ import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
 import { loadKubeConfig } from '../live/kube';
 import { readInventory } from '../live/snapshot';
+import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 
 const VERSION = '0.1.0';
 
@@ -18,7 +19,8 @@ Usage:
                                                         diagnostics; exit 1 on errors (or as --fail-on says);
                                                         with a kubeconfig, also against the management cluster
   capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
-                                                        pools with total/free/used and the first free address
+                                                        pools with total/free/used and the first free address,
+                                                        and the kube-vip cloud provider's ranges counted as it does
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
@@ -66,13 +68,22 @@ async function pools(args: string[]): Promise<number> {
     const u = poolUsage(p, inventory, clusters);
     return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: String(u.status.used), firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
   });
+  const kubeVip = kubeVipRows(inventory);
   if (values.format === 'json') {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    process.stdout.write(JSON.stringify([...rows, ...kubeVip], null, 2) + '\n');
     return 0;
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  const print = (t: string[][]) => {
+    const widths = t[0]!.map((_, i) => Math.max(...t.map((row) => row[i]!.length)));
+    process.stdout.write(t.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  };
+  print(table);
+  if (kubeVip.length) {
+    process.stdout.write('\n');
+    print(kubeVipTable(kubeVip));
+  }
+  for (const r of kubeVip) for (const e of r.errors) process.stderr.write(`kube-vip ${r.key}: ${e}\n`);
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
   return 0;
 }

@@ -92,3 +92,15 @@ spec:
   ]);
   assert.deepEqual(findings({ 'p.yaml': pool, 'cm.yaml': configMap({ 'range-global': '10.9.0.255-10.9.1.5' }) }, 'lb-range-pool-overlap'), []);
 });
+
+test('kube-vip usage: search-order desc hands out from the top; a namespace key counts only its namespace', async () => {
+  const { kubeVipUsage } = await import('../../../server/src/engine/kubeVipUsage');
+  const ws = new Workspace();
+  ws.setFile('cm.yaml', configMap({ 'range-team': '10.1.0.250-10.1.1.5', 'cidr-global': '10.2.0.0/29', 'search-order': 'desc' }));
+  ws.setFile('s.yaml', service('team', 'a', '10.1.1.5') + service('other', 'b', '10.1.1.4') + service('other', 'c', '10.2.0.7'));
+  const rows = kubeVipUsage(ws.analyze().inventory).map((u) => [u.key, u.total, u.used, u.free, u.firstFree, u.users.map((s) => s.name)]);
+  assert.deepEqual(rows, [
+    ['range-team', 10n, 1, 9n, '10.1.1.4', ['a']], // 12 addresses less .255 and .0; other/b's 10.1.1.4 is not in team's scope
+    ['cidr-global', 7n, 1, 6n, '10.2.0.6', ['c']], // no skip-end-ips-in-cidr: 10.2.0.0 is lost to the .0 rule only
+  ]);
+});

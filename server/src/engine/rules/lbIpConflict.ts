@@ -8,7 +8,7 @@ import { type Rule, finding, ipPlaces, related } from './context';
 import { type RequestedIp, requestedIps, serviceLabel } from './lbServices';
 
 /** kube-vip-cloud-provider's sharing rule: IPv4, allow-share for the namespace, ports on both sides and none in common. */
-export function mayShare(config: KubeVipConfig | undefined, r: RequestedIp, other: LbServiceInfo): boolean {
+export function mayShare(config: KubeVipConfig | undefined, r: Pick<RequestedIp, 'service' | 'addr'>, other: LbServiceInfo): boolean {
   if (!config || r.addr.family !== 4) return false;
   if (!allowShare(config, r.service.namespace) || !allowShare(config, other.namespace)) return false;
   const mine = r.service.ports ?? [];
