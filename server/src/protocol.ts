@@ -135,3 +135,13 @@ export const ReleaseRequest = 'capiIpam/release';
 export interface ReleaseParams {
   cluster: { name: string; namespace: string };
 }
+
+/** Client → server: the admission policy generated from the pools and kube-vip ranges the server knows. */
+export const PolicyRequest = 'capiIpam/policy';
+export interface PolicyParams {
+  format: 'vap' | 'kyverno';
+}
+export interface PolicyResult {
+  yaml: string;
+  notes: string[];
+}

@@ -9,6 +9,7 @@ import type { Workspace } from '../engine/workspace';
 import { loadKubeConfig } from '../live/kube';
 import { readInventory } from '../live/snapshot';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
+import { runPolicy } from './policy';
 
 const VERSION = '0.1.0';
 
@@ -26,6 +27,9 @@ Usage:
                                                         claim an address, wait for it, write it into every VIP place
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
                                                         delete the cluster's IPAddressClaim
+  capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
+                                                        admission policy from the pools: a ValidatingAdmissionPolicy
+                                                        and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
 PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation, 2 usage.
 `;
 
@@ -96,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pools': return await pools(rest);
       case 'allocate': return await runAllocate(rest);
       case 'release': return await runRelease(rest);
+      case 'policy': return await runPolicy(rest);
       case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
       case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
       default: fail(`unknown command ${command}`);

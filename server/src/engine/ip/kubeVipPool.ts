@@ -47,7 +47,7 @@ function parseCidrEntry(text: string): Omit<ProviderEntry, 'text' | 'start'> {
 }
 
 /** The largest aligned prefixes covering [a, b], as netipx `IPRange.Prefixes` splits a range. */
-function prefixesOf(a: bigint, b: bigint): Range[] {
+export function prefixesOf(a: bigint, b: bigint): Range[] {
   const out: Range[] = [];
   while (a <= b) {
     let size = 1n;
