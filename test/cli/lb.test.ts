@@ -40,3 +40,21 @@ test('pools lists the kube-vip ranges with total, used, free and first free as t
   const json = JSON.parse(spawnSync(process.execPath, [CLI, 'pools', 'test/fixtures/lb', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' }).stdout) as { kind: string; key?: string; users?: string[] }[];
   assert.deepEqual(json.find((x) => x.key === 'cidr-web')!.users, ['web/frontend', 'web/api', 'web/admin']);
 });
+
+test('policy: VAP by default, Kyverno on request, the parameters ConfigMap first; bad format is a usage error', () => {
+  const vap = spawnSync(process.execPath, [CLI, 'policy', 'test/fixtures/lb', '--pool', 'vip-pool'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(vap.status, 0, vap.stderr);
+  assert.deepEqual([...vap.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]), ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  assert.match(vap.stdout, /^ {2}vipCidrs: 10\.20\.0\.16\/28,10\.20\.0\.32\/27$/m);
+  // cidr-apps cannot be parsed: left out, and said so; skip-end-ips-in-cidr drops the CIDR ends.
+  assert.match(vap.stdout, /^ {2}lbCidrs: 10\.20\.0\.60\/30,10\.20\.0\.64\/30,10\.20\.0\.68\/31,10\.20\.0\.70\/32,10\.20\.1\.1\/32,10\.20\.1\.2\/31,/m);
+  assert.match(vap.stdout, /^# {3}left out kube-vip cidr-apps: netip\.ParsePrefix/m);
+  const kyverno = spawnSync(process.execPath, [CLI, 'policy', 'test/fixtures/lb', '--format', 'kyverno'], { cwd: ROOT, encoding: 'utf8' });
+  assert.deepEqual([...kyverno.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]), ['ConfigMap', 'ClusterPolicy']);
+  const bad = spawnSync(process.execPath, [CLI, 'policy', '--format', 'opa'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown --format opa \(vap or kyverno\)/);
+  const none = spawnSync(process.execPath, [CLI, 'policy', 'test/fixtures/lb', '--pool', 'nope'], { cwd: ROOT, encoding: 'utf8' });
+  assert.match(none.stderr, /no valid VIP pool: the policy rejects every concrete control-plane endpoint/);
+  assert.match(none.stdout, /^# {3}no pool named nope$/m);
+});

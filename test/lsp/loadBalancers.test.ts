@@ -69,3 +69,11 @@ spec:
   assert.equal(text.split('\n\n')[1], 'Comes from kube-vip range cidr-global 10.10.2.0/27 (namespace default)');
   lsp.close(uri);
 });
+
+test('the policy request returns the admission policy built from the workspace pools', async () => {
+  const vap = await lsp.request<{ yaml: string; notes: string[] }>('capiIpam/policy', { format: 'vap' });
+  assert.deepEqual([...vap.yaml.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]), ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  assert.ok(vap.notes.includes('VIP pool GlobalInClusterIPPool vip-pool: 42 allocatable address(es)'), vap.notes.join('\n'));
+  const kyverno = await lsp.request<{ yaml: string }>('capiIpam/policy', { format: 'kyverno' });
+  assert.match(kyverno.yaml, /^kind: ClusterPolicy$/m);
+});

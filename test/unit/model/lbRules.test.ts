@@ -104,3 +104,17 @@ test('kube-vip usage: search-order desc hands out from the top; a namespace key 
     ['cidr-global', 7n, 1, 6n, '10.2.0.6', ['c']], // no skip-end-ips-in-cidr: 10.2.0.0 is lost to the .0 rule only
   ]);
 });
+
+test('live: a workspace Service conflicts with a live Service and follows the live kubevip ConfigMap', async () => {
+  const { toInventory } = await import('../../../server/src/live/convert');
+  const ws = new Workspace();
+  ws.setFile('s.yaml', service('web', 'mine', '10.7.0.5', [443]));
+  ws.setFile('cm.yaml', configMap({ 'cidr-global': '10.99.0.0/24' })); // the live ConfigMap wins
+  const live = toInventory(new Map([
+    ['Service', [{ metadata: { name: 'theirs', namespace: 'web', annotations: { 'kube-vip.io/loadbalancerIPs': '10.7.0.5' } }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] } }]],
+    ['ConfigMap', [{ metadata: { name: 'kubevip', namespace: 'kube-system' }, data: { 'cidr-web': '10.7.0.0/28', 'allow-share-web': 'true' } }]],
+  ]) as never);
+  ws.setLiveInventory(live);
+  const found = ws.analyze().findings.filter((f) => f.code.startsWith('lb-')).map((f) => `${f.code}: ${f.message}`);
+  assert.deepEqual(found, ['lb-ip-conflict: 10.7.0.5 is also the load-balancer IP of Service web/theirs (sharing needs allow-share for both namespaces and ports on both Services that do not overlap).']);
+});
