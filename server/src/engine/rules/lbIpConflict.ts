@@ -21,12 +21,21 @@ export const lbIpConflict: Rule = ({ clusters, inventory }) => {
   const config = activeKubeVip(inventory.kubeVipConfigs);
   const vips = clusters.flatMap((c) => ipPlaces(c).map((p) => ({ c, p })));
   const claimCluster = new Map(inventory.claims.map((k) => [`${k.namespace}/${k.name}`, k.clusterName]));
+  // Services by address, so that many Services stay linear.
+  const byIp = new Map<string, { other: LbServiceInfo; hit: LbServiceInfo['ips'][number] }[]>();
+  for (const other of inventory.services) {
+    for (const x of other.ips) {
+      const ip = canonical(x.value);
+      if (!ip) continue;
+      const list = byIp.get(ip) ?? byIp.set(ip, []).get(ip)!;
+      if (list.at(-1)?.other !== other) list.push({ other, hit: x });
+    }
+  }
   for (const r of requestedIps(inventory)) {
     const s = r.service;
-    for (const other of inventory.services) {
+    for (const { other, hit } of byIp.get(r.ip) ?? []) {
       if (other === s || (other.namespace === s.namespace && other.name === s.name)) continue;
-      const hit = other.ips.find((x) => canonical(x.value) === r.ip);
-      if (!hit || mayShare(config, r, other)) continue;
+      if (mayShare(config, r, other)) continue;
       const why = r.addr.family === 4 && config && allowShare(config, s.namespace) ? ' (sharing needs allow-share for both namespaces and ports on both Services that do not overlap)' : '';
       out.push(finding('lb-ip-conflict', 'error', r.site, `${r.ip} is also the load-balancer IP of ${serviceLabel(other)}${why}.`, related(hit.site ?? other.origin, serviceLabel(other))));
     }
