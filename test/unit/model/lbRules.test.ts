@@ -118,3 +118,19 @@ test('live: a workspace Service conflicts with a live Service and follows the li
   const found = ws.analyze().findings.filter((f) => f.code.startsWith('lb-')).map((f) => `${f.code}: ${f.message}`);
   assert.deepEqual(found, ['lb-ip-conflict: 10.7.0.5 is also the load-balancer IP of Service web/theirs (sharing needs allow-share for both namespaces and ports on both Services that do not overlap).']);
 });
+
+test('live: a Service written in the workspace and running in the cluster is still checked where the file requests its IP', async () => {
+  const { toInventory } = await import('../../../server/src/live/convert');
+  const ws = new Workspace();
+  const text = service('web', 'mine', '10.7.0.5', [443]);
+  ws.setFile('s.yaml', text);
+  ws.setFile('c.yaml', 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: c\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: 10.7.0.5\n');
+  ws.setLiveInventory(toInventory(new Map([
+    ['Service', [{ metadata: { name: 'mine', namespace: 'web', annotations: { 'kube-vip.io/loadbalancerIPs': '10.7.0.5' } }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] }, status: { loadBalancer: { ingress: [{ ip: '10.7.0.5' }] } } }]],
+    ['ConfigMap', [{ metadata: { name: 'kubevip', namespace: 'kube-system' }, data: { 'cidr-web': '10.7.0.0/28' } }]],
+  ]) as never));
+  const found = ws.analyze().findings.filter((f) => f.code === 'lb-ip-conflict' || f.code === 'duplicate-ip');
+  assert.deepEqual(found.map((f) => [f.code, f.uri, text.slice(f.span.start, f.span.end)]).filter(([, uri]) => uri === 's.yaml'), [['lb-ip-conflict', 's.yaml', '10.7.0.5']]);
+  const dup = found.find((f) => f.code === 'duplicate-ip')!;
+  assert.equal(dup.related?.[0]?.uri, 's.yaml', 'the VIP finding points at the Service in the file');
+});
