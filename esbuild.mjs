@@ -24,7 +24,7 @@ const common = {
 const cliLive = {
   name: 'cli-live',
   setup(build) {
-    build.onResolve({ filter: /^\.\/live$/ }, (args) => (args.importer.endsWith('server/src/cli/main.ts') || args.importer.endsWith('server/src/cli/allocate.ts') ? { path: './cli-live.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/live$/ }, (args) => (/server[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './cli-live.js', external: true } : undefined));
   },
 };
 const cli = { minify: true, sourcemap: production ? false : 'linked' };

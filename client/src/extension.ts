@@ -12,6 +12,7 @@ import { IpamServer } from './ipamServer';
 import { createLanguageClient } from './languageClient';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
+import { generatePolicy } from './commands/generatePolicy';
 import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
 import { LoadBalancersTree } from './trees/loadBalancersTree';
 import { PoolsTree } from './trees/poolsTree';
@@ -82,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
     vscode.commands.registerCommand('capiIpam.openPoolYaml', openPoolYaml),
     vscode.commands.registerCommand('capiIpam.revealLocation', revealLocation),
+    vscode.commands.registerCommand('capiIpam.generatePolicy', (format?: 'vap' | 'kyverno') => generatePolicy(server, format)),
   );
 
   try {

@@ -7,6 +7,8 @@ import {
   KubeVipRangesRequest,
   LoadBalancersRequest,
   PoolsRequest,
+  PolicyRequest,
+  type PolicyResult,
   PoolYamlRequest,
   ReleaseRequest,
   TrustChangedNotification,
@@ -21,6 +23,10 @@ import {
 
 export class IpamServer {
   constructor(private readonly client: LanguageClient) {}
+
+  policy(format: 'vap' | 'kyverno'): Promise<PolicyResult> {
+    return this.client.sendRequest<PolicyResult>(PolicyRequest, { format });
+  }
 
   pools(): Promise<PoolView[]> {
     return this.client.sendRequest<PoolView[]>(PoolsRequest);

@@ -80,8 +80,10 @@ export interface ServiceView {
   name: string;
   /** Empty: pending. */
   ips: string[];
-  /** kube-vip range entry the IP lies in, e.g. "cidr-global 10.0.10.0/28". */
+  /** The kube-vip pool the Service's namespace draws from, as the provider looks it up, e.g. "cidr-global 10.0.10.0/28". */
   range?: string;
+  /** False when the requested IP lies outside that pool. */
+  inRange?: boolean;
   conflicts: string[];
   location?: WireLocation;
 }
@@ -92,8 +94,14 @@ export interface KubeVipRangeView {
   key: string;
   scope: string;
   entry: string;
+  /** Addresses the provider can hand out from this entry (never .0/.255; CIDR ends dropped with skip-end-ips-in-cidr). */
   size: string;
   used: string;
+  free?: string;
+  /** The address the provider would hand out next (search-order honoured). */
+  firstFree?: string;
+  /** The provider's error when it cannot parse the key's value. */
+  error?: string;
   users: string[];
   location?: WireLocation;
 }
@@ -126,4 +134,14 @@ export interface AllocateResult {
 export const ReleaseRequest = 'capiIpam/release';
 export interface ReleaseParams {
   cluster: { name: string; namespace: string };
+}
+
+/** Client → server: the admission policy generated from the pools and kube-vip ranges the server knows. */
+export const PolicyRequest = 'capiIpam/policy';
+export interface PolicyParams {
+  format: 'vap' | 'kyverno';
+}
+export interface PolicyResult {
+  yaml: string;
+  notes: string[];
 }

@@ -18,7 +18,7 @@ test('check: compiler-style lines with rule codes, exit 1 on errors', () => {
   assert.match(r.stdout, /examples\/clusters\/staging\.yaml:31:11: error \[duplicate-ip\]/);
   // One problem, one line: staging's duplicate-ip and lb-range-overlap at its VIP's main place only.
   assert.equal(r.stdout.match(/staging\.yaml.*\[(duplicate-ip|lb-range-overlap)\]/g)?.length, 2);
-  assert.match(r.stdout, /2 error\(s\), 3 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
+  assert.match(r.stdout, /4 error\(s\), 4 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
   assert.equal(run(['check', 'examples', '--fail-on', 'none']).status, 0);
   assert.equal(run(['check', 'examples/clusters/dev.yaml', 'examples/ipam']).status, 0);
   assert.equal(run(['check', 'examples/ipam', '--fail-on', 'warning']).status, 1);

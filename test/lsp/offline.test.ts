@@ -112,7 +112,7 @@ test('tree requests list workspace pools with usage, Services and kube-vip range
   const services = await lsp.request<{ name: string; conflicts: string[] }[]>('capiIpam/loadBalancers');
   assert.match(services.find((s) => s.name === 'grafana')!.conflicts.join(), /VIP of cluster default\/staging/);
   const ranges = await lsp.request<{ key: string; size: string }[]>('capiIpam/kubeVipRanges');
-  assert.deepEqual(ranges.map((r) => `${r.key}:${r.size}`), ['cidr-global:32', 'range-default:4', 'range-default:21']);
+  assert.deepEqual(ranges.map((r) => `${r.key}:${r.size}`), ['cidr-global:31', 'range-default:4', 'range-default:21']); // the provider never hands out 10.10.2.0
 });
 
 test('untrusted workspace: the kubeconfig (which could run an exec plugin) is never read', async () => {

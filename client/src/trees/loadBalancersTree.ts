@@ -59,14 +59,15 @@ function serviceItem(service: ServiceView): vscode.TreeItem {
   const item = new vscode.TreeItem(service.name);
   item.id = `service:${service.namespace}/${service.name}`;
   const ips = service.ips.length > 0 ? service.ips.join(', ') : 'pending';
-  item.description = service.range ? `${ips} · ${service.range}` : ips;
+  const outside = service.inRange === false ? ' (outside)' : '';
+  item.description = service.range ? `${ips} · ${service.range}${outside}` : ips;
   const hasConflicts = service.conflicts.length > 0;
   const flags = [service.ips.length > 0 ? 'assigned' : 'pending', hasConflicts ? 'conflict' : undefined, service.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.service', ...flags].join('.');
   item.iconPath = hasConflicts
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
     : new vscode.ThemeIcon(service.ips.length > 0 ? 'broadcast' : 'watch');
-  item.tooltip = [`${service.namespace}/${service.name}: ${ips}`, service.range ? `kube-vip range: ${service.range}` : '', ...service.conflicts.map((c) => `⚠ ${c}`)]
+  item.tooltip = [`${service.namespace}/${service.name}: ${ips}`, service.range ? `draws from kube-vip ${service.range}${outside ? ': the requested IP is outside it' : ''}` : '', ...service.conflicts.map((c) => `⚠ ${c}`)]
     .filter(Boolean)
     .join('\n');
   return item;

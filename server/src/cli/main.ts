@@ -8,6 +8,8 @@ import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
 import { systemLookup } from '../live/resolve';
 import { HostResolver } from '../engine/hostnames';
+import { kubeVipRows, kubeVipTable } from './kubeVipRows';
+import { runPolicy } from './policy';
 
 const VERSION = '0.1.0';
 
@@ -19,12 +21,16 @@ Usage:
                                                         with a kubeconfig, also against the management cluster;
                                                         endpoint host names are resolved unless --no-resolve
   capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
-                                                        pools with total/free/used and the first free address
+                                                        pools with total/free/used and the first free address,
+                                                        and the kube-vip cloud provider's ranges counted as it does
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
                                                         delete the cluster's IPAddressClaim
+  capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
+                                                        admission policy from the pools: a ValidatingAdmissionPolicy
+                                                        and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
 PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation,
 2 usage or a file that cannot be read (reported on stderr; the other files are still checked).
 `;
@@ -74,13 +80,22 @@ async function pools(args: string[]): Promise<number> {
     const u = poolUsage(p, inventory, clusters);
     return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: String(u.status.used), firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
   });
+  const kubeVip = kubeVipRows(inventory);
   if (values.format === 'json') {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    process.stdout.write(JSON.stringify([...rows, ...kubeVip], null, 2) + '\n');
     return readErrors(errors) ? 2 : 0;
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  const print = (t: string[][]) => {
+    const widths = t[0]!.map((_, i) => Math.max(...t.map((row) => row[i]!.length)));
+    process.stdout.write(t.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  };
+  print(table);
+  if (kubeVip.length) {
+    process.stdout.write('\n');
+    print(kubeVipTable(kubeVip));
+  }
+  for (const r of kubeVip) for (const e of r.errors) process.stderr.write(`kube-vip ${r.key}: ${e}\n`);
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
   return readErrors(errors) ? 2 : 0;
 }
@@ -103,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pools': return await pools(rest);
       case 'allocate': return await runAllocate(rest);
       case 'release': return await runRelease(rest);
+      case 'policy': return await runPolicy(rest);
       case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
       case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
       default: fail(`unknown command ${command}`);

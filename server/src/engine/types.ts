@@ -29,7 +29,11 @@ export type RuleCode =
   | 'lb-range-overlap'
   | 'network-overlap'
   | 'missing-vip'
-  | 'invalid-pool';
+  | 'invalid-pool'
+  | 'lb-ip-conflict'
+  | 'lb-ip-outside-range'
+  | 'lb-range-pool-overlap'
+  | 'invalid-lb-range';
 
 export interface RelatedInfo extends Location {
   message: string;

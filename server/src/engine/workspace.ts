@@ -3,7 +3,7 @@
 import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clusterId } from './model/clusters';
 import { type K8sObject, objectsOf } from './model/kinds';
 import { workspaceInventory } from './model/inventory';
-import type { Inventory, WorkloadCluster } from './model/types';
+import type { Inventory, LbServiceInfo, WorkloadCluster } from './model/types';
 import type { ParsedDoc } from './yaml/documents';
 import { ChunkedFile } from './yaml/chunks';
 import { runRules } from './rules/index';
@@ -55,10 +55,18 @@ function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): Fi
 
 const poolKey = (p: { kind: string; namespace?: string; name: string }) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
 
-/** Live items win over workspace items with the same identity. */
+/** A live Service also written in the workspace: what the file requests (with its places) is checked; the cluster's IPs still count. */
+function withFile(live: LbServiceInfo, file: LbServiceInfo | undefined): LbServiceInfo {
+  if (!file) return live;
+  const ips = [...file.ips, ...live.ips.filter((x) => !file.ips.some((y) => y.value === x.value))];
+  return { ...live, ips, requested: file.requested, ports: file.ports, origin: file.origin };
+}
+
+/** Live items win over workspace items with the same identity (a Service keeps its file's places, see withFile). */
 export function mergeInventories(live: Inventory, files: Inventory): Inventory {
   const livePools = new Set(live.pools.map(poolKey));
   const liveServices = new Set(live.services.map((s) => `${s.namespace}/${s.name}`));
+  const fileServices = new Map(files.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const liveAddresses = new Set(live.addresses.map((a) => `${a.namespace}/${a.name}`));
   const liveClaims = new Set(live.claims.map((a) => `${a.namespace}/${a.name}`));
   return {
@@ -66,8 +74,9 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     pools: [...live.pools, ...files.pools.filter((p) => !livePools.has(poolKey(p)))],
     claims: [...live.claims, ...files.claims.filter((c) => !liveClaims.has(`${c.namespace}/${c.name}`))],
     addresses: [...live.addresses, ...files.addresses.filter((a) => !liveAddresses.has(`${a.namespace}/${a.name}`))],
-    services: [...live.services, ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
+    services: [...live.services.map((s) => withFile(s, fileServices.get(`${s.namespace}/${s.name}`))), ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
+    kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
   };
 }

@@ -3,7 +3,8 @@ import { analyzePool, type PoolSpec } from '../engine/ip/pool';
 import { convertV1alpha1 } from '../engine/ip/v1alpha1';
 import { CLUSTER_NAME_LABEL } from '../engine/model/clusters';
 import { LB_IPS_ANNOTATION } from '../engine/model/inventory';
-import type { AddressInfo, ClaimInfo, Inventory, KnownEndpoint, KubeVipRange, LbServiceInfo, PoolInfo, PoolKind } from '../engine/model/types';
+import { type KubeVipConfig, kubeVipConfig, rangesOf } from '../engine/model/kubeVipConfig';
+import type { AddressInfo, ClaimInfo, Inventory, KnownEndpoint, LbServiceInfo, PoolInfo, PoolKind } from '../engine/model/types';
 import type { Obj } from './watcher';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -43,21 +44,18 @@ export function addressFromApi(o: Any): AddressInfo {
 
 export function serviceFromApi(o: Any): LbServiceInfo | undefined {
   if (o.spec?.type !== 'LoadBalancer') return undefined;
-  const ips = new Set<string>();
-  for (const ip of (meta(o).annotations?.[LB_IPS_ANNOTATION] ?? '').split(',')) if (ip) ips.add(ip);
-  if (o.spec?.loadBalancerIP) ips.add(o.spec.loadBalancerIP);
+  const annotation = (meta(o).annotations?.[LB_IPS_ANNOTATION] ?? '').split(',').filter(Boolean);
+  const specIp = str(o.spec?.loadBalancerIP) ? [o.spec.loadBalancerIP as string] : [];
+  const ips = new Set<string>([...annotation, ...specIp]);
   for (const ing of o.status?.loadBalancer?.ingress ?? []) if (ing?.ip) ips.add(ing.ip);
-  return { name: meta(o).name ?? '', namespace: meta(o).namespace ?? 'default', ips: [...ips].map((value) => ({ value })) };
+  const ports = (Array.isArray(o.spec?.ports) ? o.spec.ports : []).flatMap((p: Any) => (Number.isInteger(p?.port) ? [p.port as number] : []));
+  const requested = (annotation.length ? annotation : specIp).map((value) => ({ value }));
+  return { name: meta(o).name ?? '', namespace: meta(o).namespace ?? 'default', ips: [...ips].map((value) => ({ value })), requested, ports };
 }
 
-export function kubeVipRangesFromApi(o: Any): KubeVipRange[] {
-  const out: KubeVipRange[] = [];
-  for (const [key, value] of Object.entries((o.data ?? {}) as Record<string, string>)) {
-    const m = /^(cidr|range)-(.+)$/.exec(key);
-    if (!m || typeof value !== 'string') continue;
-    for (const entry of value.split(',')) if (entry) out.push({ configMapNamespace: meta(o).namespace ?? 'kube-system', key, scope: m[2]!, entry });
-  }
-  return out;
+export function kubeVipConfigFromApi(o: Any): KubeVipConfig {
+  const data = Object.entries((o.data ?? {}) as Record<string, unknown>).flatMap(([key, value]) => (typeof value === 'string' ? [{ key, value }] : []));
+  return kubeVipConfig(meta(o).namespace ?? 'kube-system', data);
 }
 
 export function endpointFromApi(o: Any, kind: string): KnownEndpoint | undefined {
@@ -82,13 +80,15 @@ export function toInventory(byKind: Map<string, Obj[]>): Inventory {
       }
     }
   }
+  const kubeVipConfigs = list('ConfigMap').map(kubeVipConfigFromApi);
   return {
     source: 'live',
     pools: [...list('InClusterIPPool').map((o) => poolFromApi(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => poolFromApi(o, 'GlobalInClusterIPPool'))],
     claims: list('IPAddressClaim').map(claimFromApi),
     addresses: list('IPAddress').map(addressFromApi),
     services: list('Service').flatMap((o) => serviceFromApi(o) ?? []),
-    kubeVipRanges: list('ConfigMap').flatMap(kubeVipRangesFromApi),
+    kubeVipRanges: kubeVipConfigs.flatMap(rangesOf),
+    kubeVipConfigs,
     endpoints,
   };
 }

@@ -6,37 +6,53 @@ import { inEntry, poolLabel } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import type { Analysis } from '../engine/workspace';
 import type { Span } from '../engine/types';
+import type { LbServiceInfo } from '../engine/model/types';
+import { serviceDraw } from '../engine/kubeVipUsage';
 
 export interface HoverHit {
   span: Span;
   markdown: string;
 }
 
+/** File and cluster text reaches markdown only escaped (a name could carry links or HTML). */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`); // '.' and '-' only matter at a line start, never ours
+}
+
 function within(span: Span, offset: number) {
   return span.start <= offset && offset <= span.end;
 }
 
-function describeIp(ip: string, a: Analysis): string[] {
+function describeIp(ip: string, a: Analysis, self?: LbServiceInfo): string[] {
   const lines: string[] = [];
   for (const p of a.inventory.pools.filter((q) => q.analysis.errors.length === 0)) {
     const why = reservedReason(p.analysis, p.spec, ip);
     if (!inPoolAddresses(p.analysis, ip) && !why) continue;
     const u = poolUsage(p, a.inventory, a.clusters);
-    lines.push(`Pool **${poolLabel(p)}** (${p.origin ? 'workspace' : 'live'}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
+    lines.push(`Pool **${md(poolLabel(p))}** (${p.origin ? 'workspace' : 'live'}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
     if (why) lines.push(`- reserved: **${why}** address of this pool (never allocated)`);
     const holder = u.users.find((x) => x.address === ip);
-    if (holder) lines.push(`- held by ${holder.claim ? `IPAddress ${holder.namespace}/${holder.name} (claim ${holder.claim}${holder.cluster ? ` → cluster ${holder.cluster}` : ''})` : holder.name}`);
+    if (holder) lines.push(`- held by ${holder.claim ? `IPAddress ${md(`${holder.namespace}/${holder.name}`)} (claim ${md(holder.claim)}${holder.cluster ? ` → cluster ${md(holder.cluster)}` : ''})` : md(holder.name)}`);
     else if (!why) lines.push('- not allocated by the IPAM provider');
   }
-  for (const s of a.inventory.services) if (s.ips.some((x) => canonical(x.value) === ip)) lines.push(`LoadBalancer IP of Service **${s.namespace}/${s.name}**`);
-  for (const r of a.inventory.kubeVipRanges) if (inEntry(r.entry, ip)) lines.push(`In kube-vip range \`${r.key}\` ${r.entry}`);
+  for (const s of a.inventory.services) if (s !== self && s.ips.some((x) => canonical(x.value) === ip)) lines.push(`LoadBalancer IP of Service **${md(`${s.namespace}/${s.name}`)}**`);
+  if (!self) for (const r of a.inventory.kubeVipRanges) if (inEntry(r.entry, ip)) lines.push(`In kube-vip range ${md(`${r.key} ${r.entry}`)}`);
   for (const c of a.clusters) {
     const place = c.places.find((p) => canonical(p.value) === ip);
-    if (place) lines.push(`VIP of cluster **${c.namespace}/${c.name}**`);
+    if (place) lines.push(`VIP of cluster **${md(`${c.namespace}/${c.name}`)}**`);
   }
-  for (const e of a.inventory.endpoints) if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${e.kind} ${e.namespace}/${e.clusterName} (management cluster)`);
-  if (lines.length === 0) lines.push('Not in any known pool, range or Service.');
+  for (const e of a.inventory.endpoints) if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster)`);
+  if (lines.length === 0) lines.push(NOTHING);
   return lines;
+}
+
+const NOTHING = 'Not in any known pool, range or Service.';
+
+/** Which kube-vip pool the Service's namespace draws from (the provider's lookup order), and whether the IP is in it. */
+function drawLines(a: Analysis, s: LbServiceInfo): string[] {
+  const draw = serviceDraw(a.inventory, s);
+  if (!draw) return a.inventory.kubeVipConfigs?.length ? [`No kube-vip range serves namespace ${md(s.namespace)}.`] : [];
+  return [`Comes from kube-vip range ${md(draw.pool)} (namespace ${md(s.namespace)})${draw.inside ? '' : ' — **outside it**'}`];
 }
 
 export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | undefined {
@@ -66,7 +82,8 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
     for (const ip of s.ips) {
       if (ip.site?.uri === uri && within(ip.site.span, offset)) {
         const c = canonical(ip.value);
-        return { span: ip.site.span, markdown: [`**${ip.value}** — Service ${s.namespace}/${s.name}`, '', ...(c ? describeIp(c, a) : [])].join('\n\n') };
+        const others = c ? describeIp(c, a, s) : [];
+        return { span: ip.site.span, markdown: [`**${md(ip.value)}** — Service ${md(`${s.namespace}/${s.name}`)}`, ...drawLines(a, s), ...(others.length && others[0] !== NOTHING ? ['Also uses it:', ...others] : ['No other Service, cluster or IPAM allocation uses it.'])].join('\n\n') };
       }
     }
   }

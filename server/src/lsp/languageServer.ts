@@ -13,7 +13,7 @@ import { HostResolver } from '../engine/hostnames';
 import { systemLookup } from '../live/resolve';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
-  InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
+  InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
   type ReleaseParams, TrustChangedNotification, type TrustChangedParams,
 } from '../protocol';
 import { listContexts } from '../live/kube';
@@ -23,6 +23,7 @@ import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
+import { policyYaml } from '../engine/policyYaml';
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
@@ -118,6 +119,7 @@ export class IpamLanguageServer {
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
+    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.workspace.analyze().inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
   }
 
   private initialize(p: InitializeParams): InitializeResult {

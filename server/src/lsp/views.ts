@@ -1,11 +1,13 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges.
-import { canonical } from '../engine/ip/addr';
-import { parseEntry } from '../engine/ip/entry';
+import { canonical, parseAddr } from '../engine/ip/addr';
+import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../engine/kubeVipUsage';
+import { activeKubeVip } from '../engine/model/kubeVipConfig';
+import { mayShare } from '../engine/rules/lbIpConflict';
 import { reservedAddresses } from '../engine/ip/pool';
 import type { Location } from '../engine/types';
 import type { PoolInfo } from '../engine/model/types';
 import type { Analysis } from '../engine/workspace';
-import { inEntry, ipPlaces } from '../engine/rules/context';
+import { ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
 import type { Positions } from './positions';
@@ -44,28 +46,35 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolVi
 
 export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {
   const vips = a.clusters.flatMap((c) => ipPlaces(c).map((p) => ({ ip: p.ip, cluster: `${c.namespace}/${c.name}` })));
+  const config = activeKubeVip(a.inventory.kubeVipConfigs);
   return a.inventory.services.map((s) => {
     const ips = s.ips.map((x) => x.value);
-    const range = a.inventory.kubeVipRanges.find((r) => ips.some((ip) => inEntry(r.entry, ip)));
+    const draw = serviceDraw(a.inventory, s);
     const conflicts = new Set<string>();
     for (const ip of ips) {
       const c = canonical(ip);
+      const parsed = parseAddr(ip);
       for (const v of vips) if (v.ip === c) conflicts.add(`${ip} is also the VIP of cluster ${v.cluster}`);
       for (const other of a.inventory.services) {
-        if (other !== s && other.ips.some((x) => canonical(x.value) === c)) conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
+        if (other === s || !other.ips.some((x) => canonical(x.value) === c)) continue;
+        if (parsed.ok && mayShare(config, { service: s, addr: parsed.value }, other)) continue; // allow-share, distinct ports
+        conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
       }
     }
-    return { namespace: s.namespace, name: s.name, ips, range: range && `${range.key} ${range.entry}`, conflicts: [...conflicts], location: wire(positions, s.origin) };
+    return { namespace: s.namespace, name: s.name, ips, range: draw?.pool, inRange: draw && (s.requested?.length ? draw.inside : undefined), conflicts: [...conflicts], location: wire(positions, s.origin) };
   });
 }
 
 export function kubeVipRangeViews(a: Analysis, positions: Positions): KubeVipRangeView[] {
+  const config = activeKubeVip(a.inventory.kubeVipConfigs);
+  const errors = new Map(kubeVipUsage(a.inventory).map((u) => [u.key, u.errors[0]]));
   return a.inventory.kubeVipRanges.map((r) => {
-    const e = parseEntry(r.entry);
-    const users = a.inventory.services.filter((s) => s.ips.some((ip) => inEntry(r.entry, ip.value))).map((s) => `${s.namespace}/${s.name}`);
+    const index = config?.values.get(r.key)?.entries.findIndex((e) => e.text === r.entry) ?? -1;
+    const u = r.configMapNamespace === config?.namespace ? kubeVipEntryUsage(a.inventory, r.key, index) : undefined;
     return {
       configMap: `${r.configMapNamespace}/kubevip`, key: r.key, scope: r.scope, entry: r.entry,
-      size: e.ok ? (e.value.last - e.value.first + 1n).toString() : '0', used: String(users.length), users, location: wire(positions, r.site),
+      size: (u?.total ?? 0n).toString(), used: String(u?.used ?? 0), free: u && u.free.toString(), firstFree: u?.firstFree, error: errors.get(r.key),
+      users: (u?.users ?? []).map((s) => `${s.namespace}/${s.name}`), location: wire(positions, r.site),
     };
   });
 }

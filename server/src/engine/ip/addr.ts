@@ -17,35 +17,35 @@ export function maxValue(family: Family): bigint {
   return (1n << BigInt(BITS[family])) - 1n;
 }
 
-function fail<T>(text: string, why: string): Parsed<T> {
-  return { ok: false, error: `ParseAddr(${JSON.stringify(text)}): ${why}` };
+/** Go's parseAddrError text; `at` is the rest of the input from where parsing stopped, when Go names it. */
+function fail<T>(text: string, why: string, at?: string): Parsed<T> {
+  return { ok: false, error: `ParseAddr(${JSON.stringify(text)}): ${why}${at === undefined ? '' : ` (at ${JSON.stringify(at)})`}` };
 }
 
-/** Go's IPv4 rules: four decimal fields, each 0-255, no leading zeros, nothing else. */
+/** Go's IPv4 rules (`parseIPv4Fields`, same checks in the same order): four decimal fields, each 0-255, no leading zeros. */
 function parseV4(text: string, whole: string): Parsed<bigint> {
   let value = 0;
   let fields = 0;
   let digits = 0;
   let field = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 46; // a virtual '.' ends the last field
-    if (c === 46) {
-      if (digits === 0) return fail(whole, fields < 3 && i === text.length ? 'IPv4 address too short' : 'IPv4 field must have at least one digit');
-      if (fields === 4) return fail(whole, 'IPv4 address too long');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && field === 0) return fail(whole, 'IPv4 field has octet with leading zero');
+      field = field * 10 + (c - 48);
+      digits++;
+      if (field > 255) return fail(whole, 'IPv4 field has value >255');
+    } else if (c === 46) {
+      if (i === 0 || i === text.length - 1 || text.charCodeAt(i - 1) === 46) return fail(whole, 'IPv4 field must have at least one digit', text.slice(i));
+      if (fields === 3) return fail(whole, 'IPv4 address too long');
       value = value * 256 + field;
       fields++;
       digits = 0;
       field = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && field === 0) return fail(whole, 'IPv4 field has octet with leading zero');
-      field = field * 10 + (c - 48);
-      digits++;
-      if (field > 255) return fail(whole, 'IPv4 field has value >255');
-    } else return fail(whole, 'unexpected character');
+    } else return fail(whole, 'unexpected character', text.slice(i));
   }
-  if (fields < 4) return fail(whole, 'IPv4 address too short');
-  if (fields > 4) return fail(whole, 'IPv4 address too long');
-  return { ok: true, value: BigInt(value) };
+  if (fields < 3) return fail(whole, 'IPv4 address too short');
+  return { ok: true, value: BigInt(value * 256 + field) };
 }
 
 function parseV6(text: string, whole: string): Parsed<bigint> {

@@ -9,18 +9,17 @@ export interface EntryRange {
 
 export const INVALID_ENTRY = 'provided address is not a valid IP, range, nor CIDR';
 
-/** Parses `10.0.0.5/24` like Go `netip.ParsePrefix`: decimal bits, no sign, no leading zero, no zone. */
+/** Parses `10.0.0.5/24` like Go `netip.ParsePrefix`, with its error texts: decimal bits, no sign, no leading zero, no zone. */
 export function parseCidr(text: string): Parsed<{ family: Family; addr: bigint; bits: number }> {
-  const slash = text.indexOf('/');
-  if (slash < 0) return { ok: false, error: `netip.ParsePrefix(${JSON.stringify(text)}): no '/'` };
-  const ipText = text.slice(0, slash);
+  const fail = (why: string) => ({ ok: false as const, error: `netip.ParsePrefix(${JSON.stringify(text)}): ${why}` });
+  const slash = text.lastIndexOf('/');
+  if (slash < 0) return fail("no '/'");
+  const ip = parseAddr(text.slice(0, slash));
+  if (!ip.ok) return fail(ip.error);
+  if (text.slice(0, slash).includes('%')) return fail('IPv6 zones cannot be present in a prefix');
   const bitsText = text.slice(slash + 1);
-  if (ipText.includes('%')) return { ok: false, error: `netip.ParsePrefix(${JSON.stringify(text)}): IPv6 zones cannot be present in a prefix` };
-  const ip = parseAddr(ipText, false);
-  if (!ip.ok) return { ok: false, error: `netip.ParsePrefix(${JSON.stringify(text)}): ${ip.error}` };
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > BITS[ip.value.family]) {
-    return { ok: false, error: `netip.ParsePrefix(${JSON.stringify(text)}): bad bits after slash: ${JSON.stringify(bitsText)}` };
-  }
+  if (!/^(0|[1-9][0-9]{0,17})$/.test(bitsText)) return fail(`bad bits after slash: ${JSON.stringify(bitsText)}`);
+  if (Number(bitsText) > BITS[ip.value.family]) return fail('prefix length out of range');
   return { ok: true, value: { family: ip.value.family, addr: ip.value.value, bits: Number(bitsText) } };
 }
 

@@ -10,7 +10,8 @@ import { containsTemplate } from '../yaml/templates';
 import type { Span } from '../types';
 import { CLUSTER_NAME_LABEL } from './clusters';
 import { type K8sObject, is } from './kinds';
-import type { AddressInfo, ClaimInfo, Inventory, KubeVipRange, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
+import { type KubeVipConfig, type KubeVipPair, kubeVipConfig, rangesOf } from './kubeVipConfig';
+import type { AddressInfo, ClaimInfo, Inventory, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
 
 function stringList(o: K8sObject, path: string[]): { values: string[]; spans: Span[] } {
   const seq = seqAt(o.root, path);
@@ -104,40 +105,44 @@ export const LB_IPS_ANNOTATION = 'kube-vip.io/loadbalancerIPs';
 function serviceOf(o: K8sObject): LbServiceInfo | undefined {
   if (stringAt(o.root, ['spec', 'type']) !== 'LoadBalancer') return undefined;
   const ips: LbServiceInfo['ips'] = [];
-  const add = (node: unknown) => {
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') return;
+  const sitesOf = (node: unknown) => {
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') return [];
     const text = scalarSource(o.doc.source, node);
     let offset = 0;
-    for (const part of text.text.split(',')) {
+    return text.text.split(',').map((part) => {
       const site = textSite(text, offset, offset + part.length);
-      if (part && !ips.some((x) => x.value === part)) ips.push({ value: part, site: { uri: site.uri, span: site.span } });
       offset += part.length + 1;
-    }
+      return { value: part, site: { uri: site.uri, span: site.span } };
+    });
   };
-  const annotations = mapAt(o.root, ['metadata', 'annotations']);
-  add(annotations?.get(LB_IPS_ANNOTATION, true));
-  add(scalarAt(o.root, ['spec', 'loadBalancerIP']));
-  for (const { map } of mapItems(seqAt(o.root, ['status', 'loadBalancer', 'ingress']))) add(map.get('ip', true));
-  return { name: o.name, namespace: o.namespace ?? 'default', ips, origin: o.anchor };
+  const add = (list: LbServiceInfo['ips']) => {
+    for (const x of list) if (x.value && !ips.some((y) => y.value === x.value)) ips.push(x);
+  };
+  const annotation = sitesOf(mapAt(o.root, ['metadata', 'annotations'])?.get(LB_IPS_ANNOTATION, true));
+  const specIp = sitesOf(scalarAt(o.root, ['spec', 'loadBalancerIP']));
+  add(annotation);
+  add(specIp);
+  for (const { map } of mapItems(seqAt(o.root, ['status', 'loadBalancer', 'ingress']))) add(sitesOf(map.get('ip', true)));
+  const ports = mapItems(seqAt(o.root, ['spec', 'ports'])).flatMap(({ map }) => {
+    const n = Number(stringAt(map, ['port']));
+    return Number.isInteger(n) ? [n] : [];
+  });
+  return { name: o.name, namespace: o.namespace ?? 'default', ips, requested: annotation.length ? annotation : specIp, ports, origin: o.anchor };
 }
 
-/** `cidr-global`, `range-<ns>`, …: comma-separated entries, each with its own site. */
-function kubeVipRangesOf(o: K8sObject): KubeVipRange[] {
-  const data = mapAt(o.root, ['data']);
-  const out: KubeVipRange[] = [];
-  for (const pair of data?.items ?? []) {
-    const k = isScalar(pair.key) ? String(pair.key.value) : '';
-    const m = /^(cidr|range)-(.+)$/.exec(k);
-    if (!m || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+/** The kubevip ConfigMap's data, each value with the sites of its comma-separated parts. */
+function kubeVipConfigOf(o: K8sObject): KubeVipConfig {
+  const pairs: KubeVipPair[] = [];
+  for (const pair of mapAt(o.root, ['data'])?.items ?? []) {
+    if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
     const text = scalarSource(o.doc.source, pair.value);
-    let offset = 0;
-    for (const entry of text.text.split(',')) {
-      const site = textSite(text, offset, offset + entry.length);
-      if (entry !== '') out.push({ configMapNamespace: o.namespace ?? 'default', key: k, scope: m[2]!, entry, site: { uri: site.uri, span: site.span } });
-      offset += entry.length + 1;
-    }
+    const siteOf = (start: number, end: number) => {
+      const site = textSite(text, start, end);
+      return { uri: site.uri, span: site.span };
+    };
+    pairs.push({ key: String(pair.key.value), value: pair.value.value === null ? '' : String(pair.value.value), siteOf });
   }
-  return out;
+  return kubeVipConfig(o.namespace ?? 'default', pairs, o.anchor);
 }
 
 export function workspaceInventory(objects: K8sObject[]): Inventory {
@@ -152,7 +157,11 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
     else if (is.service(o)) {
       const s = serviceOf(o);
       if (s) inv.services.push(s);
-    } else if (is.kubeVipConfigMap(o)) inv.kubeVipRanges.push(...kubeVipRangesOf(o));
+    } else if (is.kubeVipConfigMap(o)) {
+      const config = kubeVipConfigOf(o);
+      (inv.kubeVipConfigs ??= []).push(config);
+      inv.kubeVipRanges.push(...rangesOf(config));
+    }
   }
   return inv;
 }

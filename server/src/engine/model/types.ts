@@ -3,6 +3,7 @@
 import type { Location, Span, TextEdit } from '../types';
 import type { PoolAnalysis, PoolSpec } from '../ip/pool';
 import type { Change, SourceText } from '../yaml/source';
+import type { KubeVipConfig } from './kubeVipConfig';
 
 /**
  * A scalar value written somewhere in a file, possibly inside YAML embedded in a string
@@ -131,6 +132,10 @@ export interface LbServiceInfo {
   namespace: string;
   /** spec.loadBalancerIP, annotation kube-vip.io/loadbalancerIPs entries, status.loadBalancer.ingress[].ip */
   ips: { value: string; site?: Location }[];
+  /** What the kube-vip cloud provider reads as the Service's address: the annotation's entries, else spec.loadBalancerIP. */
+  requested?: { value: string; site?: Location }[];
+  /** spec.ports[].port: Services may share an IP (allow-share) only on distinct ports. */
+  ports?: number[];
   origin?: Location;
 }
 
@@ -160,5 +165,7 @@ export interface Inventory {
   addresses: AddressInfo[];
   services: LbServiceInfo[];
   kubeVipRanges: KubeVipRange[];
+  /** The kube-vip cloud provider's ConfigMaps, whole (pools, allow-share, search-order, …). */
+  kubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
 }

@@ -1,0 +1,23 @@
+// `capi-ipam policy`: the admission guard generated from the pools, on stdout.
+import { parseArgs } from 'node:util';
+import { policyYaml } from '../engine/policyYaml';
+import type { PolicyFormat } from '../engine/policy';
+import { loadWorkspace } from './files';
+
+export async function runPolicy(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { format: { type: 'string', default: 'vap' }, pool: { type: 'string', multiple: true }, kubeconfig: { type: 'string' }, context: { type: 'string' } },
+  });
+  const format = values.format as PolicyFormat;
+  if (format !== 'vap' && format !== 'kyverno') throw Object.assign(new Error(`unknown --format ${format} (vap or kyverno)`), { code: 'ERR_PARSE_ARGS_USAGE' });
+  const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
+  if (values.kubeconfig || values.context) {
+    const { readLiveInventory } = await import('./live');
+    workspace.setLiveInventory(await readLiveInventory(values));
+  }
+  const { yaml, notes } = policyYaml(workspace.analyze().inventory, format, values.pool ?? []);
+  process.stdout.write(yaml);
+  if (!notes.some((n) => n.startsWith('VIP pool '))) process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');
+  return 0;
+}

@@ -1,0 +1,39 @@
+// lb-ip-outside-range: a Service requests an IP the kube-vip cloud provider would never give it: outside
+// the one pool its namespace draws from (cidr-<ns>, cidr-global, range-<ns>, range-global: first key wins).
+import type { Addr } from '../ip/addr';
+import { endsIn0Or255, providerPool } from '../ip/kubeVipPool';
+import { type KubeVipConfig, activeKubeVip, isPoolKey, options, poolForNamespace, poolOf } from '../model/kubeVipConfig';
+import type { Finding } from '../types';
+import { type Rule, finding } from './context';
+import { requestedIps } from './lbServices';
+
+const inSets = (sets: { family: number; contains(v: bigint): boolean }[], a: Addr) => sets.some((s) => s.family === a.family && s.contains(a.value));
+
+/** Why an address outside the namespace's pool is outside, in the provider's terms. */
+function reason(c: KubeVipConfig, key: string, value: string, a: Addr): string {
+  const pool = poolOf(c, c.values.get(key)!);
+  if (inSets(pool.sets, a) && endsIn0Or255(a)) return ': the provider never hands out IPv4 addresses ending in .0 or .255';
+  if (pool.mode === 'cidr' && options(c).skipEndIpsInCidr && inSets(providerPool(value).sets, a)) return ': skip-end-ips-in-cidr drops the first and last address of each CIDR';
+  const shadowed = [...c.values.values()].find((v) => v.key !== key && isPoolKey(v.key) && inSets(poolOf(c, v).sets, a));
+  return shadowed ? `: ${shadowed.key} lists it, but the provider looks up ${key} first` : '';
+}
+
+export const lbIpOutsideRange: Rule = ({ inventory }) => {
+  const out: Finding[] = [];
+  const c = activeKubeVip(inventory.kubeVipConfigs);
+  if (!c) return out;
+  for (const r of requestedIps(inventory)) {
+    const ns = r.service.namespace;
+    const hit = poolForNamespace(c, ns);
+    const cm = `ConfigMap ${c.namespace}/kubevip`;
+    if (!hit) {
+      out.push(finding('lb-ip-outside-range', 'warning', r.site, `${r.ip} is outside every kube-vip range: ${cm} has no cidr-${ns}, cidr-global, range-${ns} or range-global for namespace ${ns}.`));
+      continue;
+    }
+    const { value, pool } = hit;
+    if (pool.error || pool.entries.some((e) => e.error)) continue; // invalid-lb-range says why the pool is unusable
+    if (inSets(pool.sets, r.addr) && !endsIn0Or255(r.addr)) continue;
+    out.push(finding('lb-ip-outside-range', 'warning', r.site, `${r.ip} is outside ${value.key} ${value.value}, the kube-vip range namespace ${ns} draws from${reason(c, value.key, value.value, r.addr)}.`));
+  }
+  return out;
+};

@@ -1,0 +1,42 @@
+// Runs the Go evaluator in test/policy-cel (Kubernetes' own CEL environment, with the ip()/cidr()
+// library the API server uses) on a ValidatingAdmissionPolicy's expressions.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './lspClient';
+
+export interface CelCase {
+  name: string;
+  resource: string;
+  object: unknown;
+  params: unknown;
+}
+export interface CelVerdict {
+  name: string;
+  allowed: boolean;
+  messages: string[];
+}
+interface Expr {
+  name?: string;
+  expression: string;
+  messageExpression?: string;
+}
+
+let binary: string | undefined;
+
+/** Builds the evaluator once per process (Go's build cache makes later builds quick). */
+function evaluator(): string {
+  if (binary) return binary;
+  const out = join(mkdtempSync(join(tmpdir(), 'capi-ipam-cel-')), 'policy-cel');
+  const r = spawnSync('go', ['build', '-o', out, '.'], { cwd: join(ROOT, 'test/policy-cel'), encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  if (r.error) throw new Error(`Go is needed to evaluate the policy's CEL with Kubernetes' library (test/policy-cel): ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`building test/policy-cel failed:\n${r.stderr}`);
+  return (binary = out);
+}
+
+export function evaluateCel(spec: { variables: Expr[]; validations: Expr[] }, cases: CelCase[]): CelVerdict[] {
+  const r = spawnSync(evaluator(), [], { input: JSON.stringify({ variables: spec.variables, validations: spec.validations, cases }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`policy-cel: ${r.stderr}`);
+  return JSON.parse(r.stdout) as CelVerdict[];
+}
