@@ -1,20 +1,17 @@
 // Allocation benchmark (issue 4): median time from the "Allocate IP" request to the applied edit,
 // language server as a child process, sandbox with the provider reconciling at once (no delay of
 // its own), so the figure is our overhead: claim create → watch → IPAddress → edit → applyEdit.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSandbox } from '../test/sandbox/index';
 import { LspClient } from '../test/support/lspClient';
+import { median, writeSection } from './report';
 
 const RUNS = Number(process.env.BENCH_ALLOCATIONS ?? 21);
 const G = 'ipam.cluster.x-k8s.io';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-bench-'));
@@ -36,20 +33,14 @@ async function main() {
   }
   await lsp.stop();
   await sb.stop();
-  const section = `
-## Allocation (issue 4)
-
-\`bench/allocate.ts\`: ${RUNS} allocations, language server over stdio, sandbox over HTTPS with the provider
+  const section = `\`bench/allocate.ts\`: ${RUNS} allocations, language server over stdio, sandbox over HTTPS with the provider
 reconciling immediately (its own delay excluded).
 
 | measurement | median | min | max |
 |---|---|---|---|
 | "Allocate IP" request → claim created → IPAddress watched → edit applied | ${median(times).toFixed(0)} ms | ${Math.min(...times).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms |
 `;
-  const target = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
-  const previous = readFileSync(target, 'utf8');
-  const head = previous.includes('\n## Allocation') ? previous.slice(0, previous.indexOf('\n## Allocation')) : previous;
-  writeFileSync(target, head + section);
+  writeSection('## Allocation (issue 4)', section);
   process.stdout.write(section);
 }
 

@@ -1,19 +1,13 @@
 // `npm run bench`: engine figures the issues ask for, written to BENCHMARKS.md (a benchmark, not a test).
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Workspace } from '../server/src/engine/workspace';
 import { analyzePool, findFree, usedSet } from '../server/src/engine/ip/pool';
 import { formatAddr } from '../server/src/engine/ip/addr';
 import { bigFile, clusterDocs, POOLS } from './generate';
+import { machine, median, writeSection } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function time(fn: () => void, runs = RUNS): number {
   const xs: number[] = [];
@@ -89,14 +83,9 @@ const used6 = Array.from({ length: 100_000 }, (_, i) => formatAddr({ family: 6, 
 const used6Ranges = usedSet(6, used6);
 rows.push(['lowest free address, IPv6 /64 pool, 100,000 used', ms(time(() => void findFree(pool6, used6Ranges), RUNS * 3)), '']);
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
 const table = ['| measurement | median | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const out = `# Benchmarks
-
-Produced by \`npm run bench\` (\`bench/run.ts\`, medians of ${RUNS}+ runs, in-process engine, no editor).
-Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.
-
-## Engine (issue 2)
+const body = `\`bench/run.ts\`, medians of ${RUNS}+ runs, in-process engine, no editor.
+Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}.
 
 ${table}
 
@@ -106,14 +95,5 @@ are computed when code actions ask. A one-line edit re-parses only the YAML docu
 file is split at \`---\` lines; unchanged documents keep their parse, objects and clusters, and their
 positions follow the edit lazily), then re-links and re-runs the rules over the workspace.
 `;
-const target = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
-const previous = (() => {
-  try {
-    return require('node:fs').readFileSync(target, 'utf8') as string;
-  } catch {
-    return '';
-  }
-})();
-const tail = previous.includes('\n## Allocation') ? previous.slice(previous.indexOf('\n## Allocation')) : '';
-writeFileSync(target, out + tail);
-process.stdout.write(out);
+writeSection('## Engine (issue 2)', body);
+process.stdout.write(body);

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
@@ -62,5 +63,22 @@ test('allocate --offline writes the next free address into every VIP place and s
     assert.match(missing.stderr, /no cluster nope/);
   } finally {
     ws.dispose();
+  }
+});
+
+test('an offline check never loads the live bundle; --kubeconfig does', () => {
+  // dist/cli.js alone, without dist/cli-live.js beside it: client-node must not be needed offline.
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-cli-'));
+  try {
+    copyFileSync(CLI, join(dir, 'cli.js'));
+    const alone = (args: string[]) => spawnSync(process.execPath, [join(dir, 'cli.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const offline = alone(['check', 'examples/clusters/dev.yaml', 'examples/ipam']);
+    assert.equal(offline.status, 0, offline.stderr);
+    assert.match(offline.stdout, /0 error\(s\)/);
+    const live = alone(['check', 'examples/clusters/dev.yaml', '--kubeconfig', join(dir, 'missing')]);
+    assert.equal(live.status, 1);
+    assert.match(live.stderr, /cli-live\.js/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,6 +7,7 @@ import type { Faults, RequestInfo } from './faults';
 import { apiVersionOf, convert, findByPlural, type ResourceDef } from './kinds';
 import { toJson } from './json';
 import type { Operations } from './ops';
+import { paginate } from './paging';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { ApiError, badRequest, expired, forbidden, internalError, methodNotAllowed, success, unauthorized, unknownPath } from './status';
 import type { Store, StoreEvent } from './store';
@@ -234,10 +235,11 @@ export class ApiHandler {
       const fields = parseFieldSelector(query.fieldSelector);
       const match = (o: Record<string, any>) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, o);
       if (query.watch === '1' || query.watch === 'true') return this.watch(req, res, route, query, match, table, include, record);
-      const items = store.list(def, ns).filter(match).map(out);
-      const rv = String(store.resourceVersion);
-      if (table) return send(200, toTable(def, items, { resourceVersion: rv }, include));
-      return send(200, { apiVersion: apiVersionOf(def.group, version), kind: `${def.kind}List`, metadata: { resourceVersion: rv }, items });
+      const page = paginate(store.list(def, ns).filter(match), String(store.resourceVersion), query.limit, query.continue);
+      const items = page.items.map(out);
+      const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
+      if (table) return send(200, toTable(def, items, metadata, include));
+      return send(200, { apiVersion: apiVersionOf(def.group, version), kind: `${def.kind}List`, metadata, items });
     }
     const parsed = () => parseBody(body, req.headers['content-type']);
     if (method === 'POST' && name === undefined) {

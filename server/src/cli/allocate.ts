@@ -9,7 +9,6 @@ import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
 import { poolLabel } from '../engine/rules/context';
 import { loadWorkspace } from './files';
-import { allocateLive, releaseLive } from './liveAllocate';
 
 const OPTIONS = {
   cluster: { type: 'string' },
@@ -69,6 +68,7 @@ export async function runAllocate(args: string[]): Promise<number> {
     process.stderr.write(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}\n`);
     return 1;
   }
+  const { allocateLive } = await import('./live');
   const result = await allocateLive(workspace, cluster, {
     pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout),
   });
@@ -81,6 +81,7 @@ export async function runRelease(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const namespace = values.namespace ?? (positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster).namespace : 'default');
+  const { releaseLive } = await import('./live');
   const released = await releaseLive({ name: values.cluster, namespace }, { kubeconfig: values.kubeconfig, context: values.context });
   process.stderr.write(released ? `deleted IPAddressClaim ${namespace}/${released}: the address is free again.\n` : `no IPAddressClaim of cluster ${namespace}/${values.cluster} found.\n`);
   return released ? 0 : 1;

@@ -6,8 +6,6 @@ import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
-import { loadKubeConfig } from '../live/kube';
-import { readInventory } from '../live/snapshot';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 import { runPolicy } from './policy';
 
@@ -44,8 +42,8 @@ const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string'
 /** With --kubeconfig/--context, the management cluster's inventory is read once and checked against too. */
 async function withLive(workspace: Workspace, values: { kubeconfig?: string; context?: string }): Promise<void> {
   if (!values.kubeconfig && !values.context) return;
-  const { kc } = loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context });
-  workspace.setLiveInventory((await readInventory(kc)).inventory);
+  const { readLiveInventory } = await import('./live');
+  workspace.setLiveInventory(await readLiveInventory(values));
 }
 
 async function check(args: string[]): Promise<number> {
@@ -100,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pools': return await pools(rest);
       case 'allocate': return await runAllocate(rest);
       case 'release': return await runRelease(rest);
-      case 'policy': return await runPolicy(rest);
+      case 'policy': return await runPolicy(rest, withLive);
       case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
       case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
       default: fail(`unknown command ${command}`);

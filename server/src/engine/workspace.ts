@@ -1,5 +1,5 @@
 // The engine's entry point: files in, clusters/inventory/findings/fixes out. Each file is parsed
-// once per change; linking and rules run over the whole workspace (cheap next to parsing).
+// once per change, when the analysis is next asked for; linking and rules run over the whole workspace (cheap next to parsing).
 import { DEFAULT_TOPOLOGY_VARIABLES, type TopologyVariables, buildClusters, clusterId } from './model/clusters';
 import { type K8sObject, objectOf } from './model/kinds';
 import { workspaceInventory } from './model/inventory';
@@ -84,6 +84,8 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
 
 export class Workspace {
   private readonly files = new Map<string, FileState>();
+  /** Texts set but not parsed yet: a burst of keystrokes costs one parse, at the next read. */
+  private readonly pending = new Map<string, string>();
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
   private topologyVariables: TopologyVariables;
@@ -98,22 +100,27 @@ export class Workspace {
   }
 
   setFile(uri: string, text: string): void {
-    const previous = this.files.get(uri);
-    if (previous?.text === text) return;
-    this.files.set(uri, parseFile(uri, text, previous?.chunks));
+    if (this.text(uri) === text) return;
+    this.pending.set(uri, text);
     this.cached = undefined;
   }
 
   removeFile(uri: string): void {
-    if (this.files.delete(uri)) this.cached = undefined;
+    const had = this.pending.delete(uri);
+    if (this.files.delete(uri) || had) this.cached = undefined;
   }
 
   text(uri: string): string | undefined {
-    return this.files.get(uri)?.text;
+    return this.pending.get(uri) ?? this.files.get(uri)?.text;
   }
 
   uris(): string[] {
-    return [...this.files.keys()];
+    return [...new Set([...this.files.keys(), ...this.pending.keys()])];
+  }
+
+  private parsePending(): void {
+    for (const [uri, text] of this.pending) this.files.set(uri, parseFile(uri, text, this.files.get(uri)?.chunks));
+    this.pending.clear();
   }
 
   /** The live management-cluster inventory, or undefined when offline. */
@@ -124,6 +131,7 @@ export class Workspace {
 
   analyze(): Analysis {
     if (this.cached) return this.cached;
+    this.parsePending();
     const objects = [...this.files.values()].flatMap((f) => f.objects);
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
@@ -153,6 +161,7 @@ export class Workspace {
 
   /** The parsed document of `uri` containing `offset`, with its span in the file. */
   private documentAt(uri: string, offset: number): { doc: ParsedDoc; span: { start: number; end: number } } | undefined {
+    this.parsePending();
     for (const doc of this.files.get(uri)?.docs ?? []) {
       const span = doc.source.outerSpan(doc.doc.range[0], doc.doc.range[2]);
       if (span.start <= offset && offset <= span.end) return { doc, span };

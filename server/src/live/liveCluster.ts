@@ -4,7 +4,7 @@ import type { Inventory } from '../engine/model/types';
 import { toInventory } from './convert';
 import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath, discover } from './resources';
-import { ListWatcher, type Obj } from './watcher';
+import { type ListPage, type ListResult, ListWatcher, type Obj } from './watcher';
 
 export type LiveStateName = 'connecting' | 'connected' | 'unreachable' | 'forbidden';
 
@@ -70,19 +70,19 @@ export class LiveCluster {
     const core = this.config.kc.makeApiClient(k8s.CoreV1Api);
     const opts = withTimeout(this.timeoutMs);
     for (const r of this.resources) {
-      this.add(r.kind, collectionPath(r), () => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural }, opts) as Promise<{ items: Obj[] }>);
+      this.add(r.kind, collectionPath(r), (page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>);
     }
-    this.add('Service', '/api/v1/services', () => core.listServiceForAllNamespaces({}, opts) as unknown as Promise<{ items: Obj[] }>);
+    this.add('Service', '/api/v1/services', (page) => core.listServiceForAllNamespaces(page, opts) as unknown as Promise<ListResult>);
     const field = `metadata.name=${KUBE_VIP_CONFIGMAP.name}`;
     this.add(
       'ConfigMap',
       `/api/v1/namespaces/${KUBE_VIP_CONFIGMAP.namespace}/configmaps`,
-      () => core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field }, opts) as unknown as Promise<{ items: Obj[] }>,
+      (page) => core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field, ...page }, opts) as unknown as Promise<ListResult>,
       { fieldSelector: field },
     );
   }
 
-  private add(kind: string, path: string, list: () => Promise<{ items: Obj[] }>, query?: Record<string, string>): void {
+  private add(kind: string, path: string, list: ListPage, query?: Record<string, string>): void {
     const w = new ListWatcher(this.config.kc, path, list, {
       changed: () => {
         this.cached = undefined;

@@ -4,7 +4,7 @@ import type { Inventory } from '../engine/model/types';
 import { toInventory } from './convert';
 import { k8s, withTimeout } from './kube';
 import { type Resource, discover } from './resources';
-import type { Obj } from './watcher';
+import { type ListResult, listAll, type Obj } from './watcher';
 
 export async function readInventory(kc: k8s.KubeConfig, timeoutMs = 10_000): Promise<{ inventory: Inventory; resources: Resource[] }> {
   const resources = await discover(kc, timeoutMs);
@@ -13,12 +13,12 @@ export async function readInventory(kc: k8s.KubeConfig, timeoutMs = 10_000): Pro
   const opts = withTimeout(timeoutMs);
   const byKind = new Map<string, Obj[]>();
   await Promise.all(resources.map(async (r) => {
-    const list = (await custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural }, opts)) as { items: Obj[] };
+    const list = await listAll((page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>);
     byKind.set(r.kind, list.items);
   }));
-  const services = await core.listServiceForAllNamespaces({}, opts);
-  byKind.set('Service', services.items as unknown as Obj[]);
-  const configMaps = await core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: 'metadata.name=kubevip' }, opts);
-  byKind.set('ConfigMap', configMaps.items as unknown as Obj[]);
+  const services = await listAll((page) => core.listServiceForAllNamespaces(page, opts) as unknown as Promise<ListResult>);
+  byKind.set('Service', services.items);
+  const configMaps = await listAll((page) => core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: 'metadata.name=kubevip', ...page }, opts) as unknown as Promise<ListResult>);
+  byKind.set('ConfigMap', configMaps.items);
   return { inventory: toInventory(byKind), resources };
 }

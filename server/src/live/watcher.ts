@@ -13,6 +13,35 @@ export interface WatcherEvents {
   log?(message: string): void;
 }
 
+export interface ListResult {
+  items: Obj[];
+  metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
+}
+
+/** One page of a list; `_continue` is client-node's name for the `continue` query parameter. */
+export type ListPage = (page: { limit: number; _continue?: string }) => Promise<ListResult>;
+
+const PAGE_SIZE = 500;
+
+/**
+ * Lists a whole collection in pages of 500, as kubectl does: one response for 100,000 IPAddresses
+ * would hold the whole collection in memory twice (text and objects) and can outlast a timeout.
+ * The resourceVersion is the first page's: the snapshot the pages belong to.
+ */
+export async function listAll(page: ListPage): Promise<{ items: Obj[]; resourceVersion?: string }> {
+  const items: Obj[] = [];
+  let token: string | undefined;
+  let resourceVersion: string | undefined;
+  do {
+    const r = await page({ limit: PAGE_SIZE, _continue: token });
+    for (const o of r.items) items.push(o);
+    resourceVersion ??= r.metadata?.resourceVersion;
+    // Typed clients (core) rename the field `_continue`; custom objects are plain JSON (`continue`).
+    token = r.metadata?._continue || r.metadata?.continue || undefined;
+  } while (token);
+  return { items, resourceVersion };
+}
+
 const key = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 export class ListWatcher {
@@ -30,7 +59,7 @@ export class ListWatcher {
   constructor(
     private readonly kc: k8s.KubeConfig,
     private readonly path: string,
-    private readonly list: () => Promise<{ items: Obj[]; metadata?: { resourceVersion?: string } }>,
+    private readonly list: ListPage,
     private readonly events: WatcherEvents,
     private readonly query: Record<string, string> = {},
     private readonly maxBackoffMs = 30_000,
@@ -61,11 +90,11 @@ export class ListWatcher {
     if (this.stopped) return;
     if (this.rv === undefined) {
       try {
-        const list = await this.list();
+        const list = await listAll(this.list);
         if (this.stopped) return;
         this.objects.clear();
         for (const o of list.items) this.objects.set(key(o), o);
-        this.rv = list.metadata?.resourceVersion;
+        this.rv = list.resourceVersion;
         this.lists++;
         this.backoffMs = 500;
         this.events.health(true);

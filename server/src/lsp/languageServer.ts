@@ -26,7 +26,9 @@ import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
 
-const VALIDATE_DELAY_MS = 60;
+// Keystrokes only store text (the workspace parses lazily); the analysis runs once the typing pauses for
+// this long. Short, because an edit's analysis costs tens of milliseconds even on a 100k-line file.
+const VALIDATE_DELAY_MS = 25;
 
 export class IpamLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);

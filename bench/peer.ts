@@ -1,0 +1,224 @@
+// Issue 10's figures: our language server against yaml-language-server (the server every Kubernetes user
+// of VS Code already runs), both over stdio, interleaved run by run on the same text, the peer with a
+// small local schema and no network; and the CLI against `node -e 0` and a bare `yaml` parse process.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { bigFile, clusterDocs, POOLS } from './generate';
+import { machine, median, percentile, writeSection } from './report';
+
+const ROOT = join(import.meta.dirname ?? '.', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const EDITS = Number(process.env.BENCH_EDITS ?? 21);
+
+/** A language server over stdio, seen as an editor sees it: publishes per URI. */
+class Server {
+  private readonly published = new Map<string, number>();
+  private waiters: (() => void)[] = [];
+  private versions = new Map<string, number>();
+
+  private constructor(readonly name: string, private readonly proc: ReturnType<typeof spawn>, private readonly rpc: ProtocolConnection) {}
+
+  static async start(name: string, args: string[], folder: string | null, settings: (section: string) => unknown, init: unknown): Promise<Server> {
+    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const rpc = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const server = new Server(name, proc, rpc);
+    rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
+      server.published.set(p.uri, (server.published.get(p.uri) ?? 0) + 1);
+      for (const w of server.waiters) w();
+    });
+    rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings(i.section ?? '')));
+    rpc.onRequest('client/registerCapability', () => null);
+    rpc.onRequest('window/workDoneProgress/create', () => null);
+    rpc.listen();
+    const uri = folder ? pathToFileURL(folder).toString() : null;
+    await rpc.sendRequest('initialize', {
+      processId: process.pid, rootUri: uri, workspaceFolders: uri ? [{ uri, name: 'ws' }] : null,
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      initializationOptions: init,
+    });
+    await rpc.sendNotification('initialized', {});
+    return server;
+  }
+
+  private until(check: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const test = () => {
+        if (!check()) return;
+        this.waiters = this.waiters.filter((w) => w !== test);
+        resolve();
+      };
+      this.waiters.push(test);
+      test();
+    });
+  }
+
+  /** ms from the notification to the next publish for `uri`. */
+  async timed(uri: string, send: () => void): Promise<number> {
+    const before = this.published.get(uri) ?? 0;
+    const t = performance.now();
+    send();
+    await this.until(() => (this.published.get(uri) ?? 0) > before);
+    return performance.now() - t;
+  }
+
+  open(uri: string, text: string): Promise<number> {
+    this.versions.set(uri, 1);
+    return this.timed(uri, () => void this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } }));
+  }
+
+  change(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    return this.timed(uri, () => void this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] }));
+  }
+
+  /** Resolves when every uri of `uris` has been published at least once. */
+  allPublished(uris: string[]): Promise<void> {
+    return this.until(() => uris.every((u) => this.published.has(u)));
+  }
+
+  /** Peak and current resident memory, MiB (Linux). */
+  memory(): { peak: number; now: number } {
+    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
+  }
+
+  async stop(): Promise<void> {
+    await this.rpc.sendRequest('shutdown').catch(() => undefined);
+    void this.rpc.sendNotification('exit');
+    await new Promise((r) => (this.proc.exitCode !== null ? r(undefined) : this.proc.on('exit', r)));
+    this.rpc.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-peer-'));
+  const schemaPath = join(dir, 'k8s-object.schema.json');
+  writeFileSync(schemaPath, JSON.stringify({ type: 'object', required: ['apiVersion', 'kind'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } }));
+  const peerSettings = (section: string) => (section === 'yaml'
+    ? { validate: true, hover: true, completion: true, format: { enable: false }, schemaStore: { enable: false }, schemas: { [pathToFileURL(schemaPath).toString()]: '*.yaml' }, maxItemsComputed: 5000 }
+    : section === 'http' ? { proxy: '', proxyStrictSSL: false } : {});
+
+  const ours = (folder: string | null) => Server.start('capi-ipam', [join(ROOT, 'dist', 'server.js'), '--stdio'], folder, () => ({ offline: true }), { trusted: true });
+  const peer = (folder: string | null) => Server.start('yaml-language-server', [join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'], folder, peerSettings, {});
+
+  // One 100k-line file: 500 clusters × 4 documents, plus the pools.
+  const big = POOLS + '---\n' + bigFile(500);
+  const lines = big.split('\n').length;
+  const bigUri = pathToFileURL(join(dir, 'big.yaml')).toString();
+  // The edit flips cluster-251's kube-vip address, so both servers must publish something new each time.
+  const at = big.indexOf('value: ', big.indexOf('name: address', big.indexOf('name: cluster-251\n'))) + 'value: '.length;
+  const mismatched = big.slice(0, at) + '10.255.255.1' + big.slice(big.indexOf('\n', at));
+  const edited = (i: number) => (i % 2 ? mismatched : big);
+  if (edited(1) === big) throw new Error('the edit does not apply to the generated file');
+
+  const opened: Record<string, number[]> = { 'capi-ipam': [], 'yaml-language-server': [] };
+  const edits: Record<string, number[]> = { 'capi-ipam': [], 'yaml-language-server': [] };
+  const peaks: Record<string, number[]> = { 'capi-ipam': [], 'yaml-language-server': [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const start of run % 2 ? [peer, ours] : [ours, peer]) {
+      const s = await start(null);
+      opened[s.name]!.push(await s.open(bigUri, big));
+      if (run === 0) for (let i = 1; i <= EDITS; i++) edits[s.name]!.push(await s.change(bigUri, edited(i)));
+      peaks[s.name]!.push(s.memory().peak);
+      await s.stop();
+    }
+  }
+
+  // Memory over 1,000 edits (ours): resident size after the open and after the edits.
+  const mem = await ours(null);
+  await mem.open(bigUri, big);
+  const afterOpen = mem.memory();
+  for (let i = 1; i < 1000; i++) void mem.change(bigUri, edited(i));
+  await mem.change(bigUri, edited(1000));
+  const afterEdits = mem.memory();
+  await mem.stop();
+
+  // 500 files of one cluster each, scanned from the folder (ours) / opened one by one (the peer has no
+  // workspace scan), against the same content in one file (ours).
+  const wsDir = join(dir, 'ws');
+  spawnSync('mkdir', ['-p', wsDir]);
+  writeFileSync(join(wsDir, 'pools.yaml'), POOLS);
+  const files = Array.from({ length: 500 }, (_, i) => clusterDocs(i + 2).join('---\n'));
+  files.forEach((f, i) => writeFileSync(join(wsDir, `c${i}.yaml`), f));
+  const withFindings = files.map((f, i) => ({ f, uri: pathToFileURL(join(wsDir, `c${i}.yaml`)).toString() })).filter((_, i) => (i + 2) % 50 === 0).map((x) => x.uri);
+  const oneFile = POOLS + '---\n' + files.join('---\n');
+  const wsOurs: number[] = [];
+  const wsOne: number[] = [];
+  const wsPeer: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    let t = performance.now();
+    const a = await ours(wsDir);
+    await a.allPublished(withFindings);
+    wsOurs.push(performance.now() - t);
+    await a.stop();
+    const b = await ours(null);
+    wsOne.push(await b.open(pathToFileURL(join(dir, 'one.yaml')).toString(), oneFile));
+    await b.stop();
+    const c = await peer(null);
+    t = performance.now();
+    await Promise.all(files.map((f, i) => c.open(pathToFileURL(join(wsDir, `c${i}.yaml`)).toString(), f)));
+    wsPeer.push(performance.now() - t);
+    await c.stop();
+  }
+
+  // The CLI as a process: start-up on a 20-line file, and the 100k-line file against a bare parse.
+  const small = join(dir, 'small.yaml');
+  writeFileSync(small, clusterDocs(7)[0]!.split('\n').slice(0, 20).join('\n') + '\n');
+  writeFileSync(join(dir, 'big.yaml'), big);
+  const proc = (args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+    return performance.now() - t;
+  };
+  const cli = join(ROOT, 'dist', 'cli.js');
+  const bare = `require(${JSON.stringify(join(ROOT, 'node_modules', 'yaml'))}).parseAllDocuments(require('fs').readFileSync(${JSON.stringify(join(dir, 'big.yaml'))}, 'utf8'))`;
+  const nodeNothing: number[] = [];
+  const cliSmall: number[] = [];
+  const bareParse: number[] = [];
+  const cliBig: number[] = [];
+  for (let run = 0; run < RUNS * 2; run++) {
+    nodeNothing.push(proc(['-e', '0']));
+    cliSmall.push(proc([cli, 'check', small]));
+    bareParse.push(proc(['-e', bare]));
+    cliBig.push(proc([cli, 'check', join(dir, 'big.yaml'), '--fail-on', 'none']));
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const [o, p] = [median(opened['capi-ipam']!), median(opened['yaml-language-server']!)];
+  const [e50, e95, pe50, pe95] = [median(edits['capi-ipam']!), percentile(edits['capi-ipam']!, 95), median(edits['yaml-language-server']!), percentile(edits['yaml-language-server']!, 95)];
+  const [w, w1, wp] = [median(wsOurs), median(wsOne), median(wsPeer)];
+  const [n0, cs, bp, cb] = [median(nodeNothing), median(cliSmall), median(bareParse), median(cliBig)];
+  const rows = [
+    [`open a ${lines.toLocaleString('en')}-line file → diagnostics`, ms(o), `peer ${ms(p)}`, ratio(o, p), `≤ 0.5× the peer: ${verdict(o <= 0.5 * p)}`],
+    ['one-line edit → diagnostics, p50', ms(e50), `peer ${ms(pe50)}`, `${(pe50 / e50).toFixed(0)}× faster`, `≥ 30× faster: ${verdict(pe50 / e50 >= 30)}`],
+    ['one-line edit → diagnostics, p95', ms(e95), `peer ${ms(pe95)}`, `${(pe95 / e95).toFixed(0)}× faster`, `≥ 30× faster: ${verdict(pe95 / e95 >= 30)}`],
+    ['500-file workspace → all diagnostics', ms(w), `same content in 1 file ${ms(w1)}; peer (500 opened) ${ms(wp)}`, ratio(w, w1), `≤ 1.2× one file: ${verdict(w <= 1.2 * w1)}`],
+    ['CLI `check` on a 20-line file (process)', ms(cs), `\`node -e 0\` ${ms(n0)}`, ratio(cs, n0), `≤ 2×: ${verdict(cs <= 2 * n0)}`],
+    [`CLI \`check\` on the ${lines.toLocaleString('en')}-line file (process)`, ms(cb), `bare \`yaml\` parse process ${ms(bp)}`, ratio(cb, bp), `≤ 1.0×: ${verdict(cb <= bp)}`],
+    ['peak RSS, big file open (server)', `${median(peaks['capi-ipam']!).toFixed(0)} MiB`, `peer ${median(peaks['yaml-language-server']!).toFixed(0)} MiB`, '', `≤ 150 MiB: ${verdict(median(peaks['capi-ipam']!) <= 150)}`],
+    ['RSS after 1,000 edits (server)', `${afterEdits.now.toFixed(0)} MiB`, `after the open ${afterOpen.now.toFixed(0)} MiB, peak ${afterEdits.peak.toFixed(0)} MiB`, '', ''],
+  ];
+  const body = `\`bench/peer.ts\`: yaml-language-server ${JSON.parse(readFileSync(join(ROOT, 'node_modules', 'yaml-language-server', 'package.json'), 'utf8')).version} with a
+one-schema configuration (no schema store, no network), both servers over stdio, interleaved; medians of
+${RUNS} runs (edits: ${EDITS}); CLI figures are whole processes, medians of ${RUNS * 2}.
+Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}.
+
+| measurement | capi-ipam | reference | ratio | target |
+|---|---|---|---|---|
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+`;
+  writeSection('## Against the peer (issue 10)', body);
+  process.stdout.write(body);
+}
+
+void main();
