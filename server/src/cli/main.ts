@@ -118,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pools': return await pools(rest);
       case 'allocate': return await runAllocate(rest);
       case 'release': return await runRelease(rest);
-      case 'policy': return await runPolicy(rest);
+      case 'policy': return await runPolicy(rest, withLive);
       case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
       case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
       default: fail(`unknown command ${command}`);

@@ -2,9 +2,11 @@
 import { parseArgs } from 'node:util';
 import { policyYaml } from '../engine/policyYaml';
 import type { PolicyFormat } from '../engine/policy';
+import type { Workspace } from '../engine/workspace';
 import { loadWorkspace } from './files';
 
-export async function runPolicy(args: string[]): Promise<number> {
+/** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
+export async function runPolicy(args: string[], withLive: (w: Workspace, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: { format: { type: 'string', default: 'vap' }, pool: { type: 'string', multiple: true }, kubeconfig: { type: 'string' }, context: { type: 'string' } },
@@ -12,10 +14,7 @@ export async function runPolicy(args: string[]): Promise<number> {
   const format = values.format as PolicyFormat;
   if (format !== 'vap' && format !== 'kyverno') throw Object.assign(new Error(`unknown --format ${format} (vap or kyverno)`), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
-  if (values.kubeconfig || values.context) {
-    const { readLiveInventory } = await import('./live');
-    workspace.setLiveInventory(await readLiveInventory(values));
-  }
+  await withLive(workspace, values);
   const { yaml, notes } = policyYaml(workspace.analyze().inventory, format, values.pool ?? []);
   process.stdout.write(yaml);
   if (!notes.some((n) => n.startsWith('VIP pool '))) process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');
