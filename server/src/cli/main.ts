@@ -6,6 +6,8 @@ import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
+import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
+import { mapFindings } from '../render/mapping';
 
 const VERSION = '0.1.0';
 
@@ -13,8 +15,11 @@ const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API cluste
 
 Usage:
   capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
+                  [--helm CHART [--values FILE]… [--set K=V]… [--release NAME] [--namespace NS] [--helm-path P]]
+                  [--kustomize DIR]… [--kustomize-command "kustomize build"]
                                                         diagnostics; exit 1 on errors (or as --fail-on says);
-                                                        with a kubeconfig, also against the management cluster
+                                                        with a kubeconfig, also against the management cluster;
+                                                        a chart or overlay is rendered and reported at its values key or patch
   capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
                                                         pools with total/free/used and the first free address
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
@@ -41,15 +46,16 @@ async function withLive(workspace: Workspace, values: { kubeconfig?: string; con
 }
 
 async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, ...LIVE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, namespace: { type: 'string' }, ...RENDER_OPTIONS, ...LIVE_OPTIONS } });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, files } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
+  const maps = await addRenderings(workspace, values);
   await withLive(workspace, values);
-  const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
-  const located = locate(findings, (uri) => workspace.text(uri) ?? '');
+  const findings = mapFindings(workspace.analyze().findings, maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
   return failing.length ? 1 : 0;

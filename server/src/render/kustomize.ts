@@ -1,0 +1,60 @@
+// `kustomize build` (or `kubectl kustomize`) of an overlay, mapped back to the base or patch file
+// and the characters that produced each VIP place. The sentinel copy also asks kustomize for its
+// origin annotations, which name the file a resource came from when no characters are known.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { contentKey, readTree } from './inputs';
+import { RenderMap } from './mapping';
+import { type RenderCache, type RenderContext, type Rendering, sentinelCopy, TEXT_INPUT } from './rendering';
+import { RenderError, runTool } from './run';
+import { Sentinels } from './sentinels';
+
+export interface KustomizeTarget {
+  /** The overlay folder (with kustomization.yaml). */
+  dir: string;
+  /** Folder holding every file the overlay reads (bases, components): the workspace folder, the CLI's cwd. */
+  root: string;
+}
+
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** `command` is the renderer with its sub-command: `['kubectl', 'kustomize']` or `['kustomize', 'build']`. */
+export function renderKustomize(command: string[], target: KustomizeTarget, ctx: RenderContext, cache?: RenderCache): Promise<Rendering> {
+  const dir = resolve(target.dir);
+  const root = resolve(target.root);
+  const overlay = relative(root, dir);
+  if (overlay.startsWith('..')) throw new RenderError(`${target.dir} is outside ${target.root}`);
+  const kfile = KUSTOMIZATION_FILES.find((f) => existsSync(join(dir, f)));
+  if (!kfile) throw new RenderError(`${target.dir} has no kustomization.yaml`);
+  const prefix = overlay ? overlay.split(sep).join('/') + '/' : '';
+  const files = readTree(root, (rel) => TEXT_INPUT.test(rel) || rel.startsWith(prefix));
+  const uri = `${ctx.toUri(join(dir, kfile))}#kustomize-build`;
+  const [cmd, ...sub] = command;
+  if (!cmd) throw new RenderError('no kustomize command configured');
+  const key = contentKey([command, uri], files);
+  const make = async (): Promise<Rendering> => {
+    const opts = { signal: ctx.signal, timeoutMs: ctx.timeoutMs };
+    const text = await runTool(cmd, [...sub, dir], opts);
+    const sentinels = new Sentinels();
+    const copy = sentinelCopy(files, sentinels, ctx, () => true);
+    try {
+      const k = join(copy.dir, overlay, kfile);
+      const doc = parseDocument(readFileSync(k, 'utf8'));
+      doc.set('buildMetadata', ['originAnnotations']);
+      writeFileSync(k, doc.toString());
+      const probe = await runTool(cmd, [...sub, join(copy.dir, overlay)], opts);
+      const origins = parseAllDocuments(probe).map((d) => {
+        const o = d.getIn(['metadata', 'annotations', 'config.kubernetes.io/origin']);
+        const path = typeof o === 'string' ? /^path: (.+)$/m.exec(o)?.[1] : undefined;
+        return path && !/^\w+:\/\//.test(path) ? join(dir, path) : join(dir, kfile);
+      });
+      const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
+      const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));
+      return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs] };
+    } finally {
+      copy.dispose();
+    }
+  };
+  return cache ? cache.get(key, make) : make();
+}

@@ -1,0 +1,60 @@
+// What a render produces, its cache, and the sentinel copy of its inputs.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { InputFile } from './inputs';
+import type { RenderMap } from './mapping';
+import { Sentinels } from './sentinels';
+
+export interface Rendering {
+  /** Virtual uri of the rendered text in the workspace. */
+  uri: string;
+  text: string;
+  map: RenderMap;
+  /** Uris of the source files the rendering stands for: they are not checked as plain YAML too. */
+  inputs: string[];
+}
+
+export interface RenderContext {
+  /** The uri the workspace uses for a file path (a path relative to the cwd in the CLI, a file: URI in the server). */
+  toUri(path: string): string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Text files of chart and overlay inputs that can carry addresses. */
+export const TEXT_INPUT = /\.(ya?ml|json|tpl|txt)$|(^|\/)(kustomization|Kustomization)$/;
+
+/**
+ * Writes `files` under a new temporary folder, text inputs with sentinels (`empties(rel)`: also
+ * empty quoted values); returns the folder (remove it with `dispose`).
+ */
+export function sentinelCopy(files: InputFile[], sentinels: Sentinels, ctx: RenderContext, empties: (rel: string) => boolean): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-render-'));
+  for (const f of files) {
+    const to = join(dir, f.rel);
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, TEXT_INPUT.test(f.rel) ? sentinels.substitute(ctx.toUri(f.path), f.data.toString('utf8'), empties(f.rel)) : f.data);
+  }
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Renderings by the content of their inputs; a few recent ones are kept. */
+export class RenderCache {
+  private readonly entries = new Map<string, Promise<Rendering>>();
+  constructor(private readonly max = 16) {}
+
+  get(key: string, make: () => Promise<Rendering>): Promise<Rendering> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const p = make();
+    this.entries.set(key, p);
+    p.catch(() => this.entries.delete(key)); // a failure (cancelled, timed out) is not remembered
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
+}
