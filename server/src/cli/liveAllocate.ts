@@ -8,6 +8,7 @@ import { type ClusterRef, claimAddress, clusterClaims, clusterExists, deleteClai
 import { loadKubeConfig } from '../live/kube';
 import { discover } from '../live/resources';
 import { choosePool, writeEdits } from './allocate';
+import type { RenderMap } from '../render/mapping';
 
 export interface LiveAllocateOptions {
   pool?: string;
@@ -15,6 +16,8 @@ export interface LiveAllocateOptions {
   context?: string;
   writeClaim?: boolean;
   timeoutSeconds: number;
+  /** Renderings the cluster comes from: the edits go to their sources. */
+  maps?: RenderMap[];
 }
 
 export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
@@ -35,7 +38,7 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
       // The claim document goes after every other edit of that file (appended at its end).
       edits.push(...claimDocumentEdit(cluster, text, { kind: pool.kind, name: pool.name }, { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists }));
     }
-    const files = writeEdits(ws, edits);
+    const files = writeEdits(ws, edits, opts.maps);
     return { address: allocation.address, claim: allocation.claim, files };
   } catch (e) {
     if (allocation.created) await deleteClaim(kc, resources, allocation.claim).catch(() => undefined);

@@ -79,6 +79,8 @@ export class Workspace {
   private readonly pending = new Map<string, string>();
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
+  /** Files kept (for positions and edits) but not analysed: the inputs of a rendered chart or overlay. */
+  private excluded = new Set<string>();
   private topologyVariables: TopologyVariables;
 
   constructor(opts: WorkspaceOptions = {}) {
@@ -114,6 +116,11 @@ export class Workspace {
     this.pending.clear();
   }
 
+  setExcluded(uris: Iterable<string>): void {
+    this.excluded = new Set(uris);
+    this.cached = undefined;
+  }
+
   /** The live management-cluster inventory, or undefined when offline. */
   setLiveInventory(inv: Inventory | undefined): void {
     this.live = inv;
@@ -123,11 +130,12 @@ export class Workspace {
   analyze(): Analysis {
     if (this.cached) return this.cached;
     this.parsePending();
-    const objects = [...this.files.values()].flatMap((f) => f.objects);
+    const analysed = [...this.files].filter(([uri]) => !this.excluded.has(uri)).map(([, f]) => f);
+    const objects = analysed.flatMap((f) => f.objects);
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
+    const findings = [...analysed.flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
     const live = this.live !== undefined;
     let fixes: Fix[] | undefined;
     // Fixes are computed when asked for (code actions), not on every keystroke.

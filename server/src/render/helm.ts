@@ -1,9 +1,10 @@
 // `helm template` of a chart with the user's values files and --set's, mapped back to the values
-// keys (or template lines) that produced each VIP place.
+// keys (or template files) that produced each VIP place. Both renders run on copies of the chart,
+// so the editor's unsaved texts render too.
 import { basename, join, resolve } from 'node:path';
 import { contentKey, type InputFile, readRegular, readTree } from './inputs';
 import { docStarts, RenderMap } from './mapping';
-import { type RenderCache, type RenderContext, type Rendering, sentinelCopy } from './rendering';
+import { copyInputs, type RenderCache, type RenderContext, type Rendering, withEditorTexts } from './rendering';
 import { runTool } from './run';
 import { Sentinels } from './sentinels';
 
@@ -35,23 +36,26 @@ function sourceOf(chart: string, text: string, ctx: RenderContext): (doc: number
 
 export function renderHelm(helm: string, target: HelmTarget, ctx: RenderContext, cache?: RenderCache): Promise<Rendering> {
   const chart = resolve(target.chart);
-  const files = readTree(chart, () => true);
-  const values: InputFile[] = target.values.map((v, i) => ({ rel: `values-${i}-${basename(v)}`, path: resolve(v), data: Buffer.from(readRegular(v)) }));
+  const files = withEditorTexts([
+    ...readTree(chart, () => true).map((f) => ({ ...f, rel: `chart/${f.rel}` })),
+    ...target.values.map((v, i): InputFile => ({ rel: `values-${i}-${basename(v)}`, path: resolve(v), data: Buffer.from(readRegular(v)) })),
+  ], ctx);
+  const values = files.filter((f) => !f.rel.startsWith('chart/')).map((f) => f.rel);
   const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template`;
-  const key = contentKey([helm, uri, templateArgs(target, '', [])], [...files, ...values]);
-  const make = async (): Promise<Rendering> => {
-    const opts = { signal: ctx.signal, timeoutMs: ctx.timeoutMs };
-    const text = await runTool(helm, templateArgs(target, chart, values.map((v) => v.path)), opts);
-    const sentinels = new Sentinels();
-    const copy = sentinelCopy([...files.map((f) => ({ ...f, rel: `chart/${f.rel}` })), ...values], sentinels, ctx, (rel) => rel === 'chart/values.yaml' || rel.startsWith('values-'));
+  const key = contentKey([helm, uri, templateArgs(target, '', [])], files);
+  const render = async (sentinels?: Sentinels) => {
+    const copy = copyInputs(files, ctx, sentinels, (rel) => rel === 'chart/values.yaml' || values.includes(rel));
     try {
-      const copies = values.map((v) => join(copy.dir, v.rel));
-      const probe = await runTool(helm, templateArgs(target, join(copy.dir, 'chart'), copies), opts);
-      return { uri, text, map: new RenderMap(uri, text, probe, sentinels, sourceOf(chart, text, ctx)), inputs: [...files.map((f) => ctx.toUri(f.path)), ...values.map((v) => ctx.toUri(v.path))] };
+      return await runTool(helm, templateArgs(target, join(copy.dir, 'chart'), values.map((v) => join(copy.dir, v))), { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
     } finally {
       copy.dispose();
     }
   };
+  const make = async (): Promise<Rendering> => {
+    const text = await render();
+    const sentinels = new Sentinels();
+    const probe = await render(sentinels);
+    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, sourceOf(chart, text, ctx)), inputs: files.map((f) => ctx.toUri(f.path)) };
+  };
   return cache ? cache.get(key, make) : make();
 }
-

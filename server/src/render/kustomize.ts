@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { contentKey, readTree } from './inputs';
 import { RenderMap } from './mapping';
-import { type RenderCache, type RenderContext, type Rendering, sentinelCopy, TEXT_INPUT } from './rendering';
+import { copyInputs, type RenderCache, type RenderContext, type Rendering, TEXT_INPUT, withEditorTexts } from './rendering';
 import { RenderError, runTool } from './run';
 import { Sentinels } from './sentinels';
 
@@ -28,33 +28,38 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
   const kfile = KUSTOMIZATION_FILES.find((f) => existsSync(join(dir, f)));
   if (!kfile) throw new RenderError(`${target.dir} has no kustomization.yaml`);
   const prefix = overlay ? overlay.split(sep).join('/') + '/' : '';
-  const files = readTree(root, (rel) => TEXT_INPUT.test(rel) || rel.startsWith(prefix));
+  const files = withEditorTexts(readTree(root, (rel) => TEXT_INPUT.test(rel) || rel.startsWith(prefix)), ctx);
   const uri = `${ctx.toUri(join(dir, kfile))}#kustomize-build`;
   const [cmd, ...sub] = command;
   if (!cmd) throw new RenderError('no kustomize command configured');
   const key = contentKey([command, uri], files);
-  const make = async (): Promise<Rendering> => {
-    const opts = { signal: ctx.signal, timeoutMs: ctx.timeoutMs };
-    const text = await runTool(cmd, [...sub, dir], opts);
-    const sentinels = new Sentinels();
-    const copy = sentinelCopy(files, sentinels, ctx, () => true);
+  const render = async (sentinels?: Sentinels) => {
+    const copy = copyInputs(files, ctx, sentinels, () => true);
     try {
-      const k = join(copy.dir, overlay, kfile);
-      const doc = parseDocument(readFileSync(k, 'utf8'));
-      doc.set('buildMetadata', ['originAnnotations']);
-      writeFileSync(k, doc.toString());
-      const probe = await runTool(cmd, [...sub, join(copy.dir, overlay)], opts);
-      const origins = parseAllDocuments(probe).map((d) => {
-        const o = d.getIn(['metadata', 'annotations', 'config.kubernetes.io/origin']);
-        const path = typeof o === 'string' ? /^path: (.+)$/m.exec(o)?.[1] : undefined;
-        return path && !/^\w+:\/\//.test(path) ? join(dir, path) : join(dir, kfile);
-      });
-      const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
-      const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));
-      return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs] };
+      if (sentinels) {
+        // Origin annotations name each resource's file, for findings no sentinel explains.
+        const k = join(copy.dir, overlay, kfile);
+        const doc = parseDocument(readFileSync(k, 'utf8'));
+        doc.set('buildMetadata', ['originAnnotations']);
+        writeFileSync(k, doc.toString());
+      }
+      return await runTool(cmd, [...sub, join(copy.dir, overlay)], { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
     } finally {
       copy.dispose();
     }
+  };
+  const make = async (): Promise<Rendering> => {
+    const text = await render();
+    const sentinels = new Sentinels();
+    const probe = await render(sentinels);
+    const origins = parseAllDocuments(probe).map((d) => {
+      const o = d.getIn(['metadata', 'annotations', 'config.kubernetes.io/origin']);
+      const path = typeof o === 'string' ? /^path: (.+)$/m.exec(o)?.[1] : undefined;
+      return path && !/^\w+:\/\//.test(path) ? join(dir, path) : join(dir, kfile);
+    });
+    const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
+    const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));
+    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs] };
   };
   return cache ? cache.get(key, make) : make();
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { InputFile } from './inputs';
 import type { RenderMap } from './mapping';
-import { Sentinels } from './sentinels';
+import type { Sentinels } from './sentinels';
 
 export interface Rendering {
   /** Virtual uri of the rendered text in the workspace. */
@@ -18,6 +18,8 @@ export interface Rendering {
 export interface RenderContext {
   /** The uri the workspace uses for a file path (a path relative to the cwd in the CLI, a file: URI in the server). */
   toUri(path: string): string;
+  /** The editor's text of a file when it differs from the disk (unsaved changes render too). */
+  textOf?(uri: string): string | undefined;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -25,16 +27,29 @@ export interface RenderContext {
 /** Text files of chart and overlay inputs that can carry addresses. */
 export const TEXT_INPUT = /\.(ya?ml|json|tpl|txt)$|(^|\/)(kustomization|Kustomization)$/;
 
+/** The files with the editor's text of those that have one. */
+export function withEditorTexts(files: InputFile[], ctx: RenderContext): InputFile[] {
+  return files.map((f) => {
+    const t = ctx.textOf?.(ctx.toUri(f.path));
+    return t === undefined ? f : { ...f, data: Buffer.from(t, 'utf8') };
+  });
+}
+
 /**
- * Writes `files` under a new temporary folder, text inputs with sentinels (`empties(rel)`: also
- * empty quoted values); returns the folder (remove it with `dispose`).
+ * Writes `files` under a new temporary folder; with `sentinels`, text inputs get sentinels
+ * (`empties(rel)`: also empty quoted values). Remove the folder with `dispose`.
  */
-export function sentinelCopy(files: InputFile[], sentinels: Sentinels, ctx: RenderContext, empties: (rel: string) => boolean): { dir: string; dispose(): void } {
+export function copyInputs(files: InputFile[], ctx: RenderContext, sentinels?: Sentinels, empties: (rel: string) => boolean = () => false): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-render-'));
-  for (const f of files) {
-    const to = join(dir, f.rel);
-    mkdirSync(dirname(to), { recursive: true });
-    writeFileSync(to, TEXT_INPUT.test(f.rel) ? sentinels.substitute(ctx.toUri(f.path), f.data.toString('utf8'), empties(f.rel)) : f.data);
+  try {
+    for (const f of files) {
+      const to = join(dir, f.rel);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, sentinels && TEXT_INPUT.test(f.rel) ? sentinels.substitute(ctx.toUri(f.path), f.data.toString('utf8'), empties(f.rel)) : f.data);
+    }
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
