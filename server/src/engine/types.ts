@@ -28,7 +28,8 @@ export type RuleCode =
   | 'lb-range-overlap'
   | 'network-overlap'
   | 'missing-vip'
-  | 'invalid-pool';
+  | 'invalid-pool'
+  | 'render-failed';
 
 export interface RelatedInfo extends Location {
   message: string;

@@ -24,6 +24,8 @@ import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings'
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
+import { Renders } from './renders';
+import { mapFindings, mapFixes } from '../render/mapping';
 
 // Keystrokes only store text (the workspace parses lazily); the analysis runs once the typing pauses for
 // this long. Short, because an edit's analysis costs tens of milliseconds even on a 100k-line file.
@@ -44,6 +46,7 @@ export class IpamLanguageServer {
   private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly allocations: Allocations;
+  private readonly renders: Renders;
 
   constructor(private readonly connection: Connection) {
     this.connectionToCluster = new ClusterConnection({
@@ -65,6 +68,15 @@ export class IpamLanguageServer {
       trusted: () => this.trusted,
       cluster: this.connectionToCluster,
     });
+    this.renders = new Renders({
+      workspace: this.workspace,
+      trusted: () => this.trusted,
+      folders: () => this.folders,
+      settings: () => this.settings.render,
+      openText: (uri) => this.documents.get(uri)?.getText(),
+      log: (m) => connection.console.log(m),
+      changed: () => this.schedule(),
+    });
     this.wire();
   }
 
@@ -77,7 +89,10 @@ export class IpamLanguageServer {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => void this.initialized());
-    c.onShutdown(() => this.connectionToCluster.stop());
+    c.onShutdown(() => {
+      this.connectionToCluster.stop();
+      this.renders.stop();
+    });
     c.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.rescan()));
     c.onNotification(TrustChangedNotification, (p: TrustChangedParams) => {
       this.trusted = p.trusted;
@@ -86,6 +101,7 @@ export class IpamLanguageServer {
     this.documents.onDidChangeContent((e) => {
       this.workspace.setFile(e.document.uri, e.document.getText());
       this.schedule();
+      this.renders.schedule();
     });
     this.documents.onDidClose((e) => void this.closed(e.document.uri));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));
@@ -165,6 +181,7 @@ export class IpamLanguageServer {
     this.connectionToCluster.configure(this.settings, this.trusted, this.virtual);
     this.workspace.setLiveInventory(this.connectionToCluster.inventory());
     this.schedule();
+    this.renders.schedule();
   }
 
   private async rescan(): Promise<void> {
@@ -175,8 +192,9 @@ export class IpamLanguageServer {
         if (!this.documents.get(uri)) this.workspace.setFile(uri, text);
       }
     }
-    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri)) this.workspace.removeFile(uri);
+    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.workspace.removeFile(uri);
     this.schedule();
+    this.renders.schedule();
   }
 
   private inWorkspace(uri: string): boolean {
@@ -205,6 +223,7 @@ export class IpamLanguageServer {
       else if (this.inWorkspace(ch.uri)) await this.reloadFromDisk(ch.uri);
     }
     this.schedule();
+    this.renders.schedule();
   }
 
   private schedule(): void {
@@ -216,7 +235,7 @@ export class IpamLanguageServer {
   private publish(): void {
     let findings;
     try {
-      findings = this.workspace.analyze().findings;
+      findings = mapFindings([...this.workspace.analyze().findings, ...this.renders.findings], this.renders.maps);
     } catch (e) {
       // A bug in a rule must not take the server down: report it once and keep serving.
       this.connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`);
@@ -240,7 +259,7 @@ export class IpamLanguageServer {
   private codeActions(uri: string, start: number, end: number): CodeAction[] {
     const a = this.workspace.analyze();
     const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
-    const actions = a.fixes.filter((fix) => fix.resolves.some(overlaps)).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
+    const actions = mapFixes(a.fixes, this.renders.maps).filter((fix) => fix.resolves.some(overlaps)).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
     const cluster = this.workspace.clusterAt(uri, start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;

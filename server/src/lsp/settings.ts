@@ -1,5 +1,6 @@
 // The `capiIpam.*` settings as the server reads them (workspace/configuration).
 import type { TopologyVariables } from '../engine/model/clusters';
+import { DEFAULT_RENDER, readRenderSettings, type RenderSettings } from './renders';
 
 export interface ServerSettings {
   kubeconfig: string;
@@ -10,6 +11,7 @@ export interface ServerSettings {
   exclude: string[];
   topologyVariables: TopologyVariables;
   allocate: { timeoutSeconds: number; writeClaim: boolean };
+  render: RenderSettings;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   exclude: ['**/node_modules/**', '**/.git/**'],
   topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
   allocate: { timeoutSeconds: 60, writeClaim: true },
+  render: DEFAULT_RENDER,
 };
 
 export function readSettings(raw: unknown): ServerSettings {
@@ -40,5 +43,6 @@ export function readSettings(raw: unknown): ServerSettings {
       timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : 60,
       writeClaim: alloc.writeClaim !== false,
     },
+    render: readRenderSettings(r),
   };
 }
