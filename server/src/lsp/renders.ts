@@ -2,7 +2,7 @@
 // Chart.yaml, a kustomization.yaml no other one uses), rendering off the keystroke path (debounced,
 // the previous run cancelled, results cached by input content), and only in a trusted workspace:
 // a chart can run plugins and post-renderers.
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { Finding } from '../engine/types';
@@ -85,13 +85,24 @@ export class Renders {
     const out: Target[] = [];
     for (const folderUri of this.host.folders().filter((f) => f.startsWith('file:'))) {
       const folder = fileURLToPath(folderUri);
-      for (const c of s.charts) out.push({ kind: 'helm', folder, target: { ...c, chart: resolve(folder, c.chart), values: c.values.map((v) => resolve(folder, v)) } });
-      for (const d of s.overlays) out.push({ kind: 'kustomize', folder, dir: resolve(folder, d) });
+      // Only files inside the workspace folder are read.
+      const inside = (p: string) => (p === folder || p.startsWith(folder + sep) ? p : undefined);
+      for (const c of s.charts) {
+        const chart = inside(resolve(folder, c.chart));
+        const values = c.values.map((v) => inside(resolve(folder, v)));
+        if (chart && values.every((v) => v)) out.push({ kind: 'helm', folder, target: { ...c, chart, values: values as string[] } });
+        else this.host.log(`capiIpam.helm.charts: ${c.chart} names files outside the workspace folder: not rendered`);
+      }
+      for (const d of s.overlays) {
+        const dir = inside(resolve(folder, d));
+        if (dir) out.push({ kind: 'kustomize', folder, dir });
+        else this.host.log(`capiIpam.kustomize.overlays: ${d} is outside the workspace folder: not rendered`);
+      }
     }
     if (!s.discover) return out;
     const files = this.host.workspace.uris().filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     const declared = new Set(out.map((t) => (t.kind === 'helm' ? t.target.chart : t.dir)));
-    const folderOf = (p: string) => this.host.folders().map((f) => fileURLToPath(f)).find((f) => p.startsWith(f + '/'));
+    const folderOf = (p: string) => this.host.folders().map((f) => fileURLToPath(f)).find((f) => p.startsWith(f + sep));
     for (const f of files) {
       const folder = folderOf(f);
       if (!folder || declared.has(dirname(f))) continue;

@@ -1,7 +1,7 @@
 // `helm template` of a chart with the user's values files and --set's, mapped back to the values
 // keys (or template files) that produced each VIP place. Both renders run on copies of the chart,
 // so the editor's unsaved texts render too.
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { contentKey, type InputFile, readRegular, readTree } from './inputs';
 import { docStarts, RenderMap } from './mapping';
 import { copyInputs, type RenderCache, type RenderContext, type Rendering, withEditorTexts } from './rendering';
@@ -30,7 +30,9 @@ function sourceOf(chart: string, text: string, ctx: RenderContext): (doc: number
   const starts = docStarts(text);
   return (doc) => {
     const m = /^# Source: [^/\n]+\/(.+)$/m.exec(text.slice(starts[doc] ?? 0, starts[doc + 1] ?? text.length));
-    return { uri: ctx.toUri(join(chart, m ? m[1]! : 'Chart.yaml')), span: { start: 0, end: 0 } };
+    const file = m ? join(chart, m[1]!) : '';
+    // The path is the chart's word: it must stay inside the chart.
+    return { uri: ctx.toUri(file.startsWith(chart + sep) ? file : join(chart, 'Chart.yaml')), span: { start: 0, end: 0 } };
   };
 }
 

@@ -55,7 +55,8 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
     const origins = parseAllDocuments(probe).map((d) => {
       const o = d.getIn(['metadata', 'annotations', 'config.kubernetes.io/origin']);
       const path = typeof o === 'string' ? /^path: (.+)$/m.exec(o)?.[1] : undefined;
-      return path && !/^\w+:\/\//.test(path) ? join(dir, path) : join(dir, kfile);
+      const file = path && !/^\w+:\/\//.test(path) ? join(dir, path) : '';
+      return file.startsWith(root + sep) ? file : join(dir, kfile); // only files inside the root
     });
     const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
     const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));

@@ -6,6 +6,9 @@ export const RENDER_TIMEOUT_MS = 60_000;
 
 export class RenderError extends Error {}
 
+/** A tool's message without terminal control characters (it reaches a terminal and the Problems panel). */
+const printable = (s: string) => s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
+
 export interface RunOptions {
   cwd?: string;
   signal?: AbortSignal;
@@ -46,7 +49,7 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (failure) return reject(new RenderError(failure));
-      if (code !== 0) return reject(new RenderError(err.trim().split('\n').slice(-5).join('\n') || `exit code ${code}`));
+      if (code !== 0) return reject(new RenderError(printable(err.trim().split('\n').slice(-5).join('\n')) || `exit code ${code}`));
       resolve(Buffer.concat(out).toString('utf8'));
     });
   });
