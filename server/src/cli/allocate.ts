@@ -9,7 +9,7 @@ import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
 import { poolLabel } from '../engine/rules/context';
 import { loadWorkspace } from './files';
-import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
+import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import type { RenderMap } from '../render/mapping';
 
 const OPTIONS = {
@@ -59,7 +59,8 @@ export async function runAllocate(args: string[]): Promise<number> {
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
   if (positionals.length === 0 && !wantsRender(values)) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace } = loadWorkspace(positionals);
-  const maps = await addRenderings(workspace, { ...values, namespace: undefined });
+  const renderings = await addRenderings(workspace, { ...values, namespace: undefined });
+  const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
     const { inventory, clusters } = workspace.analyze();
@@ -77,7 +78,7 @@ export async function runAllocate(args: string[]): Promise<number> {
   }
   const { allocateLive } = await import('./live');
   const result = await allocateLive(workspace, cluster, {
-    pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout), maps,
+    pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout), maps, claimWriter: claimEditsFor(workspace, renderings, cluster),
   });
   process.stdout.write(`${result.address}\n`);
   process.stderr.write(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.\n`);

@@ -52,7 +52,7 @@ async function check(args: string[]): Promise<number> {
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
   const { workspace, files } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
-  const maps = await addRenderings(workspace, values);
+  const maps = (await addRenderings(workspace, values)).map((r) => r.map);
   await withLive(workspace, values);
   const findings = mapFindings(workspace.analyze().findings, maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => sourceText(workspace, uri));

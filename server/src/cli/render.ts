@@ -5,7 +5,10 @@ import { relative, resolve } from 'node:path';
 import type { Workspace } from '../engine/workspace';
 import { renderHelm } from '../render/helm';
 import { renderKustomize } from '../render/kustomize';
-import type { RenderMap } from '../render/mapping';
+import { claimFileEdits } from '../render/claim';
+import type { ClaimOptions, ClaimPool } from '../engine/claimDocument';
+import type { WorkloadCluster } from '../engine/model/types';
+import type { TextEdit } from '../engine/types';
 import type { Rendering } from '../render/rendering';
 
 export const RENDER_OPTIONS = {
@@ -36,8 +39,8 @@ export const wantsRender = (v: RenderArgs) => !!v.helm || !!v.kustomize?.length;
 /** Paths relative to the cwd, as the rest of the CLI names files. */
 const toUri = (p: string) => relative(process.cwd(), resolve(p)) || p;
 
-/** Renders what the arguments name into `workspace` (in place of their inputs); returns the maps back to the sources. */
-export async function addRenderings(workspace: Workspace, v: RenderArgs): Promise<RenderMap[]> {
+/** Renders what the arguments name into `workspace` (in place of their inputs). */
+export async function addRenderings(workspace: Workspace, v: RenderArgs): Promise<Rendering[]> {
   if ((v.values?.length || v.set?.length || v.release) && !v.helm) throw Object.assign(new Error('--values, --set and --release need --helm'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const ctx = { toUri };
   const renderings: Rendering[] = [];
@@ -54,10 +57,23 @@ export async function addRenderings(workspace: Workspace, v: RenderArgs): Promis
     for (const input of r.inputs) workspace.removeFile(input);
     workspace.setFile(r.uri, r.text);
   }
-  return renderings.map((r) => r.map);
+  return renderings;
 }
 
-/** A file's text: from the workspace, else (a values file or patch rendered from) the disk. */
+/** A file's text: from the workspace, else (a values file or patch rendered from) the disk; '' for a new file. */
 export function sourceText(workspace: Workspace, uri: string): string {
-  return workspace.text(uri) ?? readFileSync(uri, 'utf8');
+  try {
+    return workspace.text(uri) ?? readFileSync(uri, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
 }
+
+/** For a cluster of a rendering: the edits that write its claim into the chart or overlay. */
+export function claimEditsFor(workspace: Workspace, renderings: Rendering[], cluster: WorkloadCluster): ClaimWriter | undefined {
+  const r = renderings.find((x) => x.uri === (cluster.cluster?.uri ?? cluster.anchor.uri));
+  return r && ((pool, opts) => claimFileEdits(r.claimHome, cluster, pool, opts, toUri, (uri) => sourceText(workspace, uri)));
+}
+
+export type ClaimWriter = (pool: ClaimPool, opts: ClaimOptions) => TextEdit[];

@@ -57,7 +57,7 @@ export function renderHelm(helm: string, target: HelmTarget, ctx: RenderContext,
     const text = await render();
     const sentinels = new Sentinels();
     const probe = await render(sentinels);
-    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, sourceOf(chart, text, ctx)), inputs: files.map((f) => ctx.toUri(f.path)) };
+    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, sourceOf(chart, text, ctx)), inputs: files.map((f) => ctx.toUri(f.path)), claimHome: { dir: join(chart, 'templates') } };
   };
   return cache ? cache.get(key, make) : make();
 }

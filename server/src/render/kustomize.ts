@@ -60,7 +60,7 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
     });
     const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
     const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));
-    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs] };
+    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs], claimHome: { dir, kustomization: join(dir, kfile) } };
   };
   return cache ? cache.get(key, make) : make();
 }

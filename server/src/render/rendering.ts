@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { InputFile } from './inputs';
 import type { RenderMap } from './mapping';
+import type { ClaimHome } from './claim';
 import type { Sentinels } from './sentinels';
 
 export interface Rendering {
@@ -13,6 +14,8 @@ export interface Rendering {
   map: RenderMap;
   /** Uris of the source files the rendering stands for: they are not checked as plain YAML too. */
   inputs: string[];
+  /** Where an allocation writes the cluster's IPAddressClaim. */
+  claimHome: ClaimHome;
 }
 
 export interface RenderContext {
