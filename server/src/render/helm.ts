@@ -45,19 +45,24 @@ export function renderHelm(helm: string, target: HelmTarget, ctx: RenderContext,
   const values = files.filter((f) => !f.rel.startsWith('chart/')).map((f) => f.rel);
   const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template`;
   const key = contentKey([helm, uri, templateArgs(target, '', [])], files);
-  const render = async (sentinels?: Sentinels) => {
-    const copy = copyInputs(files, ctx, sentinels, (rel) => rel === 'chart/values.yaml' || values.includes(rel));
+  const render = async (sentinels?: Sentinels, empties: (rel: string) => boolean = () => false) => {
+    const copy = copyInputs(files, ctx, sentinels, empties);
     try {
       return await runTool(helm, templateArgs(target, join(copy.dir, 'chart'), values.map((v) => join(copy.dir, v))), { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
     } finally {
       copy.dispose();
     }
   };
+  // Probes: addresses only; then also the empty values of the user's values files; then of the chart's too.
+  const probes = [() => false, (rel: string) => values.includes(rel), (rel: string) => rel === 'chart/values.yaml' || values.includes(rel)];
   const make = async (): Promise<Rendering> => {
     const text = await render();
-    const sentinels = new Sentinels();
-    const probe = await render(sentinels);
-    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, sourceOf(chart, text, ctx)), inputs: files.map((f) => ctx.toUri(f.path)), claimHome: { dir: join(chart, 'templates') } };
+    const map = new RenderMap(uri, text, sourceOf(chart, text, ctx));
+    for (const empties of probes) {
+      const sentinels = new Sentinels();
+      if (map.addProbe(await render(sentinels, empties), sentinels) === 0) break;
+    }
+    return { uri, text, map, inputs: files.map((f) => ctx.toUri(f.path)), claimHome: { dir: join(chart, 'templates') } };
   };
   return cache ? cache.get(key, make) : make();
 }

@@ -33,8 +33,8 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
   const [cmd, ...sub] = command;
   if (!cmd) throw new RenderError('no kustomize command configured');
   const key = contentKey([command, uri], files);
-  const render = async (sentinels?: Sentinels) => {
-    const copy = copyInputs(files, ctx, sentinels, () => true);
+  const render = async (sentinels?: Sentinels, empties = false) => {
+    const copy = copyInputs(files, ctx, sentinels, () => empties);
     try {
       if (sentinels) {
         // Origin annotations name each resource's file, for findings no sentinel explains.
@@ -60,7 +60,13 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
     });
     const fallback = (doc: number) => ({ uri: ctx.toUri(origins[doc] ?? join(dir, kfile)), span: { start: 0, end: 0 } });
     const inputs = new Set([...origins, ...files.filter((f) => f.rel.startsWith(prefix)).map((f) => f.path)].map((p) => ctx.toUri(p)));
-    return { uri, text, map: new RenderMap(uri, text, probe, sentinels, fallback), inputs: [...inputs], claimHome: { dir, kustomization: join(dir, kfile) } };
+    const map = new RenderMap(uri, text, fallback);
+    // Addresses first; empty values only if some place is still unexplained (see RenderMap.addProbe).
+    if (map.addProbe(probe, sentinels) > 0) {
+      const more = new Sentinels();
+      map.addProbe(await render(more, true), more);
+    }
+    return { uri, text, map, inputs: [...inputs], claimHome: { dir, kustomization: join(dir, kfile) } };
   };
   return cache ? cache.get(key, make) : make();
 }

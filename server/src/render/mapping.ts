@@ -8,6 +8,7 @@ import type { Finding, Fix, Location, Span, TextEdit } from '../engine/types';
 import type { Sentinel, Sentinels } from './sentinels';
 
 interface SiteMap {
+  key: string;
   span: Span;
   value: string;
   doc: number;
@@ -32,15 +33,8 @@ function docIndex(starts: number[], offset: number): number {
   return lo;
 }
 
-interface KeyedSite {
-  key: string;
-  span: Span;
-  value: string;
-  doc: number;
-}
-
 /** Every VIP place and certSAN of a rendering, keyed by document, role and order. */
-function sitesOf(text: string): KeyedSite[] {
+function sitesOf(text: string): SiteMap[] {
   const ws = new Workspace();
   ws.setFile('render', text);
   const starts = docStarts(text);
@@ -71,18 +65,25 @@ export class RenderMap {
   constructor(
     readonly uri: string,
     real: string,
-    probe: string,
-    sentinels: Sentinels,
     private readonly fallback: (doc: number) => Location,
   ) {
     this.starts = docStarts(real);
+    this.sites = sitesOf(real);
+  }
+
+  /**
+   * Learns from one sentinel rendering the sources of the sites still unexplained; returns how many
+   * remain. Probes go from the least to the most intrusive: a sentinel for an empty value can change
+   * what a template does (`default`), so a site is explained by the first probe that explains it.
+   */
+  addProbe(probe: string, sentinels: Sentinels): number {
     const probed = new Map(sitesOf(probe).map((s) => [s.key, s]));
-    this.sites = sitesOf(real).map((s) => {
-      const p = probed.get(s.key);
-      const hit = p && sentinels.find(p.value);
-      const ok = hit && s.value === hit.prefix + hit.sentinel.orig + hit.suffix;
-      return { span: s.span, value: s.value, doc: s.doc, target: ok ? hit : undefined };
-    });
+    for (const s of this.sites) {
+      if (s.target) continue;
+      const hit = probed.get(s.key) && sentinels.find(probed.get(s.key)!.value);
+      if (hit && s.value === hit.prefix + hit.sentinel.orig + hit.suffix) s.target = hit;
+    }
+    return this.sites.filter((s) => !s.target).length;
   }
 
   private siteAt(span: Span): SiteMap | undefined {

@@ -54,7 +54,8 @@ test('a finding on a rendered place moves to the source characters; a place whos
   // The Cluster shows the host sentinel; the VSphereCluster a sentinel whose original (10.1.0.11) is not
   // what the real rendering shows there (10.1.0.12); the KCP endpoint no sentinel at all.
   const real = doc('10.1.0.10', '10.1.0.12');
-  const map = new RenderMap('render', real, doc('240.0.0.1', '240.0.0.2', '10.1.0.12'), s, (d) => ({ uri: `template-${d}.yaml`, span: { start: 0, end: 0 } }));
+  const map = new RenderMap('render', real, (d) => ({ uri: `template-${d}.yaml`, span: { start: 0, end: 0 } }));
+  assert.equal(map.addProbe(doc('240.0.0.1', '240.0.0.2', '10.1.0.12'), s), 2);
   const ws = new Workspace();
   ws.setFile('render', real);
   const findings = mapFindings(ws.analyze().findings, [map]);
@@ -66,7 +67,9 @@ test('fix edits go to the source once; an edit of an unexplained place drops the
   const s = new Sentinels();
   s.substitute('values.yaml', 'host: 10.1.0.10\nkv: ""\n', true);
   const real = doc('10.1.0.10', '');
-  const map = new RenderMap('render', real, doc('240.0.0.1', '240.0.0.2'), s, () => ({ uri: 'chart.yaml', span: { start: 0, end: 0 } }));
+  const map = new RenderMap('render', real, () => ({ uri: 'chart.yaml', span: { start: 0, end: 0 } }));
+  assert.equal(map.addProbe(doc('240.0.0.1', '', ''), s), 2); // the empty value is explained by a later probe
+  assert.equal(map.addProbe(doc('240.0.0.1', '240.0.0.2', '240.0.0.2'), s), 0);
   const ws = new Workspace();
   ws.setFile('render', real);
   const edits = map.edits([
