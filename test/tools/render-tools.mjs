@@ -25,9 +25,9 @@ export const TOOLS = {
   },
 };
 
+/** $GO when set (and only it), else Go on PATH or in /usr/local/go. */
 function goBinary() {
-  for (const p of [process.env.GO, '/usr/local/go/bin/go', 'go']) {
-    if (!p) continue;
+  for (const p of process.env.GO ? [process.env.GO] : ['go', '/usr/local/go/bin/go']) {
     const r = spawnSync(p, ['version'], { encoding: 'utf8' });
     if (r.status === 0) return p;
   }
