@@ -15,7 +15,7 @@ export interface Sentinel {
 }
 
 const IPV4 = /(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w.])/g;
-const EMPTY = /(?<=(?::|^[ \t]*-)[ \t]+)(""|'')(?=[ \t]*(?:#.*)?$)/gm;
+const EMPTY = /(?<=(?::|^[ \t]*-)[ \t]+)(""|'')(?=[ \t]*(?:#[^\r\n]*)?\r?$)/gm;
 const SENTINEL = /\b240\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g;
 
 export class Sentinels {

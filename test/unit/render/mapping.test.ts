@@ -22,6 +22,7 @@ test('substitute: IPv4 literals and (in values files) empty quoted values, each 
   assert.equal(s.find('240.0.0.1 240.0.0.3'), undefined); // two sources: no single origin
   assert.equal(s.find('10.1.0.10'), undefined);
   assert.equal(new Sentinels().substitute('t.yaml', 'a: ""\n', false), 'a: ""\n'); // templates keep their empties
+  assert.equal(new Sentinels().substitute('v.yaml', 'a: "" # x\r\nb: 10.0.0.1\r\n', true), 'a: "240.0.0.1" # x\r\nb: 240.0.0.2\r\n'); // CRLF
 });
 
 const doc = (vip: string, kv: string, kcp = kv) => `---
