@@ -24,7 +24,11 @@ test('trusted: findings at the values key and the patch line; the quick fix edit
   const ws = workspace();
   const lsp = await LspClient.start({
     folder: ws.dir,
-    settings: { offline: true, helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-mismatch.yaml'] }] }, kustomize: { command: tools.kustomize.join(' ') } },
+    settings: {
+      offline: true,
+      helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-mismatch.yaml'] }, { chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] }] },
+      kustomize: { command: tools.kustomize.join(' ') },
+    },
   });
   t.after(async () => {
     await lsp.stop();
@@ -79,4 +83,25 @@ test('untrusted: no chart or overlay is rendered, helm is never run; trusting re
   assert.match(messageOf(failed!), /^helm template failed, so the clusters it renders are not checked: exit code 3/);
   assert.equal(existsSync(mark), true);
   await lsp.waitFor(() => rendered().length > 0, 60_000, 'the overlay rendered once trusted');
+});
+
+test('trusted: the offline allocation quick fix on a chart writes the values key', async (t) => {
+  const tools = renderToolsOr(t);
+  if (!tools) return;
+  const ws = workspace();
+  const lsp = await LspClient.start({ folder: ws.dir, settings: { offline: true, helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] }] }, kustomize: { command: tools.kustomize.join(' ') } } });
+  t.after(async () => {
+    await lsp.stop();
+    ws.dispose();
+  });
+  const values = ws.uri('helm/values-new.yaml');
+  const [missing] = await lsp.waitForDiagnostic(values, 'missing-vip', 60_000);
+  assert.deepEqual(missing!.range, { start: { line: 3, character: 11 }, end: { line: 3, character: 11 } });
+  const actions = await lsp.codeActions(values, missing!.range, [missing!]);
+  const fix = actions.find((a) => a.title === 'Use next free address of pool vips: 10.20.0.10 (not reserved)');
+  assert.ok(fix, actions.map((a) => a.title).join(', '));
+  assert.deepEqual((fix.edit!.documentChanges as { textDocument: { uri: string } }[]).map((c) => c.textDocument.uri), [values]);
+  lsp.applyWorkspaceEdit(fix.edit!); // on disk: the file is not open
+  assert.match(lsp.textOf(values), /^    host: "10\.20\.0\.10"$/m);
+  await lsp.waitFor(() => lsp.diagnosticsOf(values).length === 0, 60_000, 'the chart renders the address everywhere');
 });

@@ -43,7 +43,8 @@ export function renderHelm(helm: string, target: HelmTarget, ctx: RenderContext,
     ...target.values.map((v, i): InputFile => ({ rel: `values-${i}-${basename(v)}`, path: resolve(v), data: Buffer.from(readRegular(v)) })),
   ], ctx);
   const values = files.filter((f) => !f.rel.startsWith('chart/')).map((f) => f.rel);
-  const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template`;
+  // One chart may be rendered with several values sets: each rendering has its own uri.
+  const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template-${contentKey([templateArgs(target, '', target.values.map((v) => resolve(v)))], []).slice(0, 12)}`;
   const key = contentKey([helm, uri, templateArgs(target, '', [])], files);
   const render = async (sentinels?: Sentinels, empties: (rel: string) => boolean = () => false) => {
     const copy = copyInputs(files, ctx, sentinels, empties);
