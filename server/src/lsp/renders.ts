@@ -106,10 +106,12 @@ export class Renders {
     for (const f of files) {
       const folder = folderOf(f);
       if (!folder || declared.has(dirname(f))) continue;
-      if (f.endsWith('/Chart.yaml')) out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
+      // A library chart renders nothing by itself.
+      if (f.endsWith('/Chart.yaml') && !/^type:\s*library\s*$/m.test(this.textOf(f))) out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
     }
     // An overlay is a kustomization no other kustomization of the workspace uses (bases are rendered through it).
-    const kustomizations = files.filter((f) => KUSTOMIZATION_FILES.some((k) => f.endsWith('/' + k)));
+    // A Component is only built as part of an overlay.
+    const kustomizations = files.filter((f) => KUSTOMIZATION_FILES.some((k) => f.endsWith('/' + k)) && !/^kind:\s*Component\s*$/m.test(this.textOf(f)));
     const used = new Set(kustomizations.flatMap((k) => this.references(k)));
     for (const k of kustomizations) {
       const folder = folderOf(k);
@@ -118,9 +120,18 @@ export class Renders {
     return out;
   }
 
+  private textOf(path: string): string {
+    return this.host.workspace.text(pathToFileURL(path).toString()) ?? '';
+  }
+
   private references(kfile: string): string[] {
-    const text = this.host.workspace.text(pathToFileURL(kfile).toString()) ?? '';
-    const doc = parseDocument(text).toJS() as Record<string, unknown> | null;
+    const text = this.textOf(kfile);
+    let doc: Record<string, unknown> | null = null;
+    try {
+      doc = parseDocument(text).toJS() as Record<string, unknown> | null;
+    } catch {
+      return []; // not valid YAML: kustomize will say so when it is built
+    }
     const list = ['resources', 'bases', 'components'].flatMap((k) => (Array.isArray(doc?.[k]) ? (doc[k] as unknown[]) : []));
     return list.filter((x): x is string => typeof x === 'string' && !x.includes('://')).map((x) => resolve(dirname(kfile), x));
   }
