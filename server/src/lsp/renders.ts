@@ -100,7 +100,8 @@ export class Renders {
       }
     }
     if (!s.discover) return out;
-    const files = this.host.workspace.uris().filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    // Real files only (a rendering's own uri carries a #fragment).
+    const files = this.host.workspace.uris().filter((u) => u.startsWith('file:') && !u.includes('#')).map((u) => fileURLToPath(u));
     const declared = new Set(out.map((t) => (t.kind === 'helm' ? t.target.chart : t.dir)));
     const folderOf = (p: string) => this.host.folders().map((f) => fileURLToPath(f)).find((f) => p.startsWith(f + sep));
     for (const f of files) {
