@@ -108,11 +108,11 @@ export class Renders {
       const folder = folderOf(f);
       if (!folder || declared.has(dirname(f))) continue;
       // A library chart renders nothing by itself.
-      if (f.endsWith('/Chart.yaml') && !/^type:\s*library\s*$/m.test(this.textOf(f))) out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
+      if (f.endsWith(sep + 'Chart.yaml') && !/^type:\s*library\s*$/m.test(this.textOf(f))) out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
     }
     // An overlay is a kustomization no other kustomization of the workspace uses (bases are rendered through it).
     // A Component is only built as part of an overlay.
-    const kustomizations = files.filter((f) => KUSTOMIZATION_FILES.some((k) => f.endsWith('/' + k)) && !/^kind:\s*Component\s*$/m.test(this.textOf(f)));
+    const kustomizations = files.filter((f) => KUSTOMIZATION_FILES.some((k) => f.endsWith(sep + k)) && !/^kind:\s*Component\s*$/m.test(this.textOf(f)));
     const used = new Set(kustomizations.flatMap((k) => this.references(k)));
     for (const k of kustomizations) {
       const folder = folderOf(k);
@@ -167,7 +167,8 @@ export class Renders {
       } catch (e) {
         if (abort.signal.aborted) return; // a newer run replaces this one
         const message = (e as Error).message;
-        this.host.log(`render of ${anchor} failed: ${message}`);
+        // A broken chart fails again at every pause in typing: logged once per message.
+        if (!this.failures.some((f) => f.message.endsWith(message))) this.host.log(`render of ${anchor} failed: ${message}`);
         failures.push({ uri: pathToFileURL(anchor).toString(), span: { start: 0, end: 0 }, severity: 'warning', code: 'render-failed', message: `${t.kind === 'helm' ? 'helm template' : 'kustomize build'} failed, so the clusters it renders are not checked: ${message}` });
       }
     }
