@@ -67,6 +67,7 @@ export class IpamLanguageServer {
       settings: () => this.settings,
       trusted: () => this.trusted,
       cluster: this.connectionToCluster,
+      rendered: { isRendering: (uri) => this.renders.isRendering(uri), sourceEdits: (edits) => this.renders.sourceEdits(edits) },
     });
     this.renders = new Renders({
       workspace: this.workspace,
@@ -260,10 +261,13 @@ export class IpamLanguageServer {
     const a = this.workspace.analyze();
     const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
     const actions = mapFixes(a.fixes, this.renders.maps).filter((fix) => fix.resolves.some(overlaps)).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
-    const cluster = this.workspace.clusterAt(uri, start);
+    // In a values file or patch: the rendered place it feeds.
+    const rendered = this.workspace.clusterAt(uri, start) ? undefined : this.renders.renderedAt(uri, start, end);
+    const at = rendered ? { uri: rendered.uri, ...rendered.span } : { uri, start, end };
+    const cluster = this.workspace.clusterAt(at.uri, at.start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;
-    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, cluster.poolHint || this.settings.defaultPool, this.positions)];
+    return [...actions, ...allocationActions(a, cluster, at, cluster.poolHint || this.settings.defaultPool, this.positions)];
   }
 
   private contexts(): ContextsResult {

@@ -5,7 +5,7 @@
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { Finding } from '../engine/types';
+import type { Finding, Span, TextEdit } from '../engine/types';
 import type { Workspace } from '../engine/workspace';
 import { renderHelm, type HelmTarget } from '../render/helm';
 import { KUSTOMIZATION_FILES, renderKustomize } from '../render/kustomize';
@@ -63,6 +63,26 @@ export class Renders {
 
   get maps(): RenderMap[] {
     return this.renderings.map((r) => r.map);
+  }
+
+  /** A place of a rendering written at [start, end] of a source file: its rendering's uri and span. */
+  renderedAt(uri: string, start: number, end: number): { uri: string; span: Span } | undefined {
+    for (const r of this.renderings) {
+      const span = r.map.renderedAt(uri, start, end);
+      if (span) return { uri: r.uri, span };
+    }
+    return undefined;
+  }
+
+  /** Edits of a rendering moved to its sources; undefined when one cannot be, or for no rendering at all. */
+  sourceEdits(edits: TextEdit[]): TextEdit[] | undefined {
+    let out: TextEdit[] | undefined = edits;
+    for (const m of this.maps) out = out && m.edits(out);
+    return out;
+  }
+
+  isRendering(uri: string): boolean {
+    return this.renderings.some((r) => r.uri === uri);
   }
 
   get findings(): Finding[] {

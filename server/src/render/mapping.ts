@@ -86,6 +86,11 @@ export class RenderMap {
     return this.sites.filter((s) => !s.target).length;
   }
 
+  /** The rendered span of the place whose source characters overlap [start, end] of `uri`. */
+  renderedAt(uri: string, start: number, end: number): Span | undefined {
+    return this.sites.find((s) => s.target && s.target.sentinel.source.uri === uri && s.target.sentinel.source.span.start <= end && start <= s.target.sentinel.source.span.end)?.span;
+  }
+
   private siteAt(span: Span): SiteMap | undefined {
     return this.sites.find((s) => s.span.start <= span.start && span.end <= s.span.end);
   }
