@@ -1,30 +1,18 @@
 // `capi-ipam allocate` / `release` from a terminal against the sandbox management cluster.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
-import { ROOT } from '../support/lspClient';
+import { runCli } from '../support/cli';
 import { copyExamples } from '../support/workspaceCopy';
 
 const G = 'ipam.cluster.x-k8s.io';
-const CLI = join(ROOT, 'dist', 'cli.js');
 const ws = copyExamples();
 let sb: Sandbox;
 
-/** Runs the CLI asynchronously (the sandbox runs in this process and must keep answering). */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args, ws.dir);
 
 before(async () => {
   sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-cli-')), 'kubeconfig') });

@@ -62,6 +62,7 @@ export class LspClient {
     });
     rpc.onNotification('window/logMessage', (m: { message: string }) => {
       client.logs.push(m.message);
+      client.notify();
     });
     rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.settings));
     rpc.onRequest('client/registerCapability', () => null);

@@ -9,6 +9,8 @@ import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
 import { poolLabel } from '../engine/rules/context';
 import { loadWorkspace } from './files';
+import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
+import type { RenderMap } from '../render/mapping';
 
 const OPTIONS = {
   cluster: { type: 'string' },
@@ -19,6 +21,7 @@ const OPTIONS = {
   'write-claim': { type: 'boolean', default: false },
   timeout: { type: 'string', default: '60' },
   offline: { type: 'boolean', default: false },
+  ...RENDER_OPTIONS,
 } as const;
 
 export function findCluster(ws: Workspace, name: string, namespace?: string): WorkloadCluster {
@@ -39,10 +42,13 @@ export function choosePool(pools: PoolInfo[], cluster: WorkloadCluster, wanted?:
   return usable;
 }
 
-/** Writes edited texts back to disk. */
-export function writeEdits(ws: Workspace, edits: ReturnType<typeof vipEdits>): string[] {
+/** Writes edited texts back to disk; edits of a rendering go to its sources (values keys, patches). */
+export function writeEdits(ws: Workspace, rendered: ReturnType<typeof vipEdits>, maps: RenderMap[] = []): string[] {
+  let edits: typeof rendered | undefined = rendered;
+  for (const m of maps) edits = edits && m.edits(edits);
+  if (!edits) throw new Error('some VIP places of the rendering come from no values key or patch capi-ipam can edit (a --set, a computed value): edit the source by hand');
   const uris = [...new Set(edits.map((e) => e.uri))];
-  const texts = new Map(uris.map((u) => [u, ws.text(u)!]));
+  const texts = new Map(uris.map((u) => [u, sourceText(ws, u)]));
   const next = applyEdits(texts, edits);
   for (const u of uris) writeFileSync(u, next.get(u)!);
   return uris;
@@ -51,8 +57,10 @@ export function writeEdits(ws: Workspace, edits: ReturnType<typeof vipEdits>): s
 export async function runAllocate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
-  if (positionals.length === 0) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
+  if (positionals.length === 0 && !wantsRender(values)) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace } = loadWorkspace(positionals);
+  const renderings = await addRenderings(workspace, { ...values, namespace: undefined });
+  const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
     const { inventory, clusters } = workspace.analyze();
@@ -60,7 +68,7 @@ export async function runAllocate(args: string[]): Promise<number> {
     for (const pool of choosePool(inventory.pools, cluster, values.pool)) {
       const [ip] = nextFree(pool.analysis, used, 1);
       if (!ip) continue;
-      const files = writeEdits(workspace, vipEdits(cluster, ip));
+      const files = writeEdits(workspace, vipEdits(cluster, ip), maps);
       process.stdout.write(`${ip}\n`);
       process.stderr.write(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.\n`);
       return 0;
@@ -70,7 +78,7 @@ export async function runAllocate(args: string[]): Promise<number> {
   }
   const { allocateLive } = await import('./live');
   const result = await allocateLive(workspace, cluster, {
-    pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout),
+    pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout), maps, claimWriter: claimEditsFor(workspace, renderings, cluster),
   });
   process.stdout.write(`${result.address}\n`);
   process.stderr.write(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.\n`);

@@ -8,6 +8,8 @@ import { type ClusterRef, claimAddress, clusterClaims, clusterExists, deleteClai
 import { loadKubeConfig } from '../live/kube';
 import { discover } from '../live/resources';
 import { choosePool, writeEdits } from './allocate';
+import type { RenderMap } from '../render/mapping';
+import type { ClaimWriter } from './render';
 
 export interface LiveAllocateOptions {
   pool?: string;
@@ -15,6 +17,10 @@ export interface LiveAllocateOptions {
   context?: string;
   writeClaim?: boolean;
   timeoutSeconds: number;
+  /** Renderings the cluster comes from: the edits go to their sources. */
+  maps?: RenderMap[];
+  /** For a rendered cluster: writes the claim into its chart or overlay. */
+  claimWriter?: ClaimWriter;
 }
 
 export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
@@ -31,11 +37,12 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
     if (opts.writeClaim) {
       const uri = cluster.cluster?.uri ?? cluster.anchor.uri;
       const claimsResource = resources.find((r) => r.kind === 'IPAddressClaim')!;
-      const text = ws.text(uri)!;
+      const claimPool = { kind: pool.kind, name: pool.name };
+      const claimOpts = { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists };
       // The claim document goes after every other edit of that file (appended at its end).
-      edits.push(...claimDocumentEdit(cluster, text, { kind: pool.kind, name: pool.name }, { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists }));
+      edits.push(...(opts.claimWriter ? opts.claimWriter(claimPool, claimOpts) : claimDocumentEdit(cluster, ws.text(uri)!, claimPool, claimOpts)));
     }
-    const files = writeEdits(ws, edits);
+    const files = writeEdits(ws, edits, opts.maps);
     return { address: allocation.address, claim: allocation.claim, files };
   } catch (e) {
     if (allocation.created) await deleteClaim(kc, resources, allocation.claim).catch(() => undefined);

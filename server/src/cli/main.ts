@@ -10,6 +10,8 @@ import { systemLookup } from '../live/resolve';
 import { HostResolver } from '../engine/hostnames';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 import { runPolicy } from './policy';
+import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
+import { mapFindings } from '../render/mapping';
 
 const VERSION = '0.1.0';
 
@@ -17,9 +19,12 @@ const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API cluste
 
 Usage:
   capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
-                  [--no-resolve]                        diagnostics; exit 1 on errors (or as --fail-on says);
+                  [--no-resolve] [--helm CHART [--values FILE]… [--set K=V]… [--release NAME] [--namespace NS] [--helm-path P]]
+                  [--kustomize DIR]… [--kustomize-command "kustomize build"]
+                                                        diagnostics; exit 1 on errors (or as --fail-on says);
                                                         with a kubeconfig, also against the management cluster;
-                                                        endpoint host names are resolved unless --no-resolve
+                                                        endpoint host names are resolved unless --no-resolve;
+                                                        a chart or overlay is rendered and reported at its values key or patch
   capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
@@ -51,20 +56,21 @@ async function withLive(workspace: Workspace, values: { kubeconfig?: string; con
 }
 
 async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, ...LIVE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, namespace: { type: 'string' }, ...RENDER_OPTIONS, ...LIVE_OPTIONS } });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files, errors } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, files, errors } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
+  const maps = (await addRenderings(workspace, values)).map((r) => r.map);
   await withLive(workspace, values);
   if (!values['no-resolve']) {
     const resolver = new HostResolver(systemLookup);
     await resolver.resolveAll(workspace.hostnames());
     workspace.setOptions({ resolver });
   }
-  const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
-  const located = locate(findings, (uri) => workspace.text(uri) ?? '');
+  const findings = mapFindings(workspace.analyze().findings, maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
   return readErrors(errors) ? 2 : failing.length ? 1 : 0;

@@ -33,7 +33,9 @@ export type RuleCode =
   | 'lb-ip-conflict'
   | 'lb-ip-outside-range'
   | 'lb-range-pool-overlap'
-  | 'invalid-lb-range';
+  | 'invalid-lb-range'
+
+  | 'render-failed';
 
 export interface RelatedInfo extends Location {
   message: string;

@@ -87,6 +87,8 @@ export class Workspace {
   private readonly pending = new Map<string, string>();
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
+  /** Files kept (for positions and edits) but not analysed: the inputs of a rendered chart or overlay. */
+  private excluded = new Set<string>();
   private topologyVariables: TopologyVariables;
   private resolver: WorkspaceOptions['resolver'];
 
@@ -135,6 +137,11 @@ export class Workspace {
     this.pending.clear();
   }
 
+  setExcluded(uris: Iterable<string>): void {
+    this.excluded = new Set(uris);
+    this.cached = undefined;
+  }
+
   /** The live management-cluster inventory, or undefined when offline. */
   setLiveInventory(inv: Inventory | undefined): void {
     this.live = inv;
@@ -144,11 +151,12 @@ export class Workspace {
   analyze(): Analysis {
     if (this.cached) return this.cached;
     this.parsePending();
-    const objects = [...this.files.values()].flatMap((f) => f.objects);
+    const analysed = [...this.files].filter(([uri]) => !this.excluded.has(uri)).map(([, f]) => f);
+    const objects = analysed.flatMap((f) => f.objects);
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined })];
+    const findings = [...analysed.flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined })];
     this.cached = { clusters, inventory, findings };
     return this.cached;
   }

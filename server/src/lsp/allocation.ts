@@ -7,6 +7,7 @@ import { vipEdits } from '../engine/edits';
 import { NEEDS_NEW_ADDRESS } from '../engine/fixes';
 import { clusterId, vipClaimName } from '../engine/model/clusters';
 import type { WorkloadCluster } from '../engine/model/types';
+import type { TextEdit } from '../engine/types';
 import { poolLabel } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import type { Analysis, Workspace } from '../engine/workspace';
@@ -62,6 +63,8 @@ export interface AllocationContext {
   settings(): ServerSettings;
   trusted(): boolean;
   cluster: ClusterConnection;
+  /** Whether a uri is a rendered chart or overlay, and its edits moved to the sources (undefined: not possible). */
+  rendered?: { isRendering(uri: string): boolean; sourceEdits(edits: TextEdit[]): TextEdit[] | undefined };
 }
 
 export class Allocations {
@@ -99,8 +102,14 @@ export class Allocations {
     if (wasOpen && !this.ctx.isOpen(p.uri)) return cleanup(`${p.uri} was closed during the allocation`);
     const cluster = this.ctx.workspace.cluster(id);
     if (!cluster) return cleanup(`cluster ${id} disappeared from the workspace during the allocation`);
-    const edits = vipEdits(cluster, allocation.address);
-    if (this.ctx.settings().allocate.writeClaim && allocation.created) {
+    let edits = vipEdits(cluster, allocation.address);
+    const rendered = this.ctx.rendered?.isRendering(cluster.cluster?.uri ?? cluster.anchor.uri);
+    if (rendered) {
+      // A rendered cluster: the values keys or patches change; the claim is left to `capi-ipam allocate --write-claim`.
+      const moved = this.ctx.rendered!.sourceEdits(edits);
+      if (!moved) return cleanup(`some VIP places of ${id} come from no values key or patch that can be edited`);
+      edits = moved;
+    } else if (this.ctx.settings().allocate.writeClaim && allocation.created) {
       const claims = live.resource('IPAddressClaim')!;
       const uri = cluster.cluster?.uri ?? cluster.anchor.uri;
       edits.push(...claimDocumentEdit(cluster, this.ctx.workspace.text(uri) ?? '', pool, { apiVersion: `${claims.group}/${claims.version}`, clusterExists: !!live.raw('Cluster', cluster.namespace, cluster.name) }));

@@ -27,6 +27,8 @@ import { policyYaml } from '../engine/policyYaml';
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
+import { Renders } from './renders';
+import { mapFindings, mapFixes } from '../render/mapping';
 
 // Keystrokes only store text (the workspace parses lazily); the analysis runs once the typing pauses for
 // this long. Short, because an edit's analysis costs tens of milliseconds even on a 100k-line file.
@@ -52,6 +54,7 @@ export class IpamLanguageServer {
     this.workspace.hostsResolved();
     this.schedule();
   });
+  private readonly renders: Renders;
 
   constructor(private readonly connection: Connection) {
     this.connectionToCluster = new ClusterConnection({
@@ -72,6 +75,16 @@ export class IpamLanguageServer {
       settings: () => this.settings,
       trusted: () => this.trusted,
       cluster: this.connectionToCluster,
+      rendered: { isRendering: (uri) => this.renders.isRendering(uri), sourceEdits: (edits) => this.renders.sourceEdits(edits) },
+    });
+    this.renders = new Renders({
+      workspace: this.workspace,
+      trusted: () => this.trusted,
+      folders: () => this.folders,
+      settings: () => this.settings.render,
+      openText: (uri) => this.documents.get(uri)?.getText(),
+      log: (m) => connection.console.log(m),
+      changed: () => this.schedule(),
     });
     this.wire();
   }
@@ -85,7 +98,10 @@ export class IpamLanguageServer {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => void this.initialized());
-    c.onShutdown(() => this.connectionToCluster.stop());
+    c.onShutdown(() => {
+      this.connectionToCluster.stop();
+      this.renders.stop();
+    });
     c.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.rescan()));
     c.onNotification(TrustChangedNotification, (p: TrustChangedParams) => {
       this.trusted = p.trusted;
@@ -94,6 +110,7 @@ export class IpamLanguageServer {
     this.documents.onDidChangeContent((e) => {
       this.workspace.setFile(e.document.uri, e.document.getText());
       this.schedule();
+      this.renders.schedule();
     });
     this.documents.onDidClose((e) => void this.closed(e.document.uri));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));
@@ -176,6 +193,7 @@ export class IpamLanguageServer {
     this.workspace.setOptions({ resolver: this.trusted && this.settings.resolveHostnames ? this.resolver : null });
     this.workspace.setLiveInventory(this.connectionToCluster.inventory());
     this.schedule();
+    this.renders.schedule();
   }
 
   private async rescan(): Promise<void> {
@@ -186,8 +204,9 @@ export class IpamLanguageServer {
         if (!this.documents.get(uri)) this.workspace.setFile(uri, text);
       }
     }
-    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri)) this.workspace.removeFile(uri);
+    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.workspace.removeFile(uri);
     this.schedule();
+    this.renders.schedule();
   }
 
   private inWorkspace(uri: string): boolean {
@@ -216,6 +235,7 @@ export class IpamLanguageServer {
       else if (this.inWorkspace(ch.uri)) await this.reloadFromDisk(ch.uri);
     }
     this.schedule();
+    this.renders.schedule();
   }
 
   private schedule(): void {
@@ -227,7 +247,7 @@ export class IpamLanguageServer {
   private publish(): void {
     let findings;
     try {
-      findings = this.workspace.analyze().findings;
+      findings = mapFindings([...this.workspace.analyze().findings, ...this.renders.findings], this.renders.maps);
     } catch (e) {
       // A bug in a rule must not take the server down: report it once and keep serving.
       this.connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`);
@@ -250,11 +270,14 @@ export class IpamLanguageServer {
 
   private codeActions(uri: string, start: number, end: number): CodeAction[] {
     const a = this.workspace.analyze();
-    const actions = this.workspace.fixesAt(uri, start, end).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
-    const cluster = this.workspace.clusterAt(uri, start);
+    // In a values file or patch: the rendered place it feeds.
+    const rendered = this.workspace.clusterAt(uri, start) ? undefined : this.renders.renderedAt(uri, start, end);
+    const at = rendered ? { uri: rendered.uri, ...rendered.span } : { uri, start, end };
+    const actions = mapFixes(this.workspace.fixesAt(at.uri, at.start, at.end), this.renders.maps).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
+    const cluster = this.workspace.clusterAt(at.uri, at.start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;
-    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, cluster.poolHint || this.settings.defaultPool, this.positions)];
+    return [...actions, ...allocationActions(a, cluster, at, cluster.poolHint || this.settings.defaultPool, this.positions)];
   }
 
   private contexts(): ContextsResult {

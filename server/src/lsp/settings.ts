@@ -1,5 +1,6 @@
 // The `capiIpam.*` settings as the server reads them (workspace/configuration).
 import type { TopologyVariables } from '../engine/model/clusters';
+import { DEFAULT_RENDER, readRenderSettings, type RenderSettings } from './renders';
 
 export interface ServerSettings {
   kubeconfig: string;
@@ -12,6 +13,7 @@ export interface ServerSettings {
   /** Resolve endpoint host names (trusted workspaces only) to compare them with the VIP. */
   resolveHostnames: boolean;
   allocate: { timeoutSeconds: number; writeClaim: boolean };
+  render: RenderSettings;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
   resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },
+  render: DEFAULT_RENDER,
 };
 
 export function readSettings(raw: unknown): ServerSettings {
@@ -44,5 +47,6 @@ export function readSettings(raw: unknown): ServerSettings {
       timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : 60,
       writeClaim: alloc.writeClaim !== false,
     },
+    render: readRenderSettings(r),
   };
 }

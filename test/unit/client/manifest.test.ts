@@ -49,7 +49,7 @@ describe('package.json contributions', () => {
     for (const welcome of manifest.contributes.viewsWelcome) assert.ok(views.includes(welcome.view), welcome.view);
   });
 
-  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig and context', () => {
+  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig, context and the renderers', () => {
     const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
     for (const [key, setting] of Object.entries(properties)) {
       assert.ok('default' in setting, key);
@@ -58,7 +58,7 @@ describe('package.json contributions', () => {
     }
     assert.deepEqual(properties['capiIpam.include']!.default, ['**/*.yaml', '**/*.yml']);
     assert.equal(properties['capiIpam.allocate.timeoutSeconds']!.default, 60);
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['capiIpam.kubeconfig', 'capiIpam.context']);
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['capiIpam.kubeconfig', 'capiIpam.context', 'capiIpam.helm.path', 'capiIpam.kustomize.command']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
   });
