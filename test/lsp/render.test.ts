@@ -2,7 +2,7 @@
 // kustomize) and reports at the values key and the patch line; in Restricted Mode nothing is rendered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LspClient, messageOf } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
@@ -13,8 +13,8 @@ function workspace() {
   // One overlay and one pools file: the staging overlay is the same cluster as prod.
   rmSync(join(ws.dir, 'kustomize/overlays/staging'), { recursive: true });
   rmSync(join(ws.dir, 'kustomize/pools.yaml'));
-  rmSync(join(ws.dir, 'demo'), { recursive: true });
-  rmSync(join(ws.dir, 'sandbox'), { recursive: true });
+  // Only the chart and the overlay: other fixtures hold clusters and Services with the same addresses.
+  for (const name of readdirSync(ws.dir)) if (name !== 'helm' && name !== 'kustomize') rmSync(join(ws.dir, name), { recursive: true });
   return ws;
 }
 
