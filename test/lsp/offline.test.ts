@@ -29,8 +29,14 @@ test('publishes diagnostics for workspace files that are not open, on the exact 
   assert.match(messageOf(mismatch!), /2 other places say "10\.10\.0\.20"/);
   assert.equal(mismatch!.relatedInformation?.length, 2);
   const dup = await lsp.waitForDiagnostic(staging, 'duplicate-ip');
-  assert.ok(dup.every((d) => lsp.textAt(staging, d.range) === '10.10.0.61'));
+  // One problem, one entry: at the VSphereCluster endpoint, not once per VIP place.
+  assert.equal(dup.length, 1);
+  assert.equal(lsp.textAt(staging, dup[0]!.range), '10.10.0.61');
+  assert.equal(dup[0]!.range.start.line, 30);
   assert.match(messageOf(dup[0]!), /Service default\/grafana/);
+  // The kube-vip manifest's address is the same problem: related information, not a second entry.
+  assert.ok(dup[0]!.relatedInformation!.some((r) => r.location.uri === staging && r.location.range.start.line === 85 && lsp.textAt(staging, r.location.range) === '10.10.0.61'));
+  assert.deepEqual(lsp.diagnosticsOf(staging).map((d) => d.code).sort(), ['duplicate-ip', 'lb-range-overlap']);
   const [stale] = await lsp.waitForDiagnostic(prod, 'stale-certsan');
   assert.equal(lsp.textAt(prod, stale!.range), '10.10.0.17');
   const [typo] = await lsp.waitForDiagnostic(pools, 'invalid-pool');

@@ -6,9 +6,9 @@ import type { Span } from './types';
 interface Entry {
   span: Span;
   cluster: WorkloadCluster;
+  /** A VIP place (else a certSAN). */
+  place: boolean;
 }
-
-const key = (uri: string, start: number) => `${uri}\u0000${start}`;
 
 /** Entries sorted by start; the last one starting at or before `offset`, by binary search. */
 function lastAtOrBefore(list: Entry[], offset: number): number {
@@ -23,54 +23,57 @@ function lastAtOrBefore(list: Entry[], offset: number): number {
   return found;
 }
 
-export class ClusterLocator {
-  /** Places and certSANs by `uri` + start offset (findings are reported exactly there). */
-  private readonly byStart = new Map<string, WorkloadCluster[]>();
-  /** Per file: VIP places, and the Cluster documents' anchors, sorted by start. */
-  private readonly places = new Map<string, Entry[]>();
-  private readonly anchors = new Map<string, Entry[]>();
-  private readonly inFile = new Map<string, WorkloadCluster[]>();
+function byFile(entries: Iterable<[string, Entry]>): Map<string, Entry[]> {
+  const out = new Map<string, Entry[]>();
+  for (const [uri, e] of entries) {
+    const list = out.get(uri);
+    if (list) list.push(e);
+    else out.set(uri, [e]);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.span.start - b.span.start);
+  return out;
+}
 
-  constructor(clusters: WorkloadCluster[]) {
-    const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
-      const list = m.get(k);
-      if (list) list.push(v);
-      else m.set(k, [v]);
-    };
-    for (const c of clusters) {
-      for (const uri of c.uris) push(this.inFile, uri, c);
-      for (const s of [...c.places, ...(c.certSans?.items ?? [])]) {
-        const span = s.span;
-        push(this.byStart, key(s.uri, span.start), c);
-        if ('role' in s) push(this.places, s.uri, { span, cluster: c });
-      }
-      if (c.cluster) push(this.anchors, c.cluster.uri, { span: c.cluster.span, cluster: c });
-    }
-    for (const m of [this.places, this.anchors]) for (const list of m.values()) list.sort((a, b) => a.span.start - b.span.start);
+export class ClusterLocator {
+  /** Per file: VIP places and certSANs, sorted by start. */
+  private readonly sites: Map<string, Entry[]>;
+  /** Per file: the Cluster documents' anchors, sorted by start (built only when a cursor needs them). */
+  private anchors: Map<string, Entry[]> | undefined;
+
+  constructor(private readonly clusters: WorkloadCluster[]) {
+    this.sites = byFile(clusters.flatMap((c) => [
+      ...c.places.map((p): [string, Entry] => [p.uri, { span: p.span, cluster: c, place: true }]),
+      ...(c.certSans?.items ?? []).map((s): [string, Entry] => [s.uri, { span: s.span, cluster: c, place: false }]),
+    ]));
   }
 
-  /** Clusters with a place or certSAN starting exactly at `start`. */
+  /** Clusters with a place or certSAN starting exactly at `start` (findings are reported exactly there). */
   startingAt(uri: string, start: number): WorkloadCluster[] {
-    return this.byStart.get(key(uri, start)) ?? [];
+    const list = this.sites.get(uri) ?? [];
+    const out: WorkloadCluster[] = [];
+    for (let i = lastAtOrBefore(list, start); i >= 0 && list[i]!.span.start === start; i--) out.push(list[i]!.cluster);
+    return out;
   }
 
   /** The cluster with a VIP place around `offset`. */
   placeAround(uri: string, offset: number): WorkloadCluster | undefined {
-    const list = this.places.get(uri) ?? [];
-    const i = lastAtOrBefore(list, offset);
-    // Adjacent places may touch: the one starting at `offset` or the one ending there.
-    for (const j of [i, i - 1]) if (j >= 0 && list[j]!.span.end >= offset) return list[j]!.cluster;
+    const list = this.sites.get(uri) ?? [];
+    // Sites may touch or nest (a certSAN next to a place): look back a little, never far.
+    for (let j = lastAtOrBefore(list, offset), k = 0; j >= 0 && k < 4; j--, k++) {
+      if (list[j]!.place && list[j]!.span.end >= offset) return list[j]!.cluster;
+    }
     return undefined;
   }
 
   /** The first cluster whose Cluster document's anchor lies in `span` of `uri`. */
   anchoredIn(uri: string, span: Span): WorkloadCluster | undefined {
+    this.anchors ??= byFile(this.clusters.flatMap((c): [string, Entry][] => (c.cluster ? [[c.cluster.uri, { span: c.cluster.span, cluster: c, place: false }]] : [])));
     const list = this.anchors.get(uri) ?? [];
     const i = lastAtOrBefore(list, span.end);
     return i >= 0 && list[i]!.span.start >= span.start ? list[i]!.cluster : undefined;
   }
 
   clustersIn(uri: string): WorkloadCluster[] {
-    return this.inFile.get(uri) ?? [];
+    return this.clusters.filter((c) => c.uris.includes(uri));
   }
 }

@@ -16,7 +16,14 @@ function ownsAddress(c: WorkloadCluster, a: AddressInfo, claimCluster: Map<strin
 
 function indexBy<T>(items: Iterable<T>, keys: (item: T) => (string | undefined)[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) for (const k of new Set(keys(item))) if (k) out.set(k, [...(out.get(k) ?? []), item]);
+  for (const item of items) {
+    for (const k of new Set(keys(item))) {
+      if (!k) continue;
+      const list = out.get(k);
+      if (list) list.push(item);
+      else out.set(k, [item]);
+    }
+  }
   return out;
 }
 
