@@ -9,6 +9,7 @@ import {
   PoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
+  ReleaseTargetRequest,
   TrustChangedNotification,
   type AllocateParams,
   type AllocateResult,
@@ -16,6 +17,9 @@ import {
   type KubeVipRangeView,
   type PoolView,
   type ReleaseParams,
+  type ReleaseResult,
+  type ReleaseTarget,
+  type ReleaseTargetParams,
   type ServiceView,
 } from '../../server/src/protocol';
 
@@ -46,8 +50,12 @@ export class IpamServer {
     return this.client.sendRequest<AllocateResult>(AllocateRequest, params, token);
   }
 
-  release(params: ReleaseParams): Promise<unknown> {
-    return this.client.sendRequest<unknown>(ReleaseRequest, params);
+  releaseTarget(params: ReleaseTargetParams): Promise<ReleaseTarget> {
+    return this.client.sendRequest<ReleaseTarget>(ReleaseTargetRequest, params);
+  }
+
+  release(params: ReleaseParams): Promise<ReleaseResult> {
+    return this.client.sendRequest<ReleaseResult>(ReleaseRequest, params);
   }
 
   trustChanged(trusted: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 // The Pools view: one node per InClusterIPPool/GlobalInClusterIPPool with its usage, and below it
 // the allocated addresses, the free ranges and the reserved addresses.
 import * as vscode from 'vscode';
-import type { AllocationView, PoolView } from '../../../server/src/protocol';
+import type { AllocationView, ClaimRef, PoolView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
@@ -99,7 +99,8 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
         poolId: pool.id,
         address: allocation.address,
         location: allocation.location,
-        cluster: allocation.cluster ? { name: allocation.cluster, namespace: allocation.namespace ?? 'default' } : undefined,
+        // Release deletes this allocation's own claim, never "the cluster's" (a node address has the cluster's label too).
+        claim: releasableClaim(pool, allocation),
       }));
     case 'free':
       // The first address of a range is what "copy" puts on the clipboard.
@@ -107,6 +108,11 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
     case 'reserved':
       return pool.reserved.map((reserved) => ({ type: 'reserved', pool, reserved, poolId: pool.id, address: reserved.address }));
   }
+}
+
+/** The live IPAddressClaim behind an allocation: only such an allocation can be released. */
+function releasableClaim(pool: PoolView, allocation: AllocationView): ClaimRef | undefined {
+  return pool.source === 'live' && allocation.claim && allocation.namespace ? { namespace: allocation.namespace, name: allocation.claim } : undefined;
 }
 
 export function poolLabel(pool: PoolView): string {
@@ -169,7 +175,7 @@ function allocationItem(pool: PoolView, allocation: AllocationView): vscode.Tree
   item.id = `${pool.id}#allocation:${allocation.address}:${allocation.name}`;
   const owner = allocation.claim ?? allocation.name;
   item.description = allocation.cluster ? `${owner} → ${allocation.cluster}` : owner;
-  const flags = [allocation.cluster ? 'releasable' : undefined, allocation.location ? 'located' : undefined].filter(Boolean);
+  const flags = [releasableClaim(pool, allocation) ? 'releasable' : undefined, allocation.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.allocation', ...flags].join('.');
   item.iconPath = new vscode.ThemeIcon('pass-filled');
   const where = allocation.namespace ? `${allocation.namespace}/${allocation.name}` : allocation.name;

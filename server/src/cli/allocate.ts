@@ -7,9 +7,10 @@ import { applyEdits, vipEdits } from '../engine/edits';
 import { usedAddresses } from '../engine/fixes';
 import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
-import { poolLabel } from '../engine/rules/context';
 import { loadWorkspace } from './files';
-import { allocateLive, releaseLive } from './liveAllocate';
+import { allocateLive, releaseLive, type ReleaseWhat } from './liveAllocate';
+import { ReleaseError } from '../live/release';
+import { ipPlaces, poolLabel } from '../engine/rules/context';
 
 const OPTIONS = {
   cluster: { type: 'string' },
@@ -20,6 +21,8 @@ const OPTIONS = {
   'write-claim': { type: 'boolean', default: false },
   timeout: { type: 'string', default: '60' },
   offline: { type: 'boolean', default: false },
+  claim: { type: 'string' },
+  foreign: { type: 'boolean', default: false },
 } as const;
 
 export function findCluster(ws: Workspace, name: string, namespace?: string): WorkloadCluster {
@@ -77,11 +80,31 @@ export async function runAllocate(args: string[]): Promise<number> {
   return 0;
 }
 
+const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+
 export async function runRelease(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
-  const namespace = values.namespace ?? (positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster).namespace : 'default');
-  const released = await releaseLive({ name: values.cluster, namespace }, { kubeconfig: values.kubeconfig, context: values.context });
-  process.stderr.write(released ? `deleted IPAddressClaim ${namespace}/${released}: the address is free again.\n` : `no IPAddressClaim of cluster ${namespace}/${values.cluster} found.\n`);
-  return released ? 0 : 1;
+  let what: ReleaseWhat;
+  if (values.claim) {
+    if (values.cluster) throw usage('give --claim or --cluster, not both');
+    const [namespace, name, ...rest] = values.claim.split('/');
+    if (!namespace || !name || rest.length) throw usage(`--claim takes NAMESPACE/NAME, not ${values.claim}`);
+    what = { claim: { namespace, name }, foreign: values.foreign };
+  } else {
+    if (!values.cluster) throw usage('--claim NAMESPACE/NAME or --cluster NAME is required');
+    if (values.foreign) throw usage('--foreign needs --claim NAMESPACE/NAME: a claim capi-ipam did not create is deleted only by name');
+    const cluster = positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster, values.namespace) : undefined;
+    const ref = { name: values.cluster, namespace: cluster?.namespace ?? values.namespace ?? 'default' };
+    what = { cluster: ref, vips: cluster ? ipPlaces(cluster).map((p) => p.ip) : [] };
+  }
+  try {
+    const r = await releaseLive(what, { kubeconfig: values.kubeconfig, context: values.context });
+    const held = [r.address, r.pool && `from ${r.pool}`, r.cluster && `cluster ${r.cluster}`].filter(Boolean).join(', ');
+    process.stderr.write(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    process.stderr.write(`capi-ipam: ${e.message}\n`);
+    return 1;
+  }
 }

@@ -23,7 +23,11 @@ Usage:
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
-                                                        delete the cluster's IPAddressClaim
+                                                        delete the one IPAddressClaim holding the cluster's VIP
+                                                        (only one capi-ipam created) and say which
+  capi-ipam release --claim NS/NAME [--foreign] [--kubeconfig K] [--context C]
+                                                        delete exactly that IPAddressClaim; one capi-ipam did
+                                                        not create only with --foreign
 PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation, 2 usage.
 `;
 

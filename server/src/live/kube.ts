@@ -1,5 +1,6 @@
 // Kubeconfig loading and API errors. A new KubeConfig (and new clients) per context: an old client
 // would send the new user's credentials to the old server.
+import { STATUS_CODES } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 
 export interface ClusterTarget {
@@ -60,6 +61,21 @@ export function statusOf(e: unknown): ApiStatus {
   if (code === 401) return { code, reason: 'Unauthorized', message: 'Unauthorized: the credentials were refused' };
   const message = (err.message ?? String(e)).split('\n')[0]!;
   return { code, message };
+}
+
+/** Strips userinfo (`https://user:password@host` → `https://host`) from every URL in `text`. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+}
+
+/**
+ * "403 Forbidden": status code and reason of an API error, never its message, headers or body
+ * (client-node puts all three into the error text, and they can echo request data).
+ */
+export function briefStatus(e: unknown): string {
+  const s = statusOf(e);
+  if (s.code) return `${s.code} ${s.reason ?? STATUS_CODES[s.code] ?? ''}`.trim();
+  return redactUrls(s.message);
 }
 
 export function isAuthProblem(s: ApiStatus): boolean {

@@ -12,7 +12,7 @@ import { Workspace } from '../engine/workspace';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, TrustChangedNotification, type TrustChangedParams,
+  type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { ClusterConnection } from './clusterConnection';
@@ -108,6 +108,7 @@ export class IpamLanguageServer {
     c.onRequest(ContextsRequest, () => this.contexts());
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
+    c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
   }
 
