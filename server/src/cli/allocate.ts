@@ -56,7 +56,8 @@ export async function runAllocate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
   if (positionals.length === 0) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
-  const { workspace } = loadWorkspace(positionals);
+  const { workspace, problems } = loadWorkspace(positionals);
+  for (const p of problems) process.stderr.write(`capi-ipam: ${p}\n`);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
     const { inventory, clusters } = workspace.analyze();

@@ -52,18 +52,24 @@ async function check(args: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, files, problems } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
   const findings = workspace.analyze().findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => workspace.text(uri) ?? '');
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-  return failing.length ? 1 : 0;
+  return reportProblems(problems) || (failing.length ? 1 : 0);
+}
+
+/** Files that could not be read: one line each on stderr; exit code 2 (the rest was checked). */
+function reportProblems(problems: string[]): number {
+  for (const p of problems) process.stderr.write(`capi-ipam: ${p}\n`);
+  return problems.length ? 2 : 0;
 }
 
 async function pools(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS } });
-  const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
@@ -72,13 +78,13 @@ async function pools(args: string[]): Promise<number> {
   });
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    return 0;
+    return reportProblems(problems);
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
-  return 0;
+  return reportProblems(problems);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,6 @@
 // The language server: documents and workspace files in, diagnostics/hover/code actions/completion
 // out, plus the custom requests of the tree views and the allocation. Engine work is synchronous
 // and in memory; the cluster is only read through watches.
-import { readFile } from 'node:fs/promises';
 import {
   type CancellationToken, CodeActionKind, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
   ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
@@ -9,6 +8,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
 import { Workspace } from '../engine/workspace';
+import { FileRefused } from '../safeFile';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
@@ -23,7 +23,7 @@ import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
-import { matches, scanFolder } from './workspaceFiles';
+import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 
 const VALIDATE_DELAY_MS = 60;
 
@@ -182,12 +182,13 @@ export class IpamLanguageServer {
     return this.folders.some((f) => matches(f, uri, this.settings));
   }
 
-  /** A workspace file as it is on disk now (gone when it cannot be read). */
+  /** A workspace file as it is on disk now; gone when it cannot be read or is refused (see safeFile). */
   private async reloadFromDisk(uri: string): Promise<void> {
     try {
-      this.workspace.setFile(uri, await readFile(new URL(uri), 'utf8'));
-    } catch {
+      this.workspace.setFile(uri, await readWorkspaceFile(uri, this.folders));
+    } catch (e) {
       this.workspace.removeFile(uri);
+      if (e instanceof FileRefused) this.connection.console.warn(e.message);
     }
   }
 
