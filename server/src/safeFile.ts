@@ -76,6 +76,16 @@ export function readRegularFileSync(path: string, maxBytes: number, roots?: stri
   }
 }
 
+/** Checks without reading (and without blocking on a FIFO) that `path` is a regular file of at most `maxBytes`. */
+export function checkRegularFileSync(path: string, maxBytes: number): void {
+  const fd = openSync(path, FLAGS & ~(constants.O_NOFOLLOW ?? 0));
+  try {
+    check(path, path, undefined, fstatSync(fd), maxBytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function realRoots(paths: string[]): Promise<string[]> {
   const out = await Promise.all(paths.map((p) => realpath(p).catch(() => undefined)));
   return out.filter((p): p is string => !!p);

@@ -1,7 +1,11 @@
 // Kubeconfig loading and API errors. A new KubeConfig (and new clients) per context: an old client
 // would send the new user's credentials to the old server.
+import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { checkRegularFileSync, FileRefused, readRegularFileSync } from '../safeFile';
 
 export interface ClusterTarget {
   /** kubeconfig path; empty: the default chain ($KUBECONFIG, ~/.kube/config). */
@@ -15,10 +19,28 @@ export interface LoadedConfig {
   server: string;
 }
 
+/** A kubeconfig is small; a bigger "kubeconfig" is a mistake or /dev/zero. */
+const MAX_KUBECONFIG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads the kubeconfig without ever blocking the caller: client-node reads it synchronously, and a
+ * FIFO or /dev/zero at that path would hang the language server. Only regular files are read.
+ */
 function readKubeConfig(target: ClusterTarget): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (target.kubeconfig) {
+      kc.loadFromString(readRegularFileSync(target.kubeconfig, MAX_KUBECONFIG_BYTES));
+      kc.makePathsAbsolute(dirname(target.kubeconfig));
+      return kc;
+    }
+    const chain = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+    for (const file of chain) if (existsSync(file)) checkRegularFileSync(file, MAX_KUBECONFIG_BYTES);
+  } catch (e) {
+    if (e instanceof FileRefused) throw new Error(`kubeconfig ${e.message}`);
+    throw e;
+  }
+  kc.loadFromDefault();
   return kc;
 }
 
