@@ -7,6 +7,7 @@ import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
 import { usageBar, usageCounts } from './usageBar';
 import { toLocation } from '../wire';
+import { escapeCode } from '../../../server/src/markdown';
 
 type Section = 'warnings' | 'allocated' | 'free' | 'reserved';
 type Reserved = PoolView['reserved'][number];
@@ -135,10 +136,10 @@ function poolItem(pool: PoolView): vscode.TreeItem {
 
 function poolTooltip(pool: PoolView): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${pool.kind}** \`${poolLabel(pool)}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
-  md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${a}\``).join(', ') || '—'}`);
+  md.appendMarkdown(`**${pool.kind}** \`${escapeCode(poolLabel(pool))}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
+  md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${escapeCode(a)}\``).join(', ') || '—'}`);
   if (pool.prefix !== undefined) md.appendMarkdown(` · prefix /${pool.prefix}`);
-  if (pool.gateway) md.appendMarkdown(` · gateway \`${pool.gateway}\``);
+  if (pool.gateway) md.appendMarkdown(` · gateway \`${escapeCode(pool.gateway)}\``);
   md.appendMarkdown(`\n\nUsed ${pool.used} of ${pool.total}, ${pool.free} free`);
   if (pool.firstFree) md.appendMarkdown(` (next: \`${pool.firstFree}\`)`);
   for (const warning of pool.warnings) {
