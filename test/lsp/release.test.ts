@@ -116,3 +116,20 @@ test('nothing to release: a clear error before any prompt', async () => {
   await assert.rejects(lsp.request('capiIpam/releaseTarget', { cluster: { name: 'staging', namespace: 'default' } }), /no IPAddressClaim holds the VIP of cluster default\/staging: nothing to release/);
   await assert.rejects(lsp.request('capiIpam/releaseTarget', { claim: { namespace: 'default', name: 'nope' } }), /no IPAddressClaim default\/nope in the management cluster/);
 });
+
+test('a failed delete reports the status code and reason only, never the raw response', async () => {
+  sb.create(claim('default', 'fails-control-plane-vip', 'other-vips', { annotations: OURS }));
+  const target = await targetOf({ claim: { namespace: 'default', name: 'fails-control-plane-vip' } });
+  sb.faults.failNext(1, 500, (r) => r.verb === 'delete');
+  await assert.rejects(lsp.request('capiIpam/release', { claim: target.claim, uid: target.uid }), (e: Error) => {
+    assert.equal(e.message, 'deleting IPAddressClaim default/fails-control-plane-vip failed: 500 InternalError');
+    return true;
+  });
+  sb.faults.forbid('delete', 'ipaddressclaims');
+  await assert.rejects(lsp.request('capiIpam/release', { claim: target.claim, uid: target.uid }), (e: Error) => {
+    assert.equal(e.message, 'deleting IPAddressClaim default/fails-control-plane-vip failed: 403 Forbidden');
+    return true;
+  });
+  sb.faults.clear();
+  assert.ok(exists('default', 'fails-control-plane-vip'));
+});

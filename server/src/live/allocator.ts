@@ -1,7 +1,7 @@
 // Allocation through the IPAM provider: create an IPAddressClaim, wait (watch, not poll) for the
 // IPAddress the provider creates for it, and delete the claim again on any failure: no address leaks.
 import { type ClaimPool, claimObject } from '../engine/claimDocument';
-import { k8s, statusOf, withTimeout } from './kube';
+import { briefStatus, k8s, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath } from './resources';
 
 export interface ClusterRef {
@@ -119,7 +119,7 @@ export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cl
     await api.createNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body }, reqOpts);
   } catch (e) {
     const s = statusOf(e);
-    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.code ?? ''} ${s.message}`.replace('  ', ' '));
+    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.opaque ? briefStatus(e) : `${s.code ?? ''} ${s.message}`.trim()}`);
     const existing = (await api.getNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name }, reqOpts)) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
     if (existing.metadata?.deletionTimestamp) throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
     if (existing.spec?.poolRef?.kind !== pool.kind || existing.spec?.poolRef?.name !== pool.name) {

@@ -64,6 +64,11 @@ export interface ApiStatus {
   code?: number;
   reason?: string;
   message: string;
+  /**
+   * A bare Error, neither HTTP nor system error: thrown before the request was sent, e.g. by an exec
+   * credential plugin, whose stderr is the message (and can hold credentials). Never shown verbatim.
+   */
+  opaque?: boolean;
 }
 
 /** What went wrong, from an ApiException (whose body is raw text), a Watch error or a transport error. */
@@ -81,8 +86,9 @@ export function statusOf(e: unknown): ApiStatus {
   const status = body as { reason?: string; message?: string } | undefined;
   if (status?.message) return { code, reason: status.reason, message: status.message };
   if (code === 401) return { code, reason: 'Unauthorized', message: 'Unauthorized: the credentials were refused' };
-  const message = (err.message ?? String(e)).split('\n')[0]!;
-  return { code, message };
+  const message = redactUrls((err.message ?? String(e)).split('\n')[0]!);
+  const bare = e instanceof Error && e.constructor === Error && code === undefined && (e as { code?: unknown }).code === undefined && !err.cause;
+  return bare ? { code, message, opaque: true } : { code, message };
 }
 
 /** Strips userinfo (`https://user:password@host` → `https://host`) from every URL in `text`. */
@@ -97,7 +103,7 @@ export function redactUrls(text: string): string {
 export function briefStatus(e: unknown): string {
   const s = statusOf(e);
   if (s.code) return `${s.code} ${s.reason ?? STATUS_CODES[s.code] ?? ''}`.trim();
-  return redactUrls(s.message);
+  return s.opaque ? 'failed before the request was sent (credential plugin?)' : s.message;
 }
 
 export function isAuthProblem(s: ApiStatus): boolean {
