@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
@@ -63,4 +64,26 @@ test('allocate --offline writes the next free address into every VIP place and s
   } finally {
     ws.dispose();
   }
+});
+
+test('text output escapes terminal control sequences and SARIF escapes embedded links, from file content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-esc-'));
+  writeFileSync(join(dir, 'c.yaml'), `apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: "a\\e[2Jb"
+  namespace: default
+spec:
+  controlPlaneEndpoint:
+    host: "9.9.9.9[x](https://evil.example)\\u202e"
+    port: 6443
+  infrastructureRef:
+    kind: VSphereCluster
+    name: x
+`);
+  const text = run(['check', 'c.yaml'], dir);
+  assert.equal(text.status, 1);
+  assert.equal(text.stdout.split('\n')[0], 'c.yaml:8:12: error [invalid-ip] "9.9.9.9[x](https://evil.example)\\u202e" is not a valid IP address (Cluster a\\x1b[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
+  const sarif = JSON.parse(run(['check', 'c.yaml', '--format', 'sarif'], dir).stdout);
+  assert.equal(sarif.runs[0].results[0].message.text, '"9.9.9.9\\[x\\](https://evil.example)\u202e" is not a valid IP address (Cluster a\u001b\\[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
 });

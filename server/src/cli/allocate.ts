@@ -8,6 +8,7 @@ import { usedAddresses } from '../engine/fixes';
 import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
 import { loadWorkspace } from './files';
+import { terminalSafe } from './report';
 import { allocateLive, releaseLive, type ReleaseWhat } from './liveAllocate';
 import { ReleaseError } from '../live/release';
 import { ipPlaces, poolLabel } from '../engine/rules/context';
@@ -57,7 +58,7 @@ export async function runAllocate(args: string[]): Promise<number> {
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
   if (positionals.length === 0) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace, problems } = loadWorkspace(positionals);
-  for (const p of problems) process.stderr.write(`capi-ipam: ${p}\n`);
+  for (const p of problems) process.stderr.write(terminalSafe(`capi-ipam: ${p}`) + '\n');
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
     const { inventory, clusters } = workspace.analyze();
@@ -67,17 +68,17 @@ export async function runAllocate(args: string[]): Promise<number> {
       if (!ip) continue;
       const files = writeEdits(workspace, vipEdits(cluster, ip));
       process.stdout.write(`${ip}\n`);
-      process.stderr.write(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.\n`);
+      process.stderr.write(terminalSafe(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`) + '\n');
       return 0;
     }
-    process.stderr.write(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}\n`);
+    process.stderr.write(terminalSafe(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}`) + '\n');
     return 1;
   }
   const result = await allocateLive(workspace, cluster, {
     pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout),
   });
   process.stdout.write(`${result.address}\n`);
-  process.stderr.write(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.\n`);
+  process.stderr.write(terminalSafe(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.`) + '\n');
   return 0;
 }
 
@@ -101,11 +102,11 @@ export async function runRelease(args: string[]): Promise<number> {
   try {
     const r = await releaseLive(what, { kubeconfig: values.kubeconfig, context: values.context });
     const held = [r.address, r.pool && `from ${r.pool}`, r.cluster && `cluster ${r.cluster}`].filter(Boolean).join(', ');
-    process.stderr.write(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.\n`);
+    process.stderr.write(terminalSafe(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.`) + '\n');
     return 0;
   } catch (e) {
     if (!(e instanceof ReleaseError)) throw e;
-    process.stderr.write(`capi-ipam: ${e.message}\n`);
+    process.stderr.write(terminalSafe(`capi-ipam: ${e.message}`) + '\n');
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 // `capi-ipam`: the engine from a terminal or a CI job.
 import { parseArgs } from 'node:util';
 import { loadWorkspace } from './files';
-import { type Format, formatJson, formatSarif, formatText, locate } from './report';
+import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
 import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
@@ -63,7 +63,7 @@ async function check(args: string[]): Promise<number> {
 
 /** Files that could not be read: one line each on stderr; exit code 2 (the rest was checked). */
 function reportProblems(problems: string[]): number {
-  for (const p of problems) process.stderr.write(`capi-ipam: ${p}\n`);
+  for (const p of problems) process.stderr.write(`capi-ipam: ${terminalSafe(p)}\n`);
   return problems.length ? 2 : 0;
 }
 
@@ -81,9 +81,10 @@ async function pools(args: string[]): Promise<number> {
     return reportProblems(problems);
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
-  for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
+  const safe = table.map((row) => row.map(terminalSafe));
+  const widths = safe[0]!.map((_, i) => Math.max(...safe.map((row) => row[i]!.length)));
+  process.stdout.write(safe.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+  for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(terminalSafe(`${poolLabel(p)}: ${e.field}: ${e.message}`) + '\n');
   return reportProblems(problems);
 }
 
@@ -101,14 +102,14 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`capi-ipam: ${(e as Error).message}\n\n${USAGE}`);
+      process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n\n${USAGE}`);
       return 2;
     }
     if ((e as { code?: string }).code === 'ENOENT') {
-      process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+      process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
       return 2;
     }
-    process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+    process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
     return 1;
   }
 }
