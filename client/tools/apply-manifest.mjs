@@ -110,7 +110,7 @@ const contributes = {
         scope: 'machine-overridable',
         order: 1,
         markdownDescription:
-          'Path of the kubeconfig of the **management cluster**. Empty: `$KUBECONFIG`, then `~/.kube/config`. Ignored in Restricted Mode unless set in user settings (a kubeconfig can run `exec` credential plugins).',
+          'Path of the kubeconfig of the **management cluster**. Empty: `$KUBECONFIG`, then `~/.kube/config`. Ignored in Restricted Mode unless set in user settings (a kubeconfig can run `exec` credential plugins); a path from workspace settings is used only after you allow it once for the workspace.',
       },
       'capiIpam.context': {
         type: 'string',
