@@ -52,7 +52,7 @@ export async function release(server: IpamServer, args: ReleaseArgs = {}): Promi
   try {
     target = await server.releaseTarget(args.claim ? { claim: args.claim } : { cluster: cluster! });
   } catch (error) {
-    void vscode.window.showWarningMessage(`Nothing to release: ${errorMessage(error)}`);
+    void vscode.window.showWarningMessage(`Release VIP: ${errorMessage(error)}`);
     return false;
   }
   const claim = claimLabel(target);
