@@ -114,3 +114,11 @@ test('check --kubeconfig also checks against the management cluster (a CI job ca
   const pools = await run(['pools', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
   assert.match(pools.stdout, /^ci-check\s+GlobalInClusterIPPool\s+\["10\.10\.0\.30"\]\s+1\s+0\s+1\s+exhausted$/m);
 });
+
+test('an API error is reported as status code and reason, never with the response', async () => {
+  sb.faults.failNext(1, 503, (r) => r.verb === 'list');
+  const r = await run(['pools', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
+  sb.faults.clear();
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'capi-ipam: request failed: 503 ServiceUnavailable\n');
+});

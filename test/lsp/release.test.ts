@@ -133,3 +133,16 @@ test('a failed delete reports the status code and reason only, never the raw res
   sb.faults.clear();
   assert.ok(exists('default', 'fails-control-plane-vip'));
 });
+
+test('an API error during allocation is reported as status code and reason only', async () => {
+  sb.create(claim('default', 'dev-control-plane-vip', 'other-vips', { annotations: OURS }));
+  await sb.waitFor(() => sb.get(G, 'IPAddress', 'default', 'dev-control-plane-vip'), 5000);
+  sb.faults.failNext(1, 500, (r) => r.verb === 'get' && r.resource === 'ipaddressclaims');
+  const dev = pathToFileURL(join(ws.dir, 'clusters', 'dev.yaml')).toString();
+  const params = { uri: dev, cluster: { name: 'dev', namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'other-vips' } };
+  await assert.rejects(lsp.request('capiIpam/allocate', params), (e: Error) => {
+    assert.equal(e.message, 'IPAddressClaim request failed: 500 InternalError');
+    return true;
+  });
+  sb.faults.clear();
+});

@@ -6,7 +6,7 @@ import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
 import type { Workspace } from '../engine/workspace';
-import { loadKubeConfig } from '../live/kube';
+import { briefStatus, loadKubeConfig, statusOf } from '../live/kube';
 import { readInventory } from '../live/snapshot';
 
 const VERSION = '0.1.0';
@@ -101,15 +101,18 @@ export async function main(argv: string[]): Promise<number> {
       default: fail(`unknown command ${command}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (e as { code?: unknown }).code; // a string for Node errors, a number for API errors
+    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n\n${USAGE}`);
       return 2;
     }
-    if ((e as { code?: string }).code === 'ENOENT') {
+    if (code === 'ENOENT') {
       process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
       return 2;
     }
-    process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
+    // An API error: status code and reason only (client-node's message carries headers and body).
+    const message = statusOf(e).code !== undefined ? `request failed: ${briefStatus(e)}` : (e as Error).message;
+    process.stderr.write(`capi-ipam: ${terminalSafe(message)}\n`);
     return 1;
   }
 }

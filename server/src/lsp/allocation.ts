@@ -11,6 +11,7 @@ import { ipPlaces, poolLabel } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import type { Analysis, Workspace } from '../engine/workspace';
 import { AllocationError, claimAddress, deleteClaim } from '../live/allocator';
+import { briefStatus } from '../live/kube';
 import { claimsHoldingVip, describeClaim, releaseClaim } from '../live/release';
 import type { AllocateParams, AllocateResult, ReleaseParams, ReleaseResult, ReleaseTarget, ReleaseTargetParams } from '../protocol';
 import type { ClusterConnection } from './clusterConnection';
@@ -86,7 +87,8 @@ export class Allocations {
       });
     } catch (e) {
       const exhausted = this.exhaustionMessage(pool);
-      throw new ResponseError(1, `${(e as Error).message}${e instanceof AllocationError && exhausted ? ` — ${exhausted}` : ''}`);
+      // Anything but our own errors is an API error: its code and reason only (client-node's message carries headers and body).
+      throw new ResponseError(1, e instanceof AllocationError ? `${e.message}${exhausted ? ` — ${exhausted}` : ''}` : `IPAddressClaim request failed: ${briefStatus(e)}`);
     }
     const cleanup = async (why: string): Promise<never> => {
       if (allocation.created) await deleteClaim(live.config.kc, live.resources, allocation.claim).catch(() => undefined);
