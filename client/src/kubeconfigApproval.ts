@@ -40,17 +40,25 @@ export class KubeconfigApproval {
     if (!path || !vscode.workspace.isTrusted) return false;
     const use = 'Use This Kubeconfig';
     const ignore = 'Ignore';
-    const answer = await vscode.window.showWarningMessage(
-      'This workspace\'s settings point CAPI IPAM at a kubeconfig. Use it?',
-      {
-        modal: true,
-        detail: `capiIpam.kubeconfig = ${path}\n\nIt comes from the workspace (.vscode/settings.json), not from your user settings. A kubeconfig can run commands (exec credential plugins) and sends credentials to its server: use it only if you trust this repository. The answer is remembered for this workspace.`,
-      },
-      use,
-      ignore,
-    );
-    if (answer === undefined) return false; // dismissed: ask again next time
+    const answer = await this.prompt(path, use, ignore);
+    if (answer === undefined) return false; // dismissed (or no dialog possible): withheld, asked again next time
     await this.state.update(KEY, { ...this.answers(), [path]: answer === use ? 'allow' : 'deny' });
     return answer === use;
+  }
+
+  private async prompt(path: string, use: string, ignore: string): Promise<string | undefined> {
+    try {
+      return await vscode.window.showWarningMessage(
+        'This workspace\'s settings point CAPI IPAM at a kubeconfig. Use it?',
+        {
+          modal: true,
+          detail: `capiIpam.kubeconfig = ${path}\n\nIt comes from the workspace (.vscode/settings.json), not from your user settings. A kubeconfig can run commands (exec credential plugins) and sends credentials to its server: use it only if you trust this repository. The answer is remembered for this workspace.`,
+        },
+        use,
+        ignore,
+      );
+    } catch {
+      return undefined; // a host that refuses dialogs (test mode)
+    }
   }
 }
