@@ -9,6 +9,7 @@ import { selectContext } from './commands/selectContext';
 import { ConnectionStatus } from './connectionStatus';
 import { debounce } from './debounce';
 import { IpamServer } from './ipamServer';
+import { KubeconfigApproval } from './kubeconfigApproval';
 import { createLanguageClient } from './languageClient';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
@@ -36,7 +37,13 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<CapiIpamApi> {
   const output = vscode.window.createOutputChannel('CAPI IPAM', { log: true });
-  client = createLanguageClient(context, output);
+  const approval = new KubeconfigApproval(context.workspaceState);
+  client = createLanguageClient(context, output, approval);
+  const askAboutKubeconfig = () =>
+    void approval.askIfNeeded().then((changed) => {
+      // The server re-reads its settings (and so the kubeconfig) on this notification.
+      if (changed) void client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    });
   const server = new IpamServer(client);
   const status = new ConnectionStatus();
   const pools = new PoolsTree(server);
@@ -70,11 +77,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
       status.update(state);
       if (previous !== state.state) inventoryChanged();
     }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('capiIpam.kubeconfig')) askAboutKubeconfig();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      askAboutKubeconfig();
       status.update({ state: 'connecting', reason: 'workspace trusted' });
       server.trustChanged(true).catch((error: unknown) => output.error(`trust notification failed: ${errorMessage(error)}`));
     }),
-    vscode.commands.registerCommand('capiIpam.selectContext', () => selectContext(server)),
+    vscode.commands.registerCommand('capiIpam.selectContext', () => selectContext(server, approval)),
     vscode.commands.registerCommand('capiIpam.useOffline', () => writeSetting('offline', true)),
     vscode.commands.registerCommand('capiIpam.refresh', refreshWithProgress),
     vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args)),
@@ -88,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
 
   try {
     await client.start();
+    askAboutKubeconfig();
   } catch (error) {
     output.error(`The CAPI IPAM language server did not start: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage('The CAPI IPAM language server did not start; see the CAPI IPAM output.', 'Show Output').then((answer) => {

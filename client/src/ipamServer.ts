@@ -11,6 +11,7 @@ import {
   type PolicyResult,
   PoolYamlRequest,
   ReleaseRequest,
+  ReleaseTargetRequest,
   TrustChangedNotification,
   type AllocateParams,
   type AllocateResult,
@@ -18,6 +19,9 @@ import {
   type KubeVipRangeView,
   type PoolView,
   type ReleaseParams,
+  type ReleaseResult,
+  type ReleaseTarget,
+  type ReleaseTargetParams,
   type ServiceView,
 } from '../../server/src/protocol';
 
@@ -52,8 +56,12 @@ export class IpamServer {
     return this.client.sendRequest<AllocateResult>(AllocateRequest, params, token);
   }
 
-  release(params: ReleaseParams): Promise<unknown> {
-    return this.client.sendRequest<unknown>(ReleaseRequest, params);
+  releaseTarget(params: ReleaseTargetParams): Promise<ReleaseTarget> {
+    return this.client.sendRequest<ReleaseTarget>(ReleaseTargetRequest, params);
+  }
+
+  release(params: ReleaseParams): Promise<ReleaseResult> {
+    return this.client.sendRequest<ReleaseResult>(ReleaseRequest, params);
   }
 
   trustChanged(trusted: boolean): Promise<void> {

@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../server/src/protocol';
+import type { KubeconfigApproval } from './kubeconfigApproval';
 
 /** Also the settings prefix: the client reads `capiIpam.trace.server` by this id. */
 export const CLIENT_ID = 'capiIpam';
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, approval: KubeconfigApproval): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
@@ -26,6 +27,19 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     initializationOptions,
+    middleware: {
+      workspace: {
+        // The server reads settings through workspace/configuration: a kubeconfig from workspace
+        // settings reaches it only once the user allowed it (see KubeconfigApproval).
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) =>
+            params.items[i]?.section === CLIENT_ID && value && typeof value === 'object' ? { ...value, kubeconfig: approval.forServer() } : value,
+          );
+        },
+      },
+    },
     outputChannel: output,
     traceOutputChannel: output,
   };

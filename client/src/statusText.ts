@@ -1,4 +1,5 @@
 // Status bar wording for a connection state. Pure, so it is unit-tested without VS Code.
+import { escapeCode, escapeMarkdown } from '../../server/src/markdown';
 import type { ConnectionState } from '../../server/src/protocol';
 
 export function statusText(state: ConnectionState): string {
@@ -17,12 +18,4 @@ export function statusTooltip(state: ConnectionState): string {
   if (state.reason) lines.push(escapeMarkdown(state.reason));
   lines.push(state.state === 'untrusted' ? 'Trust the workspace to use a cluster.' : 'Click to select a kubeconfig context.');
   return lines.join('\n\n');
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>|$]/g, '\\$&');
-}
-
-function escapeCode(text: string): string {
-  return text.replace(/`/g, "'");
 }

@@ -9,8 +9,8 @@ const category = 'CAPI IPAM';
 const commands = [
   { command: 'capiIpam.selectContext', title: 'Select Kubeconfig Context…', icon: '$(server-environment)' },
   { command: 'capiIpam.refresh', title: 'Refresh', icon: '$(refresh)' },
-  { command: 'capiIpam.allocate', title: 'Allocate Control-Plane VIP…', icon: '$(add)' },
-  { command: 'capiIpam.release', title: 'Release Address', icon: '$(trash)' },
+  { command: 'capiIpam.allocate', title: 'Allocate VIP…', icon: '$(add)' },
+  { command: 'capiIpam.release', title: 'Release VIP…', icon: '$(trash)' },
   { command: 'capiIpam.showOutput', title: 'Show Output', icon: '$(output)' },
   { command: 'capiIpam.copyAddress', title: 'Copy Address', icon: '$(copy)' },
   { command: 'capiIpam.openPoolYaml', title: 'Open Pool YAML', icon: '$(go-to-file)' },
@@ -83,7 +83,7 @@ const contributes = {
       ...argumentOnlyCommands.map((command) => ({ command, when: 'false' })),
       { command: 'capiIpam.selectContext', when: 'isWorkspaceTrusted' },
       { command: 'capiIpam.allocate', when: 'isWorkspaceTrusted && editorLangId == yaml' },
-      { command: 'capiIpam.release', when: 'isWorkspaceTrusted && editorLangId == yaml' },
+      { command: 'capiIpam.release', when: 'isWorkspaceTrusted && editorLangId == yaml && capiIpam.state == connected' },
     ],
     'view/title': [
       { command: 'capiIpam.refresh', when: viewIsOurs, group: 'navigation@1' },
@@ -110,7 +110,7 @@ const contributes = {
         scope: 'machine-overridable',
         order: 1,
         markdownDescription:
-          'Path of the kubeconfig of the **management cluster**. Empty: `$KUBECONFIG`, then `~/.kube/config`. Ignored in Restricted Mode unless set in user settings (a kubeconfig can run `exec` credential plugins).',
+          'Path of the kubeconfig of the **management cluster**. Empty: `$KUBECONFIG`, then `~/.kube/config`. Ignored in Restricted Mode unless set in user settings (a kubeconfig can run `exec` credential plugins); a path from workspace settings is used only after you allow it once for the workspace.',
       },
       'capiIpam.context': {
         type: 'string',
@@ -134,7 +134,7 @@ const contributes = {
         scope: 'resource',
         order: 4,
         markdownDescription:
-          'Pool preselected by **Allocate Control-Plane VIP**, as `<name>` (GlobalInClusterIPPool) or `<namespace>/<name>` (InClusterIPPool).',
+          'Pool preselected by **Allocate VIP**, as `<name>` (GlobalInClusterIPPool) or `<namespace>/<name>` (InClusterIPPool).',
       },
       'capiIpam.include': {
         type: 'array',

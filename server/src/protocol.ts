@@ -131,9 +131,39 @@ export interface AllocateResult {
   claim: { name: string; namespace: string };
 }
 
+export interface ClaimRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Release, step 1: which one IPAddressClaim a release would delete. Either a claim by name (Pools
+ * view), or a cluster: the claim holding its VIP (command palette). Fails when there is none.
+ */
+export const ReleaseTargetRequest = 'capiIpam/releaseTarget';
+export type ReleaseTargetParams = { claim: ClaimRef } | { cluster: { name: string; namespace: string } };
+export interface ReleaseTarget {
+  claim: ClaimRef;
+  /** The claim's UID: the release deletes this object only, not one re-created under the same name. */
+  uid: string;
+  /** capi-ipam created it (annotation capi-ipam.dev/created-by: capi-ipam). */
+  ours: boolean;
+  address?: string;
+  /** `<kind> <name>` of spec.poolRef. */
+  pool?: string;
+  cluster?: string;
+}
+
+/** Release, step 2: deletes exactly the confirmed claim. A claim not ours needs `foreignConfirmed`. */
 export const ReleaseRequest = 'capiIpam/release';
 export interface ReleaseParams {
-  cluster: { name: string; namespace: string };
+  claim: ClaimRef;
+  uid: string;
+  /** The user confirmed this claim by name although capi-ipam did not create it. */
+  foreignConfirmed?: boolean;
+}
+export interface ReleaseResult {
+  released: ReleaseTarget;
 }
 
 /** Client → server: the admission policy generated from the pools and kube-vip ranges the server knows. */

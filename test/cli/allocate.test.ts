@@ -35,14 +35,43 @@ test('allocate claims from the cluster, rewrites every VIP place and the claim d
   assert.equal(sb.get(G, 'IPAddress', 'lab', 'lab-control-plane-vip')?.spec.address, '10.30.0.10');
 });
 
-test('release deletes the claim; a second release says there is nothing to release', async () => {
+test('release deletes the claim holding the cluster\'s VIP and says which; a second release says there is nothing to release', async () => {
   const r = await run(['release', 'clusters/lab.yaml', '--cluster', 'lab', '--kubeconfig', sb.kubeconfigPath]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /deleted IPAddressClaim lab\/lab-control-plane-vip/);
+  assert.equal(r.stderr, 'deleted IPAddressClaim lab/lab-control-plane-vip (10.30.0.10, from GlobalInClusterIPPool cli-vips, cluster lab): the address is free again.\n');
   await sb.waitFor(() => !sb.get(G, 'IPAddressClaim', 'lab', 'lab-control-plane-vip'), 5000);
   const again = await run(['release', '--cluster', 'lab', '--namespace', 'lab', '--kubeconfig', sb.kubeconfigPath]);
   assert.equal(again.status, 1);
-  assert.match(again.stderr, /no IPAddressClaim of cluster lab\/lab/);
+  assert.match(again.stderr, /no IPAddressClaim holds the VIP of cluster lab\/lab: nothing to release/);
+});
+
+test('release of a cluster never deletes its node claims, nor a claim another tool created, without --claim NS/NAME --foreign', async () => {
+  sb.create({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'prod', namespace: 'default' }, spec: { controlPlaneEndpoint: { host: '10.10.0.20', port: 6443 } } });
+  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'prod-vip' }, spec: { addresses: ['10.10.0.20'], prefix: 24 } });
+  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'prod-nodes' }, spec: { addresses: ['10.10.0.31'], prefix: 24 } });
+  const labels = { 'cluster.x-k8s.io/cluster-name': 'prod' };
+  const claim = (name: string, pool: string) => ({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name, namespace: 'default', labels }, spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: pool } } });
+  sb.create(claim('prod-control-plane-vip', 'prod-vip')); // made by a Helm chart with our naming convention, not by capi-ipam
+  sb.create(claim('prod-node-0', 'prod-nodes'));
+  await sb.waitFor(() => sb.get(G, 'IPAddress', 'default', 'prod-control-plane-vip') && sb.get(G, 'IPAddress', 'default', 'prod-node-0'), 5000);
+  const present = (name: string) => !!sb.get(G, 'IPAddressClaim', 'default', name);
+
+  const byCluster = await run(['release', 'clusters/prod.yaml', '--cluster', 'prod', '--kubeconfig', sb.kubeconfigPath]);
+  assert.equal(byCluster.status, 1);
+  assert.equal(byCluster.stderr, 'capi-ipam: IPAddressClaim default/prod-control-plane-vip was not created by capi-ipam (no capi-ipam.dev/created-by: capi-ipam annotation): nothing deleted; another tool may own it. To delete it anyway: capi-ipam release --claim default/prod-control-plane-vip --foreign\n');
+  const unconfirmed = await run(['release', '--claim', 'default/prod-node-0', '--kubeconfig', sb.kubeconfigPath]);
+  assert.equal(unconfirmed.status, 1);
+  assert.match(unconfirmed.stderr, /IPAddressClaim default\/prod-node-0 was not created by capi-ipam/);
+  assert.ok(present('prod-control-plane-vip') && present('prod-node-0'), 'nothing deleted');
+  const usage = await run(['release', '--cluster', 'prod', '--foreign', '--kubeconfig', sb.kubeconfigPath]);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--foreign needs --claim NAMESPACE\/NAME/);
+
+  const named = await run(['release', '--claim', 'default/prod-node-0', '--foreign', '--kubeconfig', sb.kubeconfigPath]);
+  assert.equal(named.status, 0, named.stderr);
+  assert.equal(named.stderr, 'deleted IPAddressClaim default/prod-node-0 (10.10.0.31, from GlobalInClusterIPPool prod-nodes, cluster prod): the address is free again.\n');
+  await sb.waitFor(() => !present('prod-node-0'), 5000);
+  assert.ok(present('prod-control-plane-vip'), 'the VIP claim of prod stays');
 });
 
 test('exhausted pool: exit 1, a clear message, and no claim left behind', async () => {
@@ -72,4 +101,12 @@ test('check --kubeconfig also checks against the management cluster (a CI job ca
   assert.match(live.stdout, /clusters\/dev\.yaml:\d+:\d+: error \[ip-in-use\] 10\.10\.0\.30 is allocated to IPAddressClaim default\/intruder/);
   const pools = await run(['pools', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
   assert.match(pools.stdout, /^ci-check\s+GlobalInClusterIPPool\s+\["10\.10\.0\.30"\]\s+1\s+0\s+1\s+exhausted$/m);
+});
+
+test('an API error is reported as status code and reason, never with the response', async () => {
+  sb.faults.failNext(1, 503, (r) => r.verb === 'list');
+  const r = await run(['pools', 'clusters/dev.yaml', '--kubeconfig', sb.kubeconfigPath]);
+  sb.faults.clear();
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'capi-ipam: request failed: 503 ServiceUnavailable\n');
 });

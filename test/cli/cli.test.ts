@@ -75,8 +75,8 @@ test('unreadable files (a symlink loop, a dangling link) are reported, the rest 
     symlinkSync('nowhere.yaml', join(ws.dir, 'gone.yaml'));
     const r = run(['check', '.'], ws.dir);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /^capi-ipam: cannot read loop\.yaml: ELOOP/m);
-    assert.match(r.stderr, /^capi-ipam: cannot read gone\.yaml: ENOENT/m);
+    assert.match(r.stderr, /^capi-ipam: loop\.yaml: ELOOP/m);
+    assert.match(r.stderr, /^capi-ipam: gone\.yaml: ENOENT/m);
     assert.match(r.stdout, /^prod\.yaml:\d+:\d+: error \[vip-mismatch\] /m, 'the readable files are still checked');
     assert.equal(run(['pools', '.'], ws.dir).status, 2);
   } finally {
@@ -137,4 +137,26 @@ test('an offline check never loads the live bundle; --kubeconfig does', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('text output escapes terminal control sequences and SARIF escapes embedded links, from file content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-esc-'));
+  writeFileSync(join(dir, 'c.yaml'), `apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: "a\\e[2Jb"
+  namespace: default
+spec:
+  controlPlaneEndpoint:
+    host: "9.9.9.9[x](https://evil.example)\\u202e"
+    port: 6443
+  infrastructureRef:
+    kind: VSphereCluster
+    name: x
+`);
+  const text = run(['check', 'c.yaml'], dir);
+  assert.equal(text.status, 1);
+  assert.equal(text.stdout.split('\n')[0], 'c.yaml:8:12: error [invalid-ip] "9.9.9.9[x](https://evil.example)\\u202e" is not a valid IP address (Cluster a\\x1b[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
+  const sarif = JSON.parse(run(['check', 'c.yaml', '--format', 'sarif'], dir).stdout);
+  assert.equal(sarif.runs[0].results[0].message.text, '"9.9.9.9\\[x\\](https://evil.example)\u202e" is not a valid IP address (Cluster a\u001b\\[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
 });

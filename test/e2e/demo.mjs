@@ -9,8 +9,8 @@
 //  3. starts the sandbox management cluster seeded with test/fixtures/demo (the pools, claims,
 //     clusters, LoadBalancer Services and kube-vip ranges of the examples/ workspace) and writes its
 //     kubeconfig;
-//  4. copies examples/ to a temporary workspace whose .vscode/settings.json points `capiIpam.kubeconfig`
-//     at that kubeconfig, installs the development folder as an extension, starts the VS Code server
+//  4. copies examples/ to a temporary workspace, points the user setting `capiIpam.kubeconfig` at
+//     that kubeconfig, installs the development folder as an extension, starts the VS Code server
 //     (127.0.0.1 and a free port unless --host/--port say otherwise) and prints the URL to open;
 //  5. on Ctrl-C (SIGINT) or SIGTERM stops the server and the sandbox with everything they started,
 //     removes the temporary folder and exits 0.
@@ -43,6 +43,7 @@ import {
   startVsCodeServer,
   stopAll,
 } from './vscodeServer.mjs';
+import { exposureNotice, isLoopback } from './demoNotice.mjs';
 
 const CHECK_TIMEOUT_MS = 15_000;
 const log = (message) => console.log(`[demo] ${message}`);
@@ -73,7 +74,6 @@ function parseArgs(argv) {
   return options;
 }
 
-const isLoopback = (host) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** The address a browser uses: the host itself, or this machine's name for a wildcard address. */
 function browserHost(host) {
@@ -247,9 +247,6 @@ async function main() {
   const workspace = prepareWorkspace(root);
   const sandbox = await phase('sandbox management cluster', () => startSandbox(root));
 
-  // The workspace setting the extension reads: the sandbox's kubeconfig (context "sandbox").
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'capiIpam.kubeconfig': sandbox.kubeconfig }, null, 2)}\n`);
 
   const extensionsDir = join(root, 'extensions');
   installDevelopmentFolder(extensionsDir);
@@ -272,7 +269,9 @@ async function main() {
       extensionsDir,
       defaultFolder: workspace,
       connectionTokenFile,
-      userSettings: { 'workbench.startupEditor': 'readme' },
+      // The sandbox's kubeconfig (context "sandbox") as a user setting: a kubeconfig named in
+      // workspace settings would first ask whether to trust it.
+      userSettings: { 'workbench.startupEditor': 'readme', 'capiIpam.kubeconfig': sandbox.kubeconfig },
     }),
   );
 
@@ -306,6 +305,7 @@ async function main() {
   console.log('  CAPI IPAM demo');
   console.log(`  Open in a browser:  ${url}`);
   if (token) console.log(`  (the server asks for its connection token: append &tkn=<the contents of ${connectionTokenFile}>)`);
+  for (const line of exposureNotice(options.host)) console.log(line);
   console.log(`  Workspace:          ${workspace} (a copy of examples/; clusters/lab.yaml has no VIP yet: try the quick fix "Allocate IP from pool …")`);
   console.log(`  Management cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig}, context ${sandbox.context})`);
   console.log('  Press Ctrl-C to stop.');

@@ -259,6 +259,7 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     sandbox = await timed('sandbox', () => startSandbox(root));
     env.KUBECONFIG = sandbox.kubeconfig;
     env.CAPI_IPAM_E2E_SANDBOX = sandbox.control;
+    env.CAPI_IPAM_E2E_SANDBOX_TOKEN = sandbox.controlToken;
   }
   if (!trusted) {
     trap = await startTrapApiServer();

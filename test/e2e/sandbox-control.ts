@@ -2,10 +2,15 @@
 // extension-host tests call to change it (create a pool, stop/start the API server) and to read
 // what it holds. Run by launch-headless.mjs as `node --import tsx test/e2e/sandbox-control.ts
 // --kubeconfig FILE --seed PATH…`; prints one line `e2e-sandbox-ready {json}` when serving.
-// The control endpoint listens on 127.0.0.1 only and never returns the token or keys.
+// The control endpoint listens on 127.0.0.1 only and never returns the token or keys. It answers
+// only requests carrying the bearer token from $CAPI_IPAM_CONTROL_TOKEN (without it, a random one
+// nobody knows: the endpoint is closed), and refuses any request a browser marks as cross-origin,
+// so a web page that guesses the port can neither change the sandbox nor stop it.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox } from '../sandbox/index';
+import { bearerOf, sameSecret } from '../sandbox/secret';
 
 const POOL_KINDS = ['InClusterIPPool', 'GlobalInClusterIPPool'];
 /** Kinds `GET /list` reads (never Secrets). */
@@ -67,12 +72,22 @@ async function main(): Promise<void> {
     },
   };
 
+  const token = process.env.CAPI_IPAM_CONTROL_TOKEN || randomBytes(24).toString('hex');
   const control = createServer((req, res: ServerResponse) => {
     const route = routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
     const reply = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
+    const site = req.headers['sec-fetch-site'];
+    if (req.headers.origin !== undefined || (site !== undefined && site !== 'none' && site !== 'same-origin')) {
+      req.resume();
+      return reply(403, { error: 'cross-origin requests are refused' });
+    }
+    if (!sameSecret(bearerOf(req.headers.authorization), token)) {
+      req.resume();
+      return reply(401, { error: 'the control endpoint needs its bearer token' });
+    }
     if (!route) return reply(404, { error: `no route ${req.method} ${req.url}` });
     route(req).then(
       (value) => reply(200, value),
@@ -83,9 +98,11 @@ async function main(): Promise<void> {
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   console.log(`e2e-sandbox-ready ${JSON.stringify({ url: sandbox.url, kubeconfig: sandbox.kubeconfigPath, context: 'sandbox', control: controlUrl })}`);
 
+  // Also after POST /stop (the sandbox is already stopped then): the process must end on a signal.
   const stop = () => {
     control.close();
-    sandbox.stop().then(
+    control.closeAllConnections();
+    (serving ? sandbox.stop() : Promise.resolve()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -7,6 +7,7 @@
 // Every child is spawned detached (its own process group), so that stopping it also stops what it
 // started (extension host, language server, file watcher), and Ctrl-C in the terminal reaches only
 // the parent, which decides how to stop them.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -166,13 +167,16 @@ export function prepareWorkspace(root, source = join(repo, 'examples')) {
 
 /**
  * The sandbox management cluster with its control endpoint (test/e2e/sandbox-control.ts through tsx),
- * seeded from `seeds`. Resolves with `{ child, url, kubeconfig, context, control }` once it serves.
+ * seeded from `seeds`. Resolves with `{ child, url, kubeconfig, context, control, controlToken }` once it serves.
  */
 export async function startSandbox(root, { seeds = [DEMO_SEED] } = {}) {
   const kubeconfig = join(root, 'sandbox-kubeconfig.yaml');
   const args = ['--import', 'tsx', join('test', 'e2e', 'sandbox-control.ts'), '--kubeconfig', kubeconfig];
   for (const seed of seeds) args.push('--seed', seed);
-  const child = track(spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+  // The control endpoint answers only this token (handed over in the environment, never printed).
+  const controlToken = randomBytes(24).toString('hex');
+  const env = { ...process.env, CAPI_IPAM_CONTROL_TOKEN: controlToken };
+  const child = track(spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   const output = [];
   child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
   const ready = await new Promise((ok, fail) => {
@@ -192,7 +196,7 @@ export async function startSandbox(root, { seeds = [DEMO_SEED] } = {}) {
       fail(new Error(`the sandbox exited (${code ?? signal}) before it was ready:\n${output.join('')}`));
     });
   });
-  return { child, output, ...ready };
+  return { child, output, controlToken, ...ready };
 }
 
 // ---------------------------------------------------------------------------------------------

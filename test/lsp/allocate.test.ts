@@ -10,6 +10,8 @@ import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { LspClient } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
+import type { ReleaseResult, ReleaseTarget } from '../../server/src/protocol';
+import { LineIndex } from '../../server/src/engine/text/positions';
 
 const G = 'ipam.cluster.x-k8s.io';
 const ws = copyExamples();
@@ -70,11 +72,20 @@ test('allocation writes the provider\'s address into every VIP place and the cla
   assert.deepEqual(lsp.diagnosticsOf(lab, 'ip-in-use'), [], 'its own claim is not a conflict');
 });
 
-test('release deletes the cluster\'s claim and the address is free again', async () => {
-  const r = await lsp.request<{ released: string[] }>('capiIpam/release', { cluster: { name: 'lab', namespace: 'lab' } });
-  assert.deepEqual(r.released, ['lab-control-plane-vip']);
+test('release resolves the claim holding the cluster\'s VIP, deletes exactly it, and is no quick fix', async () => {
+  const text = lsp.textOf(lab);
+  const at = new LineIndex(text);
+  const vip = text.indexOf('10.20.0.10');
+  const actions = await lsp.codeActions(lab, { start: at.position(vip), end: at.position(vip + 10) });
+  assert.deepEqual(actions.filter((a) => /release/i.test(a.title)), [], 'Release is never a quick fix');
+  const target = await lsp.request<ReleaseTarget>('capiIpam/releaseTarget', { cluster: { name: 'lab', namespace: 'lab' } });
+  const claim = sb.get(G, 'IPAddressClaim', 'lab', 'lab-control-plane-vip')!;
+  assert.deepEqual(target, { claim: { namespace: 'lab', name: 'lab-control-plane-vip' }, uid: claim.metadata.uid, ours: true, address: '10.20.0.10', pool: 'GlobalInClusterIPPool sandbox-vips', cluster: 'lab' });
+  const r = await lsp.request<ReleaseResult>('capiIpam/release', { claim: target.claim, uid: target.uid });
+  assert.deepEqual(r.released.claim, { namespace: 'lab', name: 'lab-control-plane-vip' });
   await sb.waitFor(() => !sb.get(G, 'IPAddress', 'lab', 'lab-control-plane-vip'), 5000);
-  await assert.rejects(lsp.request('capiIpam/release', { cluster: { name: 'lab', namespace: 'lab' } }), /no IPAddressClaim of cluster lab\/lab/);
+  await lsp.untilInventory(async () => !(await lsp.request<{ allocations: { claim?: string }[] }[]>('capiIpam/pools')).some((p) => p.allocations.some((x) => x.claim === 'lab-control-plane-vip')), 10_000, 'the release seen live');
+  await assert.rejects(lsp.request('capiIpam/releaseTarget', { cluster: { name: 'lab', namespace: 'lab' } }), /no IPAddressClaim holds the VIP of cluster lab\/lab: nothing to release/);
   lsp.close(lab);
 });
 

@@ -1,5 +1,5 @@
 // The kubeconfig the sandbox writes: bearer token, its CA embedded, context `sandbox`.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
 
 export function kubeconfigText(server: string, caPem: string, token: string, name = 'sandbox'): string {
@@ -14,6 +14,8 @@ export function kubeconfigText(server: string, caPem: string, token: string, nam
   });
 }
 
+/** Writes the kubeconfig (it holds the token) readable by its owner only, also over an existing file. */
 export function writeKubeconfig(path: string, server: string, caPem: string, token: string): void {
   writeFileSync(path, kubeconfigText(server, caPem, token), { mode: 0o600 });
+  chmodSync(path, 0o600); // `mode` applies only when the file is created
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { apiGroup, apiGroupList, apiVersions, openapiDocument, openapiIndex, resourceList, VERSION_INFO } from './discovery';
 import type { Faults, RequestInfo } from './faults';
+import { bearerOf, sameSecret } from './secret';
 import { apiVersionOf, convert, findByPlural, type ResourceDef } from './kinds';
 import { toJson } from './json';
 import type { Operations } from './ops';
@@ -111,8 +112,7 @@ export class ApiHandler {
       return sendError(internalError(`sandbox: injected failure (${failure})`, failure));
     }
     const auth = req.headers.authorization;
-    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    const authenticated = bearer !== undefined && bearer === this.ctx.token() && !this.ctx.faults.tokenRefused;
+    const authenticated = sameSecret(bearerOf(auth), this.ctx.token()) && !this.ctx.faults.tokenRefused;
     if (!authenticated && (auth !== undefined || this.ctx.faults.tokenRefused || !ANONYMOUS_PATHS.has(path))) {
       req.resume();
       return sendError(unauthorized());

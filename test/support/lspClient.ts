@@ -43,6 +43,8 @@ export class LspClient {
   private readonly docs = new Map<string, { text: string; version: number }>();
   private listeners: (() => void)[] = [];
   exited: number | null = null;
+  /** capiIpam/inventoryChanged notifications so far (a live change reached the server). */
+  inventoryChanges = 0;
 
   private constructor(readonly proc: ChildProcess, readonly rpc: ProtocolConnection, public settings: Record<string, unknown>) {}
 
@@ -58,6 +60,10 @@ export class LspClient {
     });
     rpc.onNotification('capiIpam/connectionState', (s: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       client.states.push(s);
+      client.notify();
+    });
+    rpc.onNotification('capiIpam/inventoryChanged', () => {
+      client.inventoryChanges++;
       client.notify();
     });
     rpc.onNotification('window/logMessage', (m: { message: string }) => {
@@ -111,6 +117,17 @@ export class LspClient {
       this.listeners.push(test);
       test();
     });
+  }
+
+  /** Re-runs an async probe (a request) after each inventory change until it returns a value. */
+  async untilInventory<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'inventory condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.inventoryChanges;
+      const value = await probe();
+      if (value) return value;
+      await this.waitFor(() => this.inventoryChanges > seen, Math.max(1, deadline - Date.now()), what);
+    }
   }
 
   diagnosticsOf(uri: string, code?: string): Diagnostic[] {

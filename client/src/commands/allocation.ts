@@ -1,13 +1,14 @@
 // capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
-// from a pool, or give it back. The server does the cluster work; this side picks and confirms.
+// from a pool, or delete one named claim. The server does the cluster work; this side picks and confirms.
 import * as vscode from 'vscode';
-import type { AllocateResult, PoolView } from '../../../server/src/protocol';
+import type { AllocateResult, PoolView, ReleaseTarget } from '../../../server/src/protocol';
 import { clusterAtCursor, type ClusterRef } from '../clusterAtCursor';
 import type { IpamServer } from '../ipamServer';
 import { capiIpamSettings } from '../settings';
 import type { CommandTarget } from '../trees/commandTarget';
 import { poolLabel } from '../trees/poolsTree';
 import { errorMessage } from '../wire';
+import { claimLabel, releasePrompt } from './releasePrompt';
 
 export interface AllocateArgs extends CommandTarget {
   /** Document that receives the address; default: the active editor. */
@@ -38,26 +39,34 @@ export async function allocate(server: IpamServer, args: AllocateArgs = {}): Pro
 }
 
 export interface ReleaseArgs extends CommandTarget {
-  /** Skips the confirmation (programmatic callers and tests). */
-  confirmed?: boolean;
+  /** `namespace/name` of the claim the caller confirmed (tests, other extensions): no prompt if it is the one resolved. */
+  confirmedClaim?: string;
 }
 
+/** Release VIP: resolve the one claim (named by a Pools item, or holding the cluster's VIP), confirm it, delete it. */
 export async function release(server: IpamServer, args: ReleaseArgs = {}): Promise<boolean> {
   if (!requireTrust('Releasing an address')) return false;
-  const cluster = args.cluster ?? targetDocument({})?.cluster;
-  if (!cluster) return false;
-  const what = args.address ? `${args.address} of ${cluster.namespace}/${cluster.name}` : `the VIP of ${cluster.namespace}/${cluster.name}`;
-  if (!args.confirmed) {
-    // Not modal: modal dialogs are refused in the headless test harness.
-    const answer = await vscode.window.showWarningMessage(`Release ${what}? Its IPAddressClaim is deleted and the address becomes free.`, 'Release');
-    if (answer !== 'Release') return false;
+  const cluster = args.claim ? undefined : (args.cluster ?? targetDocument({})?.cluster);
+  if (!args.claim && !cluster) return false;
+  let target: ReleaseTarget;
+  try {
+    target = await server.releaseTarget(args.claim ? { claim: args.claim } : { cluster: cluster! });
+  } catch (error) {
+    void vscode.window.showWarningMessage(`Release VIP: ${errorMessage(error)}`);
+    return false;
+  }
+  const claim = claimLabel(target);
+  if (args.confirmedClaim !== claim) {
+    const prompt = releasePrompt(target);
+    const answer = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.confirm);
+    if (answer !== prompt.confirm) return false;
   }
   try {
-    await server.release({ cluster });
-    void vscode.window.showInformationMessage(`Released ${what}.`);
+    const { released } = await server.release({ claim: target.claim, uid: target.uid, foreignConfirmed: !target.ours });
+    void vscode.window.showInformationMessage(`Released ${released.address ?? 'the address'}: IPAddressClaim ${claimLabel(released)} deleted.`);
     return true;
   } catch (error) {
-    void showFailure(`Could not release ${what}: ${errorMessage(error)}`);
+    void showFailure(`Could not release IPAddressClaim ${claim}: ${errorMessage(error)}`);
     return false;
   }
 }

@@ -3,13 +3,14 @@
 import * as vscode from 'vscode';
 import type { ContextsResult } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
+import type { KubeconfigApproval } from '../kubeconfigApproval';
 import { writeSetting } from '../settings';
 import { errorMessage } from '../wire';
 
 type Choice = vscode.QuickPickItem & { action: 'context' | 'browse' | 'offline'; context?: string };
 
 /** Resolves to what was chosen (`undefined` when dismissed), so tests can drive it. */
-export async function selectContext(server: IpamServer): Promise<string | undefined> {
+export async function selectContext(server: IpamServer, approval?: KubeconfigApproval): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
     const manage = 'Manage Workspace Trust';
     const answer = await vscode.window.showWarningMessage(
@@ -25,7 +26,7 @@ export async function selectContext(server: IpamServer): Promise<string | undefi
     matchOnDescription: true,
   });
   if (!picked) return undefined;
-  return applyChoice(picked);
+  return applyChoice(picked, approval);
 }
 
 async function loadChoices(server: IpamServer): Promise<Choice[]> {
@@ -56,7 +57,7 @@ async function loadChoices(server: IpamServer): Promise<Choice[]> {
   return [...header, ...contexts, ...other];
 }
 
-async function applyChoice(choice: Choice): Promise<string | undefined> {
+async function applyChoice(choice: Choice, approval?: KubeconfigApproval): Promise<string | undefined> {
   switch (choice.action) {
     case 'context':
       if (!choice.context) return undefined;
@@ -72,6 +73,7 @@ async function applyChoice(choice: Choice): Promise<string | undefined> {
       const file = files?.[0];
       if (!file) return undefined;
       await writeSetting('offline', undefined);
+      await approval?.allow(file.fsPath); // the user chose it: no question about it later
       await writeSetting('kubeconfig', file.fsPath);
       // The previous context most likely does not exist in another file: use its current-context.
       await writeSetting('context', undefined);

@@ -1,6 +1,6 @@
 // What the item commands need from their argument. Tree nodes carry these fields, so VS Code can
 // pass a node from a context menu, and tests or other extensions can pass plain objects.
-import type { PoolView, WireLocation } from '../../../server/src/protocol';
+import type { ClaimRef, PoolView, WireLocation } from '../../../server/src/protocol';
 import type { ClusterRef } from '../clusterAtCursor';
 
 export interface CommandTarget {
@@ -11,6 +11,8 @@ export interface CommandTarget {
   /** Pool id (`<kind>/<namespace>/<name>`) for capiIpam.openPoolYaml / capiIpam.allocate. */
   poolId?: string;
   pool?: PoolView;
-  /** Cluster whose VIP capiIpam.release gives back. */
+  /** Cluster whose VIP capiIpam.release gives back (the claim holding it), unless `claim` names one. */
   cluster?: ClusterRef;
+  /** The IPAddressClaim capiIpam.release deletes. */
+  claim?: ClaimRef;
 }

@@ -1,12 +1,13 @@
 // The Pools view: one node per InClusterIPPool/GlobalInClusterIPPool with its usage, and below it
 // the allocated addresses, the free ranges and the reserved addresses.
 import * as vscode from 'vscode';
-import type { AllocationView, PoolView } from '../../../server/src/protocol';
+import type { AllocationView, ClaimRef, PoolView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
 import { usageBar, usageCounts } from './usageBar';
 import { toLocation } from '../wire';
+import { escapeCode } from '../../../server/src/markdown';
 
 type Section = 'warnings' | 'allocated' | 'free' | 'reserved';
 type Reserved = PoolView['reserved'][number];
@@ -99,7 +100,8 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
         poolId: pool.id,
         address: allocation.address,
         location: allocation.location,
-        cluster: allocation.cluster ? { name: allocation.cluster, namespace: allocation.namespace ?? 'default' } : undefined,
+        // Release deletes this allocation's own claim, never "the cluster's" (a node address has the cluster's label too).
+        claim: releasableClaim(pool, allocation),
       }));
     case 'free':
       // The first address of a range is what "copy" puts on the clipboard.
@@ -107,6 +109,11 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
     case 'reserved':
       return pool.reserved.map((reserved) => ({ type: 'reserved', pool, reserved, poolId: pool.id, address: reserved.address }));
   }
+}
+
+/** The live IPAddressClaim behind an allocation: only such an allocation can be released. */
+function releasableClaim(pool: PoolView, allocation: AllocationView): ClaimRef | undefined {
+  return pool.source === 'live' && allocation.claim && allocation.namespace ? { namespace: allocation.namespace, name: allocation.claim } : undefined;
 }
 
 export function poolLabel(pool: PoolView): string {
@@ -129,10 +136,10 @@ function poolItem(pool: PoolView): vscode.TreeItem {
 
 function poolTooltip(pool: PoolView): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${pool.kind}** \`${poolLabel(pool)}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
-  md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${a}\``).join(', ') || '—'}`);
+  md.appendMarkdown(`**${pool.kind}** \`${escapeCode(poolLabel(pool))}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
+  md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${escapeCode(a)}\``).join(', ') || '—'}`);
   if (pool.prefix !== undefined) md.appendMarkdown(` · prefix /${pool.prefix}`);
-  if (pool.gateway) md.appendMarkdown(` · gateway \`${pool.gateway}\``);
+  if (pool.gateway) md.appendMarkdown(` · gateway \`${escapeCode(pool.gateway)}\``);
   md.appendMarkdown(`\n\nUsed ${pool.used} of ${pool.total}, ${pool.free} free`);
   if (pool.firstFree) md.appendMarkdown(` (next: \`${pool.firstFree}\`)`);
   for (const warning of pool.warnings) {
@@ -169,7 +176,7 @@ function allocationItem(pool: PoolView, allocation: AllocationView): vscode.Tree
   item.id = `${pool.id}#allocation:${allocation.address}:${allocation.name}`;
   const owner = allocation.claim ?? allocation.name;
   item.description = allocation.cluster ? `${owner} → ${allocation.cluster}` : owner;
-  const flags = [allocation.cluster ? 'releasable' : undefined, allocation.location ? 'located' : undefined].filter(Boolean);
+  const flags = [releasableClaim(pool, allocation) ? 'releasable' : undefined, allocation.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.allocation', ...flags].join('.');
   item.iconPath = new vscode.ThemeIcon('pass-filled');
   const where = allocation.namespace ? `${allocation.namespace}/${allocation.name}` : allocation.name;

@@ -7,10 +7,12 @@ import { applyEdits, vipEdits } from '../engine/edits';
 import { usedAddresses } from '../engine/fixes';
 import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
-import { poolLabel } from '../engine/rules/context';
 import { loadWorkspace } from './files';
 import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import type { RenderMap } from '../render/mapping';
+import { terminalSafe } from './report';
+import type { ReleaseWhat } from './liveAllocate';
+import { ipPlaces, poolLabel } from '../engine/rules/context';
 
 const OPTIONS = {
   cluster: { type: 'string' },
@@ -22,6 +24,8 @@ const OPTIONS = {
   timeout: { type: 'string', default: '60' },
   offline: { type: 'boolean', default: false },
   ...RENDER_OPTIONS,
+  claim: { type: 'string' },
+  foreign: { type: 'boolean', default: false },
 } as const;
 
 export function findCluster(ws: Workspace, name: string, namespace?: string): WorkloadCluster {
@@ -58,7 +62,8 @@ export async function runAllocate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
   if (positionals.length === 0 && !wantsRender(values)) throw Object.assign(new Error('give the cluster files'), { code: 'ERR_PARSE_ARGS_USAGE' });
-  const { workspace } = loadWorkspace(positionals);
+  const { workspace, problems } = loadWorkspace(positionals);
+  for (const p of problems) process.stderr.write(terminalSafe(`capi-ipam: ${p}`) + '\n');
   const renderings = await addRenderings(workspace, { ...values, namespace: undefined });
   const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
@@ -70,10 +75,10 @@ export async function runAllocate(args: string[]): Promise<number> {
       if (!ip) continue;
       const files = writeEdits(workspace, vipEdits(cluster, ip), maps);
       process.stdout.write(`${ip}\n`);
-      process.stderr.write(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.\n`);
+      process.stderr.write(terminalSafe(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`) + '\n');
       return 0;
     }
-    process.stderr.write(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}\n`);
+    process.stderr.write(terminalSafe(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}`) + '\n');
     return 1;
   }
   const { allocateLive } = await import('./live');
@@ -81,16 +86,37 @@ export async function runAllocate(args: string[]): Promise<number> {
     pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout), maps, claimWriter: claimEditsFor(workspace, renderings, cluster),
   });
   process.stdout.write(`${result.address}\n`);
-  process.stderr.write(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.\n`);
+  process.stderr.write(terminalSafe(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.`) + '\n');
   return 0;
 }
 
+const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+
 export async function runRelease(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  if (!values.cluster) throw Object.assign(new Error('--cluster is required'), { code: 'ERR_PARSE_ARGS_USAGE' });
-  const namespace = values.namespace ?? (positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster).namespace : 'default');
-  const { releaseLive } = await import('./live');
-  const released = await releaseLive({ name: values.cluster, namespace }, { kubeconfig: values.kubeconfig, context: values.context });
-  process.stderr.write(released ? `deleted IPAddressClaim ${namespace}/${released}: the address is free again.\n` : `no IPAddressClaim of cluster ${namespace}/${values.cluster} found.\n`);
-  return released ? 0 : 1;
+  let what: ReleaseWhat;
+  if (values.claim) {
+    if (values.cluster) throw usage('give --claim or --cluster, not both');
+    const [namespace, name, ...rest] = values.claim.split('/');
+    if (!namespace || !name || rest.length) throw usage(`--claim takes NAMESPACE/NAME, not ${values.claim}`);
+    what = { claim: { namespace, name }, foreign: values.foreign };
+  } else {
+    if (!values.cluster) throw usage('--claim NAMESPACE/NAME or --cluster NAME is required');
+    if (values.foreign) throw usage('--foreign needs --claim NAMESPACE/NAME: a claim capi-ipam did not create is deleted only by name');
+    const cluster = positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster, values.namespace) : undefined;
+    const ref = { name: values.cluster, namespace: cluster?.namespace ?? values.namespace ?? 'default' };
+    what = { cluster: ref, vips: cluster ? ipPlaces(cluster).map((p) => p.ip) : [] };
+  }
+  // The live bundle's own ReleaseError: the class must be the one its code throws.
+  const { releaseLive, ReleaseError } = await import('./live');
+  try {
+    const r = await releaseLive(what, { kubeconfig: values.kubeconfig, context: values.context });
+    const held = [r.address, r.pool && `from ${r.pool}`, r.cluster && `cluster ${r.cluster}`].filter(Boolean).join(', ');
+    process.stderr.write(terminalSafe(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.`) + '\n');
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    process.stderr.write(terminalSafe(`capi-ipam: ${e.message}`) + '\n');
+    return 1;
+  }
 }

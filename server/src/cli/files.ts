@@ -1,43 +1,70 @@
-// Collects the YAML files named on the command line (directories are walked).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// Collects the YAML files named on the command line (directories are walked) and reads them. Below a
+// named directory, symlinks to directories are never followed and a symlinked file is read only if it
+// resolves inside that directory; FIFOs, devices, loops and huge files are reported, the rest checked.
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Workspace } from '../engine/workspace';
+import { FileRefused, MAX_READ_BYTES, readRegularFileSync } from '../safeFile';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', '.vscode-test']);
+const YAML = /\.ya?ml$/i;
 
-/** A path that could not be read (a symlink loop, no permission…): reported, and the rest is checked. */
-export interface FileError {
+interface Candidate {
   path: string;
-  message: string;
+  /** Real path of the named directory it was found in; undefined for a file named on the command line. */
+  root?: string;
 }
 
-export function yamlFiles(paths: string[], errors: FileError[] = []): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
+const why = (e: unknown) => (e instanceof FileRefused ? e.message : `${(e as { path?: string }).path ?? ''}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+
+export function yamlFiles(paths: string[]): { files: Candidate[]; problems: string[] } {
+  const files: Candidate[] = [];
+  const problems: string[] = [];
+  const walk = (p: string, root: string) => {
+    let entries: string[];
     try {
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        for (const name of readdirSync(p).sort()) if (!SKIP.has(name)) walk(join(p, name));
-      } else if (/\.ya?ml$/i.test(p) || paths.includes(p)) out.push(p);
+      entries = readdirSync(p).sort();
     } catch (e) {
-      errors.push({ path: p, message: (e as Error).message });
+      return void problems.push(why(e));
+    }
+    for (const name of entries) {
+      if (SKIP.has(name)) continue;
+      const full = join(p, name);
+      let st;
+      try {
+        st = lstatSync(full);
+      } catch (e) {
+        problems.push(why(e));
+        continue;
+      }
+      if (st.isDirectory()) walk(full, root);
+      else if (YAML.test(name)) files.push({ path: full, root }); // a link, a FIFO or a device is refused when read
     }
   };
-  for (const p of paths) walk(p);
-  return out;
+  for (const p of paths) {
+    try {
+      if (statSync(p).isDirectory()) walk(p, realpathSync(p));
+      else files.push({ path: p });
+    } catch (e) {
+      problems.push(`${p}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+    }
+  }
+  return { files, problems };
 }
 
-export function loadWorkspace(paths: string[]): { workspace: Workspace; files: string[]; errors: FileError[] } {
+/** `problems`: files that could not be read (the caller reports them and exits 2). */
+export function loadWorkspace(paths: string[]): { workspace: Workspace; files: string[]; problems: string[] } {
   const workspace = new Workspace();
-  const errors: FileError[] = [];
-  const files = yamlFiles(paths, errors).map((f) => relative(process.cwd(), f) || f).filter((f) => {
+  const { files: candidates, problems } = yamlFiles(paths);
+  const files: string[] = [];
+  for (const c of candidates) {
+    const f = relative(process.cwd(), c.path) || c.path;
     try {
-      workspace.setFile(f, readFileSync(f, 'utf8'));
-      return true;
+      workspace.setFile(f, readRegularFileSync(c.path, MAX_READ_BYTES, c.root ? [c.root] : undefined));
+      files.push(f);
     } catch (e) {
-      errors.push({ path: f, message: (e as Error).message });
-      return false;
+      problems.push(e instanceof FileRefused ? e.message.replace(c.path, f) : `${f}: ${(e as { code?: string }).code ?? (e as Error).message}`);
     }
-  });
-  return { workspace, files, errors };
+  }
+  return { workspace, files, problems };
 }

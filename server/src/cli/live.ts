@@ -5,6 +5,7 @@ import { loadKubeConfig } from '../live/kube';
 import { readInventory } from '../live/snapshot';
 
 export { allocateLive, releaseLive } from './liveAllocate';
+export { ReleaseError } from '../live/release';
 
 export interface LiveTarget {
   kubeconfig?: string;

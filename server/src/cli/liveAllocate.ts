@@ -4,9 +4,10 @@ import { claimDocumentEdit } from '../engine/claimDocument';
 import type { WorkloadCluster } from '../engine/model/types';
 import type { Workspace } from '../engine/workspace';
 import { readInventory } from '../live/snapshot';
-import { type ClusterRef, claimAddress, clusterClaims, clusterExists, deleteClaim } from '../live/allocator';
+import { type ClusterRef, claimAddress, clusterExists, deleteClaim } from '../live/allocator';
 import { loadKubeConfig } from '../live/kube';
-import { discover } from '../live/resources';
+import { claimsHoldingVip, releaseClaim, ReleaseError } from '../live/release';
+import type { ClaimRef, ReleaseTarget } from '../protocol';
 import { choosePool, writeEdits } from './allocate';
 import type { RenderMap } from '../render/mapping';
 import type { ClaimWriter } from './render';
@@ -50,10 +51,22 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
   }
 }
 
-export async function releaseLive(cluster: ClusterRef, target: { kubeconfig?: string; context?: string }): Promise<string | undefined> {
+export type ReleaseWhat = { claim: ClaimRef; foreign: boolean } | { cluster: ClusterRef; vips: string[] };
+
+/** Deletes one claim: the one named, or the one holding the cluster's VIP (only if capi-ipam created it). */
+export async function releaseLive(what: ReleaseWhat, target: { kubeconfig?: string; context?: string }): Promise<ReleaseTarget> {
   const { kc } = loadKubeConfig(target);
-  const resources = await discover(kc, 10_000);
-  const names = await clusterClaims(kc, resources, cluster);
-  for (const name of names) await deleteClaim(kc, resources, { name, namespace: cluster.namespace });
-  return names.length ? names.join(', ') : undefined;
+  const { inventory, resources } = await readInventory(kc);
+  if ('claim' in what) return releaseClaim(kc, resources, what.claim, { foreign: what.foreign, inventory });
+  const id = `${what.cluster.namespace}/${what.cluster.name}`;
+  const refs = claimsHoldingVip(what.cluster, what.vips, inventory);
+  if (refs.length === 0) throw new ReleaseError(`no IPAddressClaim holds the VIP of cluster ${id}: nothing to release`);
+  if (refs.length > 1) throw new ReleaseError(`several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): name one with --claim NAMESPACE/NAME`);
+  const ref = refs[0]!;
+  try {
+    return await releaseClaim(kc, resources, ref, { foreign: false, inventory });
+  } catch (e) {
+    if (!/not created by capi-ipam/.test((e as Error).message)) throw e;
+    throw new ReleaseError(`${(e as Error).message.replace(/, confirm this claim by name to delete it$/, '')}. To delete it anyway: capi-ipam release --claim ${ref.namespace}/${ref.name} --foreign`);
+  }
 }

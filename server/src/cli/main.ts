@@ -1,7 +1,7 @@
 // `capi-ipam`: the engine from a terminal or a CI job.
 import { parseArgs } from 'node:util';
-import { type FileError, loadWorkspace } from './files';
-import { type Format, formatJson, formatSarif, formatText, locate } from './report';
+import { loadWorkspace } from './files';
+import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
 import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
 import { runAllocate, runRelease } from './allocate';
@@ -12,6 +12,7 @@ import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 import { runPolicy } from './policy';
 import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import { mapFindings } from '../render/mapping';
+import { briefStatus, statusOf } from '../live/apiStatus';
 
 const VERSION = '0.1.0';
 
@@ -32,7 +33,11 @@ Usage:
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
-                                                        delete the cluster's IPAddressClaim
+                                                        delete the one IPAddressClaim holding the cluster's VIP
+                                                        (only one capi-ipam created) and say which
+  capi-ipam release --claim NS/NAME [--foreign] [--kubeconfig K] [--context C]
+                                                        delete exactly that IPAddressClaim; one capi-ipam did
+                                                        not create only with --foreign
   capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
                                                         admission policy from the pools: a ValidatingAdmissionPolicy
                                                         and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
@@ -61,7 +66,7 @@ async function check(args: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files, errors } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
+  const { workspace, files, problems } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
   const maps = (await addRenderings(workspace, values)).map((r) => r.map);
   await withLive(workspace, values);
   if (!values['no-resolve']) {
@@ -73,13 +78,19 @@ async function check(args: string[]): Promise<number> {
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-  return readErrors(errors) ? 2 : failing.length ? 1 : 0;
+  return reportProblems(problems) || (failing.length ? 1 : 0);
+}
+
+/** Files that could not be read: one line each on stderr; exit code 2 (the rest was checked). */
+function reportProblems(problems: string[]): number {
+  for (const p of problems) process.stderr.write(`capi-ipam: ${terminalSafe(p)}\n`);
+  return problems.length ? 2 : 0;
 }
 
 async function pools(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS } });
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
-  const { workspace, errors } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
@@ -89,27 +100,22 @@ async function pools(args: string[]): Promise<number> {
   const kubeVip = kubeVipRows(inventory);
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify([...rows, ...kubeVip], null, 2) + '\n');
-    return readErrors(errors) ? 2 : 0;
+    return reportProblems(problems);
   }
   const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
   const print = (t: string[][]) => {
-    const widths = t[0]!.map((_, i) => Math.max(...t.map((row) => row[i]!.length)));
-    process.stdout.write(t.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+    const safe = t.map((row) => row.map(terminalSafe));
+    const widths = safe[0]!.map((_, i) => Math.max(...safe.map((row) => row[i]!.length)));
+    process.stdout.write(safe.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
   };
   print(table);
   if (kubeVip.length) {
     process.stdout.write('\n');
     print(kubeVipTable(kubeVip));
   }
-  for (const r of kubeVip) for (const e of r.errors) process.stderr.write(`kube-vip ${r.key}: ${e}\n`);
-  for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(`${poolLabel(p)}: ${e.field}: ${e.message}\n`);
-  return readErrors(errors) ? 2 : 0;
-}
-
-/** Reports the files that could not be read; true if there were any (exit code 2). */
-function readErrors(errors: FileError[]): boolean {
-  for (const e of errors) process.stderr.write(`capi-ipam: cannot read ${e.path}: ${e.message}\n`);
-  return errors.length > 0;
+  for (const r of kubeVip) for (const e of r.errors) process.stderr.write(terminalSafe(`kube-vip ${r.key}: ${e}`) + '\n');
+  for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(terminalSafe(`${poolLabel(p)}: ${e.field}: ${e.message}`) + '\n');
+  return reportProblems(problems);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -130,15 +136,18 @@ export async function main(argv: string[]): Promise<number> {
       default: fail(`unknown command ${command}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`capi-ipam: ${(e as Error).message}\n\n${USAGE}`);
+    const code = (e as { code?: unknown }).code; // a string for Node errors, a number for API errors
+    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n\n${USAGE}`);
       return 2;
     }
-    if ((e as { code?: string }).code === 'ENOENT') {
-      process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+    if (code === 'ENOENT') {
+      process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
       return 2;
     }
-    process.stderr.write(`capi-ipam: ${(e as Error).message}\n`);
+    // An API error: status code and reason only (client-node's message carries headers and body).
+    const message = statusOf(e).code !== undefined ? `request failed: ${briefStatus(e)}` : (e as Error).message;
+    process.stderr.write(`capi-ipam: ${terminalSafe(message)}\n`);
     return 1;
   }
 }

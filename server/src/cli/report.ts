@@ -22,8 +22,24 @@ export function locate(findings: Finding[], text: (uri: string) => string): Loca
   });
 }
 
+/**
+ * Text for a terminal: control characters (ESC sequences, line breaks inside a message) and bidi
+ * overrides from file content are shown as escapes, never interpreted.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** SARIF plain-text messages treat `[text](target)` as an embedded link: brackets are escaped (SARIF 2.1.0 §3.11.6). */
+export function sarifText(text: string): string {
+  return text.replace(/[\\[\]]/g, '\\$&');
+}
+
 export function formatText(list: Located[], fileCount: number): string {
-  const lines = list.map((f) => `${f.uri}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} [${f.code}] ${f.message}`);
+  const lines = list.map((f) => terminalSafe(`${f.uri}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} [${f.code}] ${f.message}`));
   const count = (s: string) => list.filter((f) => f.severity === s).length;
   lines.push(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s) in ${fileCount} file(s)`);
   return lines.join('\n') + '\n';
@@ -58,7 +74,7 @@ export function formatSarif(list: Located[], version: string): string {
       results: list.map((f) => ({
         ruleId: f.code,
         level: level(f.severity),
-        message: { text: f.message },
+        message: { text: sarifText(f.message) },
         locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.uri) }, region: { startLine: f.start.line + 1, startColumn: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1 } } }],
       })),
     }],

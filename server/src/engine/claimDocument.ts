@@ -5,6 +5,8 @@ import type { WorkloadCluster } from './model/types';
 import { CLUSTER_NAME_LABEL, vipClaimName } from './model/clusters';
 
 export const CREATED_BY_ANNOTATION = 'capi-ipam.dev/created-by';
+/** The value of CREATED_BY_ANNOTATION on claims capi-ipam creates: only these are released without a by-name confirmation. */
+export const CREATED_BY = 'capi-ipam';
 export const CLUSTER_ANNOTATION = 'capi-ipam.dev/cluster';
 
 export interface ClaimPool {
@@ -32,7 +34,7 @@ export function claimObject(c: { name: string; namespace: string }, pool: ClaimP
       name: vipClaimName(c.name),
       namespace: c.namespace,
       ...(linked ? { labels: { [CLUSTER_NAME_LABEL]: c.name } } : {}),
-      annotations: { [CREATED_BY_ANNOTATION]: 'capi-ipam', [CLUSTER_ANNOTATION]: c.name },
+      annotations: { [CREATED_BY_ANNOTATION]: CREATED_BY, [CLUSTER_ANNOTATION]: c.name },
     },
     spec: {
       poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: pool.kind, name: pool.name },

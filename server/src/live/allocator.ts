@@ -1,8 +1,7 @@
 // Allocation through the IPAM provider: create an IPAddressClaim, wait (watch, not poll) for the
 // IPAddress the provider creates for it, and delete the claim again on any failure: no address leaks.
-import { type ClaimPool, claimObject, CLUSTER_ANNOTATION, CREATED_BY_ANNOTATION } from '../engine/claimDocument';
-import { CLUSTER_NAME_LABEL, vipClaimName } from '../engine/model/clusters';
-import { k8s, statusOf, withTimeout } from './kube';
+import { type ClaimPool, claimObject } from '../engine/claimDocument';
+import { briefStatus, k8s, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath } from './resources';
 
 export interface ClusterRef {
@@ -35,26 +34,18 @@ function need(resources: Resource[], kind: string): Resource {
   return r;
 }
 
-export async function deleteClaim(kc: k8s.KubeConfig, resources: Resource[], claim: ClusterRef, requestTimeoutMs = 10_000): Promise<boolean> {
+/** Deletes one claim by name; with `uid`, only that object (a claim re-created under the name is kept: 409). */
+export async function deleteClaim(kc: k8s.KubeConfig, resources: Resource[], claim: ClusterRef, opts: { uid?: string; requestTimeoutMs?: number } = {}): Promise<boolean> {
   const r = need(resources, 'IPAddressClaim');
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const body = opts.uid ? { preconditions: { uid: opts.uid } } : undefined;
   try {
-    await api.deleteNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, name: claim.name }, withTimeout(requestTimeoutMs));
+    await api.deleteNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, name: claim.name, body }, withTimeout(opts.requestTimeoutMs ?? 10_000));
     return true;
   } catch (e) {
     if (statusOf(e).code === 404) return false;
     throw e;
   }
-}
-
-/** Claims of a cluster: the one the extension names after it, or any claiming to belong to it. */
-export async function clusterClaims(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, requestTimeoutMs = 10_000): Promise<string[]> {
-  const r = need(resources, 'IPAddressClaim');
-  const api = kc.makeApiClient(k8s.CustomObjectsApi);
-  const list = (await api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: cluster.namespace, plural: r.plural }, withTimeout(requestTimeoutMs))) as { items: { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { clusterName?: string } }[] };
-  return list.items
-    .filter((c) => c.metadata.name === vipClaimName(cluster.name) || (c.metadata.annotations?.[CREATED_BY_ANNOTATION] && (c.metadata.annotations?.[CLUSTER_ANNOTATION] === cluster.name || c.spec?.clusterName === cluster.name || c.metadata.labels?.[CLUSTER_NAME_LABEL] === cluster.name)))
-    .map((c) => c.metadata.name);
 }
 
 type Address = { metadata: { name: string; resourceVersion?: string }; spec: { address: string; prefix?: number; gateway?: string } };
@@ -128,7 +119,7 @@ export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cl
     await api.createNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body }, reqOpts);
   } catch (e) {
     const s = statusOf(e);
-    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.code ?? ''} ${s.message}`.replace('  ', ' '));
+    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.opaque ? briefStatus(e) : `${s.code ?? ''} ${s.message}`.trim()}`);
     const existing = (await api.getNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name }, reqOpts)) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
     if (existing.metadata?.deletionTimestamp) throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
     if (existing.spec?.poolRef?.kind !== pool.kind || existing.spec?.poolRef?.name !== pool.name) {

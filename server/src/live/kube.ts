@@ -1,6 +1,10 @@
 // Kubeconfig loading and API errors. A new KubeConfig (and new clients) per context: an old client
 // would send the new user's credentials to the old server.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { checkRegularFileSync, FileRefused, readRegularFileSync } from '../safeFile';
 
 export interface ClusterTarget {
   /** kubeconfig path; empty: the default chain ($KUBECONFIG, ~/.kube/config). */
@@ -14,10 +18,28 @@ export interface LoadedConfig {
   server: string;
 }
 
+/** A kubeconfig is small; a bigger "kubeconfig" is a mistake or /dev/zero. */
+const MAX_KUBECONFIG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads the kubeconfig without ever blocking the caller: client-node reads it synchronously, and a
+ * FIFO or /dev/zero at that path would hang the language server. Only regular files are read.
+ */
 function readKubeConfig(target: ClusterTarget): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (target.kubeconfig) {
+      kc.loadFromString(readRegularFileSync(target.kubeconfig, MAX_KUBECONFIG_BYTES));
+      kc.makePathsAbsolute(dirname(target.kubeconfig));
+      return kc;
+    }
+    const chain = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+    for (const file of chain) if (existsSync(file)) checkRegularFileSync(file, MAX_KUBECONFIG_BYTES);
+  } catch (e) {
+    if (e instanceof FileRefused) throw new Error(`kubeconfig ${e.message}`);
+    throw e;
+  }
+  kc.loadFromDefault();
   return kc;
 }
 
@@ -37,34 +59,7 @@ export function listContexts(target: ClusterTarget): { contexts: string[]; curre
   return { contexts: kc.getContexts().map((c) => c.name), current: kc.getCurrentContext() || undefined };
 }
 
-export interface ApiStatus {
-  code?: number;
-  reason?: string;
-  message: string;
-}
-
-/** What went wrong, from an ApiException (whose body is raw text), a Watch error or a transport error. */
-export function statusOf(e: unknown): ApiStatus {
-  const err = e as { code?: number; statusCode?: number; body?: unknown; message?: string; cause?: { code?: string } };
-  const code = typeof err.code === 'number' ? err.code : err.statusCode;
-  let body = err.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      /* not JSON */
-    }
-  }
-  const status = body as { reason?: string; message?: string } | undefined;
-  if (status?.message) return { code, reason: status.reason, message: status.message };
-  if (code === 401) return { code, reason: 'Unauthorized', message: 'Unauthorized: the credentials were refused' };
-  const message = (err.message ?? String(e)).split('\n')[0]!;
-  return { code, message };
-}
-
-export function isAuthProblem(s: ApiStatus): boolean {
-  return s.code === 401 || s.code === 403;
-}
+export { type ApiStatus, briefStatus, isAuthProblem, redactUrls, statusOf } from './apiStatus';
 
 /**
  * Request options that abort a call after `ms` (client-node 1.4 has no default timeout). The

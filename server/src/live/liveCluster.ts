@@ -2,7 +2,8 @@
 // connection state. Validation reads the in-memory inventory: no request per keystroke.
 import type { Inventory } from '../engine/model/types';
 import { toInventory } from './convert';
-import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, statusOf, withTimeout } from './kube';
+import { basename } from 'node:path';
+import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, redactUrls, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath, discover } from './resources';
 import { type ListPage, type ListResult, ListWatcher, type Obj } from './watcher';
 
@@ -43,7 +44,7 @@ export class LiveCluster {
 
   start(): void {
     this.stopped = false;
-    this.setState({ state: 'connecting', reason: `connecting to ${this.config.server}` });
+    this.setState({ state: 'connecting', reason: `connecting to ${redactUrls(this.config.server)}` });
     void this.discover();
   }
 
@@ -100,6 +101,8 @@ export class LiveCluster {
   }
 
   private describe(s: ApiStatus, what: string): LiveState {
+    const exec = this.config.kc.getCurrentUser()?.exec?.command;
+    if (s.opaque && exec) return { state: 'forbidden', reason: `${what}: the exec credential plugin ${basename(exec)} failed (its output is not shown: it can contain credentials; run it in a terminal)` };
     if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
     return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${s.message}` };
   }

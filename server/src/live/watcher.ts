@@ -79,7 +79,8 @@ export class ListWatcher {
 
   private retry(problem: ApiStatus): void {
     if (this.stopped) return;
-    this.events.log?.(`${this.path}: ${problem.code ?? ''} ${problem.message}; retrying in ${this.backoffMs} ms`);
+    const what = problem.opaque ? 'failed before the request was sent' : `${problem.code ?? ''} ${problem.message}`;
+    this.events.log?.(`${this.path}: ${what}; retrying in ${this.backoffMs} ms`);
     this.events.health(false, problem);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.cycle(), this.backoffMs);

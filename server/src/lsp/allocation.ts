@@ -1,18 +1,20 @@
 // Allocation in the language server: "Allocate IP from pool …" code actions, the allocate request
 // (claim → wait for the provider's IPAddress → one versioned edit, the claim deleted on any failure)
-// and release.
+// and release (one named claim, never offered as a quick fix).
 import { type CancellationToken, type CodeAction, CodeActionKind, type Connection, ResponseError } from 'vscode-languageserver';
 import { claimDocumentEdit } from '../engine/claimDocument';
 import { vipEdits } from '../engine/edits';
 import { NEEDS_NEW_ADDRESS } from '../engine/fixes';
-import { clusterId, vipClaimName } from '../engine/model/clusters';
+import { clusterId } from '../engine/model/clusters';
 import type { WorkloadCluster } from '../engine/model/types';
 import type { TextEdit } from '../engine/types';
-import { poolLabel } from '../engine/rules/context';
+import { ipPlaces, poolLabel } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import type { Analysis, Workspace } from '../engine/workspace';
-import { AllocationError, claimAddress, clusterClaims, deleteClaim } from '../live/allocator';
-import type { AllocateParams, AllocateResult, ReleaseParams } from '../protocol';
+import { AllocationError, claimAddress, deleteClaim } from '../live/allocator';
+import { briefStatus } from '../live/kube';
+import { claimsHoldingVip, describeClaim, releaseClaim } from '../live/release';
+import type { AllocateParams, AllocateResult, ReleaseParams, ReleaseResult, ReleaseTarget, ReleaseTargetParams } from '../protocol';
 import type { ClusterConnection } from './clusterConnection';
 import { toDiagnostic, toWorkspaceEdit } from './edits';
 import type { Positions } from './positions';
@@ -26,7 +28,7 @@ function isPool(p: { kind: string; name: string; namespace?: string }, hint: str
   return !!hint && (p.name === hint || `${p.namespace}/${p.name}` === hint);
 }
 
-/** "Allocate IP from pool …" (one per live pool with room, the preferred pool first) and "Release IP". */
+/** "Allocate IP from pool …" (one per live pool with room, the preferred pool first). */
 export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, hint: string, positions: Positions): CodeAction[] {
   const { uri, start, end } = at;
   const actions: CodeAction[] = [];
@@ -46,10 +48,6 @@ export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { u
       diagnostics: problems.map((f) => toDiagnostic(f, positions)),
       command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri, cluster: { name: cluster.name, namespace: cluster.namespace }, poolId: poolId(p) }] },
     }));
-  }
-  const held = a.inventory.addresses.some((x) => x.namespace === cluster.namespace && cluster.claimNames.includes(x.claimName));
-  if (held) {
-    actions.push({ title: `Release IP of cluster ${cluster.name}`, kind: CodeActionKind.QuickFix, command: { title: 'Release IP', command: 'capiIpam.release', arguments: [{ cluster: { name: cluster.name, namespace: cluster.namespace } }] } });
   }
   return actions;
 }
@@ -92,7 +90,8 @@ export class Allocations {
       });
     } catch (e) {
       const exhausted = this.exhaustionMessage(pool);
-      throw new ResponseError(1, `${(e as Error).message}${e instanceof AllocationError && exhausted ? ` — ${exhausted}` : ''}`);
+      // Anything but our own errors is an API error: its code and reason only (client-node's message carries headers and body).
+      throw new ResponseError(1, e instanceof AllocationError ? `${e.message}${exhausted ? ` — ${exhausted}` : ''}` : `IPAddressClaim request failed: ${briefStatus(e)}`);
     }
     const cleanup = async (why: string): Promise<never> => {
       if (allocation.created) await deleteClaim(live.config.kc, live.resources, allocation.claim).catch(() => undefined);
@@ -135,12 +134,32 @@ export class Allocations {
     return u.firstFree ? undefined : `pool ${poolLabel(p)} is exhausted (${u.status.used} used of ${u.status.total})`;
   }
 
-  async release(p: ReleaseParams): Promise<{ released: string[] }> {
+  /** The one claim a release would delete: named, or the one holding the cluster's VIP. */
+  releaseTarget(p: ReleaseTargetParams): ReleaseTarget {
     const live = this.liveOrFail();
-    const names = await clusterClaims(live.config.kc, live.resources, p.cluster);
-    if (names.length === 0) throw new ResponseError(1, `no IPAddressClaim of cluster ${p.cluster.namespace}/${p.cluster.name} (expected ${vipClaimName(p.cluster.name)})`);
-    for (const name of names) await deleteClaim(live.config.kc, live.resources, { name, namespace: p.cluster.namespace });
-    this.ctx.connection.console.log(`released ${names.join(', ')} of ${clusterId(p.cluster)}`);
-    return { released: names };
+    const inventory = live.inventory();
+    let ref = 'claim' in p ? p.claim : undefined;
+    if (!ref && 'cluster' in p) {
+      const cluster = this.ctx.workspace.cluster(clusterId(p.cluster));
+      const refs = claimsHoldingVip(p.cluster, cluster ? ipPlaces(cluster).map((x) => x.ip) : [], inventory);
+      if (refs.length === 0) throw new ResponseError(1, `no IPAddressClaim holds the VIP of cluster ${clusterId(p.cluster)}: nothing to release`);
+      if (refs.length > 1) throw new ResponseError(1, `several IPAddressClaims hold the VIP of cluster ${clusterId(p.cluster)} (${refs.map((r) => r.name).join(', ')}): release one from the Pools view`);
+      ref = refs[0];
+    }
+    if (!ref) throw new ResponseError(1, 'name a claim or a cluster');
+    const raw = live.raw('IPAddressClaim', ref.namespace, ref.name);
+    if (!raw) throw new ResponseError(1, `no IPAddressClaim ${ref.namespace}/${ref.name} in the management cluster: nothing to release`);
+    return describeClaim(raw, inventory);
+  }
+
+  async release(p: ReleaseParams): Promise<ReleaseResult> {
+    const live = this.liveOrFail();
+    try {
+      const released = await releaseClaim(live.config.kc, live.resources, p.claim, { uid: p.uid, foreign: p.foreignConfirmed === true, inventory: live.inventory() });
+      this.ctx.connection.console.log(`released IPAddressClaim ${released.claim.namespace}/${released.claim.name}${released.address ? ` (${released.address})` : ''}`);
+      return { released };
+    } catch (e) {
+      throw new ResponseError(1, (e as Error).message);
+    }
   }
 }

@@ -2,7 +2,7 @@
 // In an untrusted or virtual workspace no kubeconfig is read (a kubeconfig can run commands).
 import type { ConnectionState } from '../protocol';
 import { LiveCluster } from '../live/liveCluster';
-import { loadKubeConfig } from '../live/kube';
+import { loadKubeConfig, redactUrls } from '../live/kube';
 import type { ServerSettings } from './settings';
 
 export interface ConnectionEvents {
@@ -43,15 +43,17 @@ export class ClusterConnection {
     try {
       loaded = loadKubeConfig({ kubeconfig: settings.kubeconfig || undefined, context: settings.context || undefined });
     } catch (e) {
-      const why = (e as Error).message.split('\n')[0];
+      const why = redactUrls((e as Error).message.split('\n')[0]!);
       return this.set({ state: 'offline', reason: `no cluster configured (${why}): using pools declared in the workspace` });
     }
     if (loaded.server === 'http://localhost:8080' && !settings.kubeconfig && !process.env.KUBECONFIG) {
       // client-node's last-resort default: there is no kubeconfig at all.
       return this.set({ state: 'offline', reason: 'no kubeconfig found: using pools declared in the workspace' });
     }
-    this.events.log(`connecting to context ${loaded.context} (${loaded.server})`);
-    const base = { context: loaded.context, server: loaded.server };
+    // A server URL can carry a password (https://user:pw@host): never in a log or the status bar.
+    const server = redactUrls(loaded.server);
+    this.events.log(`connecting to context ${loaded.context} (${server})`);
+    const base = { context: loaded.context, server };
     this.live = new LiveCluster(loaded, {
       changed: () => this.events.inventoryChanged(),
       state: (s) => {
@@ -60,7 +62,7 @@ export class ClusterConnection {
       },
       log: (m) => this.events.log(m),
     }, this.requestTimeoutMs);
-    this.set({ ...base, state: 'connecting', reason: `connecting to ${loaded.server}` });
+    this.set({ ...base, state: 'connecting', reason: `connecting to ${server}` });
     this.live.start();
   }
 

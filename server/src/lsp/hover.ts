@@ -8,15 +8,14 @@ import type { Analysis } from '../engine/workspace';
 import type { Span } from '../engine/types';
 import type { LbServiceInfo } from '../engine/model/types';
 import { serviceDraw } from '../engine/kubeVipUsage';
+import { escapeMarkdown as md } from '../markdown';
+
+// Every name, entry and raw value below comes from a file or the cluster: escaped (md) before it
+// reaches markdown. Canonical addresses and counts are computed here and need no escaping.
 
 export interface HoverHit {
   span: Span;
   markdown: string;
-}
-
-/** File and cluster text reaches markdown only escaped (a name could carry links or HTML). */
-export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`); // '.' and '-' only matter at a line start, never ours
 }
 
 function within(span: Span, offset: number) {
@@ -62,7 +61,7 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
       const ip = canonical(site.value);
       if (!ip) return undefined;
       const label = 'label' in site ? (site as { label: string }).label : 'certSAN';
-      return { span: site.span, markdown: [`**${ip}** — ${label}`, '', ...describeIp(ip, a)].join('\n\n') };
+      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...describeIp(ip, a)].join('\n\n') };
     }
   }
   for (const p of a.inventory.pools) {
@@ -74,9 +73,9 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
       const e = parseEntry(entry);
       const u = poolUsage(p, a.inventory, a.clusters);
       const size = e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid';
-      return { span: o.addresses[i]!, markdown: [`**${entry}** — ${size} address(es) of ${poolLabel(p)}`, `Pool: ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`].join('\n\n') };
+      return { span: o.addresses[i]!, markdown: [`**${md(entry)}** — ${size} address(es) of ${md(poolLabel(p))}`, `Pool: ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`].join('\n\n') };
     }
-    if (o.gateway && within(o.gateway, offset) && p.spec.gateway) return { span: o.gateway, markdown: `**${p.spec.gateway}** — gateway of ${poolLabel(p)}: never allocated` };
+    if (o.gateway && within(o.gateway, offset) && p.spec.gateway) return { span: o.gateway, markdown: `**${md(p.spec.gateway)}** — gateway of ${md(poolLabel(p))}: never allocated` };
   }
   for (const s of a.inventory.services) {
     for (const ip of s.ips) {
@@ -91,7 +90,7 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
     if (r.site?.uri === uri && within(r.site.span, offset)) {
       const users = a.inventory.services.filter((s) => s.ips.some((x) => inEntry(r.entry, x.value)));
       const e = parseEntry(r.entry);
-      return { span: r.site.span, markdown: `**${r.entry}** — kube-vip range \`${r.key}\` (${e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid'} addresses), used by ${users.length ? users.map((s) => `${s.namespace}/${s.name}`).join(', ') : 'no Service'}` };
+      return { span: r.site.span, markdown: `**${md(r.entry)}** — kube-vip range ${md(r.key)} (${e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid'} addresses), used by ${users.length ? users.map((s) => md(`${s.namespace}/${s.name}`)).join(', ') : 'no Service'}` };
     }
   }
   return undefined;

@@ -1,7 +1,6 @@
 // The language server: documents and workspace files in, diagnostics/hover/code actions/completion
 // out, plus the custom requests of the tree views and the allocation. Engine work is synchronous
 // and in memory; the cluster is only read through watches.
-import { readFile } from 'node:fs/promises';
 import {
   type CancellationToken, CodeActionKind, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
   ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
@@ -11,10 +10,11 @@ import { stringify } from 'yaml';
 import { Workspace } from '../engine/workspace';
 import { HostResolver } from '../engine/hostnames';
 import { systemLookup } from '../live/resolve';
+import { FileRefused } from '../safeFile';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, TrustChangedNotification, type TrustChangedParams,
+  type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { ClusterConnection } from './clusterConnection';
@@ -26,7 +26,7 @@ import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings'
 import { policyYaml } from '../engine/policyYaml';
 import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
-import { matches, scanFolder } from './workspaceFiles';
+import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 import { Renders } from './renders';
 import { mapFindings, mapFixes } from '../render/mapping';
 
@@ -135,6 +135,7 @@ export class IpamLanguageServer {
     c.onRequest(ContextsRequest, () => this.contexts());
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
+    c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
     c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.workspace.analyze().inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
   }
@@ -213,12 +214,13 @@ export class IpamLanguageServer {
     return this.folders.some((f) => matches(f, uri, this.settings));
   }
 
-  /** A workspace file as it is on disk now (gone when it cannot be read). */
+  /** A workspace file as it is on disk now; gone when it cannot be read or is refused (see safeFile). */
   private async reloadFromDisk(uri: string): Promise<void> {
     try {
-      this.workspace.setFile(uri, await readFile(new URL(uri), 'utf8'));
-    } catch {
+      this.workspace.setFile(uri, await readWorkspaceFile(uri, this.folders));
+    } catch (e) {
       this.workspace.removeFile(uri);
+      if (e instanceof FileRefused) this.connection.console.warn(e.message);
     }
   }
 

@@ -1,9 +1,15 @@
 // Finds the YAML files of the workspace folders (include/exclude globs) and reads them from disk.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
-import { MAX_FILE_BYTES } from '../engine/workspace';
+import { MAX_READ_BYTES, readRegularFile, realRoots } from '../safeFile';
+
+/** A workspace file from disk: a regular file inside one of the folders (real paths), or an error. */
+export async function readWorkspaceFile(uri: string, folderUris: string[]): Promise<string> {
+  const roots = await realRoots(folderUris.filter((f) => f.startsWith('file:')).map((f) => fileURLToPath(f)));
+  return readRegularFile(fileURLToPath(uri), MAX_READ_BYTES, roots);
+}
 
 export interface ScanOptions {
   include: string[];
@@ -16,6 +22,7 @@ export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<
   const out = new Map<string, string>();
   if (!folderUri.startsWith('file:')) return out;
   const root = fileURLToPath(folderUri);
+  const roots = await realRoots([root]);
   const included = picomatch(opts.include, { dot: false });
   const excluded = picomatch(opts.exclude, { dot: true });
   const max = opts.maxFiles ?? 5000;
@@ -36,10 +43,9 @@ export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<
         await walk(full);
       } else if (e.isFile() && included(rel)) {
         try {
-          if ((await stat(full)).size > MAX_FILE_BYTES * 2) continue;
-          out.set(pathToFileURL(full).toString(), await readFile(full, 'utf8'));
+          out.set(pathToFileURL(full).toString(), await readRegularFile(full, MAX_READ_BYTES, roots));
         } catch {
-          /* vanished or unreadable */
+          /* vanished, unreadable, too big, or replaced by something that is not a regular file */
         }
       }
     }

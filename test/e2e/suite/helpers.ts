@@ -23,7 +23,7 @@ export async function sandbox<T>(method: 'GET' | 'POST', route: string, body?: u
   if (!base) throw new Error('CAPI_IPAM_E2E_SANDBOX is not set: the live run needs the launcher\'s sandbox');
   const response = await fetch(`${base}${route}`, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_SANDBOX_TOKEN ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const value = (await response.json()) as T & { error?: string };

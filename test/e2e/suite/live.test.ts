@@ -186,8 +186,21 @@ if (expectedMode() === 'live') {
       }
     });
 
-    it('releases the cluster\'s address: the claim goes away in the sandbox', async () => {
-      const released = await vscode.commands.executeCommand<boolean>('capiIpam.release', { cluster: { name: 'lab', namespace: 'lab' }, confirmed: true });
+    it('releases the address from its Pools item: that claim, and only it, goes away in the sandbox', async () => {
+      const tree = capi.trees.pools;
+      await capi.refresh();
+      let node: PoolNode | undefined;
+      for (const pool of await tree.getChildren()) {
+        for (const section of await tree.getChildren(pool)) {
+          if (section.type !== 'section' || section.section !== 'allocated') continue;
+          node ??= (await tree.getChildren(section)).find((n) => n.type === 'allocation' && n.allocation.claim === 'lab-control-plane-vip');
+        }
+      }
+      assert.ok(node, 'a Pools item for lab-control-plane-vip');
+      assert.match(String(tree.getTreeItem(node).contextValue), /^capiIpam\.allocation\.releasable/);
+      assert.deepStrictEqual(node.claim, { namespace: 'lab', name: 'lab-control-plane-vip' }, 'the item names its own claim');
+      const others = (await list('IPAddressClaim')).filter((c) => c.name !== 'lab-control-plane-vip' && !c.deleting).map((c) => `${c.namespace}/${c.name}`);
+      const released = await vscode.commands.executeCommand<boolean>('capiIpam.release', { ...node, confirmedClaim: 'lab/lab-control-plane-vip' });
       assert.strictEqual(released, true);
       await eventually(
         async () => ((await list('IPAddressClaim', 'lab')).some((c) => c.name === 'lab-control-plane-vip' && !c.deleting) ? undefined : true),
@@ -195,6 +208,8 @@ if (expectedMode() === 'live') {
         'the claim lab/lab-control-plane-vip to be deleted',
         () => 'still there',
       );
+      const left = (await list('IPAddressClaim')).filter((c) => !c.deleting).map((c) => `${c.namespace}/${c.name}`);
+      assert.deepStrictEqual(left.filter((c) => others.includes(c)), others, 'every other claim is still there');
     });
 
     it("lists the sandbox's LoadBalancer Services in the Load balancers view, with their IP or pending", async () => {

@@ -1,0 +1,52 @@
+// API errors in a few words, without client-node: the CLI reports them without loading its live bundle.
+import { STATUS_CODES } from 'node:http';
+
+export interface ApiStatus {
+  code?: number;
+  reason?: string;
+  message: string;
+  /**
+   * A bare Error, neither HTTP nor system error: thrown before the request was sent, e.g. by an exec
+   * credential plugin, whose stderr is the message (and can hold credentials). Never shown verbatim.
+   */
+  opaque?: boolean;
+}
+
+/** What went wrong, from an ApiException (whose body is raw text), a Watch error or a transport error. */
+export function statusOf(e: unknown): ApiStatus {
+  const err = e as { code?: number; statusCode?: number; body?: unknown; message?: string; cause?: { code?: string } };
+  const code = typeof err.code === 'number' ? err.code : err.statusCode;
+  let body = err.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not JSON */
+    }
+  }
+  const status = body as { reason?: string; message?: string } | undefined;
+  if (status?.message) return { code, reason: status.reason, message: status.message };
+  if (code === 401) return { code, reason: 'Unauthorized', message: 'Unauthorized: the credentials were refused' };
+  const message = redactUrls((err.message ?? String(e)).split('\n')[0]!);
+  const bare = e instanceof Error && e.constructor === Error && code === undefined && (e as { code?: unknown }).code === undefined && !err.cause;
+  return bare ? { code, message, opaque: true } : { code, message };
+}
+
+/** Strips userinfo (`https://user:password@host` → `https://host`) from every URL in `text`. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+}
+
+/**
+ * "403 Forbidden": status code and reason of an API error, never its message, headers or body
+ * (client-node puts all three into the error text, and they can echo request data).
+ */
+export function briefStatus(e: unknown): string {
+  const s = statusOf(e);
+  if (s.code) return `${s.code} ${s.reason ?? STATUS_CODES[s.code] ?? ''}`.trim();
+  return s.opaque ? 'failed before the request was sent (credential plugin?)' : s.message;
+}
+
+export function isAuthProblem(s: ApiStatus): boolean {
+  return s.code === 401 || s.code === 403;
+}
