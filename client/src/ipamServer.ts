@@ -7,6 +7,7 @@ import {
   KubeVipRangesRequest,
   LoadBalancersRequest,
   PoolsRequest,
+  RankedPoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
   TrustChangedNotification,
@@ -24,6 +25,11 @@ export class IpamServer {
 
   pools(): Promise<PoolView[]> {
     return this.client.sendRequest<PoolView[]>(PoolsRequest);
+  }
+
+  /** Live pools for the cluster's VIP, best first: the server's one ranking. */
+  rankedPools(cluster: { name: string; namespace: string }): Promise<PoolView[]> {
+    return this.client.sendRequest<PoolView[]>(RankedPoolsRequest, { cluster });
   }
 
   loadBalancers(): Promise<ServiceView[]> {

@@ -72,6 +72,16 @@ export interface PoolView {
   reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];
   warnings: string[];
   location?: WireLocation;
+  /** Inferred: a VIP pool holds clusters' VIPs, a node pool is referenced by machine templates. */
+  role?: 'vip' | 'node';
+  /** In a ranked answer: named by the cluster's annotation or `capiIpam.defaultPool`. */
+  preferred?: boolean;
+}
+
+/** Client → server: the live pools a cluster may get its VIP from, best first (the engine's one ranking). */
+export const RankedPoolsRequest = 'capiIpam/rankedPools';
+export interface RankedPoolsParams {
+  cluster: { name: string; namespace: string };
 }
 
 export const LoadBalancersRequest = 'capiIpam/loadBalancers';

@@ -2,6 +2,7 @@
 // use the next free address of a workspace pool, which nothing reserves.
 import { canonical } from './ip/addr';
 import { nextFree } from './ip/pool';
+import { rankPools, roleSuffix } from './ranking';
 import type { Finding, Fix } from './types';
 import type { Inventory, WorkloadCluster } from './model/types';
 import { agreedVip, ipPlaces } from './rules/context';
@@ -24,7 +25,7 @@ export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory)
   return [...used];
 }
 
-export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean): Fix[] {
+export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, defaultPool = ''): Fix[] {
   const fixes: Fix[] = [];
   for (const c of clusters) {
     const mine = findings.filter((f) => inside(f, c));
@@ -42,12 +43,10 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
       const used = usedAddresses(clusters, inventory);
-      const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.origin && (p.namespace === undefined || p.namespace === c.namespace));
-      const ordered = [...pools].sort((a, b) => Number(b.name === c.poolHint) - Number(a.name === c.poolHint));
-      for (const p of ordered) {
+      for (const { pool: p, role } of rankPools({ inventory, clusters }, c, { defaultPool, from: 'workspace' })) {
         const [ip] = nextFree(p.analysis, used, 1);
         if (!ip) continue;
-        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved)`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
+        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved${roleSuffix(role)})`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
       }
     }
   }

@@ -30,6 +30,8 @@ export interface Analysis {
 
 export interface WorkspaceOptions {
   topologyVariables?: TopologyVariables;
+  /** `capiIpam.defaultPool`: offered first when a cluster names no pool. */
+  defaultPool?: string;
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
@@ -70,6 +72,7 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     services: [...live.services, ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     endpoints: live.endpoints,
+    nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
   };
 }
 
@@ -78,6 +81,7 @@ export class Workspace {
   private live: Inventory | undefined;
   private cached: Analysis | undefined;
   private topologyVariables: TopologyVariables;
+  private defaultPool = '';
 
   constructor(opts: WorkspaceOptions = {}) {
     this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
@@ -85,6 +89,7 @@ export class Workspace {
 
   setOptions(opts: WorkspaceOptions): void {
     if (opts.topologyVariables) this.topologyVariables = opts.topologyVariables;
+    if (opts.defaultPool !== undefined) this.defaultPool = opts.defaultPool;
     this.cached = undefined;
   }
 
@@ -121,9 +126,10 @@ export class Workspace {
     const inventory = this.live ? mergeInventories(this.live, files) : files;
     const findings = [...[...this.files.values()].flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined })];
     const live = this.live !== undefined;
+    const defaultPool = this.defaultPool;
     let fixes: Fix[] | undefined;
     // Fixes are computed when asked for (code actions), not on every keystroke.
-    this.cached = { clusters, inventory, findings, get fixes() { return (fixes ??= fixesFor(clusters, inventory, findings, live)); } };
+    this.cached = { clusters, inventory, findings, get fixes() { return (fixes ??= fixesFor(clusters, inventory, findings, live, defaultPool)); } };
     return this.cached;
   }
 

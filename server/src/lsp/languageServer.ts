@@ -12,7 +12,7 @@ import { Workspace } from '../engine/workspace';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, TrustChangedNotification, type TrustChangedParams,
+  type ReleaseParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { ClusterConnection } from './clusterConnection';
@@ -21,7 +21,7 @@ import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
-import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
+import { kubeVipRangeViews, poolId, poolView, rankedPoolViews, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
 
@@ -103,6 +103,7 @@ export class IpamLanguageServer {
       const a = this.workspace.analyze();
       return a.inventory.pools.map((p) => poolView(p, a, this.positions));
     });
+    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => rankedPoolViews(this.workspace.analyze(), p.cluster, this.settings.defaultPool, this.positions));
     c.onRequest(LoadBalancersRequest, () => serviceViews(this.workspace.analyze(), this.positions));
     c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));
     c.onRequest(ContextsRequest, () => this.contexts());
@@ -155,7 +156,7 @@ export class IpamLanguageServer {
         this.settings = DEFAULT_SETTINGS;
       }
     }
-    this.workspace.setOptions({ topologyVariables: this.settings.topologyVariables });
+    this.workspace.setOptions({ topologyVariables: this.settings.topologyVariables, defaultPool: this.settings.defaultPool });
     this.configureCluster();
   }
 
@@ -242,7 +243,7 @@ export class IpamLanguageServer {
     const cluster = this.workspace.clusterAt(uri, start);
     const live = this.connectionToCluster.cluster;
     if (!cluster || !live?.ready || !this.trusted) return actions;
-    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, cluster.poolHint || this.settings.defaultPool, this.positions)];
+    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, this.settings.defaultPool, this.positions)];
   }
 
   private contexts(): ContextsResult {

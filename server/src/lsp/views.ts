@@ -7,6 +7,7 @@ import type { PoolInfo } from '../engine/model/types';
 import type { Analysis } from '../engine/workspace';
 import { inEntry, ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
+import { poolRoles, rankPools } from '../engine/ranking';
 import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
 import type { Positions } from './positions';
 
@@ -18,8 +19,7 @@ export function wire(positions: Positions, at: Location | undefined): WireLocati
   return at ? { uri: at.uri, range: positions.range(at.uri, at.span) } : undefined;
 }
 
-export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolView {
-  const usage = poolUsage(p, a.inventory, a.clusters);
+export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage = poolUsage(p, a.inventory, a.clusters)): PoolView {
   const excluded = p.analysis.excluded.intersect(p.analysis.addresses).describe(20).map((address) => ({ address, reason: 'excluded' as const }));
   return {
     id: poolId(p),
@@ -39,7 +39,14 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolVi
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: wire(positions, p.origin),
+    role: poolRoles(a.inventory, a.clusters).get(p),
   };
+}
+
+/** The live pools `cluster` may allocate from, in the order of `rankPools`. */
+export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace: string }, defaultPool: string, positions: Positions): PoolView[] {
+  const known = a.clusters.find((c) => c.name === cluster.name && c.namespace === cluster.namespace) ?? cluster;
+  return rankPools(a, known, { defaultPool, from: 'live' }).map((r) => ({ ...poolView(r.pool, a, positions, r.usage), preferred: r.preferred }));
 }
 
 export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {

@@ -9,6 +9,7 @@ import { scalarSource } from '../yaml/source';
 import type { Span } from '../types';
 import { CLUSTER_NAME_LABEL } from './clusters';
 import { type K8sObject, is } from './kinds';
+import { isMachineTemplate, nodePoolRefs } from './nodePools';
 import type { AddressInfo, ClaimInfo, Inventory, KubeVipRange, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
 
 function stringList(o: K8sObject, path: string[]): { values: string[]; spans: Span[] } {
@@ -141,7 +142,7 @@ function kubeVipRangesOf(o: K8sObject): KubeVipRange[] {
 }
 
 export function workspaceInventory(objects: K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [] };
+  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
   for (const o of objects) {
     if (is.pool(o)) inv.pools.push(poolOf(o));
     else if (is.claim(o)) inv.claims.push(claimOf(o));
@@ -150,6 +151,7 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
       const s = serviceOf(o);
       if (s) inv.services.push(s);
     } else if (is.kubeVipConfigMap(o)) inv.kubeVipRanges.push(...kubeVipRangesOf(o));
+    else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o));
   }
   return inv;
 }

@@ -153,8 +153,18 @@ export interface KnownEndpoint {
   kind: string;
 }
 
+/** A pool that machine templates draw node addresses from (`addressesFromPools` and the like). */
+export interface NodePoolRef {
+  kind: string;
+  name: string;
+  /** Undefined for GlobalInClusterIPPool. */
+  namespace?: string;
+}
+
 export interface Inventory {
   source: 'workspace' | 'live';
+  /** Pools referenced by machine templates: node pools (workspace templates; absent when none are known). */
+  nodePools?: NodePoolRef[];
   pools: PoolInfo[];
   claims: ClaimInfo[];
   addresses: AddressInfo[];

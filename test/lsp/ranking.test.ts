@@ -1,0 +1,64 @@
+// One pool ranking over stdio: the quick fixes, the ranked-pools request behind the Allocate
+// command and completion list the VIP pool first, the node pool last (labelled), and never the
+// InClusterIPPool of another namespace — live against the demo management cluster, and offline.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../sandbox/index';
+import { LspClient, ROOT } from '../support/lspClient';
+import { copyExamples } from '../support/workspaceCopy';
+
+const ws = copyExamples();
+const staging = ws.uri('clusters/staging.yaml');
+let sb: Sandbox;
+let live: LspClient;
+let offline: LspClient;
+
+before(async () => {
+  sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-rank-')), 'kubeconfig'), seed: [join(ROOT, 'test/fixtures/demo')] });
+  live = await LspClient.start({ folder: ws.dir, settings: { kubeconfig: sb.kubeconfigPath } });
+  offline = await LspClient.start({ folder: ws.dir, settings: { offline: true } });
+  await live.waitForState('connected');
+});
+
+after(async () => {
+  await live?.stop();
+  await offline?.stop();
+  await sb?.stop();
+  ws.dispose();
+});
+
+async function fixesAtStagingVip(lsp: LspClient, prefix: string): Promise<string[]> {
+  lsp.open(staging);
+  const [dup] = await lsp.waitForDiagnostic(staging, 'duplicate-ip');
+  assert.equal(lsp.textAt(staging, dup!.range), '10.10.0.61');
+  const actions = await lsp.codeActions(staging, dup!.range, [dup!]);
+  return actions.map((a) => a.title).filter((t) => t.startsWith(prefix));
+}
+
+test('live quick fixes: the VIP pool first, the node pool last and labelled, never lab/lab-pool', async () => {
+  assert.deepEqual(await fixesAtStagingVip(live, 'Allocate IP from pool'), [
+    'Allocate IP from pool vip-pool (37 free · VIP pool)',
+    'Allocate IP from pool node-pool (249 free · node pool)',
+  ]);
+});
+
+test('the Allocate command\'s list comes from the server in the same order', async () => {
+  const pools = await live.request<{ id: string; role?: string; preferred?: boolean }[]>('capiIpam/rankedPools', { cluster: { name: 'staging', namespace: 'default' } });
+  assert.deepEqual(pools.map((p) => `${p.id} ${p.role ?? '-'}`), ['GlobalInClusterIPPool//vip-pool vip', 'InClusterIPPool/default/node-pool node']);
+  const lab = await live.request<{ id: string }[]>('capiIpam/rankedPools', { cluster: { name: 'lab', namespace: 'lab' } });
+  assert.deepEqual(lab.map((p) => p.id), ['GlobalInClusterIPPool//vip-pool', 'InClusterIPPool/lab/lab-pool']);
+});
+
+test('offline quick fixes and completion follow the same order', async () => {
+  assert.deepEqual(await fixesAtStagingVip(offline, 'Use next free address'), [
+    'Use next free address of pool vip-pool: 10.10.0.16 (not reserved · VIP pool)',
+    'Use next free address of pool node-pool: 10.10.1.2 (not reserved · node pool)',
+  ]);
+  const [dup] = offline.diagnosticsOf(staging, 'duplicate-ip');
+  const items = await offline.completion(staging, dup!.range.start);
+  const pools = [...new Set(items.sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.detail!.split(' · ')[0]))];
+  assert.deepEqual(pools, ['GlobalInClusterIPPool vip-pool', 'InClusterIPPool default/node-pool']);
+});
