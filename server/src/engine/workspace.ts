@@ -73,6 +73,7 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     endpoints: live.endpoints,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
+    declaredPools: files.pools,
   };
 }
 

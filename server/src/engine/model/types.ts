@@ -163,6 +163,11 @@ export interface NodePoolRef {
 
 export interface Inventory {
   source: 'workspace' | 'live';
+  /**
+   * Pools declared in workspace files, also those a live pool of the same identity replaces in `pools`:
+   * a pool document keeps its checks when connected. Undefined: the pools with an origin.
+   */
+  declaredPools?: PoolInfo[];
   /** Pools referenced by machine templates: node pools (workspace templates; absent when none are known). */
   nodePools?: NodePoolRef[];
   pools: PoolInfo[];

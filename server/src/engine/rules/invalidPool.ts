@@ -20,9 +20,13 @@ function mayCollide(a: PoolInfo, b: PoolInfo): boolean {
   return a.kind === 'GlobalInClusterIPPool' || b.kind === 'GlobalInClusterIPPool' || a.namespace === b.namespace;
 }
 
+const identity = (p: PoolInfo) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
+
 export const invalidPool: Rule = ({ inventory }) => {
   const out: Finding[] = [];
-  const pools = inventory.pools.filter((p) => p.origin);
+  // Every pool document of the workspace, also one the live pool of the same name replaces.
+  const pools = inventory.declaredPools ?? inventory.pools.filter((p) => p.origin);
+  const documents = new Map(pools.map((p) => [identity(p), p.origin]));
   for (const p of pools) {
     for (const e of p.analysis.errors) {
       const value = e.index !== undefined ? ` "${e.value}"` : '';
@@ -43,8 +47,9 @@ export const invalidPool: Rule = ({ inventory }) => {
       if (common.isEmpty) continue;
       const sample = common.describe(2).join(', ');
       for (const [self, other] of [[a, b], [b, a]] as const) {
-        if (!self.origin) continue;
-        out.push(finding('invalid-pool', 'warning', self.origin, `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${sample}): the provider hands out the same address from both.`, related(other.origin, poolLabel(other))));
+        const origin = self.origin ?? documents.get(identity(self));
+        if (!origin) continue;
+        out.push(finding('invalid-pool', 'warning', origin, `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${sample}): the provider hands out the same address from both.`, related(other.origin ?? documents.get(identity(other)), poolLabel(other))));
       }
     }
   }

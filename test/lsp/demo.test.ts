@@ -1,6 +1,8 @@
-// One pool ranking over stdio: the quick fixes, the ranked-pools request behind the Allocate
-// command and completion list the VIP pool first, the node pool last (labelled), and never the
-// InClusterIPPool of another namespace — live against the demo management cluster, and offline.
+// The language server over stdio against the demo management cluster (and offline):
+// - one pool ranking: the quick fixes, the ranked-pools request behind the Allocate command and
+//   completion list the VIP pool first, the node pool last (labelled), never the InClusterIPPool of
+//   another namespace;
+// - the workspace's pool documents keep their checks when a live pool of the same name replaces them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -61,4 +63,19 @@ test('offline quick fixes and completion follow the same order', async () => {
   const items = await offline.completion(staging, dup!.range.start);
   const pools = [...new Set(items.sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.detail!.split(' · ')[0]))];
   assert.deepEqual(pools, ['GlobalInClusterIPPool vip-pool', 'InClusterIPPool default/node-pool']);
+});
+
+test('connected, a workspace pool document that a live pool shadows keeps its checks (open or not)', async () => {
+  const pools = ws.uri('ipam/pools.yaml');
+  const typo = (lsp: LspClient) => lsp.diagnosticsOf(pools, 'invalid-pool').filter((d) => lsp.textAt(pools, d.range) === 'excludeAddresses');
+  const ids = (await live.request<{ id: string; source: string }[]>('capiIpam/pools')).map((p) => `${p.id} ${p.source}`);
+  assert.ok(ids.includes('InClusterIPPool/lab/lab-pool live'), ids.join(', '));
+  await live.waitFor(() => typo(live).length === 1, 10_000, 'the excludeAddresses typo on disk');
+  live.open(pools);
+  await live.waitFor(() => typo(live).length === 1, 10_000, 'the excludeAddresses typo in the open document');
+  const [d] = typo(live);
+  assert.match(d!.message, /Did you mean `excludedAddresses`\?/);
+  await offline.waitFor(() => typo(offline).length === 1, 10_000, 'the typo offline');
+  assert.deepEqual(typo(offline).map((x) => x.range), [d!.range], 'the same finding as offline');
+  live.close(pools);
 });
