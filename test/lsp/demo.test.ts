@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
-import { LspClient, ROOT } from '../support/lspClient';
+import { LspClient, ROOT, messageOf } from '../support/lspClient';
 import { copyExamples } from '../support/workspaceCopy';
 
 const ws = copyExamples();
@@ -74,7 +74,7 @@ test('connected, a workspace pool document that a live pool shadows keeps its ch
   live.open(pools);
   await live.waitFor(() => typo(live).length === 1, 10_000, 'the excludeAddresses typo in the open document');
   const [d] = typo(live);
-  assert.match(d!.message, /Did you mean `excludedAddresses`\?/);
+  assert.match(messageOf(d!), /Did you mean `excludedAddresses`\?/);
   await offline.waitFor(() => typo(offline).length === 1, 10_000, 'the typo offline');
   assert.deepEqual(typo(offline).map((x) => x.range), [d!.range], 'the same finding as offline');
   live.close(pools);
