@@ -17,6 +17,7 @@ import { LoadBalancersTree } from './trees/loadBalancersTree';
 import { PoolsTree } from './trees/poolsTree';
 import type { ServerTree } from './trees/serverTree';
 import { errorMessage } from './wire';
+import { cachedAge } from '../../server/src/cachedAge';
 
 /** Bursts of inventory changes (a watch replaying a list) collapse into one refresh. */
 const INVENTORY_REFRESH_DELAY_MS = 300;
@@ -54,6 +55,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const reloadAll = (): Promise<void> => Promise.all(trees.map((tree) => tree.reload())).then(() => undefined);
   const refreshWithProgress = (): Promise<void> =>
     Promise.all(trees.map((tree) => vscode.window.withProgress({ location: { viewId: tree.viewId } }, () => tree.reload()))).then(() => undefined);
+  // "cached, N min ago" in the views' headers while the cluster cannot be read (re-rendered each minute).
+  const markStale = () => {
+    const { cachedAt } = status.state;
+    for (const tree of trees) tree.setStale(cachedAt === undefined ? undefined : cachedAge(cachedAt));
+  };
+  const staleTicker = setInterval(() => status.state.cachedAt !== undefined && markStale(), 60_000);
   const inventoryChanged = debounce(() => {
     void reloadAll();
     poolYaml.refreshOpen();
@@ -61,12 +68,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
 
   context.subscriptions.push(
     { dispose: () => inventoryChanged.cancel() },
+    { dispose: () => clearInterval(staleTicker) },
     vscode.workspace.registerTextDocumentContentProvider(POOL_YAML_SCHEME, poolYaml),
     vscode.workspace.onDidCloseTextDocument((document) => poolYaml.forget(document)),
     client.onNotification(InventoryChangedNotification, () => inventoryChanged()),
     client.onNotification(ConnectionStateNotification, (state: ConnectionState) => {
       const previous = status.state.state;
       status.update(state);
+      markStale();
       if (previous !== state.state) inventoryChanged();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -76,7 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     vscode.commands.registerCommand('capiIpam.selectContext', () => selectContext(server)),
     vscode.commands.registerCommand('capiIpam.useOffline', () => writeSetting('offline', true)),
     vscode.commands.registerCommand('capiIpam.refresh', refreshWithProgress),
-    vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args)),
+    vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args, () => status.state)),
+    vscode.commands.registerCommand('capiIpam.retry', () => retryNow(server, status)),
     vscode.commands.registerCommand('capiIpam.release', (args?: ReleaseArgs) => release(server, args)),
     vscode.commands.registerCommand('capiIpam.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
@@ -100,6 +110,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     connection: () => status.state,
     refresh: reloadAll,
   };
+}
+
+/** "Retry now": the server reconnects at once; the status item follows through its notifications. */
+async function retryNow(server: IpamServer, status: ConnectionStatus): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  try {
+    await server.retry();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`CAPI IPAM could not retry: ${errorMessage(error)}`);
+    return;
+  }
+  status.retrying();
 }
 
 export function deactivate(): Thenable<void> | undefined {

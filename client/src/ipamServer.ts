@@ -10,6 +10,7 @@ import {
   RankedPoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
+  RetryRequest,
   TrustChangedNotification,
   type AllocateParams,
   type AllocateResult,
@@ -54,6 +55,11 @@ export class IpamServer {
 
   release(params: ReleaseParams): Promise<unknown> {
     return this.client.sendRequest<unknown>(ReleaseRequest, params);
+  }
+
+  /** Reconnect now rather than at the end of the backoff. */
+  retry(): Promise<void> {
+    return this.client.sendRequest<void>(RetryRequest);
   }
 
   trustChanged(trusted: boolean): Promise<void> {

@@ -36,7 +36,12 @@ export interface ConnectionState {
   server?: string;
   /** Human reason, e.g. "no cluster configured: using pools declared in the workspace" or the HTTP status. */
   reason?: string;
+  /** Epoch ms: the cluster cannot be read now, and what the server shows of it is a cache as of then. */
+  cachedAt?: number;
 }
+
+/** Client → server: reconnect now instead of at the end of the backoff. */
+export const RetryRequest = 'capiIpam/retry';
 
 /** Server → client when pools, addresses, services or kube-vip ranges changed (trees refresh). */
 export const InventoryChangedNotification = 'capiIpam/inventoryChanged';

@@ -79,3 +79,55 @@ test('connected, a workspace pool document that a live pool shadows keeps its ch
   assert.deepEqual(typo(offline).map((x) => x.range), [d!.range], 'the same finding as offline');
   live.close(pools);
 });
+
+type Lens = { range: { start: { line: number } }; command: { title: string; command: string; arguments?: unknown[] } };
+const lenses = (lsp: LspClient, uri: string) => lsp.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+const lensLine = (lsp: LspClient, uri: string, l: Lens) => lsp.textOf(uri).split('\n')[l.range.start.line];
+
+test('a CodeLens above each Cluster: its VIP, pool and claim with Release VIP, or No VIP with Allocate from the first ranked pool', async () => {
+  const prod = ws.uri('clusters/prod.yaml');
+  const lab = ws.uri('clusters/lab.yaml');
+  live.open(prod);
+  live.open(lab);
+  const prodLenses = await lenses(live, prod);
+  assert.deepEqual(prodLenses.map((l) => [lensLine(live, prod, l), l.command.title, l.command.command, l.command.arguments]), [
+    ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree', '', undefined],
+    ['  name: prod', 'Release VIP', 'capiIpam.release', [{ namespace: 'default', name: 'prod-control-plane-vip' }]],
+  ]);
+  const [labLens, ...more] = await lenses(live, lab);
+  assert.equal(more.length, 0);
+  assert.equal(lensLine(live, lab, labLens!), '  name: lab');
+  assert.equal(labLens!.command.title, 'No VIP · Allocate from vip-pool (37 free)');
+  assert.deepEqual(labLens!.command.arguments, [{ uri: lab, cluster: { name: 'lab', namespace: 'lab' }, poolId: 'GlobalInClusterIPPool//vip-pool' }]);
+  offline.open(lab);
+  await offline.waitForDiagnostic(ws.uri('ipam/pools.yaml'), 'invalid-pool'); // the workspace scan is done
+  assert.deepEqual((await lenses(offline, lab)).map((l) => l.command.title), ['No VIP · next free in vip-pool: 10.10.0.16 (offline: the quick fix writes it, nothing reserves it)']);
+  const [missing] = await live.waitForDiagnostic(lab, 'missing-vip');
+  assert.equal(missing!.severity, 3, 'information: it shows in Problems');
+  for (const [lsp, uri] of [[live, prod], [live, lab], [offline, lab]] as const) lsp.close(uri);
+});
+
+test('unreachable: hover says "cached, N min ago", allocation is disabled with a plain reason, Retry reconnects at once', async () => {
+  live.open(staging);
+  const [dup] = await live.waitForDiagnostic(staging, 'duplicate-ip');
+  const hoverText = async () => JSON.stringify((await live.hover(staging, dup!.range.start))?.contents ?? '');
+  assert.match(await hoverText(), /Pool \*\*GlobalInClusterIPPool vip-pool\*\* \(live\)/);
+  await sb.stop();
+  const down = await live.waitForState('unreachable', 30_000);
+  assert.equal(typeof down.cachedAt, 'number');
+  assert.doesNotMatch(down.reason ?? '', /ECONNREFUSED|https?:\/\//, 'no raw transport error nor URL');
+  assert.match(down.reason ?? '', /refused the connection/);
+  assert.match(await hoverText(), /Pool \*\*GlobalInClusterIPPool vip-pool\*\* \(cached, 0 min ago\)/);
+  const allocations = (await live.codeActions(staging, dup!.range, [dup!])).filter((a) => a.title.startsWith('Allocate IP from pool'));
+  assert.equal(allocations.length, 2);
+  for (const a of allocations) assert.match(a.disabled?.reason ?? '', /^Allocation needs the management cluster, which is unreachable: .*refused the connection.*\(showing data cached, 0 min ago\)\.$/);
+  const params = { uri: staging, cluster: { name: 'staging', namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'vip-pool' } };
+  await assert.rejects(live.request('capiIpam/allocate', params), (e: Error) => /^Allocation needs the management cluster/.test(e.message) && !/ECONNREFUSED|https?:\/\//.test(e.message));
+  await sb.restart();
+  // Without "Retry now" the watches wait out their backoff; with it they reconnect at once.
+  await live.request('capiIpam/retry');
+  const back = await live.waitForState('connected', 10_000);
+  assert.equal(back.cachedAt, undefined);
+  assert.match(await hoverText(), /\(live\)/);
+  live.close(staging);
+});

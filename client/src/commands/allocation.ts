@@ -1,11 +1,12 @@
 // capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
 // from a pool, or give it back. The server does the cluster work; this side picks and confirms.
 import * as vscode from 'vscode';
-import type { AllocateResult, PoolView } from '../../../server/src/protocol';
+import type { AllocateResult, ConnectionState, PoolView } from '../../../server/src/protocol';
 import { clusterAtCursor, type ClusterRef } from '../clusterAtCursor';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from '../trees/commandTarget';
 import { poolLabel } from '../trees/poolsTree';
+import { allocationBlocked } from '../statusText';
 import { errorMessage } from '../wire';
 
 export interface AllocateArgs extends CommandTarget {
@@ -13,8 +14,14 @@ export interface AllocateArgs extends CommandTarget {
   uri?: string;
 }
 
-export async function allocate(server: IpamServer, args: AllocateArgs = {}): Promise<AllocateResult | undefined> {
+export async function allocate(server: IpamServer, args: AllocateArgs = {}, connection?: () => ConnectionState): Promise<AllocateResult | undefined> {
   if (!requireTrust('Allocating an address')) return undefined;
+  const blocked = connection && allocationBlocked(connection());
+  if (blocked) {
+    const retry = 'Retry Now';
+    if ((await vscode.window.showWarningMessage(blocked, retry)) === retry) await vscode.commands.executeCommand('capiIpam.retry');
+    return undefined;
+  }
   const target = targetDocument(args);
   if (!target) return undefined;
   const { uri, cluster } = target;

@@ -2,7 +2,7 @@
 // connection state. Validation reads the in-memory inventory: no request per keystroke.
 import type { Inventory } from '../engine/model/types';
 import { toInventory } from './convert';
-import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, statusOf, withTimeout } from './kube';
+import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, plainMessage, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath, discover } from './resources';
 import { ListWatcher, type Obj } from './watcher';
 
@@ -29,6 +29,8 @@ export class LiveCluster {
   private discoveryBackoff = 500;
   private lastState: LiveState = { state: 'connecting' };
   private cached: Inventory | undefined;
+  /** When the inventory stopped being live (the state left "connected"); undefined while connected. */
+  staleSince: number | undefined;
   resources: Resource[] = [];
 
   constructor(
@@ -52,6 +54,16 @@ export class LiveCluster {
     clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.stop();
     this.watchers.clear();
+  }
+
+  /** "Retry now": rediscover, or restart the failing watches, without waiting for their backoff. */
+  retryNow(): void {
+    if (this.stopped) return;
+    if (this.watchers.size === 0) {
+      clearTimeout(this.timer);
+      this.discoveryBackoff = 500;
+      void this.discover();
+    } else for (const w of this.watchers.values()) w.retryNow();
   }
 
   private async discover(): Promise<void> {
@@ -101,7 +113,7 @@ export class LiveCluster {
 
   private describe(s: ApiStatus, what: string): LiveState {
     if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
-    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${s.message}` };
+    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${plainMessage(s)}` };
   }
 
   private updateState(): void {
@@ -113,6 +125,8 @@ export class LiveCluster {
 
   private setState(s: LiveState): void {
     if (s.state === this.lastState.state && s.reason === this.lastState.reason) return;
+    if (s.state === 'connected') this.staleSince = undefined;
+    else if (this.lastState.state === 'connected') this.staleSince = Date.now();
     this.lastState = s;
     this.listener.state(s);
   }

@@ -22,8 +22,11 @@ import { poolId } from './views';
 /** A live allocation also replaces a value that is not an address at all. */
 const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);
 
-/** "Allocate IP from pool …" (one per live pool with room, in the order of `rankPools`) and "Release IP". */
-export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions): CodeAction[] {
+/**
+ * "Allocate IP from pool …" (one per live pool with room, in the order of `rankPools`) and "Release IP";
+ * `blocked`: why they cannot run now (the cluster is unreachable): offered disabled, with that reason.
+ */
+export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions, blocked?: string): CodeAction[] {
   const { uri, start, end } = at;
   const actions: CodeAction[] = [];
   const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
@@ -34,7 +37,8 @@ export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { u
     pools.forEach(({ pool: p, usage: u, role, preferred }, i) => actions.push({
       title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free${roleSuffix(role)})`,
       kind: CodeActionKind.QuickFix,
-      isPreferred: i === 0 && preferred,
+      isPreferred: i === 0 && preferred && !blocked,
+      ...(blocked ? { disabled: { reason: blocked } } : {}),
       diagnostics: problems.map((f) => toDiagnostic(f, positions)),
       command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri, cluster: { name: cluster.name, namespace: cluster.namespace }, poolId: poolId(p) }] },
     }));
@@ -63,7 +67,8 @@ export class Allocations {
   private liveOrFail() {
     if (!this.ctx.trusted()) throw new ResponseError(1, 'Restricted Mode: CAPI IPAM does not contact a cluster in an untrusted workspace');
     const live = this.ctx.cluster.cluster;
-    if (!live?.ready) throw new ResponseError(1, `no management cluster connected (${this.ctx.cluster.state.state}${this.ctx.cluster.state.reason ? ': ' + this.ctx.cluster.state.reason : ''})`);
+    const blocked = this.ctx.cluster.allocationBlocked;
+    if (!live || blocked) throw new ResponseError(1, blocked ?? 'no management cluster connected');
     return live;
   }
 

@@ -16,13 +16,14 @@ function within(span: Span, offset: number) {
   return span.start <= offset && offset <= span.end;
 }
 
-function describeIp(ip: string, a: Analysis): string[] {
+/** `live`: how live pools are described, "live" or "cached, N min ago" when the cluster cannot be read. */
+function describeIp(ip: string, a: Analysis, live: string): string[] {
   const lines: string[] = [];
   for (const p of a.inventory.pools.filter((q) => q.analysis.errors.length === 0)) {
     const why = reservedReason(p.analysis, p.spec, ip);
     if (!inPoolAddresses(p.analysis, ip) && !why) continue;
     const u = poolUsage(p, a.inventory, a.clusters);
-    lines.push(`Pool **${poolLabel(p)}** (${p.origin ? 'workspace' : 'live'}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
+    lines.push(`Pool **${poolLabel(p)}** (${p.origin ? 'workspace' : live}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
     if (why) lines.push(`- reserved: **${why}** address of this pool (never allocated)`);
     const holder = u.users.find((x) => x.address === ip);
     if (holder) lines.push(`- held by ${holder.claim ? `IPAddress ${holder.namespace}/${holder.name} (claim ${holder.claim}${holder.cluster ? ` → cluster ${holder.cluster}` : ''})` : holder.name}`);
@@ -39,14 +40,14 @@ function describeIp(ip: string, a: Analysis): string[] {
   return lines;
 }
 
-export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | undefined {
+export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live'): HoverHit | undefined {
   for (const c of a.clusters) {
     for (const site of [...c.places, ...(c.certSans?.items ?? [])]) {
       if (site.uri !== uri || !within(site.span, offset)) continue;
       const ip = canonical(site.value);
       if (!ip) return undefined;
       const label = 'label' in site ? (site as { label: string }).label : 'certSAN';
-      return { span: site.span, markdown: [`**${ip}** — ${label}`, '', ...describeIp(ip, a)].join('\n\n') };
+      return { span: site.span, markdown: [`**${ip}** — ${label}`, '', ...describeIp(ip, a, live)].join('\n\n') };
     }
   }
   for (const p of a.inventory.pools) {
@@ -66,7 +67,7 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
     for (const ip of s.ips) {
       if (ip.site?.uri === uri && within(ip.site.span, offset)) {
         const c = canonical(ip.value);
-        return { span: ip.site.span, markdown: [`**${ip.value}** — Service ${s.namespace}/${s.name}`, '', ...(c ? describeIp(c, a) : [])].join('\n\n') };
+        return { span: ip.site.span, markdown: [`**${ip.value}** — Service ${s.namespace}/${s.name}`, '', ...(c ? describeIp(c, a, live) : [])].join('\n\n') };
       }
     }
   }

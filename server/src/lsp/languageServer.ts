@@ -3,7 +3,7 @@
 // and in memory; the cluster is only read through watches.
 import { readFile } from 'node:fs/promises';
 import {
-  type CancellationToken, CodeActionKind, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
+  type CancellationToken, CodeActionKind, CodeLensRefreshRequest, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
   ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,10 +12,12 @@ import { Workspace } from '../engine/workspace';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams,
+  type ReleaseParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest,
 } from '../protocol';
 import { listContexts } from '../live/kube';
+import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
+import { clusterLenses } from './codeLens';
 import { completionsAt } from './completion';
 import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
@@ -38,6 +40,9 @@ export class IpamLanguageServer {
   private virtual = false;
   private configurationSupport = false;
   private foldersSupport = false;
+  /** The client shows a disabled code action with its reason (VS Code does). */
+  private disabledActions = false;
+  private lensRefresh = false;
   /** Last diagnostics sent per file (JSON), so that an edit re-sends only the files whose diagnostics changed. */
   private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -49,6 +54,7 @@ export class IpamLanguageServer {
       inventoryChanged: () => {
         this.workspace.setLiveInventory(this.connectionToCluster.inventory());
         this.schedule();
+        if (this.lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
         void connection.sendNotification(InventoryChangedNotification);
       },
       log: (m) => connection.console.log(m),
@@ -88,7 +94,8 @@ export class IpamLanguageServer {
     this.documents.onDidClose((e) => void this.closed(e.document.uri));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));
     c.onHover((p) => {
-      const hit = hoverAt(this.workspace.analyze(), p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.position));
+      const cachedAt = this.connectionToCluster.cachedAt;
+      const hit = hoverAt(this.workspace.analyze(), p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
       return hit ? { contents: { kind: MarkupKind.Markdown, value: hit.markdown }, range: this.positions.range(p.textDocument.uri, hit.span) } : null;
     });
     c.onCodeAction((p) => this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)));
@@ -98,6 +105,12 @@ export class IpamLanguageServer {
         label: x.address, kind: CompletionItemKind.Value, detail: x.detail, sortText: x.sortText, filterText: x.address,
         textEdit: { range: this.positions.range(uri, x.span), newText: x.address },
       }));
+    });
+    c.onCodeLens((p) => {
+      const uri = p.textDocument.uri;
+      const cluster = this.connectionToCluster;
+      const lenses = clusterLenses(this.workspace.analyze(), uri, { live: !!cluster.cluster?.ready && this.trusted, blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined, defaultPool: this.settings.defaultPool });
+      return lenses.map((l) => ({ range: this.positions.range(uri, l.span), command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.arguments } }));
     });
     c.onRequest(PoolsRequest, () => {
       const a = this.workspace.analyze();
@@ -110,6 +123,7 @@ export class IpamLanguageServer {
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
+    c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 
   private initialize(p: InitializeParams): InitializeResult {
@@ -118,6 +132,8 @@ export class IpamLanguageServer {
     this.virtual = opts.virtual === true;
     this.configurationSupport = !!p.capabilities.workspace?.configuration;
     this.foldersSupport = !!p.capabilities.workspace?.workspaceFolders;
+    this.disabledActions = !!p.capabilities.textDocument?.codeAction?.disabledSupport;
+    this.lensRefresh = !!p.capabilities.workspace?.codeLens?.refreshSupport;
     this.folders = (p.workspaceFolders ?? []).map((f) => f.uri);
     if (this.folders.length === 0 && p.rootUri) this.folders = [p.rootUri];
     return {
@@ -126,6 +142,7 @@ export class IpamLanguageServer {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: ['.', ':', ' '] },
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'capi-ipam', version: '0.1.0' },
@@ -242,8 +259,9 @@ export class IpamLanguageServer {
     const actions = a.fixes.filter((fix) => fix.resolves.some(overlaps)).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
     const cluster = this.workspace.clusterAt(uri, start);
     const live = this.connectionToCluster.cluster;
-    if (!cluster || !live?.ready || !this.trusted) return actions;
-    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, this.settings.defaultPool, this.positions)];
+    const blocked = this.connectionToCluster.allocationBlocked;
+    if (!cluster || !live?.ready || !this.trusted || (blocked && !this.disabledActions)) return actions;
+    return [...actions, ...allocationActions(a, cluster, { uri, start, end }, this.settings.defaultPool, this.positions, blocked)];
   }
 
   private contexts(): ContextsResult {
