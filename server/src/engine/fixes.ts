@@ -7,6 +7,7 @@ import type { Finding, Fix } from './types';
 import type { Inventory, WorkloadCluster } from './model/types';
 import { agreedVip, ipPlaces } from './rules/context';
 import { vipEdits } from './edits';
+import { clusterVip } from './model/clusterVip';
 
 const inside = (f: Finding, c: WorkloadCluster) =>
   c.places.some((p) => p.uri === f.uri && p.span.start === f.span.start && p.span.end === f.span.end) ||
@@ -26,14 +27,21 @@ export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory)
 }
 
 export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, defaultPool = ''): Fix[] {
-  const fixes: Fix[] = [];
+  const fixes: Fix[] = [...poolFixes(inventory, findings)];
   for (const c of clusters) {
     const mine = findings.filter((f) => inside(f, c));
+    // The address the cluster's claim already holds comes first: a cleared place gets it back.
+    const held = clusterVip({ inventory }, c).held;
+    const claimed = held?.address;
     const mismatch = mine.filter((f) => f.code === 'vip-mismatch');
     if (mismatch.length) {
       const vip = agreedVip(c)!;
-      const values = [vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
-      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+      const values = [...(claimed ? [claimed] : []), vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
+      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+    }
+    const missing = mine.filter((f) => f.code === 'missing-vip');
+    if (held && missing.length && !mismatch.length) {
+      fixes.push({ title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`, kind: 'quickfix', resolves: missing, edits: vipEdits(c, held.address), preferred: true });
     }
     const vip = agreedVip(c);
     for (const f of mine.filter((x) => x.code === 'stale-certsan')) {
@@ -51,5 +59,17 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     }
   }
   return fixes;
+}
+
+/** `excludeAddresses` → `excludedAddresses` (unless the right key is there too: a rename would duplicate it). */
+function poolFixes(inventory: Inventory, findings: Finding[]): Fix[] {
+  const out: Fix[] = [];
+  for (const p of inventory.declaredPools ?? inventory.pools) {
+    const typo = p.origin?.excludeTypo;
+    if (!typo || p.origin!.excludedKey) continue;
+    const at = findings.filter((f) => f.code === 'invalid-pool' && f.uri === p.origin!.uri && f.span.start === typo.start && f.span.end === typo.end);
+    if (at.length) out.push({ title: 'Rename to `excludedAddresses`', kind: 'quickfix', resolves: at, edits: [{ uri: p.origin!.uri, span: typo, newText: 'excludedAddresses' }], preferred: true });
+  }
+  return out;
 }
 

@@ -42,6 +42,10 @@ export function clusterLenses(a: Analysis, uri: string, opts: LensOptions): Lens
       out.push({ span, title: 'VIP from a template variable · not checked' });
       continue;
     }
+    if (vip.held) {
+      out.push({ span, title: `No VIP · IPAddressClaim ${vip.held.namespace}/${vip.held.name} holds ${vip.held.address} (the quick fix writes it back)` });
+      continue;
+    }
     out.push(noVipLens(a, c, uri, span, opts));
   }
   return out;

@@ -8,10 +8,10 @@ export interface ClusterVip {
   /** The agreed VIP, when it is an address. */
   address?: string;
   pool?: PoolInfo;
-  /** The IPAddressClaim whose IPAddress holds `address` (or, without an address, any address of the cluster's claims). */
+  /** The IPAddressClaim whose IPAddress holds `address`. */
   claim?: { namespace: string; name: string };
-  /** The address a claim of the cluster holds, even when no place shows it any more. */
-  claimedAddress?: string;
+  /** The address a claim of the cluster holds (and that claim), even when no place shows it any more. */
+  held?: { address: string; namespace: string; name: string };
   /** Some endpoint is a template (`${VAR}`, `{{ }}`): filled in later. */
   templated: boolean;
   /** The places hold different addresses. */
@@ -22,12 +22,13 @@ export function clusterVip(a: { inventory: Inventory }, c: WorkloadCluster): Clu
   const agreed = agreedVip(c);
   const address = agreed !== undefined ? canonical(agreed) : undefined;
   const held = a.inventory.addresses.filter((x) => x.namespace === c.namespace && c.claimNames.includes(x.claimName));
-  const holder = held.find((x) => canonical(x.address) === address) ?? (address ? undefined : held[0]);
+  const holder = held.find((x) => canonical(x.address) === address);
+  const first = held[0];
   return {
     address,
     pool: address ? poolsHolding(a.inventory, address)[0] : undefined,
     claim: holder && { namespace: holder.namespace, name: holder.claimName },
-    claimedAddress: held[0] ? (canonical(held[0].address) ?? held[0].address) : undefined,
+    held: first && { address: canonical(first.address) ?? first.address, namespace: first.namespace, name: first.claimName },
     templated: c.places.some((p) => p.templated),
     disagree: new Set(ipPlaces(c).map((p) => p.ip)).size > 1,
   };

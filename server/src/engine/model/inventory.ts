@@ -62,6 +62,7 @@ export function poolOf(o: K8sObject): PoolInfo {
       gateway: valueSpan(o, 'gateway'),
       prefix: valueSpan(o, 'prefix'),
       excludeTypo: typo?.key?.range ? o.doc.source.outerSpan(typo.key.range[0], typo.key.range[1]) : undefined,
+      excludedKey: !!pairAt(mapAt(o.root, ['spec']), 'excludedAddresses'),
     },
   };
 }

@@ -97,6 +97,8 @@ export interface PoolOrigin extends Location {
   prefix?: Span;
   /** Span of the misspelt key `excludeAddresses`, when present. */
   excludeTypo?: Span;
+  /** The spec also has the right key `excludedAddresses` (a rename would duplicate it). */
+  excludedKey?: boolean;
 }
 
 export interface PoolRef {
