@@ -2,7 +2,7 @@
 // to it. All tree data comes from the server; this side only renders and asks.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState } from '../../server/src/protocol';
+import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState, type PoolView } from '../../server/src/protocol';
 import { allocate, release, type AllocateArgs, type ReleaseArgs } from './commands/allocation';
 import { copyAddress, openPoolYaml, revealLocation } from './commands/itemCommands';
 import { selectContext } from './commands/selectContext';
@@ -10,11 +10,12 @@ import { ConnectionStatus } from './connectionStatus';
 import { debounce } from './debounce';
 import { IpamServer } from './ipamServer';
 import { createLanguageClient } from './languageClient';
+import { PoolMaps } from './poolMap';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
 import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
 import { LoadBalancersTree } from './trees/loadBalancersTree';
-import { PoolsTree } from './trees/poolsTree';
+import { PoolsTree, poolLabel } from './trees/poolsTree';
 import type { ServerTree } from './trees/serverTree';
 import { errorMessage } from './wire';
 import { cachedAge } from '../../server/src/cachedAge';
@@ -27,6 +28,7 @@ export interface CapiIpamApi {
   client: LanguageClient;
   server: IpamServer;
   trees: { pools: PoolsTree; loadBalancers: LoadBalancersTree; kubeVipRanges: KubeVipRangesTree };
+  poolMaps: PoolMaps;
   connection: () => ConnectionState;
   /** Reloads the three views; resolves when the new data is in. */
   refresh: () => Promise<void>;
@@ -44,7 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const kubeVipRanges = new KubeVipRangesTree(server);
   const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges] as ServerTree<unknown>[];
   const poolYaml = new PoolYamlDocuments(server);
-  context.subscriptions.push(output, status, poolYaml, ...trees);
+  const poolMaps = new PoolMaps(server, context.extensionUri, () => status.state.state === 'connected');
+  context.subscriptions.push(output, status, poolYaml, poolMaps, ...trees);
 
   for (const tree of trees) {
     const view = vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: tree === pools });
@@ -64,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const inventoryChanged = debounce(() => {
     void reloadAll();
     poolYaml.refreshOpen();
+    void poolMaps.refresh();
   }, INVENTORY_REFRESH_DELAY_MS);
 
   context.subscriptions.push(
@@ -89,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     vscode.commands.registerCommand('capiIpam.retry', () => retryNow(server, status)),
     vscode.commands.registerCommand('capiIpam.release', (args?: ReleaseArgs) => release(server, args)),
     vscode.commands.registerCommand('capiIpam.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('capiIpam.showPoolMap', (node?: { pool?: PoolView }) => showPoolMap(server, poolMaps, node?.pool)),
     vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
     vscode.commands.registerCommand('capiIpam.openPoolYaml', openPoolYaml),
     vscode.commands.registerCommand('capiIpam.revealLocation', revealLocation),
@@ -107,9 +112,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     client,
     server,
     trees: { pools, loadBalancers, kubeVipRanges },
+    poolMaps,
     connection: () => status.state,
     refresh: reloadAll,
   };
+}
+
+/** From a Pools view item, or a pool picked from the list. */
+async function showPoolMap(server: IpamServer, maps: PoolMaps, pool?: PoolView): Promise<void> {
+  if (!pool) {
+    const pools = await server.pools().catch(() => [] as PoolView[]);
+    const picked = await vscode.window.showQuickPick(pools.map((p) => ({ label: poolLabel(p), description: `${p.kind} · ${p.free} free`, pool: p })), { title: 'CAPI IPAM: pool map', placeHolder: 'Pool to draw' });
+    pool = picked?.pool;
+  }
+  if (pool) await maps.show(pool.id, poolLabel(pool));
 }
 
 /** "Retry now": the server reconnects at once; the status item follows through its notifications. */

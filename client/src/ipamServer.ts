@@ -7,6 +7,8 @@ import {
   KubeVipRangesRequest,
   LoadBalancersRequest,
   PoolsRequest,
+  PoolMapRequest,
+  type PoolMapData,
   RankedPoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
@@ -26,6 +28,10 @@ export class IpamServer {
 
   pools(): Promise<PoolView[]> {
     return this.client.sendRequest<PoolView[]>(PoolsRequest);
+  }
+
+  poolMap(id: string, zoom?: string): Promise<PoolMapData> {
+    return this.client.sendRequest<PoolMapData>(PoolMapRequest, { id, zoom });
   }
 
   /** Live pools for the cluster's VIP, best first: the server's one ranking. */

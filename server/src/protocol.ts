@@ -83,6 +83,15 @@ export interface PoolView {
   preferred?: boolean;
 }
 
+/** Client → server: a pool as a grid of addresses (or of blocks of 256 with counts), for the pool map. */
+export const PoolMapRequest = 'capiIpam/poolMap';
+export interface PoolMapParams {
+  id: string;
+  /** A block ("10.10.5.0/24", "fd00::100/120") to show address by address. */
+  zoom?: string;
+}
+export type { PoolMapData, MapCell, MapBlock, CellState } from './engine/poolMap';
+
 /** Client → server: the live pools a cluster may get its VIP from, best first (the engine's one ranking). */
 export const RankedPoolsRequest = 'capiIpam/rankedPools';
 export interface RankedPoolsParams {

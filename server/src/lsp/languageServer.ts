@@ -12,7 +12,7 @@ import { Workspace } from '../engine/workspace';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest,
+  type ReleaseParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
@@ -23,7 +23,7 @@ import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
-import { kubeVipRangeViews, poolId, poolView, rankedPoolViews, serviceViews } from './views';
+import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, scanFolder } from './workspaceFiles';
 
@@ -116,6 +116,7 @@ export class IpamLanguageServer {
       const a = this.workspace.analyze();
       return a.inventory.pools.map((p) => poolView(p, a, this.positions));
     });
+    c.onRequest(PoolMapRequest, (p: PoolMapParams) => poolMapView(this.workspace.analyze(), p.id, p.zoom) ?? Promise.reject(new ResponseError(1, `unknown pool ${p.id}`)));
     c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => rankedPoolViews(this.workspace.analyze(), p.cluster, this.settings.defaultPool, this.positions));
     c.onRequest(LoadBalancersRequest, () => serviceViews(this.workspace.analyze(), this.positions));
     c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));

@@ -8,6 +8,7 @@ import type { Analysis } from '../engine/workspace';
 import { inEntry, ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import { poolRoles, rankPools } from '../engine/ranking';
+import { type PoolMapData, poolMap } from '../engine/poolMap';
 import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
 import type { Positions } from './positions';
 
@@ -41,6 +42,11 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
     location: wire(positions, p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
   };
+}
+
+export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData | undefined {
+  const pool = a.inventory.pools.find((p) => poolId(p) === id);
+  return pool && poolMap(pool, a, zoom);
 }
 
 /** The live pools `cluster` may allocate from, in the order of `rankPools`. */
