@@ -11,6 +11,7 @@ import { debounce } from './debounce';
 import { IpamServer } from './ipamServer';
 import { createLanguageClient } from './languageClient';
 import { PoolMaps } from './poolMap';
+import { RULE_HELP_SCHEME, RuleHelp } from './ruleHelp';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
 import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const kubeVipRanges = new KubeVipRangesTree(server);
   const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges] as ServerTree<unknown>[];
   const poolYaml = new PoolYamlDocuments(server);
+  const ruleHelp = new RuleHelp(context.extensionUri);
   const poolMaps = new PoolMaps(server, context.extensionUri, () => status.state.state === 'connected');
   context.subscriptions.push(output, status, poolYaml, poolMaps, ...trees);
 
@@ -74,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     { dispose: () => inventoryChanged.cancel() },
     { dispose: () => clearInterval(staleTicker) },
     vscode.workspace.registerTextDocumentContentProvider(POOL_YAML_SCHEME, poolYaml),
+    vscode.workspace.registerTextDocumentContentProvider(RULE_HELP_SCHEME, ruleHelp),
     vscode.workspace.onDidCloseTextDocument((document) => poolYaml.forget(document)),
     client.onNotification(InventoryChangedNotification, () => inventoryChanged()),
     client.onNotification(ConnectionStateNotification, (state: ConnectionState) => {
@@ -93,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     vscode.commands.registerCommand('capiIpam.retry', () => retryNow(server, status)),
     vscode.commands.registerCommand('capiIpam.release', (args?: ReleaseArgs) => release(server, args)),
     vscode.commands.registerCommand('capiIpam.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('capiIpam.showRuleHelp', (code?: string) => ruleHelp.show(code)),
     vscode.commands.registerCommand('capiIpam.showPoolMap', (node?: { pool?: PoolView }) => showPoolMap(server, poolMaps, node?.pool)),
     vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
     vscode.commands.registerCommand('capiIpam.openPoolYaml', openPoolYaml),

@@ -5,7 +5,7 @@ import type { AllocationView, PoolView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
-import { usageBar, usageCounts } from './usageBar';
+import { poolDescription } from './usageBar';
 import { toLocation } from '../wire';
 
 type Section = 'warnings' | 'allocated' | 'free' | 'reserved';
@@ -116,7 +116,7 @@ export function poolLabel(pool: PoolView): string {
 function poolItem(pool: PoolView, stale: string | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(poolLabel(pool), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = pool.id;
-  item.description = `${usageBar(pool.used, pool.total)} · ${usageCounts(pool.used, pool.total, pool.free)}`;
+  item.description = poolDescription(pool.used, pool.total, pool.free);
   const flags = [pool.warnings.length > 0 ? 'warning' : undefined, pool.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.pool', ...flags].join('.');
   item.iconPath =

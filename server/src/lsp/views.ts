@@ -1,5 +1,5 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges.
-import { canonical } from '../engine/ip/addr';
+import { canonical, parseAddr } from '../engine/ip/addr';
 import { parseEntry } from '../engine/ip/entry';
 import { reservedAddresses } from '../engine/ip/pool';
 import type { Location } from '../engine/types';
@@ -35,7 +35,7 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    allocations: usage.users.map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
+    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
@@ -53,6 +53,12 @@ export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData
 export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace: string }, defaultPool: string, positions: Positions): PoolView[] {
   const known = a.clusters.find((c) => c.name === cluster.name && c.namespace === cluster.namespace) ?? cluster;
   return rankPools(a, known, { defaultPool, from: 'live' }).map((r) => ({ ...poolView(r.pool, a, positions, r.usage), preferred: r.preferred }));
+}
+
+/** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
+function byAddress<T extends { address: string }>(list: T[]): T[] {
+  const value = (ip: string) => { const p = parseAddr(ip); return p.ok ? p.value.value : -1n; };
+  return [...list].sort((a, b) => { const x = value(a.address), y = value(b.address); return x < y ? -1 : x > y ? 1 : 0; });
 }
 
 export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {

@@ -37,6 +37,12 @@ describe('package.json contributions', () => {
     }
   });
 
+  test('settings are titled "CAPI IPAM" without a "Capi Ipam:" prefix on each (the group id is the key prefix)', () => {
+    assert.equal(manifest.contributes.configuration.title, 'CAPI IPAM');
+    assert.equal(manifest.contributes.configuration.id, 'capiIpam');
+    for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.match(key, /^capiIpam\./);
+  });
+
   test('the walkthrough: four steps with shipped media, links to known commands, the SARIF check with a code-scanning workflow', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['connect', 'openCluster', 'allocate', 'ci']);
@@ -54,7 +60,7 @@ describe('package.json contributions', () => {
 
   test('argument-only commands are hidden from the palette', () => {
     const hidden = manifest.contributes.menus.commandPalette.filter((e: { when: string }) => e.when === 'false').map((e: { command: string }) => e.command);
-    assert.deepEqual(hidden.sort(), ['capiIpam.copyAddress', 'capiIpam.openPoolYaml', 'capiIpam.revealLocation']);
+    assert.deepEqual(hidden.sort(), ['capiIpam.copyAddress', 'capiIpam.openPoolYaml', 'capiIpam.revealLocation', 'capiIpam.showRuleHelp']);
   });
 
   test('every view has a tree provider with the same id, and welcome views name existing views', () => {
