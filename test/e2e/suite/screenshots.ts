@@ -62,4 +62,16 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('capiIpam.pools.focus');
   const [firstPool] = await capi.trees.pools.getChildren();
   const label = firstPool === undefined ? undefined : capi.trees.pools.getTreeItem(firstPool).label;
-  await shot('views', typeof label === 'string' ? label : label?.label);}
+  await shot('views', typeof label === 'string' ? label : label?.label);
+
+  // The pool map of the VIP pool, once its data reached the page.
+  const vipPool = (await capi.server.pools()).find((p) => p.name === 'vip-pool') ?? (await capi.server.pools())[0];
+  if (vipPool) {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('capiIpam.showPoolMap', { pool: vipPool });
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const deadline = Date.now() + 10_000;
+    while (capi.poolMaps.shown?.title !== undefined && !capi.poolMaps.shown.title.endsWith(vipPool.name) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await shot('pool-map');
+  }
+}
