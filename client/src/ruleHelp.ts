@@ -10,7 +10,9 @@ export class RuleHelp implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const code = uri.path.replace(/^\//, '').replace(/\.md$/, '');
-    const readme = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'README.md')));
+    // vsce stores the README as `readme.md` in a .vsix; the development folder has `README.md`.
+    const name = (await vscode.workspace.fs.readDirectory(this.extensionUri)).find(([file]) => file.toLowerCase() === 'readme.md')?.[0] ?? 'README.md';
+    const readme = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, name)));
     return ruleSection(readme, code) ?? `# ${code}\n\nNo help for this rule in the bundled README.\n`;
   }
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { api, ours, waitForDiagnostics, workspaceYamlFiles } from './helpers';
+import { api, ours, waitFor, waitForDiagnostics, workspaceYamlFiles } from './helpers';
 
 export const SHOT_MARKER = '[capi-ipam-screenshot]';
 
@@ -70,8 +70,7 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('capiIpam.showPoolMap', { pool: vipPool });
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    const deadline = Date.now() + 10_000;
-    while (capi.poolMaps.shown?.title !== undefined && !capi.poolMaps.shown.title.endsWith(vipPool.name) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => capi.poolMaps.shown?.title.endsWith(vipPool.name), 10_000, 'the pool map data');
     await shot('pool-map');
   }
 }
