@@ -2,7 +2,7 @@
 // to it. All tree data comes from the server; this side only renders and asks.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState } from '../../server/src/protocol';
+import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState, type PoolView } from '../../server/src/protocol';
 import { allocate, release, type AllocateArgs, type ReleaseArgs } from './commands/allocation';
 import { copyAddress, openPoolYaml, revealLocation } from './commands/itemCommands';
 import { selectContext } from './commands/selectContext';
@@ -11,14 +11,17 @@ import { debounce } from './debounce';
 import { IpamServer } from './ipamServer';
 import { KubeconfigApproval } from './kubeconfigApproval';
 import { createLanguageClient } from './languageClient';
+import { PoolMaps } from './poolMap';
+import { RULE_HELP_SCHEME, RuleHelp } from './ruleHelp';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
 import { generatePolicy } from './commands/generatePolicy';
 import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
 import { LoadBalancersTree } from './trees/loadBalancersTree';
-import { PoolsTree } from './trees/poolsTree';
+import { PoolsTree, poolLabel } from './trees/poolsTree';
 import type { ServerTree } from './trees/serverTree';
 import { errorMessage } from './wire';
+import { cachedAge } from '../../server/src/cachedAge';
 
 /** Bursts of inventory changes (a watch replaying a list) collapse into one refresh. */
 const INVENTORY_REFRESH_DELAY_MS = 300;
@@ -28,6 +31,7 @@ export interface CapiIpamApi {
   client: LanguageClient;
   server: IpamServer;
   trees: { pools: PoolsTree; loadBalancers: LoadBalancersTree; kubeVipRanges: KubeVipRangesTree };
+  poolMaps: PoolMaps;
   connection: () => ConnectionState;
   /** Reloads the three views; resolves when the new data is in. */
   refresh: () => Promise<void>;
@@ -51,7 +55,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const kubeVipRanges = new KubeVipRangesTree(server);
   const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges] as ServerTree<unknown>[];
   const poolYaml = new PoolYamlDocuments(server);
-  context.subscriptions.push(output, status, poolYaml, ...trees);
+  const ruleHelp = new RuleHelp(context.extensionUri);
+  const poolMaps = new PoolMaps(server, context.extensionUri, () => status.state.state === 'connected');
+  context.subscriptions.push(output, status, poolYaml, poolMaps, ...trees);
 
   for (const tree of trees) {
     const view = vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: tree === pools });
@@ -62,19 +68,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const reloadAll = (): Promise<void> => Promise.all(trees.map((tree) => tree.reload())).then(() => undefined);
   const refreshWithProgress = (): Promise<void> =>
     Promise.all(trees.map((tree) => vscode.window.withProgress({ location: { viewId: tree.viewId } }, () => tree.reload()))).then(() => undefined);
+  // "cached, N min ago" in the views' headers while the cluster cannot be read (re-rendered each minute).
+  const markStale = () => {
+    const { cachedAt } = status.state;
+    for (const tree of trees) tree.setStale(cachedAt === undefined ? undefined : cachedAge(cachedAt));
+  };
+  const staleTicker = setInterval(() => status.state.cachedAt !== undefined && markStale(), 60_000);
   const inventoryChanged = debounce(() => {
     void reloadAll();
     poolYaml.refreshOpen();
+    void poolMaps.refresh();
   }, INVENTORY_REFRESH_DELAY_MS);
 
   context.subscriptions.push(
     { dispose: () => inventoryChanged.cancel() },
+    { dispose: () => clearInterval(staleTicker) },
     vscode.workspace.registerTextDocumentContentProvider(POOL_YAML_SCHEME, poolYaml),
+    vscode.workspace.registerTextDocumentContentProvider(RULE_HELP_SCHEME, ruleHelp),
     vscode.workspace.onDidCloseTextDocument((document) => poolYaml.forget(document)),
     client.onNotification(InventoryChangedNotification, () => inventoryChanged()),
     client.onNotification(ConnectionStateNotification, (state: ConnectionState) => {
       const previous = status.state.state;
       status.update(state);
+      markStale();
       if (previous !== state.state) inventoryChanged();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -88,9 +104,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     vscode.commands.registerCommand('capiIpam.selectContext', () => selectContext(server, approval)),
     vscode.commands.registerCommand('capiIpam.useOffline', () => writeSetting('offline', true)),
     vscode.commands.registerCommand('capiIpam.refresh', refreshWithProgress),
-    vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args)),
+    vscode.commands.registerCommand('capiIpam.allocate', (args?: AllocateArgs) => allocate(server, args, () => status.state)),
+    vscode.commands.registerCommand('capiIpam.retry', () => retryNow(server, status)),
     vscode.commands.registerCommand('capiIpam.release', (args?: ReleaseArgs) => release(server, args)),
     vscode.commands.registerCommand('capiIpam.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('capiIpam.showRuleHelp', (code?: string) => ruleHelp.show(code)),
+    vscode.commands.registerCommand('capiIpam.showPoolMap', (node?: { pool?: PoolView }) => showPoolMap(server, poolMaps, node?.pool)),
     vscode.commands.registerCommand('capiIpam.copyAddress', copyAddress),
     vscode.commands.registerCommand('capiIpam.openPoolYaml', openPoolYaml),
     vscode.commands.registerCommand('capiIpam.revealLocation', revealLocation),
@@ -111,9 +130,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     client,
     server,
     trees: { pools, loadBalancers, kubeVipRanges },
+    poolMaps,
     connection: () => status.state,
     refresh: reloadAll,
   };
+}
+
+/** From a Pools view item, or a pool picked from the list. */
+async function showPoolMap(server: IpamServer, maps: PoolMaps, pool?: PoolView): Promise<void> {
+  if (!pool) {
+    const pools = await server.pools().catch(() => [] as PoolView[]);
+    const picked = await vscode.window.showQuickPick(pools.map((p) => ({ label: poolLabel(p), description: `${p.kind} · ${p.free} free`, pool: p })), { title: 'CAPI IPAM: pool map', placeHolder: 'Pool to draw' });
+    pool = picked?.pool;
+  }
+  if (pool) await maps.show(pool.id, poolLabel(pool));
+}
+
+/** "Retry now": the server reconnects at once; the status item follows through its notifications. */
+async function retryNow(server: IpamServer, status: ConnectionStatus): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  try {
+    await server.retry();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`CAPI IPAM could not retry: ${errorMessage(error)}`);
+    return;
+  }
+  status.retrying();
 }
 
 export function deactivate(): Thenable<void> | undefined {

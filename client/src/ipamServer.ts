@@ -9,9 +9,13 @@ import {
   PoolsRequest,
   PolicyRequest,
   type PolicyResult,
+  PoolMapRequest,
+  type PoolMapData,
+  RankedPoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
   ReleaseTargetRequest,
+  RetryRequest,
   TrustChangedNotification,
   type AllocateParams,
   type AllocateResult,
@@ -34,6 +38,15 @@ export class IpamServer {
 
   pools(): Promise<PoolView[]> {
     return this.client.sendRequest<PoolView[]>(PoolsRequest);
+  }
+
+  poolMap(id: string, zoom?: string): Promise<PoolMapData> {
+    return this.client.sendRequest<PoolMapData>(PoolMapRequest, { id, zoom });
+  }
+
+  /** Live pools for the cluster's VIP, best first: the server's one ranking. */
+  rankedPools(cluster: { name: string; namespace: string }): Promise<PoolView[]> {
+    return this.client.sendRequest<PoolView[]>(RankedPoolsRequest, { cluster });
   }
 
   loadBalancers(): Promise<ServiceView[]> {
@@ -62,6 +75,11 @@ export class IpamServer {
 
   release(params: ReleaseParams): Promise<ReleaseResult> {
     return this.client.sendRequest<ReleaseResult>(ReleaseRequest, params);
+  }
+
+  /** Reconnect now rather than at the end of the backoff. */
+  retry(): Promise<void> {
+    return this.client.sendRequest<void>(RetryRequest);
   }
 
   trustChanged(trusted: boolean): Promise<void> {

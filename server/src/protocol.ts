@@ -36,7 +36,12 @@ export interface ConnectionState {
   server?: string;
   /** Human reason, e.g. "no cluster configured: using pools declared in the workspace" or the HTTP status. */
   reason?: string;
+  /** Epoch ms: the cluster cannot be read now, and what the server shows of it is a cache as of then. */
+  cachedAt?: number;
 }
+
+/** Client → server: reconnect now instead of at the end of the backoff. */
+export const RetryRequest = 'capiIpam/retry';
 
 /** Server → client when pools, addresses, services or kube-vip ranges changed (trees refresh). */
 export const InventoryChangedNotification = 'capiIpam/inventoryChanged';
@@ -72,6 +77,25 @@ export interface PoolView {
   reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];
   warnings: string[];
   location?: WireLocation;
+  /** Inferred: a VIP pool holds clusters' VIPs, a node pool is referenced by machine templates. */
+  role?: 'vip' | 'node';
+  /** In a ranked answer: named by the cluster's annotation or `capiIpam.defaultPool`. */
+  preferred?: boolean;
+}
+
+/** Client → server: a pool as a grid of addresses (or of blocks of 256 with counts), for the pool map. */
+export const PoolMapRequest = 'capiIpam/poolMap';
+export interface PoolMapParams {
+  id: string;
+  /** A block ("10.10.5.0/24", "fd00::100/120") to show address by address. */
+  zoom?: string;
+}
+export type { PoolMapData, MapCell, MapBlock, CellState } from './engine/poolMap';
+
+/** Client → server: the live pools a cluster may get its VIP from, best first (the engine's one ranking). */
+export const RankedPoolsRequest = 'capiIpam/rankedPools';
+export interface RankedPoolsParams {
+  cluster: { name: string; namespace: string };
 }
 
 export const LoadBalancersRequest = 'capiIpam/loadBalancers';

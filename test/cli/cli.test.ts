@@ -31,7 +31,9 @@ test('check --format json and sarif', () => {
   assert.equal(sarif.version, '2.1.0');
   const results = sarif.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
   assert.ok(results.some((x) => x.ruleId === 'vip-mismatch' && x.level === 'error'));
-  assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'duplicate-ip' && x.helpUri.endsWith('#rule-duplicate-ip')));
+  const rule = sarif.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'duplicate-ip');
+  assert.equal(rule.shortDescription.text, 'Two clusters share a VIP, or a VIP equals a LoadBalancer Service IP.');
+  assert.equal(JSON.stringify(sarif).includes('github.com/capi-ipam'), false, 'no link to a repository that does not exist');
 });
 
 test('usage errors exit 2 with a message', () => {

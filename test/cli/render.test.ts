@@ -58,7 +58,7 @@ test('helm: allocate --offline writes the next free address into the values file
   const ws = copyExamples('test/fixtures/helm');
   t.after(() => ws.dispose());
   const before = run(tools, ['check', '--helm', 'vsphere-cluster', '--values', 'values-new.yaml', 'pools.yaml'], ws.dir);
-  assert.match(before.stdout, /^values-new\.yaml:4:12: hint \[missing-vip\]/m, before.stdout + before.stderr);
+  assert.match(before.stdout, /^values-new\.yaml:4:12: info \[missing-vip\]/m, before.stdout + before.stderr);
   const r = run(tools, ['allocate', '--offline', '--cluster', 'wl-new', '--helm', 'vsphere-cluster', '--values', 'values-new.yaml', 'pools.yaml'], ws.dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '10.20.0.10\n');

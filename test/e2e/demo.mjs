@@ -51,7 +51,7 @@ const log = (message) => console.log(`[demo] ${message}`);
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const options = { host: '127.0.0.1', port: 0, build: true, check: false };
+  const options = { host: '127.0.0.1', port: 0, build: true, check: false, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -66,8 +66,9 @@ function parseArgs(argv) {
       if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError('--port takes a port number (0: any free port)');
     } else if (flag === '--no-build') options.build = false;
     else if (flag === '--check') options.check = true;
+    else if (flag === '--keep') options.keep = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node test/e2e/demo.mjs [--host ADDRESS (127.0.0.1)] [--port N (0: any free port)] [--no-build] [--check]');
+      console.log('usage: node test/e2e/demo.mjs [--host ADDRESS (127.0.0.1)] [--port N (0: any free port)] [--no-build] [--check] [--keep (keep the workspace copy on stop)]');
       process.exit(0);
     } else throw new UsageError(`unknown argument ${arg} (see --help)`);
   }
@@ -190,7 +191,11 @@ function shutdown(root, reason) {
     await stopAll(5_000);
     const leftGroups = children.filter((child) => groupAlive(child)).map((child) => child.pid);
     const leftProcesses = root ? processesUsing(root) : [];
-    if (root) rmSync(root, { recursive: true, force: true });
+    if (root && keptWorkspace) {
+      // Everything but the workspace copy (the edits made in the demo) goes.
+      for (const entry of readdirSync(root)) if (join(root, entry) !== keptWorkspace) rmSync(join(root, entry), { recursive: true, force: true });
+      log(`kept the workspace copy (with your edits) at ${keptWorkspace}`);
+    } else if (root) rmSync(root, { recursive: true, force: true });
     if (leftGroups.length > 0 || leftProcesses.length > 0) {
       console.error(`[demo] processes left after the stop: groups ${leftGroups.join(', ') || 'none'}; ${leftProcesses.join('; ') || ''}`);
       killAll();
@@ -206,6 +211,8 @@ function shutdown(root, reason) {
 
 /** The demo's temporary folder (workspace copy, kubeconfig, server data), removed on stop. */
 let root;
+/** With --keep: the workspace copy, left in place on stop. */
+let keptWorkspace;
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
@@ -245,6 +252,7 @@ async function main() {
   const home = join(root, 'home');
   mkdirSync(home, { recursive: true });
   const workspace = prepareWorkspace(root);
+  if (options.keep) keptWorkspace = workspace;
   const sandbox = await phase('sandbox management cluster', () => startSandbox(root));
 
 
@@ -308,7 +316,9 @@ async function main() {
   for (const line of exposureNotice(options.host)) console.log(line);
   console.log(`  Workspace:          ${workspace} (a copy of examples/; clusters/lab.yaml has no VIP yet: try the quick fix "Allocate IP from pool …")`);
   console.log(`  Management cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig}, context ${sandbox.context})`);
-  console.log('  Press Ctrl-C to stop.');
+  console.log(options.keep
+    ? '  Press Ctrl-C to stop (the workspace copy and your edits in it are kept: --keep).'
+    : '  Press Ctrl-C to stop. The workspace copy is DELETED then, with your edits in it: run with --keep to keep it.');
   console.log('');
 }
 

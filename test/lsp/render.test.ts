@@ -98,7 +98,7 @@ test('trusted: the offline allocation quick fix on a chart writes the values key
   const [missing] = await lsp.waitForDiagnostic(values, 'missing-vip', 60_000);
   assert.deepEqual(missing!.range, { start: { line: 3, character: 11 }, end: { line: 3, character: 11 } });
   const actions = await lsp.codeActions(values, missing!.range, [missing!]);
-  const fix = actions.find((a) => a.title === 'Use next free address of pool vips: 10.20.0.10 (not reserved)');
+  const fix = actions.find((a) => a.title === 'Use next free address of pool vips: 10.20.0.10 (not reserved · VIP pool)');
   assert.ok(fix, actions.map((a) => a.title).join(', '));
   assert.deepEqual((fix.edit!.documentChanges as { textDocument: { uri: string } }[]).map((c) => c.textDocument.uri), [values]);
   lsp.applyWorkspaceEdit(fix.edit!); // on disk: the file is not open

@@ -85,7 +85,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: folderUri ?? null,
       workspaceFolders: folderUri ? [{ uri: folderUri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } }, textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { disabledSupport: true } } },
       initializationOptions: { trusted: opts.trusted ?? true },
     });
     await rpc.sendNotification('initialized', {});

@@ -1,12 +1,12 @@
 // capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
 // from a pool, or delete one named claim. The server does the cluster work; this side picks and confirms.
 import * as vscode from 'vscode';
-import type { AllocateResult, PoolView, ReleaseTarget } from '../../../server/src/protocol';
+import type { AllocateResult, ConnectionState, PoolView, ReleaseTarget } from '../../../server/src/protocol';
 import { clusterAtCursor, type ClusterRef } from '../clusterAtCursor';
 import type { IpamServer } from '../ipamServer';
-import { capiIpamSettings } from '../settings';
 import type { CommandTarget } from '../trees/commandTarget';
 import { poolLabel } from '../trees/poolsTree';
+import { allocationBlocked } from '../statusText';
 import { errorMessage } from '../wire';
 import { claimLabel, releasePrompt } from './releasePrompt';
 
@@ -15,13 +15,19 @@ export interface AllocateArgs extends CommandTarget {
   uri?: string;
 }
 
-export async function allocate(server: IpamServer, args: AllocateArgs = {}): Promise<AllocateResult | undefined> {
+export async function allocate(server: IpamServer, args: AllocateArgs = {}, connection?: () => ConnectionState): Promise<AllocateResult | undefined> {
   if (!requireTrust('Allocating an address')) return undefined;
+  const blocked = connection && allocationBlocked(connection());
+  if (blocked) {
+    const retry = 'Retry Now';
+    if ((await vscode.window.showWarningMessage(blocked, retry)) === retry) await vscode.commands.executeCommand('capiIpam.retry');
+    return undefined;
+  }
   const target = targetDocument(args);
   if (!target) return undefined;
-  const pool = args.pool ?? (await pickPool(server, args.poolId));
-  if (!pool) return undefined;
   const { uri, cluster } = target;
+  const pool = args.pool ?? (await pickPool(server, cluster, args.poolId));
+  if (!pool) return undefined;
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Allocating a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}`, cancellable: true },
@@ -91,10 +97,11 @@ function targetDocument(args: AllocateArgs): { uri: string; cluster: ClusterRef 
   return { uri, cluster };
 }
 
-async function pickPool(server: IpamServer, preselectedId?: string): Promise<PoolView | undefined> {
+/** The server ranks (the same order as the quick fixes); this side only shows the list. */
+async function pickPool(server: IpamServer, cluster: ClusterRef, preselectedId?: string): Promise<PoolView | undefined> {
   let pools: PoolView[];
   try {
-    pools = await server.pools();
+    pools = await server.rankedPools(cluster);
   } catch (error) {
     void showFailure(`Could not list the pools: ${errorMessage(error)}`);
     return undefined;
@@ -102,17 +109,21 @@ async function pickPool(server: IpamServer, preselectedId?: string): Promise<Poo
   if (preselectedId) {
     const pool = pools.find((candidate) => candidate.id === preselectedId);
     if (pool) return pool;
-  }
-  if (pools.length === 0) {
-    void vscode.window.showWarningMessage('No InClusterIPPool or GlobalInClusterIPPool is known: select a management cluster first.');
+    const [kind, namespace, name] = preselectedId.split('/');
+    const why = kind === 'InClusterIPPool' && namespace !== cluster.namespace
+      ? `an InClusterIPPool serves only its own namespace (${namespace})`
+      : 'it is not a valid pool of the connected management cluster';
+    void vscode.window.showWarningMessage(`Pool ${namespace ? `${namespace}/` : ''}${name} cannot be used by cluster ${cluster.namespace}/${cluster.name}: ${why}.`);
     return undefined;
   }
-  const preferred = capiIpamSettings().get<string>('defaultPool', '');
-  const ordered = [...pools].sort((a, b) => Number(poolLabel(b) === preferred) - Number(poolLabel(a) === preferred));
+  if (pools.length === 0) {
+    void vscode.window.showWarningMessage(`No pool of the management cluster is usable from namespace ${cluster.namespace}: select a management cluster, or add a GlobalInClusterIPPool or an InClusterIPPool in ${cluster.namespace}.`);
+    return undefined;
+  }
   const picked = await vscode.window.showQuickPick(
-    ordered.map((pool) => ({
+    pools.map((pool) => ({
       label: poolLabel(pool),
-      description: `${pool.kind} · ${pool.free} free`,
+      description: `${pool.kind} · ${pool.free} free${pool.role === 'vip' ? ' · VIP pool' : pool.role === 'node' ? ' · node pool' : ''}${pool.preferred ? ' · default' : ''}`,
       detail: pool.addresses.join(', '),
       pool,
     })),

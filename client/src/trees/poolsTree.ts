@@ -5,7 +5,7 @@ import type { AllocationView, ClaimRef, PoolView } from '../../../server/src/pro
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
-import { usageBar, usageCounts } from './usageBar';
+import { poolDescription } from './usageBar';
 import { toLocation } from '../wire';
 import { escapeCode } from '../../../server/src/markdown';
 
@@ -50,7 +50,7 @@ export class PoolsTree extends ServerTree<PoolNode> {
   getTreeItem(node: PoolNode): vscode.TreeItem {
     switch (node.type) {
       case 'pool':
-        return poolItem(node.pool);
+        return poolItem(node.pool, this.stale);
       case 'section':
         return sectionItem(node.pool, node.section);
       case 'warning': {
@@ -120,23 +120,24 @@ export function poolLabel(pool: PoolView): string {
   return pool.namespace ? `${pool.namespace}/${pool.name}` : pool.name;
 }
 
-function poolItem(pool: PoolView): vscode.TreeItem {
+function poolItem(pool: PoolView, stale: string | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(poolLabel(pool), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = pool.id;
-  item.description = `${usageBar(pool.used, pool.total)} · ${usageCounts(pool.used, pool.total, pool.free)}`;
+  item.description = poolDescription(pool.used, pool.total, pool.free);
   const flags = [pool.warnings.length > 0 ? 'warning' : undefined, pool.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.pool', ...flags].join('.');
   item.iconPath =
     pool.warnings.length > 0
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon(pool.kind === 'GlobalInClusterIPPool' ? 'globe' : 'symbol-namespace');
-  item.tooltip = poolTooltip(pool);
+  item.tooltip = poolTooltip(pool, stale);
   return item;
 }
 
-function poolTooltip(pool: PoolView): vscode.MarkdownString {
+function poolTooltip(pool: PoolView, stale: string | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${pool.kind}** \`${escapeCode(poolLabel(pool))}\` (${pool.source === 'live' ? 'from the cluster' : 'from the workspace'})\n\n`);
+  const source = pool.source === 'live' ? `from the cluster${stale ? `, ${stale}` : ''}` : 'from the workspace';
+  md.appendMarkdown(`**${pool.kind}** \`${escapeCode(poolLabel(pool))}\` (${source})\n\n`);
   md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${escapeCode(a)}\``).join(', ') || '—'}`);
   if (pool.prefix !== undefined) md.appendMarkdown(` · prefix /${pool.prefix}`);
   if (pool.gateway) md.appendMarkdown(` · gateway \`${escapeCode(pool.gateway)}\``);

@@ -26,6 +26,21 @@ export abstract class ServerTree<Node> implements vscode.TreeDataProvider<Node>,
     this.view = view;
   }
 
+  /** "cached, N min ago" next to the view title while the cluster cannot be read; undefined: live. */
+  protected stale: string | undefined;
+
+  setStale(label: string | undefined): void {
+    if (label === this.stale) return;
+    this.stale = label;
+    if (this.view) this.view.description = label;
+    this.changed.fire(undefined);
+  }
+
+  /** The view's header note (tests read it). */
+  get staleLabel(): string | undefined {
+    return this.stale;
+  }
+
   async getChildren(node?: Node): Promise<Node[]> {
     if (node) return this.childrenOf(node);
     if (this.roots) return this.roots;

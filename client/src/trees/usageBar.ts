@@ -27,6 +27,20 @@ export function usageCounts(used: string, total: string, free: string): string {
   return `${groupDigits(used)}/${groupDigits(total)} (${groupDigits(free)} free)`;
 }
 
+/**
+ * The pool item's description, short enough for the default sidebar width: `▰▱▱▱▱ 37 free`
+ * (huge IPv6 counts as `1.8e19`); the full counts are in the tooltip.
+ */
+export function poolDescription(used: string, total: string, free: string): string {
+  return `${usageBar(used, total).split(' ')[0]} ${compactCount(free)} free`;
+}
+
+/** Up to 6 digits as they are (with separators), beyond that in scientific notation. */
+export function compactCount(text: string): string {
+  if (!/^\d+$/.test(text) || text.length <= 6) return groupDigits(text);
+  return `${text[0]}.${text[1]}e${text.length - 1}`;
+}
+
 function parseCount(text: string): bigint | undefined {
   return /^\d+$/.test(text) ? BigInt(text) : undefined;
 }

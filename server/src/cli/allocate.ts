@@ -6,7 +6,8 @@ import { nextFree } from '../engine/ip/pool';
 import { applyEdits, vipEdits } from '../engine/edits';
 import { usedAddresses } from '../engine/fixes';
 import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
-import type { Workspace } from '../engine/workspace';
+import type { Analysis, Workspace } from '../engine/workspace';
+import { namesPool, rankPools } from '../engine/ranking';
 import { loadWorkspace } from './files';
 import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import type { RenderMap } from '../render/mapping';
@@ -35,15 +36,13 @@ export function findCluster(ws: Workspace, name: string, namespace?: string): Wo
   return matches[0]!;
 }
 
-export function choosePool(pools: PoolInfo[], cluster: WorkloadCluster, wanted?: string): PoolInfo[] {
-  const usable = pools.filter((p) => p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === cluster.namespace));
-  const name = wanted ?? cluster.poolHint;
-  if (name) {
-    const hit = usable.filter((p) => p.name === name || `${p.namespace}/${p.name}` === name);
-    if (hit.length === 0) throw new Error(`no pool ${name} usable from namespace ${cluster.namespace} (known: ${usable.map(poolLabel).join(', ') || 'none'})`);
-    return hit;
-  }
-  return usable;
+/** `--pool` exactly, else every usable pool in the order of `rankPools` (the cluster's annotation first). */
+export function choosePool(a: Pick<Analysis, 'inventory' | 'clusters'>, cluster: WorkloadCluster, wanted: string | undefined, from: 'live' | 'workspace'): PoolInfo[] {
+  const usable = rankPools(a, cluster, { from }).map((r) => r.pool);
+  if (!wanted) return usable;
+  const hit = usable.filter((p) => namesPool(p, wanted));
+  if (hit.length === 0) throw new Error(`no pool ${wanted} usable from namespace ${cluster.namespace} (known: ${usable.map(poolLabel).join(', ') || 'none'})`);
+  return hit;
 }
 
 /** Writes edited texts back to disk; edits of a rendering go to its sources (values keys, patches). */
@@ -68,9 +67,9 @@ export async function runAllocate(args: string[]): Promise<number> {
   const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
-    const { inventory, clusters } = workspace.analyze();
-    const used = usedAddresses(clusters.filter((c) => c !== cluster), inventory);
-    for (const pool of choosePool(inventory.pools, cluster, values.pool)) {
+    const analysis = workspace.analyze();
+    const used = usedAddresses(analysis.clusters.filter((c) => c !== cluster), analysis.inventory);
+    for (const pool of choosePool(analysis, cluster, values.pool, 'workspace')) {
       const [ip] = nextFree(pool.analysis, used, 1);
       if (!ip) continue;
       const files = writeEdits(workspace, vipEdits(cluster, ip), maps);

@@ -27,7 +27,9 @@ export interface LiveAllocateOptions {
 export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
   const { kc } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
   const { inventory, resources } = await readInventory(kc);
-  const candidates = choosePool(inventory.pools, cluster, opts.pool);
+  // Ranked with what the files know too: their clusters' VIPs and machine templates' node pools.
+  ws.setLiveInventory(inventory);
+  const candidates = choosePool(ws.analyze(), cluster, opts.pool, 'live');
   const pool = candidates[0];
   if (!pool) throw new Error(`no pool of the management cluster is usable from namespace ${cluster.namespace}; pass --pool`);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };

@@ -1,12 +1,11 @@
 // Findings as text (compiler-style), JSON or SARIF 2.1.0 (GitHub code scanning).
-import type { Finding } from '../engine/types';
+import type { Finding, RuleCode } from '../engine/types';
+import { RULE_SUMMARIES } from '../engine/ruleSummaries';
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineIndex } from '../engine/text/positions';
 
 export type Format = 'text' | 'json' | 'sarif';
-
-const RULE_HELP = 'https://github.com/capi-ipam/capi-ipam#rule-';
 
 interface Located extends Finding {
   start: { line: number; character: number };
@@ -70,7 +69,7 @@ export function formatSarif(list: Located[], version: string): string {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'capi-ipam', version, informationUri: 'https://github.com/capi-ipam/capi-ipam', rules: codes.map((id) => ({ id, helpUri: RULE_HELP + id })) } },
+      tool: { driver: { name: 'capi-ipam', version, rules: codes.map((id) => ({ id, shortDescription: { text: RULE_SUMMARIES[id as RuleCode] ?? id }, help: { text: `${RULE_SUMMARIES[id as RuleCode] ?? id} See the README section rule-${id}.` } })) } },
       results: list.map((f) => ({
         ruleId: f.code,
         level: level(f.severity),

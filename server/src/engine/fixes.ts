@@ -4,10 +4,12 @@ import { canonical } from './ip/addr';
 import type { Family } from './ip/addr';
 import { nextFree, usedSet } from './ip/pool';
 import type { RangeSet } from './ip/range-set';
+import { rankPools, roleSuffix } from './ranking';
 import type { Finding, Fix } from './types';
 import type { Inventory, WorkloadCluster } from './model/types';
 import { agreedVip, ipPlaces } from './rules/context';
 import { vipEdits } from './edits';
+import { clusterVip } from './model/clusterVip';
 
 /** Each target cluster's findings (at its places and certSANs), in the order of `findings`: one pass. */
 function findingsOf(targets: WorkloadCluster[], findings: Finding[]): Map<WorkloadCluster, Finding[]> {
@@ -51,17 +53,27 @@ export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory)
   return [...used];
 }
 
-/** Fixes for the findings of `targets` (default: every cluster); linear in clusters and findings. */
-export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, targets = clusters): Fix[] {
-  const fixes: Fix[] = [];
+/**
+ * Fixes for the findings of `targets` (default: every cluster), plus the pools' own fixes; linear in
+ * clusters and findings.
+ */
+export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, targets = clusters, defaultPool = ''): Fix[] {
+  const fixes: Fix[] = [...poolFixes(inventory, findings)];
   const mineOf = findingsOf(targets, findings);
   for (const c of targets) {
     const mine = mineOf.get(c)!;
+    // The address the cluster's claim already holds comes first: a cleared place gets it back.
+    const held = clusterVip({ inventory }, c).held;
+    const claimed = held?.address;
     const mismatch = mine.filter((f) => f.code === 'vip-mismatch');
     if (mismatch.length) {
       const vip = agreedVip(c)!;
-      const values = [vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
-      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+      const values = [...(claimed ? [claimed] : []), vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
+      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+    }
+    const missing = mine.filter((f) => f.code === 'missing-vip');
+    if (held && missing.length && !mismatch.length) {
+      fixes.push({ title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`, kind: 'quickfix', resolves: missing, edits: vipEdits(c, held.address), preferred: true });
     }
     const vip = agreedVip(c);
     for (const f of mine.filter((x) => x.code === 'stale-certsan')) {
@@ -70,15 +82,25 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     }
     const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
-      const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0 && p.origin && (p.namespace === undefined || p.namespace === c.namespace));
-      const ordered = [...pools].sort((a, b) => Number(b.name === c.poolHint) - Number(a.name === c.poolHint));
-      for (const p of ordered) {
+      for (const { pool: p, role } of rankPools({ inventory, clusters }, c, { defaultPool, from: 'workspace' })) {
         const [ip] = p.analysis.family ? nextFree(p.analysis, usedIn(clusters, inventory, p.analysis.family), 1) : [];
         if (!ip) continue;
-        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved)`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
+        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved${roleSuffix(role)})`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
       }
     }
   }
   return fixes;
+}
+
+/** `excludeAddresses` → `excludedAddresses` (unless the right key is there too: a rename would duplicate it). */
+function poolFixes(inventory: Inventory, findings: Finding[]): Fix[] {
+  const out: Fix[] = [];
+  for (const p of inventory.declaredPools ?? inventory.pools) {
+    const typo = p.origin?.excludeTypo;
+    if (!typo || p.origin!.excludedKey) continue;
+    const at = findings.filter((f) => f.code === 'invalid-pool' && f.uri === p.origin!.uri && f.span.start === typo.start && f.span.end === typo.end);
+    if (at.length) out.push({ title: 'Rename to `excludedAddresses`', kind: 'quickfix', resolves: at, edits: [{ uri: p.origin!.uri, span: typo, newText: 'excludedAddresses' }], preferred: true });
+  }
+  return out;
 }
 

@@ -34,6 +34,8 @@ export interface WorkspaceOptions {
   topologyVariables?: TopologyVariables;
   /** Cached host-name resolutions (HostResolver), or null when names are not resolved. */
   resolver?: { get(host: string): Resolution | undefined } | null;
+  /** `capiIpam.defaultPool`: offered first when a cluster names no pool. */
+  defaultPool?: string;
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
@@ -78,6 +80,8 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
+    nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
+    declaredPools: files.pools,
   };
 }
 
@@ -91,6 +95,7 @@ export class Workspace {
   private excluded = new Set<string>();
   private topologyVariables: TopologyVariables;
   private resolver: WorkspaceOptions['resolver'];
+  private defaultPool = '';
 
   constructor(opts: WorkspaceOptions = {}) {
     this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
@@ -100,6 +105,7 @@ export class Workspace {
   setOptions(opts: WorkspaceOptions): void {
     if (opts.topologyVariables) this.topologyVariables = opts.topologyVariables;
     if (opts.resolver !== undefined) this.resolver = opts.resolver;
+    if (opts.defaultPool !== undefined) this.defaultPool = opts.defaultPool;
     this.cached = undefined;
   }
 
@@ -173,9 +179,10 @@ export class Workspace {
     const a = this.analyze();
     const overlaps = (f: Finding) => f.uri === uri && f.span.start <= end && start <= f.span.end;
     const locator = this.locator();
-    const targets = new Set(a.findings.filter(overlaps).flatMap((f) => locator.startingAt(uri, f.span.start)));
-    if (targets.size === 0) return [];
-    return fixesFor(a.clusters, a.inventory, a.findings, this.live !== undefined, [...targets]).filter((fix) => fix.resolves.some(overlaps));
+    const here = a.findings.filter(overlaps);
+    if (here.length === 0) return [];
+    const targets = new Set(here.flatMap((f) => locator.startingAt(uri, f.span.start)));
+    return fixesFor(a.clusters, a.inventory, a.findings, this.live !== undefined, [...targets], this.defaultPool).filter((fix) => fix.resolves.some(overlaps));
   }
 
   /** The cluster one of whose parts is written at `offset` of `uri` (or the only cluster of the file). */

@@ -3,7 +3,7 @@
 import type { Inventory } from '../engine/model/types';
 import { toInventory } from './convert';
 import { basename } from 'node:path';
-import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, redactUrls, statusOf, withTimeout } from './kube';
+import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, plainMessage, redactUrls, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath, discover } from './resources';
 import { type ListPage, type ListResult, ListWatcher, type Obj } from './watcher';
 
@@ -30,6 +30,8 @@ export class LiveCluster {
   private discoveryBackoff = 500;
   private lastState: LiveState = { state: 'connecting' };
   private cached: Inventory | undefined;
+  /** When the inventory stopped being live (the state left "connected"); undefined while connected. */
+  staleSince: number | undefined;
   resources: Resource[] = [];
 
   constructor(
@@ -53,6 +55,16 @@ export class LiveCluster {
     clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.stop();
     this.watchers.clear();
+  }
+
+  /** "Retry now": rediscover, or restart the failing watches, without waiting for their backoff. */
+  retryNow(): void {
+    if (this.stopped) return;
+    if (this.watchers.size === 0) {
+      clearTimeout(this.timer);
+      this.discoveryBackoff = 500;
+      void this.discover();
+    } else for (const w of this.watchers.values()) w.retryNow();
   }
 
   private async discover(): Promise<void> {
@@ -104,7 +116,7 @@ export class LiveCluster {
     const exec = this.config.kc.getCurrentUser()?.exec?.command;
     if (s.opaque && exec) return { state: 'forbidden', reason: `${what}: the exec credential plugin ${basename(exec)} failed (its output is not shown: it can contain credentials; run it in a terminal)` };
     if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
-    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${s.message}` };
+    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${plainMessage(s)}` };
   }
 
   private updateState(): void {
@@ -116,6 +128,8 @@ export class LiveCluster {
 
   private setState(s: LiveState): void {
     if (s.state === this.lastState.state && s.reason === this.lastState.reason) return;
+    if (s.state === 'connected') this.staleSince = undefined;
+    else if (this.lastState.state === 'connected') this.staleSince = Date.now();
     this.lastState = s;
     this.listener.state(s);
   }

@@ -77,6 +77,14 @@ export class ListWatcher {
     this.abort = undefined;
   }
 
+  /** After a failure: try again now rather than at the end of the backoff ("Retry now"). */
+  retryNow(): void {
+    if (this.stopped || this.abort) return;
+    clearTimeout(this.timer);
+    this.backoffMs = 500;
+    void this.cycle();
+  }
+
   private retry(problem: ApiStatus): void {
     if (this.stopped) return;
     const what = problem.opaque ? 'failed before the request was sent' : `${problem.code ?? ''} ${problem.message}`;

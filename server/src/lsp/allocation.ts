@@ -10,6 +10,7 @@ import type { WorkloadCluster } from '../engine/model/types';
 import type { TextEdit } from '../engine/types';
 import { ipPlaces, poolLabel } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
+import { rankPools, roleSuffix } from '../engine/ranking';
 import type { Analysis, Workspace } from '../engine/workspace';
 import { AllocationError, claimAddress, deleteClaim } from '../live/allocator';
 import { briefStatus } from '../live/kube';
@@ -24,27 +25,23 @@ import { poolId } from './views';
 /** A live allocation also replaces a value that is not an address at all. */
 const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);
 
-function isPool(p: { kind: string; name: string; namespace?: string }, hint: string): boolean {
-  return !!hint && (p.name === hint || `${p.namespace}/${p.name}` === hint);
-}
-
-/** "Allocate IP from pool …" (one per live pool with room, the preferred pool first). */
-export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, hint: string, positions: Positions): CodeAction[] {
+/**
+ * "Allocate IP from pool …" (one per live pool with room, in the order of `rankPools`);
+ * `blocked`: why they cannot run now (the cluster is unreachable): offered disabled, with that reason.
+ */
+export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions, blocked?: string): CodeAction[] {
   const { uri, start, end } = at;
   const actions: CodeAction[] = [];
   const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
   const atPlace = cluster.places.some(overlaps);
   const problems = a.findings.filter((f) => overlaps(f) && ADDRESS_CODES.has(f.code));
   if (atPlace && (problems.length || cluster.places.some((p) => p.value === ''))) {
-    const pools = a.inventory.pools
-      .filter((p) => !p.origin && p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === cluster.namespace))
-      .map((p) => ({ p, u: poolUsage(p, a.inventory, a.clusters) }))
-      .filter(({ u }) => u.firstFree !== undefined)
-      .sort((x, y) => Number(isPool(y.p, hint)) - Number(isPool(x.p, hint)));
-    pools.forEach(({ p, u }, i) => actions.push({
-      title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free)`,
+    const pools = rankPools(a, cluster, { defaultPool, from: 'live' }).filter(({ usage }) => usage.firstFree !== undefined);
+    pools.forEach(({ pool: p, usage: u, role, preferred }, i) => actions.push({
+      title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free${roleSuffix(role)})`,
       kind: CodeActionKind.QuickFix,
-      isPreferred: i === 0 && isPool(p, hint),
+      isPreferred: i === 0 && preferred && !blocked,
+      ...(blocked ? { disabled: { reason: blocked } } : {}),
       diagnostics: problems.map((f) => toDiagnostic(f, positions)),
       command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri, cluster: { name: cluster.name, namespace: cluster.namespace }, poolId: poolId(p) }] },
     }));
@@ -71,7 +68,8 @@ export class Allocations {
   private liveOrFail() {
     if (!this.ctx.trusted()) throw new ResponseError(1, 'Restricted Mode: CAPI IPAM does not contact a cluster in an untrusted workspace');
     const live = this.ctx.cluster.cluster;
-    if (!live?.ready) throw new ResponseError(1, `no management cluster connected (${this.ctx.cluster.state.state}${this.ctx.cluster.state.reason ? ': ' + this.ctx.cluster.state.reason : ''})`);
+    const blocked = this.ctx.cluster.allocationBlocked;
+    if (!live || blocked) throw new ResponseError(1, blocked ?? 'no management cluster connected');
     return live;
   }
 

@@ -4,6 +4,7 @@ import type { ConnectionState } from '../protocol';
 import { LiveCluster } from '../live/liveCluster';
 import { loadKubeConfig, redactUrls } from '../live/kube';
 import type { ServerSettings } from './settings';
+import { cachedAge } from '../cachedAge';
 
 export interface ConnectionEvents {
   state(s: ConnectionState): void;
@@ -57,13 +58,33 @@ export class ClusterConnection {
     this.live = new LiveCluster(loaded, {
       changed: () => this.events.inventoryChanged(),
       state: (s) => {
-        this.set({ ...base, state: s.state, reason: s.reason });
+        const cachedAt = s.state === 'unreachable' || s.state === 'forbidden' ? this.live?.staleSince : undefined;
+        this.set({ ...base, state: s.state, reason: s.reason, ...(cachedAt !== undefined ? { cachedAt } : {}) });
         if (s.state !== 'connecting') this.events.inventoryChanged();
       },
       log: (m) => this.events.log(m),
     }, this.requestTimeoutMs);
     this.set({ ...base, state: 'connecting', reason: `connecting to ${server}` });
     this.live.start();
+  }
+
+  /** Live data that is only a cache now: the time it stopped being live, else undefined. */
+  get cachedAt(): number | undefined {
+    return this.live?.ready ? this.current.cachedAt : undefined;
+  }
+
+  /** Why an allocation cannot run now, or undefined when it can. */
+  get allocationBlocked(): string | undefined {
+    if (this.current.state === 'connected' && this.live?.ready) return undefined;
+    const why = this.current.reason ? `: ${this.current.reason}` : '';
+    const cache = this.cachedAt !== undefined ? ` (showing data ${cachedAge(this.cachedAt)})` : '';
+    return `Allocation needs the management cluster, which is ${this.current.state}${why}${cache}.`;
+  }
+
+  /** "Retry now": the failing watches (or discovery) try again at once; nothing cached is dropped. */
+  retryNow(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
+    if (this.live) this.live.retryNow();
+    else this.restart(settings, trusted, virtual);
   }
 
   /** Forces a new connection (command "Refresh"). */

@@ -4,7 +4,8 @@ import type { Finding, Fix, TextEdit } from '../engine/types';
 import type { Positions } from './positions';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
-const HELP = 'https://github.com/capi-ipam/capi-ipam#rule-';
+/** Rule help that works offline: the extension opens its bundled README section (command:capiIpam.showRuleHelp). */
+export const ruleHelp = (code: string) => `command:capiIpam.showRuleHelp?${encodeURIComponent(JSON.stringify([code]))}`;
 
 export function toDiagnostic(f: Finding, positions: Positions): Diagnostic {
   return {
@@ -12,7 +13,7 @@ export function toDiagnostic(f: Finding, positions: Positions): Diagnostic {
     severity: SEVERITY[f.severity],
     source: 'capi-ipam',
     code: f.code,
-    codeDescription: { href: HELP + f.code },
+    codeDescription: { href: ruleHelp(f.code) },
     message: f.message,
     relatedInformation: f.related?.map((r) => ({ location: { uri: r.uri, range: positions.range(r.uri, r.span) }, message: r.message })),
   };

@@ -22,13 +22,14 @@ function within(span: Span, offset: number) {
   return span.start <= offset && offset <= span.end;
 }
 
-function describeIp(ip: string, a: Analysis, self?: LbServiceInfo): string[] {
+/** `live`: how live pools are described, "live" or "cached, N min ago" when the cluster cannot be read. */
+function describeIp(ip: string, a: Analysis, live: string, self?: LbServiceInfo): string[] {
   const lines: string[] = [];
   for (const p of a.inventory.pools.filter((q) => q.analysis.errors.length === 0)) {
     const why = reservedReason(p.analysis, p.spec, ip);
     if (!inPoolAddresses(p.analysis, ip) && !why) continue;
     const u = poolUsage(p, a.inventory, a.clusters);
-    lines.push(`Pool **${md(poolLabel(p))}** (${p.origin ? 'workspace' : 'live'}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
+    lines.push(`Pool **${md(poolLabel(p))}** (${p.origin ? 'workspace' : live}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
     if (why) lines.push(`- reserved: **${why}** address of this pool (never allocated)`);
     const holder = u.users.find((x) => x.address === ip);
     if (holder) lines.push(`- held by ${holder.claim ? `IPAddress ${md(`${holder.namespace}/${holder.name}`)} (claim ${md(holder.claim)}${holder.cluster ? ` → cluster ${md(holder.cluster)}` : ''})` : md(holder.name)}`);
@@ -54,14 +55,14 @@ function drawLines(a: Analysis, s: LbServiceInfo): string[] {
   return [`Comes from kube-vip range ${md(draw.pool)} (namespace ${md(s.namespace)})${draw.inside ? '' : ' — **outside it**'}`];
 }
 
-export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | undefined {
+export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live'): HoverHit | undefined {
   for (const c of a.clusters) {
     for (const site of [...c.places, ...(c.certSans?.items ?? [])]) {
       if (site.uri !== uri || !within(site.span, offset)) continue;
       const ip = canonical(site.value);
       if (!ip) return undefined;
       const label = 'label' in site ? (site as { label: string }).label : 'certSAN';
-      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...describeIp(ip, a)].join('\n\n') };
+      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...describeIp(ip, a, live)].join('\n\n') };
     }
   }
   for (const p of a.inventory.pools) {
@@ -81,7 +82,7 @@ export function hoverAt(a: Analysis, uri: string, offset: number): HoverHit | un
     for (const ip of s.ips) {
       if (ip.site?.uri === uri && within(ip.site.span, offset)) {
         const c = canonical(ip.value);
-        const others = c ? describeIp(c, a, s) : [];
+        const others = c ? describeIp(c, a, live, s) : [];
         return { span: ip.site.span, markdown: [`**${md(ip.value)}** — Service ${md(`${s.namespace}/${s.name}`)}`, ...drawLines(a, s), ...(others.length && others[0] !== NOTHING ? ['Also uses it:', ...others] : ['No other Service, cluster or IPAM allocation uses it.'])].join('\n\n') };
       }
     }

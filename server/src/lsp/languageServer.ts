@@ -2,7 +2,7 @@
 // out, plus the custom requests of the tree views and the allocation. Engine work is synchronous
 // and in memory; the cluster is only read through watches.
 import {
-  type CancellationToken, CodeActionKind, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
+  type CancellationToken, CodeActionKind, CodeLensRefreshRequest, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
   ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -14,17 +14,19 @@ import { FileRefused } from '../safeFile';
 import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams,
+  type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams, type PoolMapData,
 } from '../protocol';
 import { listContexts } from '../live/kube';
+import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
+import { clusterLenses } from './codeLens';
 import { completionsAt } from './completion';
 import { toCodeAction, toDiagnostic } from './edits';
 import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { policyYaml } from '../engine/policyYaml';
-import { kubeVipRangeViews, poolId, poolView, serviceViews } from './views';
+import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 import { Renders } from './renders';
@@ -45,6 +47,9 @@ export class IpamLanguageServer {
   private virtual = false;
   private configurationSupport = false;
   private foldersSupport = false;
+  /** The client shows a disabled code action with its reason (VS Code does). */
+  private disabledActions = false;
+  private lensRefresh = false;
   /** Last diagnostics sent per file (JSON), so that an edit re-sends only the files whose diagnostics changed. */
   private published = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -62,6 +67,7 @@ export class IpamLanguageServer {
       inventoryChanged: () => {
         this.workspace.setLiveInventory(this.connectionToCluster.inventory());
         this.schedule();
+        if (this.lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
         void connection.sendNotification(InventoryChangedNotification);
       },
       log: (m) => connection.console.log(m),
@@ -115,7 +121,8 @@ export class IpamLanguageServer {
     this.documents.onDidClose((e) => void this.closed(e.document.uri));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));
     c.onHover((p) => {
-      const hit = hoverAt(this.workspace.analyze(), p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.position));
+      const cachedAt = this.connectionToCluster.cachedAt;
+      const hit = hoverAt(this.workspace.analyze(), p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
       return hit ? { contents: { kind: MarkupKind.Markdown, value: hit.markdown }, range: this.positions.range(p.textDocument.uri, hit.span) } : null;
     });
     c.onCodeAction((p) => this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)));
@@ -126,10 +133,22 @@ export class IpamLanguageServer {
         textEdit: { range: this.positions.range(uri, x.span), newText: x.address },
       }));
     });
+    c.onCodeLens((p) => {
+      const uri = p.textDocument.uri;
+      const cluster = this.connectionToCluster;
+      const lenses = clusterLenses(this.workspace.analyze(), uri, { live: !!cluster.cluster?.ready && this.trusted, blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined, defaultPool: this.settings.defaultPool });
+      return lenses.map((l) => ({ range: this.positions.range(uri, l.span), command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.arguments } }));
+    });
     c.onRequest(PoolsRequest, () => {
       const a = this.workspace.analyze();
       return a.inventory.pools.map((p) => poolView(p, a, this.positions));
     });
+    c.onRequest(PoolMapRequest, (p: PoolMapParams): PoolMapData => {
+      const map = poolMapView(this.workspace.analyze(), p.id, p.zoom);
+      if (!map) throw new ResponseError(1, `unknown pool ${p.id}`);
+      return map;
+    });
+    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => rankedPoolViews(this.workspace.analyze(), p.cluster, this.settings.defaultPool, this.positions));
     c.onRequest(LoadBalancersRequest, () => serviceViews(this.workspace.analyze(), this.positions));
     c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));
     c.onRequest(ContextsRequest, () => this.contexts());
@@ -138,6 +157,7 @@ export class IpamLanguageServer {
     c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
     c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.workspace.analyze().inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
+    c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 
   private initialize(p: InitializeParams): InitializeResult {
@@ -146,6 +166,8 @@ export class IpamLanguageServer {
     this.virtual = opts.virtual === true;
     this.configurationSupport = !!p.capabilities.workspace?.configuration;
     this.foldersSupport = !!p.capabilities.workspace?.workspaceFolders;
+    this.disabledActions = !!p.capabilities.textDocument?.codeAction?.disabledSupport;
+    this.lensRefresh = !!p.capabilities.workspace?.codeLens?.refreshSupport;
     this.folders = (p.workspaceFolders ?? []).map((f) => f.uri);
     if (this.folders.length === 0 && p.rootUri) this.folders = [p.rootUri];
     return {
@@ -154,6 +176,7 @@ export class IpamLanguageServer {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: ['.', ':', ' '] },
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'capi-ipam', version: '0.1.0' },
@@ -184,7 +207,7 @@ export class IpamLanguageServer {
         this.settings = DEFAULT_SETTINGS;
       }
     }
-    this.workspace.setOptions({ topologyVariables: this.settings.topologyVariables });
+    this.workspace.setOptions({ topologyVariables: this.settings.topologyVariables, defaultPool: this.settings.defaultPool });
     this.configureCluster();
   }
 
@@ -282,8 +305,9 @@ export class IpamLanguageServer {
     const actions = mapFixes(this.workspace.fixesAt(at.uri, at.start, at.end), this.renders.maps).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
     const cluster = this.workspace.clusterAt(at.uri, at.start);
     const live = this.connectionToCluster.cluster;
-    if (!cluster || !live?.ready || !this.trusted) return actions;
-    return [...actions, ...allocationActions(a, cluster, at, cluster.poolHint || this.settings.defaultPool, this.positions)];
+    const blocked = this.connectionToCluster.allocationBlocked;
+    if (!cluster || !live?.ready || !this.trusted || (blocked && !this.disabledActions)) return actions;
+    return [...actions, ...allocationActions(a, cluster, at, this.settings.defaultPool, this.positions, blocked)];
   }
 
   private contexts(): ContextsResult {

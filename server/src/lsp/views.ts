@@ -9,6 +9,8 @@ import type { PoolInfo } from '../engine/model/types';
 import type { Analysis } from '../engine/workspace';
 import { ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
+import { poolRoles, rankPools } from '../engine/ranking';
+import { type PoolMapData, poolMap } from '../engine/poolMap';
 import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
 import type { Positions } from './positions';
 
@@ -20,8 +22,7 @@ export function wire(positions: Positions, at: Location | undefined): WireLocati
   return at ? { uri: at.uri, range: positions.range(at.uri, at.span) } : undefined;
 }
 
-export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolView {
-  const usage = poolUsage(p, a.inventory, a.clusters);
+export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage = poolUsage(p, a.inventory, a.clusters)): PoolView {
   const excluded = p.analysis.excluded.intersect(p.analysis.addresses).describe(20).map((address) => ({ address, reason: 'excluded' as const }));
   return {
     id: poolId(p),
@@ -36,12 +37,30 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions): PoolVi
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    allocations: usage.users.map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
+    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: wire(positions, p.origin),
+    role: poolRoles(a.inventory, a.clusters).get(p),
   };
+}
+
+export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData | undefined {
+  const pool = a.inventory.pools.find((p) => poolId(p) === id);
+  return pool && poolMap(pool, a, zoom);
+}
+
+/** The live pools `cluster` may allocate from, in the order of `rankPools`. */
+export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace: string }, defaultPool: string, positions: Positions): PoolView[] {
+  const known = a.clusters.find((c) => c.name === cluster.name && c.namespace === cluster.namespace) ?? cluster;
+  return rankPools(a, known, { defaultPool, from: 'live' }).map((r) => ({ ...poolView(r.pool, a, positions, r.usage), preferred: r.preferred }));
+}
+
+/** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
+function byAddress<T extends { address: string }>(list: T[]): T[] {
+  const value = (ip: string) => { const p = parseAddr(ip); return p.ok ? p.value.value : -1n; };
+  return [...list].sort((a, b) => { const x = value(a.address), y = value(b.address); return x < y ? -1 : x > y ? 1 : 0; });
 }
 
 export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {

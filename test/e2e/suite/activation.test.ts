@@ -42,10 +42,10 @@ describe('activation', () => {
       assert.strictEqual(path.dirname(ext.extensionPath), extensionsDir, `installed into the server's extensions directory, not loaded from ${ext.extensionPath}`);
       assert.notStrictEqual(ext.extensionPath, process.env.CAPI_IPAM_E2E_REPO);
       assert.strictEqual(ext.extensionKind, vscode.ExtensionKind.Workspace, 'runs in the Node extension host of the server');
-      for (const file of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/cli.js']) {
+      for (const file of ['package.json', 'dist/extension.js', 'dist/server.js', 'resources/poolMap/poolMap.js', 'resources/walkthrough/ci.md']) {
         assert.ok(fs.existsSync(path.join(ext.extensionPath, file)), `the .vsix ships ${file}`);
       }
-      for (const absent of ['client', 'server', 'node_modules', 'test', 'tsconfig.json']) {
+      for (const absent of ['client', 'server', 'node_modules', 'test', 'tsconfig.json', 'dist/cli.js', 'CONTRIBUTING.md']) {
         assert.ok(!fs.existsSync(path.join(ext.extensionPath, absent)), `the .vsix leaves out ${absent} (.vscodeignore)`);
       }
     });

@@ -124,7 +124,7 @@ if (expectedMode() === 'live') {
           async () => {
             const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
             titles = actions.map((a) => a.title);
-            const allocations = actions.filter((a) => /^Allocate IP from pool \S+ \(\d+ free\)$/.test(a.title));
+            const allocations = actions.filter((a) => /^Allocate IP from pool \S+ \(\d+ free( · (VIP|node) pool)?\)$/.test(a.title));
             return allocations.find((a) => a.isPreferred) ?? allocations[0];
           },
           20_000,

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { api, ours, waitForDiagnostics, workspaceYamlFiles } from './helpers';
+import { api, ours, waitFor, waitForDiagnostics, workspaceYamlFiles } from './helpers';
 
 export const SHOT_MARKER = '[capi-ipam-screenshot]';
 
@@ -62,4 +62,15 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('capiIpam.pools.focus');
   const [firstPool] = await capi.trees.pools.getChildren();
   const label = firstPool === undefined ? undefined : capi.trees.pools.getTreeItem(firstPool).label;
-  await shot('views', typeof label === 'string' ? label : label?.label);}
+  await shot('views', typeof label === 'string' ? label : label?.label);
+
+  // The pool map of the VIP pool, once its data reached the page.
+  const vipPool = (await capi.server.pools()).find((p) => p.name === 'vip-pool') ?? (await capi.server.pools())[0];
+  if (vipPool) {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('capiIpam.showPoolMap', { pool: vipPool });
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor(() => capi.poolMaps.shown?.title.endsWith(vipPool.name), 10_000, 'the pool map data');
+    await shot('pool-map');
+  }
+}

@@ -37,9 +37,30 @@ describe('package.json contributions', () => {
     }
   });
 
+  test('settings are titled "CAPI IPAM" without a "Capi Ipam:" prefix on each (the group id is the key prefix)', () => {
+    assert.equal(manifest.contributes.configuration.title, 'CAPI IPAM');
+    assert.equal(manifest.contributes.configuration.id, 'capiIpam');
+    for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.match(key, /^capiIpam\./);
+  });
+
+  test('the walkthrough: four steps with shipped media, links to known commands, the SARIF check with a code-scanning workflow', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['connect', 'openCluster', 'allocate', 'ci']);
+    for (const step of walkthrough.steps) {
+      assert.ok(existsSync(new URL(step.media.markdown, root)), step.media.markdown);
+      assert.match(step.media.markdown, /^resources\//, 'shipped in the .vsix (.vscodeignore keeps resources/)');
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.includes(command) || command.startsWith('workbench.'), command);
+      assert.ok(step.completionEvents.length > 0, step.id);
+    }
+    const ci = readFileSync(new URL(walkthrough.steps[3].media.markdown, root), 'utf8');
+    assert.match(ci, /capi-ipam check \S.* --format sarif/);
+    assert.match(ci, /uses: github\/codeql-action\/upload-sarif@v3/);
+    assert.match(ci, /security-events: write/);
+  });
+
   test('argument-only commands are hidden from the palette', () => {
     const hidden = manifest.contributes.menus.commandPalette.filter((e: { when: string }) => e.when === 'false').map((e: { command: string }) => e.command);
-    assert.deepEqual(hidden.sort(), ['capiIpam.copyAddress', 'capiIpam.openPoolYaml', 'capiIpam.revealLocation']);
+    assert.deepEqual(hidden.sort(), ['capiIpam.copyAddress', 'capiIpam.openPoolYaml', 'capiIpam.revealLocation', 'capiIpam.showRuleHelp']);
   });
 
   test('every view has a tree provider with the same id, and welcome views name existing views', () => {

@@ -1,11 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusText, statusTooltip } from '../../../client/src/statusText';
+import { allocationBlocked, statusText, statusTooltip } from '../../../client/src/statusText';
 
 describe('status bar text', () => {
   test('shows context and state when a cluster is used', () => {
     assert.equal(statusText({ state: 'connected', context: 'mgmt-admin@mgmt' }), '$(server-environment) mgmt-admin@mgmt · connected');
-    assert.equal(statusText({ state: 'forbidden', context: 'ro' }), '$(server-environment) ro · forbidden');
+    assert.equal(statusText({ state: 'forbidden', context: 'ro' }), '$(warning) ro · forbidden');
   });
 
   test('spins while connecting', () => {
@@ -22,7 +22,17 @@ describe('status bar text', () => {
     assert.match(tooltip, /Server: `https:\/\/10\.0\.0\.5:6443`/);
     assert.match(tooltip, /Context: `a'b`/);
     assert.match(tooltip, /ECONNREFUSED \\\[x\\\]\\\(y\\\)/);
-    assert.match(tooltip, /select a kubeconfig context/);
+    assert.match(tooltip, /\[Retry now\]\(command:capiIpam\.retry\)/);
+  });
+
+  test('a cluster that cannot be read: warning icon, the age of the cache, and why allocation waits', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0);
+    const state = { state: 'unreachable' as const, context: 'mgmt', reason: 'cannot list Service: the API server refused the connection (is it running?)', cachedAt: now - 7 * 60_000 - 5_000 };
+    assert.equal(statusText(state, now), '$(warning) mgmt · unreachable · cached, 7 min ago');
+    assert.match(statusTooltip(state, now), /shown are cached, 7 min ago; allocation waits for the cluster/);
+    assert.equal(allocationBlocked(state, now), 'Allocation needs the management cluster mgmt, which is unreachable (cannot list Service: the API server refused the connection (is it running?)). The views show data cached, 7 min ago.');
+    assert.equal(allocationBlocked({ state: 'connected', context: 'mgmt' }), undefined);
+    assert.match(allocationBlocked({ state: 'offline' })!, /none is connected \(offline\)/);
   });
 
   test('untrusted tooltip points to trust instead of contexts', () => {

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { usageBar, usageCounts, usagePercent } from '../../../client/src/trees/usageBar';
+import { compactCount, poolDescription, usageBar, usageCounts, usagePercent } from '../../../client/src/trees/usageBar';
 
 describe('usageBar', () => {
   test('renders filled cells rounded up and the percentage rounded down', () => {
@@ -27,6 +27,13 @@ describe('usageBar', () => {
 
   test('caps at 100% when used exceeds total (over-allocated pool)', () => {
     assert.equal(usagePercent('12', '10'), 100);
+  });
+
+  test('the pool description fits the default sidebar: bar and free count only, huge counts compact', () => {
+    assert.equal(poolDescription('11', '48', '37'), '▰▰▱▱▱ 37 free');
+    assert.equal(poolDescription('1', (2n ** 64n).toString(), (2n ** 64n - 1n).toString()), '▰▱▱▱▱ 1.8e19 free');
+    assert.equal(compactCount('254000'), '254,000');
+    assert.ok(poolDescription('12345', '65534', '53189').length <= 20);
   });
 
   test('usageCounts groups thousands', () => {

@@ -149,7 +149,8 @@ test('invalid-pool: webhook errors on the entry, overlapping pools, gateway outs
 
 test('missing-vip on an empty endpoint host; yaml-syntax without crashing on garbage and huge input', () => {
   assert.deepEqual(run({ c: cluster('a', '""') }).codes(), ['missing-vip']);
-  assert.equal(run({ c: cluster('a', '""') }).a.findings[0]!.severity, 'hint');
+  assert.equal(run({ c: cluster('a', '""') }).a.findings[0]!.severity, 'info', 'shown in Problems');
+  assert.equal(run({ c: cluster('a', '${CONTROL_PLANE_ENDPOINT_IP}') }).a.findings[0]!.severity, 'hint', 'a template placeholder is only a hint');
   assert.deepEqual(run({ c: 'a: [\n' }).codes(), ['yaml-syntax']);
   assert.deepEqual(run({ c: '{{- if .Values.x }}\nfoo: {{ .Values.y }}\n{{- end }}\n' }).codes(), [], 'template markup is masked, not an error');
   const huge = 'x: 1\n'.repeat(1_000_000);

@@ -90,7 +90,7 @@ test('code actions at one of 1,000 clusters sharing a VIP are that cluster\'s on
   const c500 = text.indexOf('name: c500\n');
   const at = text.indexOf('10.0.0.10', c500);
   const fixes = ws.fixesAt('f.yaml', at, at);
-  assert.deepEqual(fixes.map((f) => f.title), ['Use next free address of pool vips: 10.0.0.1 (not reserved)']);
+  assert.deepEqual(fixes.map((f) => f.title), ['Use next free address of pool vips: 10.0.0.1 (not reserved · VIP pool)']);
   // The edits touch cluster c500's two places and nothing else.
   const next = text.indexOf('name: c501\n');
   assert.deepEqual(fixes[0]!.edits.map((e) => [text.slice(e.span.start, e.span.end), c500 < e.span.start && e.span.end < next]), [['10.0.0.10', true], ['10.0.0.10', true]]);

@@ -11,6 +11,7 @@ import type { Span } from '../types';
 import { CLUSTER_NAME_LABEL } from './clusters';
 import { type K8sObject, is } from './kinds';
 import { type KubeVipConfig, type KubeVipPair, kubeVipConfig, rangesOf } from './kubeVipConfig';
+import { isMachineTemplate, nodePoolRefs } from './nodePools';
 import type { AddressInfo, ClaimInfo, Inventory, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
 
 function stringList(o: K8sObject, path: string[]): { values: string[]; spans: Span[] } {
@@ -62,6 +63,7 @@ export function poolOf(o: K8sObject): PoolInfo {
       gateway: valueSpan(o, 'gateway'),
       prefix: valueSpan(o, 'prefix'),
       excludeTypo: typo?.key?.range ? o.doc.source.outerSpan(typo.key.range[0], typo.key.range[1]) : undefined,
+      excludedKey: !!pairAt(mapAt(o.root, ['spec']), 'excludedAddresses'),
     },
   };
 }
@@ -146,7 +148,7 @@ function kubeVipConfigOf(o: K8sObject): KubeVipConfig {
 }
 
 export function workspaceInventory(objects: K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [] };
+  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
   for (const o of objects) {
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.
     if (is.pool(o)) {
@@ -162,6 +164,7 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
       (inv.kubeVipConfigs ??= []).push(config);
       inv.kubeVipRanges.push(...rangesOf(config));
     }
+    else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o));
   }
   return inv;
 }

@@ -98,6 +98,8 @@ export interface PoolOrigin extends Location {
   prefix?: Span;
   /** Span of the misspelt key `excludeAddresses`, when present. */
   excludeTypo?: Span;
+  /** The spec also has the right key `excludedAddresses` (a rename would duplicate it). */
+  excludedKey?: boolean;
 }
 
 export interface PoolRef {
@@ -158,8 +160,23 @@ export interface KnownEndpoint {
   kind: string;
 }
 
+/** A pool that machine templates draw node addresses from (`addressesFromPools` and the like). */
+export interface NodePoolRef {
+  kind: string;
+  name: string;
+  /** Undefined for GlobalInClusterIPPool. */
+  namespace?: string;
+}
+
 export interface Inventory {
   source: 'workspace' | 'live';
+  /**
+   * Pools declared in workspace files, also those a live pool of the same identity replaces in `pools`:
+   * a pool document keeps its checks when connected. Undefined: the pools with an origin.
+   */
+  declaredPools?: PoolInfo[];
+  /** Pools referenced by machine templates: node pools (workspace templates; absent when none are known). */
+  nodePools?: NodePoolRef[];
   pools: PoolInfo[];
   claims: ClaimInfo[];
   addresses: AddressInfo[];

@@ -16,9 +16,13 @@ function at(pool: PoolInfo, problem: PoolProblem): Location {
   return { uri: o.uri, span: span ?? o.span };
 }
 
+const identity = (p: PoolInfo) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
+
 export const invalidPool: Rule = ({ inventory }) => {
   const out: Finding[] = [];
-  const pools = inventory.pools.filter((p) => p.origin);
+  // Every pool document of the workspace, also one the live pool of the same name replaces.
+  const pools = inventory.declaredPools ?? inventory.pools.filter((p) => p.origin);
+  const documents = new Map(pools.map((p) => [identity(p), p.origin]));
   for (const p of pools) {
     for (const e of p.analysis.errors) {
       const value = e.index !== undefined ? ` "${e.value}"` : '';
@@ -30,13 +34,15 @@ export const invalidPool: Rule = ({ inventory }) => {
     }
   }
   for (const { pool: self, partner: other, group } of poolOverlaps(inventory.pools)) {
-    if (!self.origin) continue;
+    // A live pool that replaces a workspace document is reported at that document.
+    const origin = self.origin ?? documents.get(identity(self));
+    if (!origin) continue;
     const common = self.analysis.allocatable.intersect(other.analysis.allocatable);
     const rest = group.filter((p) => p !== self && p !== other);
     const more = rest.length ? ` It is one of ${group.length} pools linked by overlaps: ${someOf(rest.slice(0, RELATED_CAP).map(poolLabel), rest.length)}.` : '';
-    out.push(finding('invalid-pool', 'warning', self.origin,
+    out.push(finding('invalid-pool', 'warning', origin,
       `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${common.describe(2).join(', ')}): the provider hands out the same address from both.${more}`,
-      [other, ...rest.slice(0, RELATED_CAP - 1)].flatMap((p) => related(p.origin, poolLabel(p)))));
+      [other, ...rest.slice(0, RELATED_CAP - 1)].flatMap((p) => related(p.origin ?? documents.get(identity(p)), poolLabel(p)))));
   }
   return out;
 };

@@ -1,0 +1,44 @@
+// Pools that machines draw their node addresses from: the references in machine templates'
+// `addressesFromPools` (CAPV VSphereMachineTemplate network devices), `ipv4PoolRef`/`ipv6PoolRef`
+// (CAPMOX), `fromPoolRef` (CAPM3 Metal3DataTemplate) and the like. Such a pool is a node pool.
+import { isMap, isScalar, isSeq } from 'yaml';
+import { stringAt } from '../yaml/documents';
+import type { K8sObject } from './kinds';
+import type { NodePoolRef } from './types';
+
+const POOL_KINDS = new Set(['InClusterIPPool', 'GlobalInClusterIPPool']);
+/** Keys whose value is a sequence of pool references, or one reference. */
+const LIST_KEYS = new Set(['addressesFromPools']);
+const REF_KEY = /^(ipv4PoolRef|ipv6PoolRef|fromPoolRef|poolRef)$/;
+/** Adversarial documents: the walk stops after this many nodes. */
+const MAX_NODES = 20_000;
+
+export function isMachineTemplate(o: K8sObject): boolean {
+  return /(^|\.)cluster\.x-k8s\.io$/.test(o.group) && (/MachineTemplate$/.test(o.kind) || o.kind === 'Metal3DataTemplate');
+}
+
+/** Every IPAM pool reference in a machine (or data) template. */
+export function nodePoolRefs(o: K8sObject): NodePoolRef[] {
+  const out: NodePoolRef[] = [];
+  const add = (ref: unknown) => {
+    const kind = stringAt(ref, ['kind']);
+    const name = stringAt(ref, ['name']);
+    if (!kind || !name || !POOL_KINDS.has(kind)) return;
+    const namespace = kind === 'GlobalInClusterIPPool' ? undefined : (o.namespace ?? 'default');
+    if (!out.some((r) => r.kind === kind && r.name === name && r.namespace === namespace)) out.push({ kind, name, namespace });
+  };
+  const stack: unknown[] = [o.root];
+  let budget = MAX_NODES;
+  while (stack.length && budget-- > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (LIST_KEYS.has(key) && isSeq(pair.value)) pair.value.items.forEach(add);
+      else if (REF_KEY.test(key) && isMap(pair.value)) add(pair.value);
+      else stack.push(pair.value);
+    }
+  }
+  return out;
+}

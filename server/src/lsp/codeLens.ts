@@ -1,0 +1,66 @@
+// A CodeLens above each Cluster: its VIP, the pool it lies in and whether a claim holds it —
+// "VIP 10.10.0.20 · vip-pool · claimed" and "Release VIP" —, or "No VIP · Allocate from vip-pool (37 free)".
+import { clusterVip } from '../engine/model/clusterVip';
+import type { WorkloadCluster } from '../engine/model/types';
+import { rankPools } from '../engine/ranking';
+import type { Analysis } from '../engine/workspace';
+import type { Span } from '../engine/types';
+import { poolId } from './views';
+
+export interface Lens {
+  span: Span;
+  title: string;
+  /** Absent: the lens only informs (VS Code shows it unclickable). */
+  command?: { command: string; arguments: unknown[] };
+}
+
+export interface LensOptions {
+  /** Connected and listed: allocation can run. */
+  live: boolean;
+  /** Why allocation cannot run now (the cluster is unreachable), if so. */
+  blocked?: string;
+  defaultPool: string;
+}
+
+const ref = (c: WorkloadCluster) => ({ name: c.name, namespace: c.namespace });
+
+export function clusterLenses(a: Analysis, uri: string, opts: LensOptions): Lens[] {
+  const out: Lens[] = [];
+  for (const c of a.clusters) {
+    const at = c.cluster ?? c.anchor;
+    if (at.uri !== uri) continue;
+    const span = { start: at.span.start, end: at.span.start };
+    const vip = clusterVip(a, c);
+    if (vip.address) {
+      const facts = [`VIP ${vip.address}`, vip.pool?.name ?? 'in no known pool', vip.claim ? 'claimed' : vip.templated ? 'template' : 'no claim'];
+      if (vip.disagree) facts.push('places disagree');
+      out.push({ span, title: facts.join(' · ') });
+      if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', command: { command: 'capiIpam.release', arguments: [vip.claim] } });
+      continue;
+    }
+    if (vip.templated) {
+      out.push({ span, title: 'VIP from a template variable · not checked' });
+      continue;
+    }
+    if (vip.held) {
+      out.push({ span, title: `No VIP · IPAddressClaim ${vip.held.namespace}/${vip.held.name} holds ${vip.held.address} (the quick fix writes it back)` });
+      continue;
+    }
+    out.push(noVipLens(a, c, uri, span, opts));
+  }
+  return out;
+}
+
+function noVipLens(a: Analysis, c: WorkloadCluster, uri: string, span: Span, opts: LensOptions): Lens {
+  const live = opts.live && !opts.blocked;
+  const best = rankPools(a, c, { defaultPool: opts.defaultPool, from: live ? 'live' : 'workspace' }).find((r) => r.usage.firstFree !== undefined);
+  if (opts.blocked) return { span, title: 'No VIP · allocation waits for the management cluster (Retry Now in the status bar)' };
+  if (!best) return { span, title: `No VIP · no pool with free addresses usable from namespace ${c.namespace}` };
+  const free = best.usage.status.free < 0n ? 0n : best.usage.status.free;
+  if (!live) return { span, title: `No VIP · next free in ${best.pool.name}: ${best.usage.firstFree} (offline: the quick fix writes it, nothing reserves it)` };
+  return {
+    span,
+    title: `No VIP · Allocate from ${best.pool.name} (${free} free)`,
+    command: { command: 'capiIpam.allocate', arguments: [{ uri, cluster: ref(c), poolId: poolId(best.pool) }] },
+  };
+}
