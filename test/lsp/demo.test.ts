@@ -92,7 +92,7 @@ test('a CodeLens above each Cluster: its VIP, pool and claim with Release VIP, o
   const prodLenses = await lenses(live, prod);
   assert.deepEqual(prodLenses.map((l) => [lensLine(live, prod, l), l.command.title, l.command.command, l.command.arguments]), [
     ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree', '', undefined],
-    ['  name: prod', 'Release VIP', 'capiIpam.release', [{ namespace: 'default', name: 'prod-control-plane-vip' }]],
+    ['  name: prod', 'Release VIP', 'capiIpam.release', [{ claim: { namespace: 'default', name: 'prod-control-plane-vip' } }]],
   ]);
   const [labLens, ...more] = await lenses(live, lab);
   assert.equal(more.length, 0);

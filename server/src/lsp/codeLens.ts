@@ -35,7 +35,7 @@ export function clusterLenses(a: Analysis, uri: string, opts: LensOptions): Lens
       const facts = [`VIP ${vip.address}`, vip.pool?.name ?? 'in no known pool', vip.claim ? 'claimed' : vip.templated ? 'template' : 'no claim'];
       if (vip.disagree) facts.push('places disagree');
       out.push({ span, title: facts.join(' · ') });
-      if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', command: { command: 'capiIpam.release', arguments: [vip.claim] } });
+      if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', command: { command: 'capiIpam.release', arguments: [{ claim: vip.claim }] } });
       continue;
     }
     if (vip.templated) {

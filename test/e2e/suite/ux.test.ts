@@ -47,7 +47,7 @@ if (mode !== 'untrusted') {
           ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree'],
           ['  name: prod', 'Release VIP'],
         ]);
-        assert.deepStrictEqual(found[1]!.command!.arguments, [{ namespace: 'default', name: 'prod-control-plane-vip' }]);
+        assert.deepStrictEqual(found[1]!.command!.arguments, [{ claim: { namespace: 'default', name: 'prod-control-plane-vip' } }]);
       } else {
         const document = await open('clusters/lab.yaml');
         const [lens] = await lenses(document.uri, (t) => t.length === 1 && t[0]!.startsWith('No VIP'));
