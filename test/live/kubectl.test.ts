@@ -55,6 +55,16 @@ describe('kubectl against the sandbox', () => {
     assert.match(await ok(['get', 'cluster-api', '-A']), /workload-1/);
   });
 
+  it('imperative create (a protobuf body) of a namespace, a ConfigMap and a LoadBalancer Service', async () => {
+    assert.equal(await ok(['create', 'namespace', 'made-by-kubectl']), 'namespace/made-by-kubectl created\n');
+    assert.equal((await ok(['get', 'ns', 'made-by-kubectl', '-o', 'jsonpath={.status.phase}'])), 'Active');
+    await ok(['create', 'configmap', 'kubevip', '-n', 'made-by-kubectl', '--from-literal=range-global=10.60.0.10-10.60.0.12']);
+    assert.equal(await ok(['get', 'cm', 'kubevip', '-n', 'made-by-kubectl', '-o', 'jsonpath={.data.range-global}']), '10.60.0.10-10.60.0.12');
+    await ok(['create', 'service', 'loadbalancer', 'web', '--tcp=443:https', '-n', 'made-by-kubectl']);
+    const svc = JSON.parse(await ok(['get', 'svc', 'web', '-n', 'made-by-kubectl', '-o', 'json']));
+    assert.deepEqual([svc.spec.type, svc.spec.ports[0].port, svc.spec.ports[0].targetPort, svc.spec.selector], ['LoadBalancer', 443, 'https', { app: 'web' }]);
+  });
+
   it('create -f makes a pool and a claim; get shows ADDRESSES TOTAL FREE USED and the address', async () => {
     const out = await ok(['create', '-f', join(FIX, 'kubectl', 'pool-and-claim.yaml')]);
     assert.match(out, /inclusterippool\.ipam\.cluster\.x-k8s\.io\/vip-pool created/);
