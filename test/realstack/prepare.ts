@@ -6,7 +6,7 @@ import { realLaneWanted } from '../support/backend';
 
 const required = process.env.CAPI_IPAM_REAL_STACK === 'required';
 if (process.env.CAPI_IPAM_BACKENDS === 'sandbox' || !realLaneWanted()) {
-  console.log('realstack: real lane NOT RUN (set CAPI_IPAM_REAL_STACK=on to run it); its tests are reported as skipped');
+  console.log('realstack: real lane NOT RUN (CAPI_IPAM_BACKENDS=sandbox or CAPI_IPAM_REAL_STACK=off); its tests are reported as skipped');
 } else if (!findGo()) {
   const why = 'no Go toolchain found (tried $GO, go on PATH, /usr/local/go/bin/go)';
   if (required) {

@@ -114,6 +114,9 @@ export class Rest {
   }
 }
 
+/** An error that ends a poll at once (e.g. the process being waited for has exited). */
+export class Fatal extends Error {}
+
 /** Polls `probe` until it returns a truthy value (each probe is a real request, so there is no fixed sleep to tune). */
 export async function poll<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -123,6 +126,7 @@ export async function poll<T>(probe: () => Promise<T | undefined | null | false>
       const v = await probe();
       if (v) return v;
     } catch (e) {
+      if (e instanceof Fatal) throw e;
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);

@@ -12,7 +12,7 @@ import { readSeed } from '../sandbox/seed';
 import { makeTls } from '../sandbox/tls';
 import { ensureBuilt, type Built } from './build';
 import { Proc } from './processes';
-import { poll, Rest } from './rest';
+import { Fatal, poll, Rest } from './rest';
 
 export interface RealStackOptions {
   seed?: string[];
@@ -37,7 +37,7 @@ export interface RealStack {
   stop(): Promise<void>;
 }
 
-const CCM_READY = /Caches are synced for service/;
+const CCM_READY = /Caches are synced for service|Caches are synced.*controller="service"/;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,7 +83,7 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
     procs.push(p);
     return p;
   };
-  const alive = (p: Proc) => { if (!p.running) throw new Error(`${p.name} exited`); };
+  const alive = (p: Proc) => { if (!p.running) throw new Fatal(`${p.name} exited`); };
 
   // etcd: plain HTTP on loopback, no fsync (test data).
   const [etcdPort, peerPort, port, webhookPort] = [await freePort(), await freePort(), opts.port || (await freePort()), await freePort()];
@@ -107,7 +107,7 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
     `--secure-port=${port}`, `--cert-dir=${join(dir, 'certs')}`, `--tls-cert-file=${join(dir, 'tls.crt')}`, `--tls-private-key-file=${join(dir, 'tls.key')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC', `--service-account-issuer=${url}`,
     `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/24', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false']);
+    '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false']);
   const rest = new Rest(url, tls.caPem, token);
   await poll(async () => { alive(apiserver); return (await rest.request('GET', '/readyz')).status === 200; }, 120_000, 'kube-apiserver /readyz', 200);
 

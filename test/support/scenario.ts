@@ -62,7 +62,6 @@ export async function runScenario(b: Backend): Promise<Observations> {
   const refused: Record<string, Refusal> = {
     invalidPool: await refusal(rest, 'POST', poolsPath, pool('bad', { addresses: ['10.0.0.25', '10.0.1.27'], prefix: 24 })),
     negativeGrace: await refusal(rest, 'POST', poolsPath, pool('neg', { addresses: ['10.0.0.25'], prefix: 24, addressReuseGracePeriodSeconds: -1 })),
-    protobufPool: await refusal(rest, 'POST', poolsPath, Buffer.from('k8s\0').toString('latin1'), 'application/vnd.kubernetes.protobuf'),
     duplicateClaim: await refusal(rest, 'POST', await rest.path(`${G}/v1beta2`, 'IPAddressClaim', NS), claim('c1', 'vips')),
     deletePoolInUse: await refusal(rest, 'DELETE', `${poolsPath}/vips`),
   };
