@@ -12,6 +12,8 @@ import { serviceAccountKubeconfig } from '../support/rbac';
 const KUBECTL = '/usr/bin/kubectl';
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'sandbox');
 const G = 'ipam.cluster.x-k8s.io';
+// From 1.33 on, a bare `ipaddresses` is Kubernetes' own networking.k8s.io IPAddress (Service IPs).
+const IPADDRESSES = `ipaddresses.${G}`;
 let sb: Backend;
 let cacheDir: string;
 
@@ -51,7 +53,7 @@ for (const backend of backendNames()) describe(`kubectl against the ${backend.na
   it('talks to the server of its version and sees the seeded objects', async () => {
     const v = JSON.parse(await ok(['version', '-o', 'json']));
     assert.equal(`v${v.serverVersion.major}.${v.serverVersion.minor}`, sb.real ? /^v\d+\.\d+/.exec(sb.real.versions['kube-apiserver']!)![0] : 'v1.32');
-    const addrs = table(await ok(['get', 'ipaddresses', '-n', 'clusters']));
+    const addrs = table(await ok(['get', IPADDRESSES, '-n', 'clusters']));
     assert.deepEqual(addrs[0], ['NAME', 'ADDRESS', 'POOL NAME', 'POOL KIND', 'AGE']);
     assert.deepEqual(addrs[1]!.slice(0, 4), ['workload-1-vip', '10.40.0.10', 'vips', 'InClusterIPPool']);
     const svc = JSON.parse(await ok(['get', 'svc', 'ingress', '-o', 'json']));
@@ -79,7 +81,7 @@ for (const backend of backendNames()) describe(`kubectl against the ${backend.na
       ['NAME', 'ADDRESSES', 'TOTAL', 'FREE', 'USED'],
       ['vip-pool', '["10.20.0.10-10.20.0.20"]', '11', '10', '1'],
     ]);
-    const addrs = table(await ok(['get', 'ipaddresses']));
+    const addrs = table(await ok(['get', IPADDRESSES]));
     assert.deepEqual(addrs[1]!.slice(0, 4), ['cluster-a-vip', '10.20.0.10', 'vip-pool', 'InClusterIPPool']);
     const again = await kubectl(['create', '-f', join(FIX, 'kubectl', 'pool-and-claim.yaml')]);
     assert.notEqual(again.code, 0);
@@ -99,7 +101,7 @@ for (const backend of backendNames()) describe(`kubectl against the ${backend.na
       ['global-vips', '["10.50.0.0/28"]', '15', '15', '0'],
       ['shared-vips', '["10.30.0.0/24"]', '245', '244', '1'],
     ]);
-    assert.deepEqual(table(await ok(['get', 'ipaddress', 'cluster-b-vip']))[1]!.slice(0, 2), ['cluster-b-vip', '10.30.0.10']);
+    assert.deepEqual(table(await ok(['get', IPADDRESSES, 'cluster-b-vip']))[1]!.slice(0, 2), ['cluster-b-vip', '10.30.0.10']);
   });
 
   it('shows the webhook denial of an invalid pool', async () => {
@@ -149,7 +151,7 @@ for (const backend of backendNames()) describe(`kubectl against the ${backend.na
     sb.sandbox?.faults.forbid('list', 'ipaddresses');
     const restricted = sb.real && (await serviceAccountKubeconfig(sb, 'pool-reader', [{ apiGroups: [G], resources: ['inclusterippools'], verbs: ['list'] }]));
     try {
-      const f = await kubectl(['get', 'ipaddresses'], restricted?.path);
+      const f = await kubectl(['get', IPADDRESSES], restricted?.path);
       assert.notEqual(f.code, 0);
       const user = restricted?.user ?? 'sandbox-admin';
       assert.ok(f.stderr.includes(`Error from server (Forbidden): ipaddresses.ipam.cluster.x-k8s.io is forbidden: User "${user}" cannot list resource "ipaddresses" in API group "ipam.cluster.x-k8s.io" in the namespace "default"`), f.stderr);
