@@ -58,7 +58,7 @@ describe('npm run realstack', { skip: !real ? 'CAPI_IPAM_BACKENDS selects the sa
       assert.match(s.out(), /realstack: serving https:\/\/127\.0\.0\.1:\d+ .*kube-apiserver v1\.\d+\.\d+/);
       assert.match(JSON.parse(kubectl('version', '-o', 'json')).serverVersion.gitVersion, /^v1\.3[4-7]\.\d+$/);
       assert.equal(kubectl('create', 'namespace', 'x'), 'namespace/x created\n');
-      assert.equal(kubectl('get', 'ipaddress', '-n', 'clusters', 'workload-1-vip', '-o', 'jsonpath={.spec.address}'), '10.40.0.10');
+      assert.equal(kubectl('get', 'ipaddresses.ipam.cluster.x-k8s.io', '-n', 'clusters', 'workload-1-vip', '-o', 'jsonpath={.spec.address}'), '10.40.0.10');
     } finally {
       process.kill(s.pid, 'SIGTERM');
       await s.exited;

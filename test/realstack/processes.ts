@@ -4,8 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 
-// bash keeps the pipe on fd 3, runs the child without it, and kills the child when the pipe closes.
-const GUARD = 'exec 3<&0; "$@" </dev/null & c=$!; (read -r _ <&3; kill -TERM $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
+// bash keeps the pipe on fd 3, runs the child without it, and when the pipe closes ends the child:
+// SIGTERM, then SIGKILL after 5 s (kube-apiserver's graceful shutdown can hang once etcd is gone).
+const GUARD = 'exec 3<&0; "$@" </dev/null & c=$!; (read -r _ <&3; kill -TERM $c 2>/dev/null; sleep 5; kill -KILL $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
 
 export class Proc {
   private readonly child: ChildProcess;
