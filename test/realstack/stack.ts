@@ -172,8 +172,15 @@ async function seed(rest: Rest, paths: string[]): Promise<void> {
     }
     if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
     if (ns) namespaces.add(ns);
-    const r = await rest.create(o);
+    let r = await rest.create(o);
     if (r.status === 409 && o.kind === 'Namespace') continue;
+    if (r.status === 409) {
+      // Made meanwhile by a controller (kube-vip's cloud provider creates an empty kubevip ConfigMap): the seed wins.
+      const path = await rest.path(o.apiVersion, o.kind, ns ?? 'default', o.metadata.name);
+      const cur = await rest.request('GET', path);
+      r = await rest.request('PUT', path, { ...o, metadata: { ...o.metadata, resourceVersion: cur.body?.metadata?.resourceVersion } });
+      if (r.status === 200) r.status = 201;
+    }
     if (r.status !== 201) throw new Error(`seed: ${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name}: ${r.status} ${r.body?.message}`);
     if (o.status) {
       const path = `${await rest.path(o.apiVersion, o.kind, ns, o.metadata.name)}/status`;
