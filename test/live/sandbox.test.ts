@@ -122,7 +122,7 @@ describe('kubeconfig, discovery, auth', () => {
     assert.equal(v.minor, '32');
     const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();
     const ipam = groups.groups.find((g) => g.name === G)!;
-    assert.deepEqual(ipam.versions.map((v) => v.version), ['v1beta2', 'v1beta1', 'v1alpha2']);
+    assert.deepEqual(ipam.versions.map((v) => v.version), ['v1beta2', 'v1beta1', 'v1alpha2', 'v1alpha1']);
     assert.equal(ipam.preferredVersion?.version, 'v1beta2');
     const list = JSON.parse((await raw('GET', `/apis/${G}/v1alpha2`)).body);
     const pools = list.resources.find((r: any) => r.name === 'inclusterippools');

@@ -77,6 +77,10 @@ function schemaCauses(def: ResourceDef, obj: Record<string, any>): Cause[] {
       } else if (spec.prefix < 0) {
         causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${spec.prefix}: spec.prefix in body should be greater than or equal to 0`, field: 'spec.prefix' });
       }
+      const grace = spec.addressReuseGracePeriodSeconds;
+      if (typeof grace === 'number' && grace < 0) {
+        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${grace}: spec.addressReuseGracePeriodSeconds in body should be greater than or equal to 0`, field: 'spec.addressReuseGracePeriodSeconds' });
+      }
     }
   }
   if (def.kind === 'IPAddressClaim' && def.group === IPAM) {

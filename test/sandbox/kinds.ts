@@ -1,6 +1,7 @@
 // The resource table: every kind the sandbox serves, its versions, discovery data and printer
 // columns, plus the version conversions a real server would do for it.
 import { isObject } from './json';
+import { poolToV1alpha1, poolToV1alpha2 } from './poolConversion';
 
 export interface PrinterColumn {
   name: string;
@@ -59,11 +60,11 @@ export const RESOURCES: ResourceDef[] = [
   core('Pod', 'pods', true, { shortNames: ['po'], categories: ['all'], status: true }),
   {
     group: IPAM, kind: 'InClusterIPPool', plural: 'inclusterippools', singular: 'inclusterippool', namespaced: true,
-    versions: ['v1alpha2'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
+    versions: ['v1alpha2', 'v1alpha1'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
   },
   {
     group: IPAM, kind: 'GlobalInClusterIPPool', plural: 'globalinclusterippools', singular: 'globalinclusterippool', namespaced: false,
-    versions: ['v1alpha2'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
+    versions: ['v1alpha2', 'v1alpha1'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
   },
   {
     group: IPAM, kind: 'IPAddressClaim', plural: 'ipaddressclaims', singular: 'ipaddressclaim', namespaced: true,
@@ -157,6 +158,11 @@ export function convert(def: ResourceDef, obj: Record<string, any>, to: string):
   obj.apiVersion = apiVersionOf(def.group, to);
   obj.kind = def.kind;
   if (from === to) return obj;
+  if (def.group === IPAM && /IPPool$/.test(def.kind)) {
+    if (to === 'v1alpha1') poolToV1alpha1(obj);
+    else poolToV1alpha2(obj);
+    return obj;
+  }
   const spec = isObject(obj.spec) ? obj.spec : undefined;
   if (def.group === IPAM && (def.kind === 'IPAddress' || def.kind === 'IPAddressClaim') && spec) {
     if (to === 'v1beta2') {

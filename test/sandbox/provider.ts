@@ -103,6 +103,10 @@ export class Provider {
     const prev = this.backoff.get(key);
     const next = Math.min(prev === undefined ? Math.max(this.delayMs, 10) * 2 : prev * 2, this.maxBackoffMs);
     this.backoff.set(key, next);
+    this.requeueAfter(key, next);
+  }
+
+  private requeueAfter(key: Key, next: number): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (this.unsubscribe) this.enqueue(key);
@@ -218,8 +222,16 @@ export class Provider {
     // 4. Pool paused (also blocks deletion).
     if (isPaused(pool)) return 'waiting: pool paused';
 
-    // 5. Deletion.
-    if (deleting) return this.releaseClaim(claim);
+    // 5. Deletion, after the pool's address reuse grace period (skipped while the pool is being deleted).
+    if (deleting) {
+      const grace = Number(pool.spec?.addressReuseGracePeriodSeconds ?? 0);
+      const remaining = grace * 1000 - (Date.now() - Date.parse(claim.metadata.deletionTimestamp));
+      if (!pool.metadata.deletionTimestamp && grace > 0 && remaining > 0) {
+        this.requeueAfter(key, remaining);
+        return `waiting: address reuse grace period, ${Math.ceil(remaining / 1000)} s left`;
+      }
+      return this.releaseClaim(claim);
+    }
 
     // 6. Ensure the IPAddress.
     const inUse = addressesOfPool(this.store, pd, pool);

@@ -7,10 +7,11 @@ import type { Faults, RequestInfo } from './faults';
 import { bearerOf, sameSecret } from './secret';
 import { apiVersionOf, convert, findByPlural, type ResourceDef } from './kinds';
 import { toJson } from './json';
+import { decodeProtobuf, PROTOBUF } from './protobuf';
 import type { Operations } from './ops';
 import { paginate } from './paging';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
-import { ApiError, badRequest, expired, forbidden, internalError, methodNotAllowed, success, unauthorized, unknownPath } from './status';
+import { ApiError, badRequest, expired, forbidden, internalError, methodNotAllowed, success, unauthorized, unknownPath, unsupportedMediaType } from './status';
 import type { Store, StoreEvent } from './store';
 import { toTable, wantsTable, type IncludeObject } from './table';
 
@@ -123,14 +124,14 @@ export class ApiHandler {
     }
 
     this.readBody(req)
-      .then((body) => {
-        if (route) return this.resource(req, res, route, query, body, send, record);
+      .then((raw) => {
+        if (route) return this.resource(req, res, route, query, raw, send, record);
         return this.nonResource(req, path, send);
       })
       .catch(sendError);
   };
 
-  private readBody(req: IncomingMessage): Promise<string> {
+  private readBody(req: IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -139,7 +140,7 @@ export class ApiHandler {
         if (size > MAX_BODY) reject(new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'));
         else chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
   }
@@ -209,7 +210,7 @@ export class ApiHandler {
   }
 
   private resource(
-    req: IncomingMessage, res: ServerResponse, route: Route, query: Record<string, string>, body: string,
+    req: IncomingMessage, res: ServerResponse, route: Route, query: Record<string, string>, raw: Buffer,
     send: (s: number, b: unknown, h?: Record<string, string>) => void, record: RequestRecord,
   ): void {
     const { def, version, ns, name, sub } = route;
@@ -241,7 +242,8 @@ export class ApiHandler {
       if (table) return send(200, toTable(def, items, metadata, include));
       return send(200, { apiVersion: apiVersionOf(def.group, version), kind: `${def.kind}List`, metadata, items });
     }
-    const parsed = () => parseBody(body, req.headers['content-type']);
+    const body = raw.toString('utf8');
+    const parsed = () => parseBody(body, req.headers['content-type'], () => decodeProtobuf(raw, def.kind, BODY_TYPES));
     if (method === 'POST' && name === undefined) {
       const r = ops.create(def, version, ns, parsed(), writeOpts);
       return send(201, out(r.obj), warningHeaders(r.warnings));
@@ -375,7 +377,13 @@ function verbOf(method: string, route: Route, watch: boolean): string {
   }
 }
 
-function parseBody(body: string, contentType: string | undefined): any {
+/** The body formats the sandbox decodes (kube-apiserver also takes protobuf for built-in kinds). */
+const BODY_TYPES = ['application/json', 'application/yaml'];
+
+function parseBody(body: string, contentType: string | undefined, protobuf?: () => any): any {
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (type === PROTOBUF && protobuf) return protobuf();
+  if (!BODY_TYPES.includes(type)) throw unsupportedMediaType(BODY_TYPES);
   if (!body.trim()) throw badRequest('the request body is empty');
   try {
     if (contentType && /yaml/i.test(contentType)) return YAML.parse(body);

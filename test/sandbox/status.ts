@@ -89,12 +89,11 @@ export function forbidden(user: string, verb: string, def: ResourceDef | undefin
 export const expired = (rv: string, oldest: number) =>
   new ApiError(410, 'Expired', `too old resource version: ${rv} (${oldest})`);
 
-export const unsupportedMediaType = () =>
-  new ApiError(
-    415,
-    'UnsupportedMediaType',
-    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-  );
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
+/** kube-apiserver's 415 for a body it cannot decode; client-go then retries in JSON. */
+export const unsupportedMediaType = (accepted: string[] = PATCH_TYPES) =>
+  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 
 export const methodNotAllowed = (verb: string, def: ResourceDef) =>
   new ApiError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${groupResource(def)}"`);

@@ -8,7 +8,9 @@ import { formatAddr } from '../../../server/src/engine/ip/addr';
 import { loadWorkspace } from '../../../server/src/cli/files';
 import { policyYaml } from '../../../server/src/engine/policyYaml';
 import { ROOT } from '../../support/lspClient';
-import { type CelCase, evaluateCel } from '../../support/policyCel';
+import { type CelCase, celMissing, evaluateCel } from '../../support/policyCel';
+
+const skip = celMissing();
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,7 +36,7 @@ const service = (ip: string | undefined, annotation?: string, type = 'LoadBalanc
   spec: { type, ...(ip ? { loadBalancerIP: ip } : {}) },
 });
 
-test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) and its binding', () => {
+test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) and its binding', { skip }, () => {
   assert.deepEqual(docs.map((d) => `${d.apiVersion} ${d.kind}`), ['v1 ConfigMap', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding']);
   assert.deepEqual(vap.spec.paramKind, { apiVersion: 'v1', kind: 'ConfigMap' });
   assert.deepEqual(binding.spec.paramRef, { name: configMap.metadata.name, namespace: configMap.metadata.namespace, parameterNotFoundAction: 'Deny' });
@@ -42,7 +44,7 @@ test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) a
   assert.equal(configMap.data.lbCidrs, '10.10.0.60/30,10.10.2.0/27,10.10.2.100/30,10.10.2.104/29,10.10.2.112/29,10.10.2.120/32');
 });
 
-test('cluster endpoints: allocatable admitted; reserved, excluded, gateway, outside and DNS names rejected; empty and templated admitted', () => {
+test('cluster endpoints: allocatable admitted; reserved, excluded, gateway, outside and DNS names rejected; empty and templated admitted', { skip }, () => {
   const hosts: [string | undefined, boolean][] = [
     ['10.10.0.16', true], ['10.10.0.49', true], ['10.10.0.52', false], // vip-pool excludes 10.10.0.50-55
     ['10.10.1.1', false], ['10.10.1.0', false], ['10.10.1.255', false], ['10.10.1.2', true], // node-pool: gateway, network, broadcast
@@ -60,7 +62,7 @@ test('cluster endpoints: allocatable admitted; reserved, excluded, gateway, outs
   assert.deepEqual(verdicts.find((v) => v.name === 'cluster 2')!.messages, ['controlPlaneEndpoint.host 10.10.0.52 is not an address the VIP pools can allocate (capi-ipam policy)']);
 });
 
-test('the CEL verdict equals the engine\'s allocatable set on every address of 10.10.0.0/22', () => {
+test('the CEL verdict equals the engine\'s allocatable set on every address of 10.10.0.0/22', { skip }, () => {
   const cases: CelCase[] = [];
   for (let v = 0x0a0a0000n; v <= 0x0a0a03ffn; v++) cases.push({ name: formatAddr({ family: 4, value: v }), resource: 'clusters', object: cluster(formatAddr({ family: 4, value: v })), params });
   const verdicts = evaluateCel(vap.spec, cases);
@@ -70,7 +72,7 @@ test('the CEL verdict equals the engine\'s allocatable set on every address of 1
   assert.equal(verdicts.filter((v) => v.allowed).length, 42 + 253 + 31);
 });
 
-test('Services: a requested IP outside the kube-vip ranges is rejected; DHCP, pending and other types admitted', () => {
+test('Services: a requested IP outside the kube-vip ranges is rejected; DHCP, pending and other types admitted', { skip }, () => {
   const list: [string, Any, boolean][] = [
     ['annotation in cidr-global', service(undefined, '10.10.2.5'), true],
     ['spec.loadBalancerIP in range-default', service('10.10.0.61'), true],
@@ -87,7 +89,7 @@ test('Services: a requested IP outside the kube-vip ranges is rejected; DHCP, pe
   assert.deepEqual(verdicts.find((v) => v.name === 'one of two outside')!.messages, ['LoadBalancer IP 10.10.2.5,10.10.9.9 lies outside the kube-vip ranges (capi-ipam policy)']);
 });
 
-test('a pool change is a new ConfigMap, not a new policy: the same CEL with other parameters', () => {
+test('a pool change is a new ConfigMap, not a new policy: the same CEL with other parameters', { skip }, () => {
   const other = { data: { vipCidrs: '192.168.7.0/29', lbCidrs: '' } };
   const verdicts = evaluateCel(vap.spec, [
     { name: 'old', resource: 'clusters', object: cluster('10.10.0.16'), params: other },

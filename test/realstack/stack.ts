@@ -1,0 +1,191 @@
+// startRealStack(): etcd, kube-apiserver (TLS, RBAC, ValidatingAdmissionPolicy on: GA since 1.30),
+// the CRDs from the modules' own files, the in-cluster IPAM provider with its webhooks served, and
+// kube-vip's cloud provider, all on loopback. Writes the kubeconfig only once everything is ready.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { kubeconfigText } from '../sandbox/kubeconfig';
+import { readSeed } from '../sandbox/seed';
+import { makeTls } from '../sandbox/tls';
+import { ensureBuilt, type Built } from './build';
+import { Proc } from './processes';
+import { Fatal, poll, Rest } from './rest';
+
+export interface RealStackOptions {
+  seed?: string[];
+  /** kube-apiserver's port; 0 or absent: a free one. */
+  port?: number;
+  /** Where to write the kubeconfig (default: a file in the stack's temporary folder). */
+  kubeconfig?: string;
+  log?: (line: string) => void;
+}
+
+export interface RealStack {
+  url: string;
+  kubeconfigPath: string;
+  token: string;
+  caPem: string;
+  port: number;
+  /** Component name → version, e.g. `kube-apiserver: v1.37.2`. */
+  versions: Record<string, string>;
+  rest: Rest;
+  /** Seconds from the call to ready (builds excluded). */
+  startSeconds: number;
+  stop(): Promise<void>;
+}
+
+const CCM_READY = /Caches are synced for service|Caches are synced.*controller="service"/;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function yamlDocs(file: string): Record<string, any>[] {
+  return YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o && typeof o === 'object');
+}
+
+/** Builds (or takes from the cache) and starts the stack. */
+export async function startRealStack(opts: RealStackOptions = {}): Promise<RealStack> {
+  const log = opts.log ?? (() => {});
+  const built = await ensureBuilt(log);
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-realstack-'));
+  const procs: Proc[] = [];
+  const stop = async () => {
+    for (const p of procs.reverse()) await p.stop();
+    procs.length = 0;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    return await boot(built, dir, procs, opts, log, t0, stop);
+  } catch (e) {
+    const logs = procs.filter((p) => !p.running).map((p) => `\n--- ${p.name} exited; its log ends with:\n${p.tail()}`).join('');
+    await stop();
+    throw new Error(`${(e as Error).message}${logs}`);
+  }
+}
+
+async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOptions, log: (l: string) => void, t0: number, stop: () => Promise<void>): Promise<RealStack> {
+  const bin = (name: string) => join(built.dirs[name]!, 'bin');
+  const asset = (name: string, file: string) => join(built.dirs[name]!, file);
+  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const p = new Proc(name, bin(name), args, join(dir, `${name}.log`), env);
+    procs.push(p);
+    return p;
+  };
+  const alive = (p: Proc) => { if (!p.running) throw new Fatal(`${p.name} exited`); };
+
+  // etcd: plain HTTP on loopback, no fsync (test data).
+  const [etcdPort, peerPort, port, webhookPort] = [await freePort(), await freePort(), opts.port || (await freePort()), await freePort()];
+  const etcd = start('etcd', ['--name=default', `--data-dir=${join(dir, 'etcd')}`, '--unsafe-no-fsync',
+    `--listen-client-urls=http://127.0.0.1:${etcdPort}`, `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=default=http://127.0.0.1:${peerPort}`, '--log-level=warn']);
+  await poll(async () => { alive(etcd); return (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok; }, 60_000, 'etcd');
+
+  // kube-apiserver: TLS, a static admin token, RBAC, ServiceAccount tokens signed with our key.
+  const tls = makeTls();
+  const token = randomBytes(24).toString('hex');
+  const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const files: Record<string, string> = {
+    'tls.crt': tls.certPem, 'tls.key': tls.keyPem, 'ca.crt': tls.caPem, 'tokens.csv': `${token},realstack-admin,realstack-admin,system:masters\n`,
+    'sa.key': sa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'sa.pub': sa.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text, { mode: 0o600 });
+  const url = `https://127.0.0.1:${port}`;
+  const apiserver = start('kube-apiserver', [`--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
+    `--secure-port=${port}`, `--cert-dir=${join(dir, 'certs')}`, `--tls-cert-file=${join(dir, 'tls.crt')}`, `--tls-private-key-file=${join(dir, 'tls.key')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC', `--service-account-issuer=${url}`,
+    `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false']);
+  const rest = new Rest(url, tls.caPem, token);
+  await poll(async () => { alive(apiserver); return (await rest.request('GET', '/readyz')).status === 200; }, 120_000, 'kube-apiserver /readyz', 200);
+
+  // CRDs; the pools convert through the provider's /convert, as the provider's kustomization sets up.
+  const whTls = makeTls(['127.0.0.1']);
+  const caBundle = Buffer.from(whTls.caPem).toString('base64');
+  const whUrl = (path: string) => ({ url: `https://127.0.0.1:${webhookPort}${path}`, caBundle });
+  const crdFiles = ['crd-clusters.yaml', 'crd-ipaddresses.yaml', 'crd-ipaddressclaims.yaml', 'crd-inclusterippools.yaml', 'crd-globalinclusterippools.yaml', 'crd-inclusterprefixpools.yaml', 'crd-globalinclusterprefixpools.yaml'];
+  const crds = crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!);
+  for (const crd of crds) {
+    if (crd.spec.group === 'ipam.cluster.x-k8s.io' && /pools$/.test(crd.spec.names.plural) && crd.spec.versions.length > 1) {
+      crd.spec.conversion = { strategy: 'Webhook', webhook: { clientConfig: whUrl('/convert'), conversionReviewVersions: ['v1'] } };
+    }
+    const r = await rest.create(crd);
+    if (r.status !== 201) throw new Error(`creating CRD ${crd.metadata.name}: ${r.status} ${r.body?.message}`);
+  }
+  for (const crd of crds) {
+    await poll(async () => (await rest.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, crd.metadata.name))?.status?.conditions
+      ?.some((c: any) => c.type === 'Established' && c.status === 'True'), 30_000, `CRD ${crd.metadata.name}`);
+  }
+
+  // The provider's webhook configurations, pointed at its port on loopback.
+  for (const cfg of yamlDocs(asset('ipam-provider', 'webhooks.yaml'))) {
+    cfg.metadata.name = `capi-ipam-in-cluster-${cfg.metadata.name}`;
+    for (const w of cfg.webhooks) w.clientConfig = whUrl(w.clientConfig.service.path);
+    const r = await rest.create(cfg);
+    if (r.status !== 201) throw new Error(`creating ${cfg.kind}: ${r.status} ${r.body?.message}`);
+  }
+  const admin = join(dir, 'admin.kubeconfig');
+  writeFileSync(admin, kubeconfigText(url, tls.caPem, token, 'realstack'), { mode: 0o600 });
+  mkdirSync(join(dir, 'webhook-certs'));
+  writeFileSync(join(dir, 'webhook-certs', 'tls.crt'), whTls.certPem);
+  writeFileSync(join(dir, 'webhook-certs', 'tls.key'), whTls.keyPem, { mode: 0o600 });
+  const provider = start('ipam-provider', [`--kubeconfig=${admin}`, '--leader-elect=false', '--health-probe-bind-address=0', '--diagnostics-address=0',
+    `--webhook-port=${webhookPort}`, `--webhook-cert-dir=${join(dir, 'webhook-certs')}`]);
+  // kube-vip's cloud provider reads $HOME/.kube/config when run outside a cluster.
+  mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
+  writeFileSync(join(dir, 'home', '.kube', 'config'), readFileSync(admin));
+  const ccm = start('kube-vip-cloud-provider', ['--OutSideCluster=true', `--kubeconfig=${admin}`, '--leader-elect=false', '--secure-port=0',
+    '--use-service-account-credentials=false', '--configure-cloud-routes=false', '--v=2'], { ...process.env, HOME: join(dir, 'home'), KUBEVIP_NAMESPACE: 'kube-system' });
+
+  // Ready: the webhooks answer a dry-run create (mutating and validating), the service controller synced.
+  const probe = { apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', kind: 'GlobalInClusterIPPool', metadata: { name: 'realstack-readiness' }, spec: { addresses: ['10.255.0.1'], prefix: 24 } };
+  await poll(async () => { alive(provider); return (await rest.create(probe, '?dryRun=All')).status === 201; }, 60_000, 'the provider\'s webhooks', 200);
+  await poll(async () => { alive(ccm); return CCM_READY.test(ccm.log()); }, 60_000, 'kube-vip-cloud-provider', 200);
+
+  await seed(rest, opts.seed ?? []);
+  const kubeconfigPath = opts.kubeconfig ?? join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigText(url, tls.caPem, token, 'realstack'), { mode: 0o600 });
+  const versions = { ...built.versions };
+  return { url, kubeconfigPath, token, caPem: tls.caPem, port, versions, rest, startSeconds: (Date.now() - t0) / 1000, stop };
+}
+
+/** Creates the seed objects (and their namespaces); a seeded `.status` is written through the status subresource. */
+async function seed(rest: Rest, paths: string[]): Promise<void> {
+  const namespaces = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+  for (const o of readSeed(paths)) {
+    const ns: string | undefined = o.metadata?.namespace;
+    if (ns && !namespaces.has(ns)) {
+      const r = await rest.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      if (r.status !== 201 && r.status !== 409) throw new Error(`seed: namespace ${ns}: ${r.status} ${r.body?.message}`);
+    }
+    if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
+    if (ns) namespaces.add(ns);
+    let r = await rest.create(o);
+    if (r.status === 409 && o.kind === 'Namespace') continue;
+    if (r.status === 409) {
+      // Made meanwhile by a controller (kube-vip's cloud provider creates an empty kubevip ConfigMap): the seed wins.
+      const path = await rest.path(o.apiVersion, o.kind, ns ?? 'default', o.metadata.name);
+      const cur = await rest.request('GET', path);
+      r = await rest.request('PUT', path, { ...o, metadata: { ...o.metadata, resourceVersion: cur.body?.metadata?.resourceVersion } });
+      if (r.status === 200) r.status = 201;
+    }
+    if (r.status !== 201) throw new Error(`seed: ${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name}: ${r.status} ${r.body?.message}`);
+    if (o.status) {
+      const path = `${await rest.path(o.apiVersion, o.kind, ns, o.metadata.name)}/status`;
+      const s = await rest.request('PATCH', path, { status: o.status }, 'application/merge-patch+json');
+      if (s.status !== 200 && s.status !== 404) throw new Error(`seed: status of ${o.kind} ${o.metadata.name}: ${s.status} ${s.body?.message}`);
+    }
+  }
+}
