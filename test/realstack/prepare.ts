@@ -1,8 +1,10 @@
-// `npm test`'s first step for the real lane: builds the stack (or finds it cached) before the suites
-// start it. No Go toolchain: the lane is reported as NOT RUN, and with CAPI_IPAM_REAL_STACK=required
+// `npm test`'s first step for the real lane: builds the stack and the render tests' helm and kustomize
+// (or finds them cached) before the suites start. No Go toolchain: the lane is reported as NOT RUN, and with CAPI_IPAM_REAL_STACK=required
 // (set by .ci/run) that, like a failed build, fails the run.
 import { ensureBuilt, findGo } from './build';
 import { realLaneWanted } from '../support/backend';
+// @ts-expect-error plain .mjs script without types
+import { renderTools } from '../tools/render-tools.mjs';
 
 const required = process.env.CAPI_IPAM_REAL_STACK === 'required';
 if (process.env.CAPI_IPAM_BACKENDS === 'sandbox' || !realLaneWanted()) {
@@ -20,6 +22,11 @@ if (process.env.CAPI_IPAM_BACKENDS === 'sandbox' || !realLaneWanted()) {
     (b) => {
       const built = Object.entries(b.built).map(([k, s]) => `${k} ${s.toFixed(0)} s`).join(', ');
       console.log(`realstack: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${built ? `built: ${built}` : 'all cached'}): ${Object.entries(b.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      const tools = renderTools((l: string) => console.log(`render tools: ${l}`)) as { missing: string[] };
+      if (tools.missing.length) {
+        console.error(`render tools: build FAILED: ${tools.missing.join('; ')}`);
+        process.exit(1);
+      }
     },
     (e: Error) => {
       console.error(`realstack: build FAILED: ${e.message}`);
