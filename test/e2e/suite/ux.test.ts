@@ -62,6 +62,10 @@ if (mode !== 'untrusted') {
       const document = await open('clusters/staging.yaml');
       const [dup] = await waitForDiagnostics(() => { const d = ours(document.uri).filter((x) => codeOf(x) === 'duplicate-ip'); return d.length ? d : undefined; }, 20_000, 'duplicate-ip on staging.yaml');
       assert.strictEqual(document.getText(dup!.range), '10.10.0.61');
+      // One problem, one entry: each code once in staging's Problems, the cluster's other VIP places as related information.
+      const codes = ours(document.uri).map(codeOf);
+      assert.deepStrictEqual(codes.filter((c, i) => codes.indexOf(c) !== i), [], codes.join(', '));
+      assert.ok((dup!.relatedInformation ?? []).some((r) => /^also 10\.10\.0\.61 here/.test(r.message)), JSON.stringify(dup!.relatedInformation));
       const prefix = mode === 'live' ? 'Allocate IP from pool' : 'Use next free address';
       // Live, the earlier live tests allocated from vip-pool and created a pool of unknown role (it ranks in between).
       const expected = mode === 'live'
