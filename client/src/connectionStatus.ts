@@ -8,12 +8,10 @@ export const STATE_CONTEXT_KEY = 'capiIpam.state';
 
 export class ConnectionStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly changed = new vscode.EventEmitter<ConnectionState>();
   private current: ConnectionState;
   /** Re-renders "cached, N min ago" while the cluster cannot be read. */
   private ticker: NodeJS.Timeout | undefined;
   /** Fires on every state the server reports (trees reload when the connection changes). */
-  readonly onDidChange = this.changed.event;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('capiIpam.connection', vscode.StatusBarAlignment.Left, 50);
@@ -33,7 +31,6 @@ export class ConnectionStatus implements vscode.Disposable {
   update(state: ConnectionState): void {
     this.current = state;
     this.render();
-    this.changed.fire(state);
   }
 
   /** Feedback until the server reports the outcome of a retry. */
@@ -58,6 +55,5 @@ export class ConnectionStatus implements vscode.Disposable {
   dispose(): void {
     clearInterval(this.ticker);
     this.item.dispose();
-    this.changed.dispose();
   }
 }

@@ -167,9 +167,6 @@ export class Workspace {
     return this.cached;
   }
 
-  findingsFor(uri: string): Finding[] {
-    return this.analyze().findings.filter((f) => f.uri === uri);
-  }
 
   /**
    * Quick fixes for the findings that overlap [start, end] of `uri`. Fixes are computed when code

@@ -228,7 +228,7 @@ export class IpamLanguageServer {
         if (!this.documents.get(uri)) this.workspace.setFile(uri, text);
       }
     }
-    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.workspace.removeFile(uri);
+    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.removeFile(uri);
     this.schedule();
     this.renders.schedule();
   }
@@ -242,25 +242,31 @@ export class IpamLanguageServer {
     try {
       this.workspace.setFile(uri, await readWorkspaceFile(uri, this.folders));
     } catch (e) {
-      this.workspace.removeFile(uri);
+      this.removeFile(uri);
       if (e instanceof FileRefused) this.connection.console.warn(e.message);
     }
   }
 
   private async closed(uri: string): Promise<void> {
     if (this.inWorkspace(uri)) await this.reloadFromDisk(uri);
-    else this.workspace.removeFile(uri);
+    else this.removeFile(uri);
     this.schedule();
   }
 
   private async filesChanged(changes: { uri: string; type: FileChangeType }[]): Promise<void> {
     for (const ch of changes) {
       if (this.documents.get(ch.uri)) continue; // the editor's text wins over the disk
-      if (ch.type === FileChangeType.Deleted) this.workspace.removeFile(ch.uri);
+      if (ch.type === FileChangeType.Deleted) this.removeFile(ch.uri);
       else if (this.inWorkspace(ch.uri)) await this.reloadFromDisk(ch.uri);
     }
     this.schedule();
     this.renders.schedule();
+  }
+
+  /** A file gone from the workspace: its line index goes too (the cache would otherwise keep every file ever seen). */
+  private removeFile(uri: string): void {
+    this.workspace.removeFile(uri);
+    this.positions.forget(uri);
   }
 
   private schedule(): void {
