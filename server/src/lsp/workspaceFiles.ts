@@ -18,6 +18,9 @@ export interface ScanOptions {
   maxFiles?: number;
 }
 
+/** Files read at once: the reads overlap (each is a realpath, an open and a read), the open handles stay few. */
+const PARALLEL_READS = 16;
+
 export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!folderUri.startsWith('file:')) return out;
@@ -26,6 +29,7 @@ export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<
   const included = picomatch(opts.include, { dot: false });
   const excluded = picomatch(opts.exclude, { dot: true });
   const max = opts.maxFiles ?? 5000;
+  const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
@@ -34,23 +38,32 @@ export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<
       return; // unreadable folder: skip it
     }
     for (const e of entries) {
-      if (out.size >= max) return;
+      if (files.length >= max) return;
       const full = join(dir, e.name);
       const rel = relative(root, full).split('\\').join('/');
       if (excluded(rel) || excluded(rel + '/')) continue;
       if (e.isDirectory()) {
         if (e.name === 'node_modules' || e.name === '.git') continue;
         await walk(full);
-      } else if (e.isFile() && included(rel)) {
-        try {
-          out.set(pathToFileURL(full).toString(), await readRegularFile(full, MAX_READ_BYTES, roots));
-        } catch {
-          /* vanished, unreadable, too big, or replaced by something that is not a regular file */
-        }
-      }
+      } else if (e.isFile() && included(rel)) files.push(full);
     }
   };
   await walk(root);
+  const texts: (string | undefined)[] = new Array(files.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < files.length) {
+      const i = next++;
+      try {
+        texts[i] = await readRegularFile(files[i]!, MAX_READ_BYTES, roots);
+      } catch {
+        /* vanished, unreadable, too big, or replaced by something that is not a regular file */
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length) }, reader));
+  // In walk order, whatever order the reads finished in.
+  files.forEach((f, i) => texts[i] !== undefined && out.set(pathToFileURL(f).toString(), texts[i]!));
   return out;
 }
 
