@@ -94,7 +94,7 @@ for (const backend of backendNames()) describe(`the language server against the 
 
   test('editing a document 100 times sends no request to the cluster', faults, async () => {
     lsp.open(dev);
-    await new Promise((r) => setTimeout(r, 300));
+    await lsp.waitFor(() => lsp.diagnostics.has(dev) || undefined, 10_000, 'dev.yaml analysed');
     sb.resetRequests();
     const text = lsp.textOf(dev);
     for (let i = 0; i < 100; i++) lsp.change(dev, text.replace('replicas: 3', `replicas: ${i}`));
@@ -162,7 +162,8 @@ for (const backend of backendNames()) describe(`the language server against the 
       await untrusted.waitForState('untrusted');
       await untrusted.waitForDiagnostic(ws.uri('clusters/prod.yaml'), 'vip-mismatch');
       await assert.rejects(untrusted.request('capiIpam/contexts').then((r) => ((r as { contexts: string[] }).contexts.length ? r : Promise.reject(new Error('none')))));
-      await new Promise((r) => setTimeout(r, 500));
+      // One more round trip: the server handles messages in order, so whatever it would send on configuring has been sent.
+      await untrusted.request('capiIpam/pools');
       assert.deepEqual(quiet.requests.map((r) => `${r.method} ${r.path}`), []);
     } finally {
       await untrusted.stop();
