@@ -116,7 +116,7 @@ export class IpamLanguageServer {
     this.documents.onDidChangeContent((e) => {
       this.workspace.setFile(e.document.uri, e.document.getText());
       this.schedule();
-      this.renders.schedule();
+      this.renders.documentChanged(e.document.uri);
     });
     this.documents.onDidClose((e) => void this.closed(e.document.uri));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));

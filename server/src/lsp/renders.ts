@@ -53,6 +53,8 @@ export interface RendersHost {
 export class Renders {
   private readonly cache = new RenderCache();
   private renderings: Rendering[] = [];
+  /** Uris of the current renderings' inputs: only a change to one of them can change a rendering. */
+  private inputs = new Set<string>();
   /** Renders that failed: one finding at the chart or overlay. */
   private failures: Finding[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -89,7 +91,17 @@ export class Renders {
     return this.failures;
   }
 
-  /** A file changed: render again once changes pause (cheap when no input changed: the cache answers). */
+  /**
+   * An editor buffer changed. Only an input of a rendering, a file that declares a chart or an overlay,
+   * or anything while a render fails (its inputs are unknown) can change what is rendered: typing in a
+   * plain cluster file never re-reads and hashes the charts' inputs.
+   */
+  documentChanged(uri: string): void {
+    const declares = uri.endsWith('/Chart.yaml') || KUSTOMIZATION_FILES.some((k) => uri.endsWith(`/${k}`));
+    if (declares || this.inputs.has(uri) || this.failures.length) this.schedule();
+  }
+
+  /** Render again once changes pause (cheap when no input changed: the cache answers). */
   schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), RENDER_DELAY_MS);
@@ -200,7 +212,8 @@ export class Renders {
     const next = new Set(renderings.map((r) => r.uri));
     for (const r of this.renderings) if (!next.has(r.uri)) ws.removeFile(r.uri);
     for (const r of renderings) ws.setFile(r.uri, r.text);
-    ws.setExcluded(renderings.flatMap((r) => r.inputs));
+    this.inputs = new Set(renderings.flatMap((r) => r.inputs));
+    ws.setExcluded([...this.inputs]);
     const same = renderings.length === this.renderings.length && renderings.every((r, i) => r === this.renderings[i]) && JSON.stringify(failures) === JSON.stringify(this.failures);
     this.renderings = renderings;
     this.failures = failures;
