@@ -2,30 +2,10 @@
 // The same interface as the sandbox's CLI, with the real kube-apiserver, etcd, the in-cluster IPAM
 // provider and kube-vip's cloud provider. Builds them on first use; writes FILE once ready.
 import { startRealStack } from './stack';
-
-function usage(msg?: string): never {
-  if (msg) console.error(`realstack: ${msg}`);
-  console.error('usage: npm run realstack -- --kubeconfig FILE [--seed DIR_OR_FILE]... [--port N]');
-  process.exit(2);
-}
+import { clusterArgs } from '../support/clusterArgs';
 
 async function main() {
-  const args = process.argv.slice(2);
-  let kubeconfig: string | undefined;
-  const seed: string[] = [];
-  let port: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => inline ?? args[++i] ?? usage(`${flag} needs a value`);
-    if (flag === '--kubeconfig') kubeconfig = value();
-    else if (flag === '--seed') seed.push(value());
-    else if (flag === '--port') port = Number(value());
-    else if (flag === '--help' || flag === '-h') usage();
-    else usage(`unknown argument ${a}`);
-  }
-  if (!kubeconfig) usage('--kubeconfig is required');
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) usage('--port must be a port number');
+  const { kubeconfig, seed, port } = clusterArgs('realstack', 'npm run realstack -- --kubeconfig FILE [--seed DIR_OR_FILE]... [--port N]');
   let stopping: Promise<void> | undefined;
   let stack: Awaited<ReturnType<typeof startRealStack>> | undefined;
   const stop = (sig: string) => {
