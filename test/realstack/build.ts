@@ -1,6 +1,7 @@
 // Builds the real stack's binaries from the Go module proxy and caches them outside the work tree.
 // The versions are pinned only in modules/*/go.mod (and go.sum); everything else reads them from there.
 import { execFileSync, spawn } from 'node:child_process';
+import { findGo } from '../tools/go.mjs';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -47,18 +48,7 @@ export function pinnedVersion(module: string, path: string): string {
   return m[1]!;
 }
 
-/** A Go toolchain: $GO, `go` on PATH, then the usual install places. */
-export function findGo(): string | undefined {
-  const candidates = [process.env.GO, 'go', '/usr/local/go/bin/go', join(homedir(), 'go', 'bin', 'go'), '/usr/lib/go/bin/go'];
-  for (const c of candidates) {
-    if (!c) continue;
-    try {
-      execFileSync(c, ['version'], { stdio: 'ignore', timeout: 20_000 });
-      return c;
-    } catch { /* next */ }
-  }
-  return undefined;
-}
+export { findGo } from '../tools/go.mjs';
 
 export function cacheRoot(): string {
   return process.env.CAPI_IPAM_REALSTACK_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'capi-ipam', 'realstack');

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, mkdtempSync } from 'node:fs'
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { findGo } from './go.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheRoot = join(root, '.cache', 'render-tools');
@@ -25,14 +26,6 @@ export const TOOLS = {
   },
 };
 
-/** $GO when set (and only it), else Go on PATH or in /usr/local/go. */
-function goBinary() {
-  for (const p of process.env.GO ? [process.env.GO] : ['go', '/usr/local/go/bin/go']) {
-    const r = spawnSync(p, ['version'], { encoding: 'utf8' });
-    if (r.status === 0) return p;
-  }
-  return undefined;
-}
 
 export function toolPath(name) {
   const t = TOOLS[name];
@@ -44,7 +37,7 @@ export function ensureTool(name, log = () => {}) {
   const t = TOOLS[name];
   const out = toolPath(name);
   if (existsSync(out)) return { path: out, built: false, ms: 0 };
-  const go = goBinary();
+  const go = findGo();
   if (!go) return { error: `Go is not installed (needed to build ${name} ${t.version}); set GO or install Go >= 1.26` };
   mkdirSync(dirname(out), { recursive: true });
   const bin = mkdtempSync(join(dirname(out), '.build-'));
