@@ -3,7 +3,7 @@
 // kube-vip's cloud provider, all on loopback. Writes the kubeconfig only once everything is ready.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -34,6 +34,10 @@ export interface RealStack {
   rest: Rest;
   /** Seconds from the call to ready (builds excluded). */
   startSeconds: number;
+  /** Stops kube-apiserver alone (etcd, the provider and the cloud provider keep running), as an outage does. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again with the same flags, port and data; resolves when /readyz answers. */
+  startApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +51,15 @@ function freePort(): Promise<number> {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether a new TCP connection to the port on loopback is refused (nothing listens any more). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => (socket.destroy(), resolve(false)));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
 }
 
@@ -103,13 +116,26 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text, { mode: 0o600 });
   const url = `https://127.0.0.1:${port}`;
-  const apiserver = start('kube-apiserver', [`--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
+  const apiserverArgs = [`--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
     `--secure-port=${port}`, `--cert-dir=${join(dir, 'certs')}`, `--tls-cert-file=${join(dir, 'tls.crt')}`, `--tls-private-key-file=${join(dir, 'tls.key')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC', `--service-account-issuer=${url}`,
     `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false']);
+    '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false'];
   const rest = new Rest(url, tls.caPem, token);
-  await poll(async () => { alive(apiserver); return (await rest.request('GET', '/readyz')).status === 200; }, 120_000, 'kube-apiserver /readyz', 200);
+  let apiserver: Proc | undefined;
+  const startApiServer = async () => {
+    const p = (apiserver = start('kube-apiserver', apiserverArgs));
+    await poll(async () => { alive(p); return (await rest.request('GET', '/readyz')).status === 200; }, 120_000, 'kube-apiserver /readyz', 200);
+  };
+  const stopApiServer = async () => {
+    if (!apiserver) return;
+    await apiserver.stop();
+    procs.splice(procs.indexOf(apiserver), 1);
+    apiserver = undefined;
+    // The group leader (the guard) exits first; kube-apiserver itself may still hold the port a moment.
+    await poll(() => refused(port), 30_000, 'kube-apiserver to release its port', 50);
+  };
+  await startApiServer();
 
   // CRDs; the pools convert through the provider's /convert, as the provider's kustomization sets up.
   const whTls = makeTls(['127.0.0.1']);
@@ -158,7 +184,7 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
   const kubeconfigPath = opts.kubeconfig ?? join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigText(url, tls.caPem, token, 'realstack'), { mode: 0o600 });
   const versions = { ...built.versions };
-  return { url, kubeconfigPath, token, caPem: tls.caPem, port, versions, rest, startSeconds: (Date.now() - t0) / 1000, stop };
+  return { url, kubeconfigPath, token, caPem: tls.caPem, port, versions, rest, startSeconds: (Date.now() - t0) / 1000, stopApiServer, startApiServer, stop };
 }
 
 /** Creates the seed objects (and their namespaces); a seeded `.status` is written through the status subresource. */

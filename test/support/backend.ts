@@ -26,6 +26,9 @@ export interface Backend {
   get(apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<Record<string, any> | undefined>;
   /** Resolves with the first truthy value of `probe` (each probe a request). */
   waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
+  /** An outage of the API server alone (same port, same data afterwards): both backends can have one. */
+  stopApiServer(): Promise<void>;
+  startApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +81,8 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
     },
     get: (apiVersion, kind, ns, n) => rest.get(apiVersion, kind, ns, n),
     waitFor: (probe, timeoutMs = 20_000) => poll(probe, timeoutMs, 'a condition', 50),
+    stopApiServer: () => (real ? real.stopApiServer() : sandbox!.stop()),
+    startApiServer: () => (real ? real.startApiServer() : sandbox!.restart()),
     stop: () => handle.stop(),
   };
 }
