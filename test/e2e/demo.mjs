@@ -39,7 +39,7 @@ import {
   repo,
   seconds,
   serverMain,
-  startSandbox,
+  startCluster,
   startVsCodeServer,
   stopAll,
 } from './vscodeServer.mjs';
@@ -253,7 +253,7 @@ async function main() {
   mkdirSync(home, { recursive: true });
   const workspace = prepareWorkspace(root);
   if (options.keep) keptWorkspace = workspace;
-  const sandbox = await phase('sandbox management cluster', () => startSandbox(root));
+  const sandbox = await phase('sandbox management cluster', () => startCluster(root));
 
 
   const extensionsDir = join(root, 'extensions');

@@ -3,7 +3,7 @@
 // the VS Code 1.100.3 server shipped in the npm package code-server, driven by Debian's Chromium
 // through playwright-core (recipe: shared/notes/real-vscode-headless.md).
 //
-//   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live|vsix|demo[,…]] [--jobs N] [--screenshots] [--keep-workspace] [--workspace DIR]
+//   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live|live-real|vsix|demo[,…]] [--jobs N] [--screenshots] [--keep-workspace] [--workspace DIR]
 //
 // What it does, each step failing loudly with what to do:
 //  1. checks Chromium (and, for a cold install, the Debian packages code-server's build needs);
@@ -17,7 +17,11 @@
 //     "untrusted": trust left on (test mode refuses the trust dialog, so the folder stays in Restricted
 //       Mode) and $KUBECONFIG pointing at a trap API server that records every request;
 //     "live": trusted, $KUBECONFIG pointing at the sandbox management cluster seeded with the demo's
-//       management cluster (test/fixtures/demo), which the tests read and change through sandbox-control.ts;
+//       management cluster (test/fixtures/demo), which the tests read and change through the Kubernetes
+//       API, and stop and start through cluster-control.ts;
+//     "live-real": the same tests against the real stack (test/realstack: kube-apiserver, etcd, the
+//       in-cluster IPAM provider, kube-vip's cloud provider), seeded alike. Without Go it is reported as
+//       NOT RUN (never as passed); with CAPI_IPAM_REAL_STACK=required that fails the run;
 //     "vsix": trusted, no development folder: the packaged .vsix installed with the server's own
 //       `--install-extension`, running the activation, connection and diagnostics tests;
 //     "demo": `node test/e2e/demo.mjs --check` (sandbox + VS Code server + extension, URL answers, clean stop);
@@ -44,12 +48,12 @@ import {
   prepareWorkspace,
   repo,
   seconds,
-  startSandbox,
+  startCluster,
   startVsCodeServer,
   stopProcessTree,
 } from './vscodeServer.mjs';
 
-const MODES = ['trusted', 'untrusted', 'live', 'vsix', 'demo'];
+const MODES = ['trusted', 'untrusted', 'live', 'live-real', 'vsix', 'demo'];
 const RUN_TIMEOUT_MS = 5 * 60_000;
 /** Runs at a time (each is a VS Code server + Chromium + extension host). */
 const DEFAULT_JOBS = 2;
@@ -236,14 +240,14 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
   const env = {
     ...process.env,
     HOME: home,
-    CAPI_IPAM_E2E_MODE: mode === 'vsix' ? 'trusted' : mode,
+    CAPI_IPAM_E2E_MODE: mode === 'vsix' ? 'trusted' : mode === 'live-real' ? 'live' : mode,
     CAPI_IPAM_E2E_EXTENSION: mode === 'vsix' ? 'vsix' : 'development',
     CAPI_IPAM_E2E_EXTENSIONS_DIR: extensionsDir,
     CAPI_IPAM_E2E_REPO: repo,
   };
   delete env.KUBECONFIG;
   let trap;
-  let sandbox;
+  let cluster;
   const phases = [];
   const timed = async (name, fn) => {
     const started = Date.now();
@@ -255,11 +259,20 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     await timed('install .vsix', () => installVsix(vsix, extensionsDir, root));
     env.CAPI_IPAM_E2E_GREP ||= VSIX_GREP; // unless the caller narrowed every run with CAPI_IPAM_E2E_GREP
   }
-  if (mode === 'live') {
-    sandbox = await timed('sandbox', () => startSandbox(root));
-    env.KUBECONFIG = sandbox.kubeconfig;
-    env.CAPI_IPAM_E2E_SANDBOX = sandbox.control;
-    env.CAPI_IPAM_E2E_SANDBOX_TOKEN = sandbox.controlToken;
+  if (mode === 'live' || mode === 'live-real') {
+    const backend = mode === 'live' ? 'sandbox' : 'real';
+    cluster = await timed(backend === 'real' ? 'real stack' : 'sandbox', () => startCluster(root, { backend }));
+    if (cluster.notRun) {
+      tempRoots.delete(root);
+      rmSync(root, { recursive: true, force: true });
+      say(`${mode} run: ${cluster.notRun}`);
+      return { mode, code: 0, notRun: cluster.notRun, ms: 0, phases };
+    }
+    env.KUBECONFIG = cluster.kubeconfig;
+    env.CAPI_IPAM_E2E_BACKEND = cluster.backend;
+    env.CAPI_IPAM_E2E_CONTEXT = cluster.context;
+    env.CAPI_IPAM_E2E_CONTROL = cluster.control;
+    env.CAPI_IPAM_E2E_CONTROL_TOKEN = cluster.controlToken;
   }
   if (!trusted) {
     trap = await startTrapApiServer();
@@ -294,7 +307,7 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     return { mode, code, ms: elapsed, phases };
   } finally {
     if (server) await stopProcessTree(server.child);
-    if (sandbox) await stopProcessTree(sandbox.child);
+    if (cluster?.child) await stopProcessTree(cluster.child);
     trap?.server.close();
     tempRoots.delete(root);
     if (!options.keepWorkspace) rmSync(root, { recursive: true, force: true });
@@ -424,7 +437,7 @@ async function main() {
       try {
         const result = await step(`${mode} run`, () => (mode === 'demo' ? runDemoCheck(print) : runMode({ mode, chromium, suite, options, vsix, print })));
         results.push(result);
-        lines.push(`[e2e] ${mode} run: exit code ${result.code} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`);
+        lines.push(`[e2e] ${mode} run: ${result.notRun ? 'NOT RUN' : `exit code ${result.code}`} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`);
       } catch (error) {
         results.push({ mode, code: 1, ms: 0, phases: [] });
         lines.push(`[e2e] ${error.message}`);
@@ -450,8 +463,10 @@ async function main() {
     for (const file of files) log(`screenshot: ${file}`);
   }
   const failed = results.filter((r) => r.code !== 0);
-  log(`${results.map((r) => `${r.mode} ${r.code === 0 ? 'passed' : 'FAILED'} (${seconds(r.ms)})`).join(', ')}; total ${seconds(Date.now() - total)}`);
-  console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
+  const notRun = results.filter((r) => r.notRun);
+  const outcome = (r) => (r.notRun ? 'NOT RUN' : r.code === 0 ? 'passed' : 'FAILED');
+  log(`${results.map((r) => `${r.mode} ${outcome(r)} (${seconds(r.ms)})`).join(', ')}; total ${seconds(Date.now() - total)}`);
+  console.log(`e2e: ${results.length - failed.length - notRun.length} passed, ${failed.length} failed, ${notRun.length} not run${notRun.length ? ` (${notRun.map((r) => `${r.mode}: ${r.notRun}`).join('; ')})` : ''}`);
   process.exitCode = failed.length > 0 ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 // What the headless e2e launcher and `npm run demo` share: the on-demand install of the VS Code
-// server (from the npm package code-server) and of playwright-core, the sandbox management cluster
-// (test/e2e/sandbox-control.ts), the VS Code server process, the extension's installation into it
+// server (from the npm package code-server) and of playwright-core, the management cluster
+// (test/e2e/cluster-control.ts: the sandbox or the real stack), the VS Code server process, the extension's installation into it
 // (the development folder, or a .vsix packaged by `npm run package`) and stopping process trees.
 // Recipe: shared/notes/real-vscode-headless.md.
 //
@@ -19,7 +19,8 @@ export const PLAYWRIGHT_CORE_VERSION = '1.65.1';
 const RIPGREP_CACHE_ASSET = 'vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 export const APT_PACKAGES = 'chromium ripgrep libkrb5-dev';
 const SERVER_START_TIMEOUT_MS = 60_000;
-const SANDBOX_START_TIMEOUT_MS = 30_000;
+/** Until the management cluster serves: the real stack may first have to build (cold: many minutes). */
+const CLUSTER_START_TIMEOUT_MS = { sandbox: 30_000, real: 45 * 60_000 };
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -166,12 +167,14 @@ export function prepareWorkspace(root, source = join(repo, 'examples')) {
 }
 
 /**
- * The sandbox management cluster with its control endpoint (test/e2e/sandbox-control.ts through tsx),
- * seeded from `seeds`. Resolves with `{ child, url, kubeconfig, context, control, controlToken }` once it serves.
+ * The management cluster with its control endpoint (test/e2e/cluster-control.ts through tsx): the
+ * sandbox or the real stack (`backend`), seeded from `seeds`. Resolves with
+ * `{ child, backend, url, kubeconfig, context, control, controlToken }` once it serves, or with
+ * `{ notRun: reason }` when the real lane cannot run here (no Go; an error with CAPI_IPAM_REAL_STACK=required).
  */
-export async function startSandbox(root, { seeds = [DEMO_SEED] } = {}) {
-  const kubeconfig = join(root, 'sandbox-kubeconfig.yaml');
-  const args = ['--import', 'tsx', join('test', 'e2e', 'sandbox-control.ts'), '--kubeconfig', kubeconfig];
+export async function startCluster(root, { backend = 'sandbox', seeds = [DEMO_SEED] } = {}) {
+  const kubeconfig = join(root, `${backend}-kubeconfig.yaml`);
+  const args = ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', backend, '--kubeconfig', kubeconfig];
   for (const seed of seeds) args.push('--seed', seed);
   // The control endpoint answers only this token (handed over in the environment, never printed).
   const controlToken = randomBytes(24).toString('hex');
@@ -179,21 +182,23 @@ export async function startSandbox(root, { seeds = [DEMO_SEED] } = {}) {
   const child = track(spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   const output = [];
   child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
+  const timeoutMs = CLUSTER_START_TIMEOUT_MS[backend];
   const ready = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the sandbox was not ready within ${seconds(SANDBOX_START_TIMEOUT_MS)}:\n${output.join('')}`)), SANDBOX_START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`the ${backend} cluster was not ready within ${seconds(timeoutMs)}:\n${output.join('')}`)), timeoutMs);
     const onData = (chunk) => {
       output.push(chunk.toString());
-      const match = /e2e-sandbox-ready (\{.*\})/.exec(output.join(''));
+      const match = /e2e-cluster-(ready|not-run) (\{.*\})/.exec(output.join(''));
       if (match) {
         clearTimeout(timer);
-        ok(JSON.parse(match[1]));
+        const value = JSON.parse(match[2]);
+        ok(match[1] === 'ready' ? value : { notRun: value.reason });
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      fail(new Error(`the sandbox exited (${code ?? signal}) before it was ready:\n${output.join('')}`));
+      fail(new Error(`the ${backend} cluster exited (${code ?? signal}) before it was ready:\n${output.join('')}`));
     });
   });
   return { child, output, controlToken, ...ready };

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { api, expectedMode, waitFor } from './helpers';
+import { api, backend, expectedMode, waitFor } from './helpers';
 
 describe('connection state', () => {
   if (expectedMode() === 'trusted') {
@@ -41,12 +41,12 @@ describe('connection state', () => {
       }
     });
   } else if (expectedMode() === 'live') {
-    it('connects to the sandbox management cluster named by $KUBECONFIG', async () => {
+    it(`connects to the ${backend()} management cluster named by $KUBECONFIG`, async () => {
       const capi = await api();
       const state = await waitFor(() => (capi.connection().state === 'connected' ? capi.connection() : undefined), 20_000, 'state connected', () =>
         JSON.stringify(capi.connection()),
       );
-      assert.strictEqual(state.context, 'sandbox', 'the state names the kubeconfig context');
+      assert.strictEqual(state.context, backend() === 'real' ? 'realstack' : 'sandbox', 'the state names the kubeconfig context');
     });
   } else {
     it('reports untrusted from the start', async () => {

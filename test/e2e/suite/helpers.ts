@@ -3,13 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CapiIpamApi } from '../../../client/src/extension';
+import { Rest } from '../../realstack/rest';
 
 export const EXTENSION_ID = 'capi-ipam.capi-ipam';
 export const SOURCE = 'capi-ipam';
 
 /**
  * The run the launcher started: `trusted` (no kubeconfig), `untrusted` (Restricted Mode, a trap
- * kubeconfig) or `live` (trusted, $KUBECONFIG points at the sandbox management cluster).
+ * kubeconfig) or `live` (trusted, $KUBECONFIG points at a management cluster: the sandbox or the real stack).
  */
 export type Mode = 'trusted' | 'untrusted' | 'live';
 export function expectedMode(): Mode {
@@ -17,18 +18,24 @@ export function expectedMode(): Mode {
   return mode === 'untrusted' || mode === 'live' ? mode : 'trusted';
 }
 
-/** Calls the launcher's sandbox control endpoint (live mode only). */
-export async function sandbox<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
-  const base = process.env.CAPI_IPAM_E2E_SANDBOX;
-  if (!base) throw new Error('CAPI_IPAM_E2E_SANDBOX is not set: the live run needs the launcher\'s sandbox');
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_SANDBOX_TOKEN ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const value = (await response.json()) as T & { error?: string };
-  if (!response.ok) throw new Error(`sandbox ${method} ${route}: ${value.error ?? response.status}`);
-  return value;
+/** The live run's backend: `sandbox` or `real` (kube-apiserver, etcd, the IPAM provider, kube-vip's cloud provider). */
+export const backend = (): 'sandbox' | 'real' => (process.env.CAPI_IPAM_E2E_BACKEND === 'real' ? 'real' : 'sandbox');
+
+let rest: Rest | undefined;
+/** The live run's management cluster through the Kubernetes API, with the kubeconfig the extension uses. */
+export function cluster(): Rest {
+  const kubeconfig = process.env.KUBECONFIG;
+  if (!kubeconfig) throw new Error('KUBECONFIG is not set: the live run needs the launcher\'s management cluster');
+  return (rest ??= Rest.fromKubeconfig(kubeconfig));
+}
+
+/** An outage of the live run's API server and its end, through the launcher's control endpoint (same port and data after). */
+export async function apiServer(action: 'stop' | 'start'): Promise<void> {
+  const base = process.env.CAPI_IPAM_E2E_CONTROL;
+  if (!base) throw new Error('CAPI_IPAM_E2E_CONTROL is not set: the live run needs the launcher\'s control endpoint');
+  const response = await fetch(`${base}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
+  const value = (await response.json()) as { error?: string };
+  if (!response.ok) throw new Error(`control POST /${action}: ${value.error ?? response.status}`);
 }
 
 export function extension(): vscode.Extension<CapiIpamApi> {

@@ -1,5 +1,6 @@
-// Live run only: the views and the status against the sandbox management cluster, which the tests
-// change through the launcher's control endpoint.
+// Live runs only: the views and the status against the management cluster (the sandbox, or the real
+// kube-apiserver with the in-cluster IPAM provider and kube-vip's cloud provider), which the tests read
+// and change through the Kubernetes API, and stop and start through the launcher's control endpoint.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import YAML from 'yaml';
@@ -7,20 +8,39 @@ import type { CapiIpamApi } from '../../../client/src/extension';
 import type { LoadBalancerNode } from '../../../client/src/trees/loadBalancersTree';
 import type { PoolNode } from '../../../client/src/trees/poolsTree';
 import type { AllocateResult } from '../../../server/src/protocol';
-import { api, codeOf, expectedMode, ours, sandbox, waitFor, waitForDiagnostics } from './helpers';
+import { api, apiServer, backend, cluster, codeOf, expectedMode, ours, waitFor, waitForDiagnostics } from './helpers';
 
-/** An object as the control endpoint's `GET /list` returns it. */
+const G = 'ipam.cluster.x-k8s.io';
+const API_VERSION: Record<string, string> = {
+  InClusterIPPool: `${G}/v1alpha2`, GlobalInClusterIPPool: `${G}/v1alpha2`, IPAddressClaim: `${G}/v1beta2`, IPAddress: `${G}/v1beta2`, Service: 'v1',
+};
+
+/** The parts of an object the tests read. */
 interface Listed {
   kind: string;
   namespace?: string;
   name: string;
   labels: Record<string, string>;
+  finalizers: string[];
   deleting: boolean;
   spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   status: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const list = (kind: string, namespace?: string) => sandbox<Listed[]>('GET', `/list?kind=${kind}${namespace ? `&namespace=${namespace}` : ''}`);
+/** Lists a kind in one namespace (or all) through the Kubernetes API. */
+const list = async (kind: string, namespace?: string): Promise<Listed[]> =>
+  (await cluster().list(API_VERSION[kind]!, kind, namespace)).map((o) => ({
+    kind,
+    namespace: o.metadata?.namespace,
+    name: o.metadata?.name,
+    labels: o.metadata?.labels ?? {},
+    finalizers: o.metadata?.finalizers ?? [],
+    deleting: Boolean(o.metadata?.deletionTimestamp),
+    spec: o.spec ?? {},
+    status: o.status ?? {},
+  }));
+/** The address the provider hands out first in each pool of test/fixtures/demo: its lowest free one. */
+const LOWEST_FREE: Record<string, string> = { 'vip-pool': '10.10.0.16', 'lab-pool': '10.10.3.10' };
 const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 /** Polls an async probe every 200 ms until it returns a value; fails with `describe()` after `ms`. */
@@ -71,7 +91,7 @@ async function poolLabels(capi: CapiIpamApi): Promise<string[]> {
 const shows = (labels: string[], pool: PoolRef) => labels.some((label) => label.includes(pool.namespace ? `${pool.namespace}/${pool.name}` : pool.name));
 
 if (expectedMode() === 'live') {
-  describe('live: sandbox management cluster', () => {
+  describe(`live: ${backend()} management cluster`, () => {
     let capi: CapiIpamApi;
 
     before(async () => {
@@ -79,26 +99,28 @@ if (expectedMode() === 'live') {
       await waitFor(() => capi.connection().state === 'connected', 20_000, 'state connected', () => JSON.stringify(capi.connection()));
     });
 
-    it("lists the sandbox's pools in the Pools view", async () => {
-      const pools = await sandbox<PoolRef[]>('GET', '/pools');
-      assert.ok(pools.length > 0, 'the sandbox holds pools');
+    it("lists the cluster's pools in the Pools view", async () => {
+      const pools: PoolRef[] = [...(await list('InClusterIPPool')), ...(await list('GlobalInClusterIPPool'))];
+      assert.ok(pools.length > 0, 'the cluster holds pools');
       let labels: string[] = [];
       const deadline = Date.now() + 20_000;
       for (;;) {
         labels = await poolLabels(capi);
         if (pools.every((pool) => shows(labels, pool))) break;
-        if (Date.now() > deadline) assert.fail(`the Pools view shows ${labels.join(', ')}; expected every sandbox pool: ${pools.map((p) => p.name).join(', ')}`);
+        if (Date.now() > deadline) assert.fail(`the Pools view shows ${labels.join(', ')}; expected every pool of the cluster: ${pools.map((p) => p.name).join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     });
 
-    it('shows a pool created in the sandbox without a manual refresh', async () => {
-      const pool = await sandbox<PoolRef>('POST', '/create', {
-        apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2',
+    it('shows a pool created in the cluster without a manual refresh', async () => {
+      const created = await cluster().create({
+        apiVersion: `${G}/v1alpha2`,
         kind: 'GlobalInClusterIPPool',
         metadata: { name: 'e2e-new-pool' },
         spec: { addresses: ['10.99.0.10-10.99.0.20'], prefix: 24, gateway: '10.99.0.1' },
       });
+      assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+      const pool: PoolRef = { kind: 'GlobalInClusterIPPool', name: 'e2e-new-pool' };
       const deadline = Date.now() + 20_000;
       for (;;) {
         const labels = await poolLabels(capi);
@@ -108,7 +130,7 @@ if (expectedMode() === 'live') {
       }
     });
 
-    it('"Allocate IP from pool" on lab.yaml claims in the sandbox, writes every VIP place and shows in the Pools view', async () => {
+    it('"Allocate IP from pool" on lab.yaml claims in the cluster, gets the provider\'s lowest free address, writes every VIP place and shows in the Pools view', async () => {
       const folder = vscode.workspace.workspaceFolders![0]!.uri;
       const uri = vscode.Uri.joinPath(folder, 'clusters', 'lab.yaml');
       const document = await vscode.workspace.openTextDocument(uri);
@@ -138,7 +160,7 @@ if (expectedMode() === 'live') {
         assert.strictEqual(vscode.Uri.parse(target.uri).toString(), uri.toString());
         const poolName = /^Allocate IP from pool (\S+)/.exec(action.title)![1]!;
         const claimsBefore = (await list('IPAddressClaim', 'lab')).map((c) => c.name);
-        assert.deepStrictEqual(claimsBefore, [], 'the sandbox holds no claim in namespace lab yet');
+        assert.deepStrictEqual(claimsBefore, [], 'the cluster holds no claim in namespace lab yet');
 
         const started = Date.now();
         const result = await vscode.commands.executeCommand<AllocateResult | undefined>(action.command.command, ...(action.command.arguments ?? []));
@@ -146,15 +168,18 @@ if (expectedMode() === 'live') {
         assert.ok(result, 'the allocation succeeded (no error message)');
         assert.deepStrictEqual(result.claim, { name: 'lab-control-plane-vip', namespace: 'lab' });
 
-        // The sandbox: the claim, bound by the provider to an IPAddress of the chosen pool.
+        // The cluster: the claim, bound by the provider (the real one on the real stack) to an IPAddress
+        // of the chosen pool that it made (its ProtectAddress finalizer), with the pool's lowest free address.
         const claims = await list('IPAddressClaim', 'lab');
         const claim = claims.find((c) => c.name === result.claim.name);
-        assert.ok(claim, `the sandbox holds IPAddressClaim lab/${result.claim.name}: ${claims.map((c) => c.name).join(', ')}`);
+        assert.ok(claim, `the cluster holds IPAddressClaim lab/${result.claim.name}: ${claims.map((c) => c.name).join(', ')}`);
         assert.strictEqual(claim.spec.poolRef?.name, poolName, 'the claim names the pool of the quick fix');
         assert.strictEqual(claim.labels['cluster.x-k8s.io/cluster-name'], 'lab');
         const address = (await list('IPAddress', 'lab')).find((a) => a.name === claim.status.addressRef?.name);
         assert.ok(address, 'the provider bound the claim to an IPAddress');
+        assert.ok(address.finalizers.includes(`${G}/ProtectAddress`), `the provider made the IPAddress: ${address.finalizers.join(', ')}`);
         assert.strictEqual(address.spec.address, result.address, 'the document got the address the provider allocated');
+        assert.strictEqual(result.address, LOWEST_FREE[poolName], `the lowest free address of ${poolName}`);
 
         // The document: every VIP place holds the new address.
         const after = vipPlaces(document.getText());
@@ -186,7 +211,7 @@ if (expectedMode() === 'live') {
       }
     });
 
-    it('releases the address from its Pools item: that claim, and only it, goes away in the sandbox', async () => {
+    it('releases the address from its Pools item: that claim, and only it, goes away in the cluster', async () => {
       const tree = capi.trees.pools;
       await capi.refresh();
       let node: PoolNode | undefined;
@@ -212,21 +237,23 @@ if (expectedMode() === 'live') {
       assert.deepStrictEqual(left.filter((c) => others.includes(c)), others, 'every other claim is still there');
     });
 
-    it("lists the sandbox's LoadBalancer Services in the Load balancers view, with their IP or pending", async () => {
-      const services = (await list('Service')).filter((s) => s.spec.type === 'LoadBalancer');
-      assert.ok(services.length > 0, 'the sandbox holds LoadBalancer Services');
-      const expected = services
-        .map((s) => {
-          const ips = new Set<string>([...(s.spec.loadBalancerIP ? [s.spec.loadBalancerIP] : []), ...(s.status.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip).filter(Boolean)]);
-          return `${s.namespace}/${s.name}: ${ips.size > 0 ? [...ips].sort().join(', ') : 'pending'}`;
-        })
-        .sort();
-      assert.ok(expected.some((line) => line.endsWith('pending')), 'the fixture has a pending Service too');
+    it("lists the cluster's LoadBalancer Services in the Load balancers view, with their IP or pending", async () => {
+      // Read again on each round: on the real stack kube-vip's cloud provider hands out addresses too.
+      let expected: string[] = [];
+      const listed = async () =>
+        (await list('Service'))
+          .filter((s) => s.spec.type === 'LoadBalancer')
+          .map((s) => {
+            const ips = new Set<string>([...(s.spec.loadBalancerIP ? [s.spec.loadBalancerIP] : []), ...(s.status.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip).filter(Boolean)]);
+            return `${s.namespace}/${s.name}: ${ips.size > 0 ? [...ips].sort().join(', ') : 'pending'}`;
+          })
+          .sort();
       const tree = capi.trees.loadBalancers;
       let shown: string[] = [];
       await eventually(
         async () => {
           await capi.refresh();
+          expected = await listed();
           shown = [];
           for (const namespace of await tree.getChildren()) {
             for (const service of (await tree.getChildren(namespace)) as LoadBalancerNode[]) {
@@ -237,20 +264,25 @@ if (expectedMode() === 'live') {
             }
           }
           shown.sort();
-          return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
+          return expected.length > 0 && JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
         },
         20_000,
-        'the Load balancers view to list the sandbox\'s Services',
+        'the Load balancers view to list the cluster\'s Services',
         () => `shown ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`,
       );
+      // The demo's prometheus Service asks for an address: kube-vip's cloud provider gives it the first
+      // of cidr-global; the sandbox runs no cloud provider, so it stays pending there.
+      const prometheus = backend() === 'real' ? 'monitoring/prometheus: 10.10.2.1' : 'monitoring/prometheus: pending';
+      assert.ok(shown.includes(prometheus), `${prometheus} in ${JSON.stringify(shown)}`);
     });
 
-    it('follows a restart of the management cluster: unreachable, then connected again', async () => {
-      await sandbox('POST', '/stop');
+    it('follows a restart of the management cluster: unreachable, then connected again', async function () {
+      this.timeout(180_000); // the real kube-apiserver takes its time to stop and to start
+      await apiServer('stop');
       try {
         await waitFor(() => capi.connection().state === 'unreachable', 30_000, 'state unreachable after the API server stopped', () => JSON.stringify(capi.connection()));
       } finally {
-        await sandbox('POST', '/start');
+        await apiServer('start');
       }
       await waitFor(() => capi.connection().state === 'connected', 30_000, 'state connected after the API server came back', () => JSON.stringify(capi.connection()));
       assert.ok(vscode.workspace.isTrusted);

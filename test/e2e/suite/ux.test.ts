@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CapiIpamApi } from '../../../client/src/extension';
 import type { PoolView } from '../../../server/src/protocol';
-import { api, codeOf, expectedMode, extension, ours, sandbox, waitFor, waitForDiagnostics } from './helpers';
+import { api, apiServer, codeOf, expectedMode, extension, ours, waitFor, waitForDiagnostics } from './helpers';
 
 const mode = expectedMode();
 const file = (rel: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, ...rel.split('/'));
@@ -118,10 +118,11 @@ if (mode !== 'untrusted') {
     });
 
     if (mode === 'live') {
-      it('unreachable: the views say "cached, N min ago", allocation is disabled with the reason, Retry Now reconnects', async () => {
+      it('unreachable: the views say "cached, N min ago", allocation is disabled with the reason, Retry Now reconnects', async function () {
+        this.timeout(180_000); // the real kube-apiserver takes its time to stop and to start
         const document = await open('clusters/staging.yaml');
         const [dup] = ours(document.uri).filter((x) => codeOf(x) === 'duplicate-ip');
-        await sandbox('POST', '/stop');
+        await apiServer('stop');
         try {
           await waitFor(() => capi.connection().state === 'unreachable', 30_000, 'state unreachable', () => JSON.stringify(capi.connection()));
           assert.strictEqual(typeof capi.connection().cachedAt, 'number');
@@ -144,7 +145,7 @@ if (mode !== 'untrusted') {
           assert.ok(allocations.length > 0, `raw actions: ${raw.map((a) => a.title).join(' | ') || 'none'}`);
           for (const a of allocations) assert.match(a.disabled?.reason ?? '', /^Allocation needs the management cluster, which is unreachable/);
         } finally {
-          await sandbox('POST', '/start');
+          await apiServer('start');
         }
         await vscode.commands.executeCommand('capiIpam.retry');
         await waitFor(() => capi.connection().state === 'connected', 30_000, 'state connected after Retry Now', () => JSON.stringify(capi.connection()));
