@@ -53,12 +53,22 @@ for (const backend of backendNames()) describe(`kubectl against the ${backend.na
   it('talks to the server of its version and sees the seeded objects', async () => {
     const v = JSON.parse(await ok(['version', '-o', 'json']));
     assert.equal(`v${v.serverVersion.major}.${v.serverVersion.minor}`, sb.real ? /^v\d+\.\d+/.exec(sb.real.versions['kube-apiserver']!)![0] : 'v1.32');
+    assert.equal(v.serverVersion.gitVersion, sb.real ? sb.real.versions['kube-apiserver'] : 'v1.32.0-sandbox', 'the real server reports its release (v1.37.2), not v0.0.0');
     const addrs = table(await ok(['get', IPADDRESSES, '-n', 'clusters']));
     assert.deepEqual(addrs[0], ['NAME', 'ADDRESS', 'POOL NAME', 'POOL KIND', 'AGE']);
     assert.deepEqual(addrs[1]!.slice(0, 4), ['workload-1-vip', '10.40.0.10', 'vips', 'InClusterIPPool']);
     const svc = JSON.parse(await ok(['get', 'svc', 'ingress', '-o', 'json']));
     assert.equal(svc.status.loadBalancer.ingress[0].ip, '10.40.0.60');
     assert.match(await ok(['get', 'cluster-api', '-A']), /workload-1/);
+  });
+
+  it('a claim on a seeded pool gets its IPAddress from the provider: the lowest free address', async () => {
+    assert.equal(await ok(['create', '-f', join(FIX, 'kubectl', 'claim-on-seeded-pool.yaml')]), 'ipaddressclaim.ipam.cluster.x-k8s.io/workload-2-vip created\n');
+    assert.match(await ok(['wait', '-n', 'clusters', 'ipaddressclaim/workload-2-vip', '--for=jsonpath={.status.addressRef.name}=workload-2-vip', '--timeout=30s']), /condition met/);
+    const made = JSON.parse(await ok(['get', IPADDRESSES, 'workload-2-vip', '-n', 'clusters', '-o', 'json']));
+    assert.equal(made.spec.address, '10.40.0.11', '10.40.0.10 is workload-1-vip\'s');
+    assert.deepEqual([made.spec.poolRef.name, made.spec.claimRef.name], ['vips', 'workload-2-vip']);
+    assert.ok(made.metadata.finalizers.includes(`${G}/ProtectAddress`), 'made by the provider');
   });
 
   it('imperative create (a protobuf body) of a namespace, a ConfigMap and a LoadBalancer Service', async () => {
