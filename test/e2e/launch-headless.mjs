@@ -428,7 +428,8 @@ async function main() {
   // Runs are independent (own folders, servers, ports): `--jobs` of them at a time, each one's
   // output printed in one piece when it ends.
   const results = [];
-  const queue = [...options.modes];
+  // The longest run first (live-real starts the real stack), so that it overlaps the short ones.
+  const queue = [...options.modes].sort((a, b) => (b === 'live-real') - (a === 'live-real'));
   const runNext = async () => {
     for (let mode = queue.shift(); mode; mode = queue.shift()) {
       const lines = [];
