@@ -92,6 +92,17 @@ for (const backend of backendNames()) describe(`the control endpoint on the ${ba
   });
 });
 
+test('where the real lane cannot run, --backend real says NOT RUN (the launcher reports it so, never as passed) and exits 0', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', 'real', '--kubeconfig', join(tmpdir(), 'never-written')], {
+    cwd: ROOT, env: { ...process.env, CAPI_IPAM_REAL_STACK: 'off' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0);
+  assert.equal(out, 'e2e-cluster-not-run {"reason":"real lane NOT RUN: CAPI_IPAM_REAL_STACK=off"}\n');
+});
+
 test('the demo warns that a non-loopback URL is plain HTTP, and says nothing on loopback', () => {
   assert.deepEqual(exposureNotice('127.0.0.1'), []);
   assert.deepEqual(exposureNotice('0.0.0.0'), [
