@@ -270,7 +270,6 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
     }
     env.KUBECONFIG = cluster.kubeconfig;
     env.CAPI_IPAM_E2E_BACKEND = cluster.backend;
-    env.CAPI_IPAM_E2E_CONTEXT = cluster.context;
     env.CAPI_IPAM_E2E_CONTROL = cluster.control;
     env.CAPI_IPAM_E2E_CONTROL_TOKEN = cluster.controlToken;
   }

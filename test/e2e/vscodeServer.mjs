@@ -184,7 +184,10 @@ export async function startCluster(root, { backend = 'sandbox', seeds = [DEMO_SE
   child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
   const timeoutMs = CLUSTER_START_TIMEOUT_MS[backend];
   const ready = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the ${backend} cluster was not ready within ${seconds(timeoutMs)}:\n${output.join('')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      fail(new Error(`the ${backend} cluster was not ready within ${seconds(timeoutMs)}:\n${output.join('')}`));
+      stopProcessTree(child); // it, and the real stack's processes with it (their guard sees it end)
+    }, timeoutMs);
     const onData = (chunk) => {
       output.push(chunk.toString());
       const match = /e2e-cluster-(ready|not-run) (\{.*\})/.exec(output.join(''));
