@@ -16,7 +16,7 @@ const POOL_KINDS = ['InClusterIPPool', 'GlobalInClusterIPPool'];
 /** Kinds `GET /list` reads (never Secrets). */
 const LISTABLE = new Set([...POOL_KINDS, 'IPAddressClaim', 'IPAddress', 'Service', 'Cluster', 'ConfigMap', 'Namespace']);
 
-async function body(req: IncomingMessage): Promise<any> {
+async function body(req: IncomingMessage): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
