@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { toInventory } from '../../../server/src/live/convert';
 import type { Inventory } from '../../../server/src/engine/model/types';
+import { plainOf } from '../../../server/src/engine/yaml/plain';
+import { parseDocument } from 'yaml';
 
 const YAML = `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
 kind: InClusterIPPool
@@ -141,4 +143,19 @@ test('a pool without prefix: missing in a file (the webhook refuses it), 0 as th
   assert.equal(ws.analyze().inventory.pools[0]!.spec.prefix, undefined);
   const live = toInventory(new Map([['GlobalInClusterIPPool', [{ apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', metadata: { name: 'g' }, spec: { addresses: ['10.0.0.1'] } }]]]) as never);
   assert.equal(live.pools[0]!.spec.prefix, 0);
+});
+
+test("a file's plain values follow the yaml/ lookups: first duplicate key, no alias, __proto__ a plain key, depth bounded", () => {
+  const root = parseDocument('a: 1\na: 2\nb: &x [1]\nc: *x\n__proto__: {polluted: true}\nd: ' + '['.repeat(40) + ']'.repeat(40) + '\n', { uniqueKeys: false }).contents;
+  const plain = plainOf(root) as Record<string, unknown>;
+  assert.equal(plain.a, 1);
+  assert.deepEqual(plain.b, [1]);
+  assert.equal(plain.c, undefined);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(plain, '__proto__')?.value, { polluted: true });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(plain), Object.prototype);
+  let depth = 0;
+  for (let v = plain.d; Array.isArray(v); v = v[0]) depth++;
+  assert.ok(depth > 0 && depth < 40, `cut off at ${depth}`);
+  assert.equal(plainOf(root), plain, 'made once per node');
 });
