@@ -11,6 +11,7 @@ import { debounce } from './debounce';
 import { IpamServer } from './ipamServer';
 import { KubeconfigApproval } from './kubeconfigApproval';
 import { createLanguageClient } from './languageClient';
+import { IncludeWatchers } from './fileWatchers';
 import { PoolMaps } from './poolMap';
 import { RULE_HELP_SCHEME, RuleHelp } from './ruleHelp';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
@@ -57,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const poolYaml = new PoolYamlDocuments(server);
   const ruleHelp = new RuleHelp(context.extensionUri);
   const poolMaps = new PoolMaps(server, context.extensionUri, () => status.state.state === 'connected');
-  context.subscriptions.push(output, status, poolYaml, poolMaps, ...trees);
+  context.subscriptions.push(output, status, poolYaml, poolMaps, ...trees, new IncludeWatchers(client));
 
   for (const tree of trees) {
     const view = vscode.window.createTreeView(tree.viewId, { treeDataProvider: tree, showCollapseAll: tree === pools });

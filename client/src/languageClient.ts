@@ -22,10 +22,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
     ],
-    synchronize: {
-      configurationSection: CLIENT_ID,
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
-    },
+    // File events come from IncludeWatchers (fileWatchers.ts), which follow capiIpam.include.
+    synchronize: { configurationSection: CLIENT_ID },
     initializationOptions,
     middleware: {
       workspace: {

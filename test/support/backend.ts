@@ -22,8 +22,8 @@ export interface Backend {
   sandbox?: Sandbox;
   real?: RealStack;
   /** Creates an object over the wire; throws with the server's message unless it answers 201. */
-  create(obj: Record<string, any>): Promise<Record<string, any>>;
-  get(apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<Record<string, any> | undefined>;
+  create(obj: Record<string, any>): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  get(apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<Record<string, any> | undefined>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Resolves with the first truthy value of `probe` (each probe a request). */
   waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
   /** An outage of the API server alone (same port, same data afterwards): both backends can have one. */

@@ -1,13 +1,12 @@
-// Collects the YAML files named on the command line (directories are walked) and reads them. Below a
-// named directory, symlinks to directories are never followed and a symlinked file is read only if it
-// resolves inside that directory; FIFOs, devices, loops and huge files are reported, the rest checked.
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Collects the YAML files named on the command line (directories are walked as the editor walks a
+// workspace folder) and reads them. Below a named directory, symlinks to directories are never followed
+// and a symlinked file is read only if it resolves inside that directory; FIFOs, devices, loops and
+// huge files are reported, the rest checked.
+import { realpathSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { Workspace } from '../engine/workspace';
+import { DEFAULT_SELECTION, type FileSelection, listFolder } from '../folderFiles';
 import { FileRefused, MAX_READ_BYTES, readRegularFileSync } from '../safeFile';
-
-const SKIP = new Set(['node_modules', '.git', 'dist', '.vscode-test']);
-const YAML = /\.ya?ml$/i;
 
 interface Candidate {
   path: string;
@@ -17,34 +16,20 @@ interface Candidate {
 
 const why = (e: unknown) => (e instanceof FileRefused ? e.message : `${(e as { path?: string }).path ?? ''}: ${(e as { code?: string }).code ?? (e as Error).message}`);
 
-export function yamlFiles(paths: string[]): { files: Candidate[]; problems: string[] } {
+/** The files named, and those the editor's walk (folderFiles.ts) lists in the directories named, without its cap. */
+export function yamlFiles(paths: string[], selection: FileSelection = DEFAULT_SELECTION): { files: Candidate[]; problems: string[] } {
   const files: Candidate[] = [];
   const problems: string[] = [];
-  const walk = (p: string, root: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(p).sort();
-    } catch (e) {
-      return void problems.push(why(e));
-    }
-    for (const name of entries) {
-      if (SKIP.has(name)) continue;
-      const full = join(p, name);
-      let st;
-      try {
-        st = lstatSync(full);
-      } catch (e) {
-        problems.push(why(e));
-        continue;
-      }
-      if (st.isDirectory()) walk(full, root);
-      else if (YAML.test(name)) files.push({ path: full, root }); // a link, a FIFO or a device is refused when read
-    }
-  };
   for (const p of paths) {
     try {
-      if (statSync(p).isDirectory()) walk(p, realpathSync(p));
-      else files.push({ path: p });
+      if (!statSync(p).isDirectory()) {
+        files.push({ path: p });
+        continue;
+      }
+      const root = realpathSync(p);
+      const listing = listFolder(p, selection);
+      problems.push(...listing.problems.map((x) => why(x.error)));
+      files.push(...listing.files.map((path) => ({ path, root })));
     } catch (e) {
       problems.push(`${p}: ${(e as { code?: string }).code ?? (e as Error).message}`);
     }
@@ -52,10 +37,17 @@ export function yamlFiles(paths: string[]): { files: Candidate[]; problems: stri
   return { files, problems };
 }
 
+/** `--include GLOB`… `--exclude GLOB`…: capiIpam.include/exclude, each replacing its default as the setting does. */
+export const SELECTION_OPTIONS = { include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true } } as const;
+
+export function selectionOf(values: { include?: string[]; exclude?: string[] }): FileSelection {
+  return { include: values.include ?? DEFAULT_SELECTION.include, exclude: values.exclude ?? DEFAULT_SELECTION.exclude };
+}
+
 /** `problems`: files that could not be read (the caller reports them and exits 2). */
-export function loadWorkspace(paths: string[]): { workspace: Workspace; files: string[]; problems: string[] } {
+export function loadWorkspace(paths: string[], selection?: FileSelection): { workspace: Workspace; files: string[]; problems: string[] } {
   const workspace = new Workspace();
-  const { files: candidates, problems } = yamlFiles(paths);
+  const { files: candidates, problems } = yamlFiles(paths, selection);
   const files: string[] = [];
   for (const c of candidates) {
     const f = relative(process.cwd(), c.path) || c.path;

@@ -1,6 +1,6 @@
 // `capi-ipam`: the engine from a terminal or a CI job.
 import { parseArgs } from 'node:util';
-import { loadWorkspace } from './files';
+import { loadWorkspace, SELECTION_OPTIONS, selectionOf } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
 import { poolUsage } from '../engine/usage';
 import { poolLabel } from '../engine/rules/context';
@@ -21,12 +21,12 @@ const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API cluste
 Usage:
   capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
                   [--no-resolve] [--helm CHART [--values FILE]… [--set K=V]… [--release NAME] [--namespace NS] [--helm-path P]]
-                  [--kustomize DIR]… [--kustomize-command "kustomize build"]
+                  [--kustomize DIR]… [--kustomize-command "kustomize build"] [--include GLOB]… [--exclude GLOB]…
                                                         diagnostics; exit 1 on errors (or as --fail-on says);
                                                         with a kubeconfig, also against the management cluster;
                                                         endpoint host names are resolved unless --no-resolve;
                                                         a chart or overlay is rendered and reported at its values key or patch
-  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]
+  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C] [--include GLOB]… [--exclude GLOB]…
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
@@ -41,7 +41,9 @@ Usage:
   capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
                                                         admission policy from the pools: a ValidatingAdmissionPolicy
                                                         and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
-PATH defaults to the current directory. Exit codes: 0 ok, 1 findings with errors or a failed operation,
+PATH defaults to the current directory. A directory is walked as the editor walks a workspace folder:
+--include/--exclude as capiIpam.include/exclude (default **/*.yaml **/*.yml, minus **/node_modules/** **/.git/**).
+Exit codes: 0 ok, 1 findings with errors or a failed operation,
 2 usage or a file that cannot be read (reported on stderr; the other files are still checked).
 `;
 
@@ -61,12 +63,12 @@ async function withLive(workspace: Workspace, values: { kubeconfig?: string; con
 }
 
 async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, namespace: { type: 'string' }, ...RENDER_OPTIONS, ...LIVE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, namespace: { type: 'string' }, ...RENDER_OPTIONS, ...LIVE_OPTIONS, ...SELECTION_OPTIONS } });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
-  const { workspace, files, problems } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.']);
+  const { workspace, files, problems } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.'], selectionOf(values));
   const maps = (await addRenderings(workspace, values)).map((r) => r.map);
   await withLive(workspace, values);
   if (!values['no-resolve']) {
@@ -88,9 +90,9 @@ function reportProblems(problems: string[]): number {
 }
 
 async function pools(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS, ...SELECTION_OPTIONS } });
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
-  const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.']);
+  const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
   await withLive(workspace, values);
   const { inventory, clusters } = workspace.analyze();
   const rows = inventory.pools.map((p) => {
@@ -153,5 +155,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code)); // main never rejects: it reports and returns a code
 }

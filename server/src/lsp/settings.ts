@@ -1,5 +1,6 @@
 // The `capiIpam.*` settings as the server reads them (workspace/configuration).
 import type { TopologyVariables } from '../engine/model/clusters';
+import { DEFAULT_SELECTION } from '../folderFiles';
 import { DEFAULT_RENDER, readRenderSettings, type RenderSettings } from './renders';
 
 export interface ServerSettings {
@@ -21,8 +22,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   context: '',
   offline: false,
   defaultPool: '',
-  include: ['**/*.yaml', '**/*.yml'],
-  exclude: ['**/node_modules/**', '**/.git/**'],
+  ...DEFAULT_SELECTION,
   topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
   resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },

@@ -1,8 +1,6 @@
-// Finds the YAML files of the workspace folders (include/exclude globs) and reads them from disk.
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+// Reads the YAML files of the workspace folders (the walk of folderFiles.ts) from disk.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import picomatch from 'picomatch';
+import { EDITOR_MAX_FILES, type FileSelection, listFolder, Selector } from '../folderFiles';
 import { MAX_READ_BYTES, readRegularFile, realRoots } from '../safeFile';
 
 /** A workspace file from disk: a regular file inside one of the folders (real paths), or an error. */
@@ -11,44 +9,21 @@ export async function readWorkspaceFile(uri: string, folderUris: string[]): Prom
   return readRegularFile(fileURLToPath(uri), MAX_READ_BYTES, roots);
 }
 
-export interface ScanOptions {
-  include: string[];
-  exclude: string[];
-  /** Stop after this many files: a monorepo must not stall the server. */
+export interface ScanOptions extends FileSelection {
+  /** Stop after this many files (EDITOR_MAX_FILES). */
   maxFiles?: number;
 }
 
 /** Files read at once: the reads overlap (each is a realpath, an open and a read), the open handles stay few. */
 const PARALLEL_READS = 16;
 
+/** The files of the folder's walk (folderFiles.ts) that are regular files inside it, with their texts. */
 export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!folderUri.startsWith('file:')) return out;
   const root = fileURLToPath(folderUri);
   const roots = await realRoots([root]);
-  const included = picomatch(opts.include, { dot: false });
-  const excluded = picomatch(opts.exclude, { dot: true });
-  const max = opts.maxFiles ?? 5000;
-  const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: skip it
-    }
-    for (const e of entries) {
-      if (files.length >= max) return;
-      const full = join(dir, e.name);
-      const rel = relative(root, full).split('\\').join('/');
-      if (excluded(rel) || excluded(rel + '/')) continue;
-      if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name === '.git') continue;
-        await walk(full);
-      } else if (e.isFile() && included(rel)) files.push(full);
-    }
-  };
-  await walk(root);
+  const { files } = listFolder(root, opts, opts.maxFiles ?? EDITOR_MAX_FILES);
   const texts: (string | undefined)[] = new Array(files.length);
   let next = 0;
   const reader = async () => {
@@ -67,9 +42,7 @@ export async function scanFolder(folderUri: string, opts: ScanOptions): Promise<
   return out;
 }
 
-export function matches(folderUri: string, fileUri: string, opts: ScanOptions): boolean {
+export function matches(folderUri: string, fileUri: string, opts: FileSelection): boolean {
   if (!folderUri.startsWith('file:') || !fileUri.startsWith('file:')) return false;
-  const rel = relative(fileURLToPath(folderUri), fileURLToPath(fileUri)).split('\\').join('/');
-  if (rel.startsWith('..')) return false;
-  return picomatch(opts.include)(rel) && !picomatch(opts.exclude, { dot: true })(rel);
+  return new Selector(opts).selects(fileURLToPath(folderUri), fileURLToPath(fileUri));
 }
