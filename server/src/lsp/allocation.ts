@@ -20,7 +20,7 @@ import type { ClusterConnection } from './clusterConnection';
 import { toDiagnostic, toWorkspaceEdit } from './edits';
 import type { Positions } from './positions';
 import type { ServerSettings } from './settings';
-import { poolId } from './views';
+import { poolId } from '../engine/features/views';
 
 /** A live allocation also replaces a value that is not an address at all. */
 const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);

@@ -19,14 +19,14 @@ import {
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
-import { clusterLenses } from './codeLens';
-import { completionsAt } from './completion';
+import { clusterLenses } from '../engine/features/codeLens';
+import { completionsAt } from '../engine/features/completion';
 import { toCodeAction, toDiagnostic } from './edits';
-import { hoverAt } from './hover';
+import { hoverAt } from '../engine/features/hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { policyYaml } from '../engine/policyYaml';
-import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
+import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from '../engine/features/views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 import { Renders } from './renders';

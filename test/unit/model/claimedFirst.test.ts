@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
 import type { Fix } from '../../../server/src/engine/types';
 import { applyEdits } from '../../../server/src/engine/edits';
-import { completionsAt } from '../../../server/src/lsp/completion';
+import { completionsAt } from '../../../server/src/engine/features/completion';
 
 const files = {
   'file:///w/pool.yaml': `apiVersion: ipam.cluster.x-k8s.io/v1alpha2

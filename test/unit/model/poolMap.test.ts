@@ -90,7 +90,7 @@ test('an IPv6 /64 lists only the blocks that hold something, without enumerating
 });
 
 test('the Pools view lists allocated addresses in numeric order', async () => {
-  const { poolView } = await import('../../../server/src/lsp/views');
+  const { poolView } = await import('../../../server/src/engine/features/views');
   const { Positions } = await import('../../../server/src/lsp/positions');
   const ws = new Workspace();
   ws.setFile('file:///w/a.yaml', pool('vips', '"10.0.0.2-10.0.0.200"', 24) + ['100', '9', '10', '2'].map((n) => cluster(`c${n}`, `10.0.0.${n}`)).join(''));

@@ -1,10 +1,10 @@
 // A CodeLens above each Cluster: its VIP, the pool it lies in and whether a claim holds it —
 // "VIP 10.10.0.20 · vip-pool · claimed" and "Release VIP" —, or "No VIP · Allocate from vip-pool (37 free)".
-import { clusterVip } from '../engine/model/clusterVip';
-import type { WorkloadCluster } from '../engine/model/types';
-import { rankPools } from '../engine/ranking';
-import type { Analysis } from '../engine/workspace';
-import type { Span } from '../engine/types';
+import { clusterVip } from '../model/clusterVip';
+import type { WorkloadCluster } from '../model/types';
+import { rankPools } from '../ranking';
+import type { Analysis } from '../workspace';
+import type { Span } from '../types';
 import { poolId } from './views';
 
 export interface Lens {

@@ -1,18 +1,18 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges.
-import { canonical, parseAddr } from '../engine/ip/addr';
-import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../engine/kubeVipUsage';
-import { activeKubeVip } from '../engine/model/kubeVipConfig';
-import { mayShare } from '../engine/rules/lbIpConflict';
-import { reservedAddresses } from '../engine/ip/pool';
-import type { Location } from '../engine/types';
-import type { PoolInfo } from '../engine/model/types';
-import type { Analysis } from '../engine/workspace';
-import { ipPlaces } from '../engine/rules/context';
-import { poolUsage } from '../engine/usage';
-import { poolRoles, rankPools } from '../engine/ranking';
-import { type PoolMapData, poolMap } from '../engine/poolMap';
-import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
-import type { Positions } from './positions';
+import { canonical, parseAddr } from '../ip/addr';
+import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../kubeVipUsage';
+import { activeKubeVip } from '../model/kubeVipConfig';
+import { mayShare } from '../rules/lbIpConflict';
+import { reservedAddresses } from '../ip/pool';
+import type { Location } from '../types';
+import type { PoolInfo } from '../model/types';
+import type { Analysis } from '../workspace';
+import { ipPlaces } from '../rules/context';
+import { poolUsage } from '../usage';
+import { poolRoles, rankPools } from '../ranking';
+import { type PoolMapData, poolMap } from '../poolMap';
+import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../../protocol';
+import type { Positions } from '../../lsp/positions';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
   return `${p.kind}/${p.namespace ?? ''}/${p.name}`;
