@@ -3,7 +3,7 @@
 // resolves inside that directory; FIFOs, devices, loops and huge files are reported, the rest checked.
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Workspace } from '../engine/workspace';
+import { Workspace } from '../engine/index';
 import { FileRefused, MAX_READ_BYTES, readRegularFileSync } from '../safeFile';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', '.vscode-test']);

@@ -1,10 +1,5 @@
 // Raw API objects → the engine's Inventory.
-import { analyzePool, type PoolSpec } from '../engine/ip/pool';
-import { convertV1alpha1 } from '../engine/ip/v1alpha1';
-import { CLUSTER_NAME_LABEL } from '../engine/model/clusters';
-import { LB_IPS_ANNOTATION } from '../engine/model/inventory';
-import { type KubeVipConfig, kubeVipConfig, rangesOf } from '../engine/model/kubeVipConfig';
-import type { AddressInfo, ClaimInfo, Inventory, KnownEndpoint, LbServiceInfo, PoolInfo, PoolKind } from '../engine/model/types';
+import { analyzePool, type PoolSpec, convertV1alpha1, CLUSTER_NAME_LABEL, LB_IPS_ANNOTATION, type KubeVipConfig, kubeVipConfig, rangesOf, type AddressInfo, type ClaimInfo, type Inventory, type KnownEndpoint, type LbServiceInfo, type PoolInfo, type PoolKind } from '../engine/index';
 import type { Obj } from './watcher';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
