@@ -71,7 +71,7 @@ async function check(args: string[]): Promise<number> {
     await resolver.resolveAll(workspace.hostnames());
     workspace.setOptions({ resolver });
   }
-  const findings = mapFindings(workspace.analyze().findings, maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const findings = mapFindings(new AnalysisApi(workspace).diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));

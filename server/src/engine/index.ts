@@ -3,7 +3,7 @@
 // views and edits out, with spans as UTF-16 offsets into a file's text.
 
 // Files in, analysis out; the features over it.
-export { Workspace, MAX_FILE_BYTES, mergeInventories, type Analysis, type WorkspaceOptions } from './workspace';
+export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
 export { AnalysisApi, type ClusterRef } from './api';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
 export { RULE_SUMMARIES } from './ruleSummaries';
