@@ -44,11 +44,11 @@ export default tseslint.config(
       }],
     },
   },
-  // Once server/src/engine/index.ts is the only way into the engine (issue 12 item 1), forbid deep imports
-  // from outside it. A later block replaces an earlier block's no-restricted-imports for the same files,
-  // so this one must not list client/src (its rule above already forbids every engine path).
-  // {
-  //   files: ['server/src/{lsp,cli,live,render}/**/*.ts', 'server/src/*.ts'],
-  //   rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)engine/(?!index$).+', message: 'Import the engine through engine/index.ts.' }] }] },
-  // },
+  // Outside the engine, the engine is reached only through engine/index.ts (ARCHITECTURE.md). A later block
+  // replaces an earlier block's no-restricted-imports for the same files, so this one must not list client/src
+  // (its rule above already forbids every engine path).
+  {
+    files: ['server/src/{lsp,cli,live,render}/**/*.ts', 'server/src/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)engine/(?!index$).+', message: 'Import the engine through engine/index.ts.' }] }] },
+  },
 );

@@ -3,6 +3,8 @@ import type { CancellationToken } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AllocateRequest,
+  ClusterAtRequest,
+  type ClusterRef,
   ContextsRequest,
   KubeVipRangesRequest,
   LoadBalancersRequest,
@@ -55,6 +57,11 @@ export class IpamServer {
 
   kubeVipRanges(): Promise<KubeVipRangeView[]> {
     return this.client.sendRequest<KubeVipRangeView[]>(KubeVipRangesRequest);
+  }
+
+  /** The cluster the cursor is in, by the server's rules (those of its quick fixes). */
+  async clusterAt(uri: string, position: { line: number; character: number }): Promise<ClusterRef | undefined> {
+    return (await this.client.sendRequest<ClusterRef | null>(ClusterAtRequest, { uri, position: { line: position.line, character: position.character } })) ?? undefined;
   }
 
   contexts(): Promise<ContextsResult> {

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PoolMapData } from '../../server/src/protocol';
-import { clusterAtCursor } from './clusterAtCursor';
 import type { IpamServer } from './ipamServer';
 import { errorMessage } from './wire';
 
@@ -17,12 +16,12 @@ export class PoolMaps implements vscode.Disposable {
   private zoom: string | undefined;
   /** Last data sent to the page (tests read it). */
   shown: PoolMapData | undefined;
-  private lastEditor: { uri: vscode.Uri; offset: number } | undefined;
+  private lastEditor: { uri: vscode.Uri; position: vscode.Position } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly server: IpamServer, private readonly extensionUri: vscode.Uri, private readonly connected: () => boolean) {
     const remember = (e: vscode.TextEditor | undefined) => {
-      if (e?.document.languageId === 'yaml') this.lastEditor = { uri: e.document.uri, offset: e.document.offsetAt(e.selection.active) };
+      if (e?.document.languageId === 'yaml') this.lastEditor = { uri: e.document.uri, position: e.selection.active };
     };
     remember(vscode.window.activeTextEditor);
     this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(remember), vscode.window.onDidChangeTextEditorSelection((e) => remember(e.textEditor)));
@@ -65,7 +64,7 @@ export class PoolMaps implements vscode.Disposable {
 
   private async allocate(address: string): Promise<void> {
     const editor = this.lastEditor && vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.lastEditor!.uri.toString());
-    const cluster = editor ? clusterAtCursor(editor.getText(), this.lastEditor!.offset) : undefined;
+    const cluster = editor ? await this.server.clusterAt(editor.uri.toString(), this.lastEditor!.position).catch(() => undefined) : undefined;
     if (!this.connected() || !cluster) {
       await vscode.env.clipboard.writeText(address);
       const why = this.connected() ? 'open a cluster file (cursor in its Cluster) to allocate from the map' : 'allocation needs a connected management cluster';

@@ -1,5 +1,5 @@
 // Status bar wording for a connection state. Pure, so it is unit-tested without VS Code.
-import { escapeCode, escapeMarkdown } from '../../server/src/markdown';
+import { escapeCode, escapeMarkdown } from '../../server/src/protocol';
 import { cachedAge } from '../../server/src/cachedAge';
 import type { ConnectionState } from '../../server/src/protocol';
 

@@ -1,5 +1,9 @@
 // Custom LSP messages between the capi-ipam client (VS Code) and the language server.
 // Plain method names and JSON shapes only, so both sides (and tests) import this file.
+import type * as EngineViews from './engine/index';
+
+// Escaping file and cluster text for markdown: one implementation, the engine's, shared with the client.
+export { escapeMarkdown, escapeCode } from './engine/index';
 
 /** A range in LSP coordinates (0-based line/character). */
 export interface WireRange {
@@ -47,41 +51,11 @@ export const RetryRequest = 'capiIpam/retry';
 export const InventoryChangedNotification = 'capiIpam/inventoryChanged';
 
 export const PoolsRequest = 'capiIpam/pools';
-export interface AllocationView {
-  address: string;
-  /** IPAddress name and namespace (live), or the place that uses the address (offline). */
-  name: string;
-  namespace?: string;
-  claim?: string;
-  cluster?: string;
-  location?: WireLocation;
-}
-export interface PoolView {
-  /** `<kind>/<namespace or "">/<name>` */
-  id: string;
-  kind: 'InClusterIPPool' | 'GlobalInClusterIPPool';
-  name: string;
-  namespace?: string;
-  source: 'workspace' | 'live';
-  addresses: string[];
-  prefix?: number;
-  gateway?: string;
-  /** Decimal strings: counts can exceed 2^53 for IPv6 pools. */
-  total: string;
-  free: string;
-  used: string;
-  firstFree?: string;
-  allocations: AllocationView[];
-  /** Free space summarised as ranges, e.g. "10.0.0.20-10.0.0.99 (80)". */
-  freeRanges: string[];
-  reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];
-  warnings: string[];
-  location?: WireLocation;
-  /** Inferred: a VIP pool holds clusters' VIPs, a node pool is referenced by machine templates. */
-  role?: 'vip' | 'node';
-  /** In a ranked answer: named by the cluster's annotation or `capiIpam.defaultPool`. */
-  preferred?: boolean;
-}
+/** The engine's views (server/src/engine/features/viewTypes.ts) with places as LSP ranges. */
+export type AllocationView = EngineViews.AllocationView<WireLocation>;
+export type PoolView = EngineViews.PoolView<WireLocation>;
+export type ServiceView = EngineViews.ServiceView<WireLocation>;
+export type KubeVipRangeView = EngineViews.KubeVipRangeView<WireLocation>;
 
 /** Client → server: a pool as a grid of addresses (or of blocks of 256 with counts), for the pool map. */
 export const PoolMapRequest = 'capiIpam/poolMap';
@@ -90,7 +64,7 @@ export interface PoolMapParams {
   /** A block ("10.10.5.0/24", "fd00::100/120") to show address by address. */
   zoom?: string;
 }
-export type { PoolMapData, MapCell, MapBlock, CellState } from './engine/poolMap';
+export type { PoolMapData, MapCell, MapBlock, CellState } from './engine/index';
 
 /** Client → server: the live pools a cluster may get its VIP from, best first (the engine's one ranking). */
 export const RankedPoolsRequest = 'capiIpam/rankedPools';
@@ -99,37 +73,7 @@ export interface RankedPoolsParams {
 }
 
 export const LoadBalancersRequest = 'capiIpam/loadBalancers';
-export interface ServiceView {
-  namespace: string;
-  name: string;
-  /** Empty: pending. */
-  ips: string[];
-  /** The kube-vip pool the Service's namespace draws from, as the provider looks it up, e.g. "cidr-global 10.0.10.0/28". */
-  range?: string;
-  /** False when the requested IP lies outside that pool. */
-  inRange?: boolean;
-  conflicts: string[];
-  location?: WireLocation;
-}
-
 export const KubeVipRangesRequest = 'capiIpam/kubeVipRanges';
-export interface KubeVipRangeView {
-  configMap: string;
-  key: string;
-  scope: string;
-  entry: string;
-  /** Addresses the provider can hand out from this entry (never .0/.255; CIDR ends dropped with skip-end-ips-in-cidr). */
-  size: string;
-  used: string;
-  free?: string;
-  /** The address the provider would hand out next (search-order honoured). */
-  firstFree?: string;
-  /** The provider's error when it cannot parse the key's value. */
-  error?: string;
-  users: string[];
-  location?: WireLocation;
-}
-
 export const ContextsRequest = 'capiIpam/contexts';
 export interface ContextsResult {
   contexts: string[];
@@ -142,6 +86,18 @@ export const PoolYamlRequest = 'capiIpam/poolYaml';
 export interface PoolYamlParams {
   id: string;
 }
+
+/** Client → server: the cluster the cursor is in (what Allocate VIP and Release VIP act on without arguments); null if none. */
+export const ClusterAtRequest = 'capiIpam/clusterAt';
+export interface ClusterAtParams {
+  uri: string;
+  position: { line: number; character: number };
+}
+export interface ClusterRef {
+  name: string;
+  namespace: string;
+}
+export type ClusterAtResult = ClusterRef | null;
 
 /** Allocation (issue "Allocate IP"): claim, wait for the IPAddress, return the edit. */
 export const AllocateRequest = 'capiIpam/allocate';

@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { relative, isAbsolute } from 'node:path';
-import { MAX_FILE_BYTES } from './engine/workspace';
+import { MAX_FILE_BYTES } from './engine/index';
 
 /** Bigger files are not read at all (the engine reports files over MAX_FILE_BYTES without checking them). */
 export const MAX_READ_BYTES = MAX_FILE_BYTES * 2;

@@ -176,3 +176,11 @@ test('pool YAML request: only that pool\'s document, named by its file', async (
   assert.doesNotMatch(text, /vip-pool|node-pool/);
   await assert.rejects(lsp.request('capiIpam/poolYaml', { id: 'InClusterIPPool/x/nope' }), /unknown pool/);
 });
+
+test('cluster-at request: the cluster the cursor is in, by the server\'s rules; null outside any cluster', async () => {
+  await lsp.waitForDiagnostic(pools, 'invalid-pool'); // the workspace scan is done
+  // Line 39 is `kind: KubeadmControlPlane` of staging's KCP document (0-based).
+  assert.equal(lsp.textAt(staging, { start: { line: 39, character: 6 }, end: { line: 39, character: 25 } }), 'KubeadmControlPlane');
+  assert.deepEqual(await lsp.request('capiIpam/clusterAt', { uri: staging, position: { line: 39, character: 8 } }), { name: 'staging', namespace: 'default' });
+  assert.equal(await lsp.request('capiIpam/clusterAt', { uri: pools, position: { line: 2, character: 0 } }), null);
+});

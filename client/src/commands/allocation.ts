@@ -1,8 +1,7 @@
 // capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
 // from a pool, or delete one named claim. The server does the cluster work; this side picks and confirms.
 import * as vscode from 'vscode';
-import type { AllocateResult, ConnectionState, PoolView, ReleaseTarget } from '../../../server/src/protocol';
-import { clusterAtCursor, type ClusterRef } from '../clusterAtCursor';
+import type { AllocateResult, ClusterRef, ConnectionState, PoolView, ReleaseTarget } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from '../trees/commandTarget';
 import { poolLabel } from '../trees/poolsTree';
@@ -23,7 +22,7 @@ export async function allocate(server: IpamServer, args: AllocateArgs = {}, conn
     if ((await vscode.window.showWarningMessage(blocked, retry)) === retry) await vscode.commands.executeCommand('capiIpam.retry');
     return undefined;
   }
-  const target = targetDocument(args);
+  const target = await targetDocument(server, args);
   if (!target) return undefined;
   const { uri, cluster } = target;
   const pool = args.pool ?? (await pickPool(server, cluster, args.poolId));
@@ -52,7 +51,7 @@ export interface ReleaseArgs extends CommandTarget {
 /** Release VIP: resolve the one claim (named by a Pools item, or holding the cluster's VIP), confirm it, delete it. */
 export async function release(server: IpamServer, args: ReleaseArgs = {}): Promise<boolean> {
   if (!requireTrust('Releasing an address')) return false;
-  const cluster = args.claim ? undefined : (args.cluster ?? targetDocument({})?.cluster);
+  const cluster = args.claim ? undefined : (args.cluster ?? (await targetDocument(server, {}))?.cluster);
   if (!args.claim && !cluster) return false;
   let target: ReleaseTarget;
   try {
@@ -83,11 +82,12 @@ function requireTrust(action: string): boolean {
   return false;
 }
 
-function targetDocument(args: AllocateArgs): { uri: string; cluster: ClusterRef } | undefined {
+/** The document and cluster to act on: from the arguments, else the server's answer for the cursor. */
+async function targetDocument(server: IpamServer, args: AllocateArgs): Promise<{ uri: string; cluster: ClusterRef } | undefined> {
   const editor = vscode.window.activeTextEditor;
   const uri = args.uri ?? editor?.document.uri.toString();
   const document = editor && (!args.uri || editor.document.uri.toString() === args.uri) ? editor.document : undefined;
-  const cluster = args.cluster ?? (document ? clusterAtCursor(document.getText(), document.offsetAt(editor!.selection.active)) : undefined);
+  const cluster = args.cluster ?? (document ? await server.clusterAt(document.uri.toString(), editor!.selection.active).catch(() => undefined) : undefined);
   if (!uri || !cluster) {
     void vscode.window.showWarningMessage(
       'Place the cursor in a Cluster manifest (or an object labelled cluster.x-k8s.io/cluster-name) to choose the cluster.',

@@ -1,7 +1,6 @@
 // What the item commands need from their argument. Tree nodes carry these fields, so VS Code can
 // pass a node from a context menu, and tests or other extensions can pass plain objects.
-import type { ClaimRef, PoolView, WireLocation } from '../../../server/src/protocol';
-import type { ClusterRef } from '../clusterAtCursor';
+import type { ClaimRef, ClusterRef, PoolView, WireLocation } from '../../../server/src/protocol';
 
 export interface CommandTarget {
   /** Copied by capiIpam.copyAddress. */

@@ -7,7 +7,7 @@ import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
 import { poolDescription } from './usageBar';
 import { toLocation } from '../wire';
-import { escapeCode } from '../../../server/src/markdown';
+import { escapeCode } from '../../../server/src/protocol';
 
 type Section = 'warnings' | 'allocated' | 'free' | 'reserved';
 type Reserved = PoolView['reserved'][number];

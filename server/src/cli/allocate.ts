@@ -2,18 +2,12 @@
 // write it into every VIP place of the cluster's files.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nextFree } from '../engine/ip/pool';
-import { applyEdits, vipEdits } from '../engine/edits';
-import { usedAddresses } from '../engine/fixes';
-import type { PoolInfo, WorkloadCluster } from '../engine/model/types';
-import type { Analysis, Workspace } from '../engine/workspace';
-import { namesPool, rankPools } from '../engine/ranking';
+import { AnalysisApi, type ClusterRef, type TextEdit, type WorkloadCluster, type Workspace, allocationEdits, applyEdits, poolLabel } from '../engine/index';
 import { loadWorkspace } from './files';
 import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import type { RenderMap } from '../render/mapping';
 import { terminalSafe } from './report';
 import type { ReleaseWhat } from './liveAllocate';
-import { ipPlaces, poolLabel } from '../engine/rules/context';
 
 const OPTIONS = {
   cluster: { type: 'string' },
@@ -36,18 +30,9 @@ export function findCluster(ws: Workspace, name: string, namespace?: string): Wo
   return matches[0]!;
 }
 
-/** `--pool` exactly, else every usable pool in the order of `rankPools` (the cluster's annotation first). */
-export function choosePool(a: Pick<Analysis, 'inventory' | 'clusters'>, cluster: WorkloadCluster, wanted: string | undefined, from: 'live' | 'workspace'): PoolInfo[] {
-  const usable = rankPools(a, cluster, { from }).map((r) => r.pool);
-  if (!wanted) return usable;
-  const hit = usable.filter((p) => namesPool(p, wanted));
-  if (hit.length === 0) throw new Error(`no pool ${wanted} usable from namespace ${cluster.namespace} (known: ${usable.map(poolLabel).join(', ') || 'none'})`);
-  return hit;
-}
-
 /** Writes edited texts back to disk; edits of a rendering go to its sources (values keys, patches). */
-export function writeEdits(ws: Workspace, rendered: ReturnType<typeof vipEdits>, maps: RenderMap[] = []): string[] {
-  let edits: typeof rendered | undefined = rendered;
+export function writeEdits(ws: Workspace, rendered: TextEdit[], maps: RenderMap[] = []): string[] {
+  let edits: TextEdit[] | undefined = rendered;
   for (const m of maps) edits = edits && m.edits(edits);
   if (!edits) throw new Error('some VIP places of the rendering come from no values key or patch capi-ipam can edit (a --set, a computed value): edit the source by hand');
   const uris = [...new Set(edits.map((e) => e.uri))];
@@ -67,14 +52,11 @@ export async function runAllocate(args: string[]): Promise<number> {
   const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
-    const analysis = workspace.analyze();
-    const used = usedAddresses(analysis.clusters.filter((c) => c !== cluster), analysis.inventory);
-    for (const pool of choosePool(analysis, cluster, values.pool, 'workspace')) {
-      const [ip] = nextFree(pool.analysis, used, 1);
-      if (!ip) continue;
-      const files = writeEdits(workspace, vipEdits(cluster, ip), maps);
-      process.stdout.write(`${ip}\n`);
-      process.stderr.write(terminalSafe(`wrote ${ip} (next free address of ${poolLabel(pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`) + '\n');
+    const free = new AnalysisApi(workspace).nextFreeAddress(cluster, values.pool);
+    if (free) {
+      const files = writeEdits(workspace, allocationEdits(cluster, free.address), maps);
+      process.stdout.write(`${free.address}\n`);
+      process.stderr.write(terminalSafe(`wrote ${free.address} (next free address of ${poolLabel(free.pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`) + '\n');
       return 0;
     }
     process.stderr.write(terminalSafe(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}`) + '\n');
@@ -102,9 +84,10 @@ export async function runRelease(args: string[]): Promise<number> {
   } else {
     if (!values.cluster) throw usage('--claim NAMESPACE/NAME or --cluster NAME is required');
     if (values.foreign) throw usage('--foreign needs --claim NAMESPACE/NAME: a claim capi-ipam did not create is deleted only by name');
-    const cluster = positionals.length ? findCluster(loadWorkspace(positionals).workspace, values.cluster, values.namespace) : undefined;
-    const ref = { name: values.cluster, namespace: cluster?.namespace ?? values.namespace ?? 'default' };
-    what = { cluster: ref, vips: cluster ? ipPlaces(cluster).map((p) => p.ip) : [] };
+    const workspace = positionals.length ? loadWorkspace(positionals).workspace : undefined;
+    const cluster = workspace && findCluster(workspace, values.cluster, values.namespace);
+    const ref: ClusterRef = { name: values.cluster, namespace: cluster?.namespace ?? values.namespace ?? 'default' };
+    what = { cluster: ref, vips: workspace ? new AnalysisApi(workspace).vips(ref) : [] };
   }
   // The live bundle's own ReleaseError: the class must be the one its code throws.
   const { releaseLive, ReleaseError } = await import('./live');

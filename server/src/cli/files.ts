@@ -4,7 +4,7 @@
 // huge files are reported, the rest checked.
 import { realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { Workspace } from '../engine/workspace';
+import { Workspace } from '../engine/index';
 import { DEFAULT_SELECTION, type FileSelection, listFolder } from '../folderFiles';
 import { FileRefused, MAX_READ_BYTES, readRegularFileSync } from '../safeFile';
 

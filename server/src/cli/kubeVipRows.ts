@@ -1,7 +1,5 @@
 // `capi-ipam pools`: the kube-vip cloud provider's pools next to the IPAM pools, counted as the provider does.
-import { kubeVipUsage } from '../engine/kubeVipUsage';
-import { activeKubeVip } from '../engine/model/kubeVipConfig';
-import type { Inventory } from '../engine/model/types';
+import { kubeVipUsage, activeKubeVip, type Inventory } from '../engine/index';
 
 export interface KubeVipRow {
   kind: 'KubeVipRange';

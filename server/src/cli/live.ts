@@ -1,6 +1,6 @@
 // The CLI's only way to the management cluster. esbuild bundles it apart (dist/cli-live.js), so that an
 // offline `check` or `pools` never loads @kubernetes/client-node: most runs are offline CI jobs.
-import type { Inventory } from '../engine/model/types';
+import type { Inventory } from '../engine/index';
 import { loadKubeConfig } from '../live/kube';
 import { readInventory } from '../live/snapshot';
 

@@ -1,14 +1,13 @@
-// The CLI's live allocation: kubeconfig → discovery → claim → wait → rewrite the files.
-import { vipEdits } from '../engine/edits';
-import { claimDocumentEdit } from '../engine/claimDocument';
-import type { WorkloadCluster } from '../engine/model/types';
-import type { Workspace } from '../engine/workspace';
+// The CLI's live allocation: kubeconfig → discovery → the engine's pool order → live/allocation.ts
+// (claim → wait) → rewrite the files.
+import { AnalysisApi, type WorkloadCluster, type Workspace, allocationEdits, clusterFile } from '../engine/index';
 import { readInventory } from '../live/snapshot';
-import { type ClusterRef, claimAddress, clusterExists, deleteClaim } from '../live/allocator';
+import { type ClusterRef, clusterExists } from '../live/allocator';
+import { allocateVip } from '../live/allocation';
 import { loadKubeConfig } from '../live/kube';
 import { claimsHoldingVip, releaseClaim, ReleaseError } from '../live/release';
 import type { ClaimRef, ReleaseTarget } from '../protocol';
-import { choosePool, writeEdits } from './allocate';
+import { writeEdits } from './allocate';
 import type { RenderMap } from '../render/mapping';
 import type { ClaimWriter } from './render';
 
@@ -29,28 +28,20 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
   const { inventory, resources } = await readInventory(kc);
   // Ranked with what the files know too: their clusters' VIPs and machine templates' node pools.
   ws.setLiveInventory(inventory);
-  const candidates = choosePool(ws.analyze(), cluster, opts.pool, 'live');
-  const pool = candidates[0];
+  const api = new AnalysisApi(ws);
+  const pool = api.candidatePools(cluster, opts.pool, 'live')[0];
   if (!pool) throw new Error(`no pool of the management cluster is usable from namespace ${cluster.namespace}; pass --pool`);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };
   const exists = await clusterExists(kc, resources, ref);
-  const allocation = await claimAddress(kc, resources, ref, { kind: pool.kind, name: pool.name }, { timeoutMs: opts.timeoutSeconds * 1000, clusterExists: exists });
-  try {
-    const edits = vipEdits(cluster, allocation.address);
-    if (opts.writeClaim) {
-      const uri = cluster.cluster?.uri ?? cluster.anchor.uri;
-      const claimsResource = resources.find((r) => r.kind === 'IPAddressClaim')!;
-      const claimPool = { kind: pool.kind, name: pool.name };
-      const claimOpts = { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists };
-      // The claim document goes after every other edit of that file (appended at its end).
-      edits.push(...(opts.claimWriter ? opts.claimWriter(claimPool, claimOpts) : claimDocumentEdit(cluster, ws.text(uri)!, claimPool, claimOpts)));
-    }
-    const files = writeEdits(ws, edits, opts.maps);
+  const claimPool = { kind: pool.kind, name: pool.name };
+  const allocateOpts = { timeoutMs: opts.timeoutSeconds * 1000, clusterExists: exists, exhaustion: (p: typeof claimPool) => api.exhaustion(p) };
+  return allocateVip({ kc, resources }, ref, claimPool, allocateOpts, async (allocation) => {
+    const claimsResource = resources.find((r) => r.kind === 'IPAddressClaim')!;
+    const options = { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists };
+    const claim = opts.writeClaim ? { pool: claimPool, options, text: ws.text(clusterFile(cluster))!, writer: opts.claimWriter } : undefined;
+    const files = writeEdits(ws, allocationEdits(cluster, allocation.address, claim), opts.maps);
     return { address: allocation.address, claim: allocation.claim, files };
-  } catch (e) {
-    if (allocation.created) await deleteClaim(kc, resources, allocation.claim).catch(() => undefined);
-    throw e;
-  }
+  });
 }
 
 export type ReleaseWhat = { claim: ClaimRef; foreign: boolean } | { cluster: ClusterRef; vips: string[] };

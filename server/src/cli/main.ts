@@ -2,12 +2,9 @@
 import { parseArgs } from 'node:util';
 import { loadWorkspace, SELECTION_OPTIONS, selectionOf } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
-import { poolUsage } from '../engine/usage';
-import { poolLabel } from '../engine/rules/context';
+import { AnalysisApi, poolLabel, type Workspace, HostResolver } from '../engine/index';
 import { runAllocate, runRelease } from './allocate';
-import type { Workspace } from '../engine/workspace';
 import { systemLookup } from '../live/resolve';
-import { HostResolver } from '../engine/hostnames';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 import { runPolicy } from './policy';
 import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
@@ -76,7 +73,7 @@ async function check(args: string[]): Promise<number> {
     await resolver.resolveAll(workspace.hostnames());
     workspace.setOptions({ resolver });
   }
-  const findings = mapFindings(workspace.analyze().findings, maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const findings = mapFindings(new AnalysisApi(workspace).diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
@@ -94,9 +91,10 @@ async function pools(args: string[]): Promise<number> {
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
   const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
   await withLive(workspace, values);
-  const { inventory, clusters } = workspace.analyze();
+  const api = new AnalysisApi(workspace);
+  const { inventory } = api.current;
   const rows = inventory.pools.map((p) => {
-    const u = poolUsage(p, inventory, clusters);
+    const u = api.usage(p);
     return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: String(u.status.used), firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
   });
   const kubeVip = kubeVipRows(inventory);

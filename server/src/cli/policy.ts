@@ -1,8 +1,6 @@
 // `capi-ipam policy`: the admission guard generated from the pools, on stdout.
 import { parseArgs } from 'node:util';
-import { policyYaml } from '../engine/policyYaml';
-import type { PolicyFormat } from '../engine/policy';
-import type { Workspace } from '../engine/workspace';
+import { policyYaml, type PolicyFormat, type Workspace } from '../engine/index';
 import { loadWorkspace } from './files';
 
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */

@@ -2,13 +2,10 @@
 // inputs, and report or edit at the source (values key, patch line).
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Workspace } from '../engine/workspace';
+import type { Workspace, ClaimOptions, ClaimPool, WorkloadCluster, TextEdit } from '../engine/index';
 import { renderHelm } from '../render/helm';
 import { renderKustomize } from '../render/kustomize';
 import { claimFileEdits } from '../render/claim';
-import type { ClaimOptions, ClaimPool } from '../engine/claimDocument';
-import type { WorkloadCluster } from '../engine/model/types';
-import type { TextEdit } from '../engine/types';
 import type { Rendering } from '../render/rendering';
 
 export const RENDER_OPTIONS = {

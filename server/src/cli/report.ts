@@ -1,9 +1,7 @@
 // Findings as text (compiler-style), JSON or SARIF 2.1.0 (GitHub code scanning).
-import type { Finding, RuleCode } from '../engine/types';
-import { RULE_SUMMARIES } from '../engine/ruleSummaries';
+import { type Finding, type RuleCode, RULE_SUMMARIES, LineIndex } from '../engine/index';
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineIndex } from '../engine/text/positions';
 
 export type Format = 'text' | 'json' | 'sarif';
 

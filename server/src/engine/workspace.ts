@@ -208,6 +208,12 @@ export class Workspace {
     return undefined;
   }
 
+  /** The Kubernetes objects of `uri` (documents with syntax errors left out). */
+  objectsIn(uri: string): K8sObject[] {
+    this.parsePending();
+    return this.files.get(uri)?.objects ?? [];
+  }
+
   /** The text of the YAML document of `uri` that contains `offset` (e.g. one pool of a multi-document file). */
   documentText(uri: string, offset: number): string | undefined {
     const hit = this.documentAt(uri, offset);

@@ -1,6 +1,6 @@
 // Allocation through the IPAM provider: create an IPAddressClaim, wait (watch, not poll) for the
 // IPAddress the provider creates for it, and delete the claim again on any failure: no address leaks.
-import { type ClaimPool, claimObject } from '../engine/claimDocument';
+import { type ClaimPool, claimObject } from '../engine/index';
 import { briefStatus, k8s, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath } from './resources';
 

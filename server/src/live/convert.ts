@@ -1,8 +1,5 @@
 // Raw API objects → the engine's Inventory, through the engine's one decoder (engine/model/decode.ts).
-import { CLUSTER_NAME_LABEL } from '../engine/model/clusters';
-import { decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService } from '../engine/model/decode';
-import { rangesOf } from '../engine/model/kubeVipConfig';
-import type { Inventory, KnownEndpoint } from '../engine/model/types';
+import { CLUSTER_NAME_LABEL, decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService, rangesOf, type Inventory, type KnownEndpoint } from '../engine/index';
 import type { Obj } from './watcher';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 // One management-cluster connection: discovery, a ListWatcher per kind, the live Inventory and a
 // connection state. Validation reads the in-memory inventory: no request per keystroke.
-import type { Inventory } from '../engine/model/types';
+import type { Inventory } from '../engine/index';
 import { toInventory } from './convert';
 import { basename } from 'node:path';
 import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, plainMessage, redactUrls, statusOf, withTimeout } from './kube';

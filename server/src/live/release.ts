@@ -1,10 +1,7 @@
 // Release: delete exactly one IPAddressClaim, the one the user named and confirmed. The claim is
 // re-read, then deleted with a UID precondition, so a claim re-created under the same name in the
 // meantime survives; a claim capi-ipam did not create is deleted only when confirmed by name.
-import { CLUSTER_ANNOTATION, CREATED_BY, CREATED_BY_ANNOTATION } from '../engine/claimDocument';
-import { canonical } from '../engine/ip/addr';
-import { CLUSTER_NAME_LABEL, vipClaimName } from '../engine/model/clusters';
-import type { Inventory } from '../engine/model/types';
+import { CLUSTER_ANNOTATION, CREATED_BY, CREATED_BY_ANNOTATION, canonical, CLUSTER_NAME_LABEL, vipClaimName, type Inventory } from '../engine/index';
 import type { ClaimRef, ReleaseTarget } from '../protocol';
 import { deleteClaim } from './allocator';
 import { briefStatus, k8s, statusOf, withTimeout } from './kube';

@@ -1,6 +1,6 @@
 // One-shot read of the live inventory (list every kind once), for the CLI: a CI job wants an
 // answer, not a watch.
-import type { Inventory } from '../engine/model/types';
+import type { Inventory } from '../engine/index';
 import { toInventory } from './convert';
 import { k8s, withTimeout } from './kube';
 import { type Resource, discover } from './resources';

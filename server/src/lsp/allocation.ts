@@ -1,57 +1,37 @@
 // Allocation in the language server: "Allocate IP from pool …" code actions, the allocate request
-// (claim → wait for the provider's IPAddress → one versioned edit, the claim deleted on any failure)
-// and release (one named claim, never offered as a quick fix).
+// (live/allocation.ts: claim → wait for the provider's IPAddress → one versioned edit, the claim
+// deleted on any failure) and release (one named claim, never offered as a quick fix).
 import { type CancellationToken, type CodeAction, CodeActionKind, type Connection, ResponseError } from 'vscode-languageserver';
-import { claimDocumentEdit } from '../engine/claimDocument';
-import { vipEdits } from '../engine/edits';
-import { NEEDS_NEW_ADDRESS } from '../engine/fixes';
-import { clusterId } from '../engine/model/clusters';
-import type { WorkloadCluster } from '../engine/model/types';
-import type { TextEdit } from '../engine/types';
-import { ipPlaces, poolLabel } from '../engine/rules/context';
-import { poolUsage } from '../engine/usage';
-import { rankPools, roleSuffix } from '../engine/ranking';
-import type { Analysis, Workspace } from '../engine/workspace';
-import { AllocationError, claimAddress, deleteClaim } from '../live/allocator';
-import { briefStatus } from '../live/kube';
+import { type AnalysisApi, type ClusterRef, type TextEdit, type WorkloadCluster, allocationEdits, clusterFile } from '../engine/index';
+import { AllocationError } from '../live/allocator';
+import { allocateVip, Rollback } from '../live/allocation';
 import { claimsHoldingVip, describeClaim, releaseClaim } from '../live/release';
 import type { AllocateParams, AllocateResult, ReleaseParams, ReleaseResult, ReleaseTarget, ReleaseTargetParams } from '../protocol';
 import type { ClusterConnection } from './clusterConnection';
 import { toDiagnostic, toWorkspaceEdit } from './edits';
 import type { Positions } from './positions';
 import type { ServerSettings } from './settings';
-import { poolId } from './views';
-
-/** A live allocation also replaces a value that is not an address at all. */
-const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);
 
 /**
- * "Allocate IP from pool …" (one per live pool with room, in the order of `rankPools`);
- * `blocked`: why they cannot run now (the cluster is unreachable): offered disabled, with that reason.
+ * The plan's "Allocate IP from pool …" choices as code actions; `blocked`: why they cannot run now (the
+ * cluster is unreachable): offered disabled, with that reason.
  */
-export function allocationActions(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions, blocked?: string): CodeAction[] {
-  const { uri, start, end } = at;
-  const actions: CodeAction[] = [];
-  const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === uri && f.span.start <= end && start <= f.span.end;
-  const atPlace = cluster.places.some(overlaps);
-  const problems = a.findings.filter((f) => overlaps(f) && ADDRESS_CODES.has(f.code));
-  if (atPlace && (problems.length || cluster.places.some((p) => p.value === ''))) {
-    const pools = rankPools(a, cluster, { defaultPool, from: 'live' }).filter(({ usage }) => usage.firstFree !== undefined);
-    pools.forEach(({ pool: p, usage: u, role, preferred }, i) => actions.push({
-      title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free${roleSuffix(role)})`,
-      kind: CodeActionKind.QuickFix,
-      isPreferred: i === 0 && preferred && !blocked,
-      ...(blocked ? { disabled: { reason: blocked } } : {}),
-      diagnostics: problems.map((f) => toDiagnostic(f, positions)),
-      command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri, cluster: { name: cluster.name, namespace: cluster.namespace }, poolId: poolId(p) }] },
-    }));
-  }
-  return actions;
+export function allocationActions(api: AnalysisApi, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions, blocked?: string): CodeAction[] {
+  const { resolves, choices } = api.allocationChoices(cluster, at, defaultPool);
+  const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };
+  return choices.map((c) => ({
+    title: c.title,
+    kind: CodeActionKind.QuickFix,
+    isPreferred: c.preferred && !blocked,
+    ...(blocked ? { disabled: { reason: blocked } } : {}),
+    diagnostics: resolves.map((f) => toDiagnostic(f, positions)),
+    command: { title: 'Allocate IP', command: 'capiIpam.allocate', arguments: [{ uri: at.uri, cluster: ref, poolId: c.poolId }] },
+  }));
 }
 
 export interface AllocationContext {
   connection: Connection;
-  workspace: Workspace;
+  api: AnalysisApi;
   positions: Positions;
   isOpen(uri: string): boolean;
   versionOf(uri: string): number | null;
@@ -75,61 +55,48 @@ export class Allocations {
 
   async allocate(p: AllocateParams, token: CancellationToken): Promise<AllocateResult> {
     const live = this.liveOrFail();
-    const id = clusterId(p.cluster);
-    if (!this.ctx.workspace.cluster(id)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
+    const { api } = this.ctx;
+    const id = `${p.cluster.namespace}/${p.cluster.name}`;
+    if (!api.cluster(p.cluster)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
     const wasOpen = this.ctx.isOpen(p.uri);
     const abort = new AbortController();
     token?.onCancellationRequested(() => abort.abort());
     const pool = { kind: p.pool.kind, name: p.pool.name };
-    let allocation;
-    try {
-      allocation = await claimAddress(live.config.kc, live.resources, p.cluster, pool, {
-        timeoutMs: this.ctx.settings().allocate.timeoutSeconds * 1000, signal: abort.signal, clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name),
-      });
-    } catch (e) {
-      const exhausted = this.exhaustionMessage(pool);
-      // Anything but our own errors is an API error: its code and reason only (client-node's message carries headers and body).
-      throw new ResponseError(1, e instanceof AllocationError ? `${e.message}${exhausted ? ` — ${exhausted}` : ''}` : `IPAddressClaim request failed: ${briefStatus(e)}`);
-    }
-    const cleanup = async (why: string): Promise<never> => {
-      if (allocation.created) await deleteClaim(live.config.kc, live.resources, allocation.claim).catch(() => undefined);
-      throw new ResponseError(1, `${why}; the IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name} was deleted, no address is held`);
+    const opts = {
+      timeoutMs: this.ctx.settings().allocate.timeoutSeconds * 1000, signal: abort.signal, clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name), exhaustion: (q: typeof pool) => api.exhaustion(q),
     };
-    if (token?.isCancellationRequested) return cleanup('allocation cancelled');
-    if (wasOpen && !this.ctx.isOpen(p.uri)) return cleanup(`${p.uri} was closed during the allocation`);
-    const cluster = this.ctx.workspace.cluster(id);
-    if (!cluster) return cleanup(`cluster ${id} disappeared from the workspace during the allocation`);
-    let edits = vipEdits(cluster, allocation.address);
-    const rendered = this.ctx.rendered?.isRendering(cluster.cluster?.uri ?? cluster.anchor.uri);
-    if (rendered) {
-      // A rendered cluster: the values keys or patches change; the claim is left to `capi-ipam allocate --write-claim`.
-      const moved = this.ctx.rendered!.sourceEdits(edits);
-      if (!moved) return cleanup(`some VIP places of ${id} come from no values key or patch that can be edited`);
-      edits = moved;
-    } else if (this.ctx.settings().allocate.writeClaim && allocation.created) {
-      const claims = live.resource('IPAddressClaim')!;
-      const uri = cluster.cluster?.uri ?? cluster.anchor.uri;
-      edits.push(...claimDocumentEdit(cluster, this.ctx.workspace.text(uri) ?? '', pool, { apiVersion: `${claims.group}/${claims.version}`, clusterExists: !!live.raw('Cluster', cluster.namespace, cluster.name) }));
-    }
-    let applied = false;
     try {
-      const r = await this.ctx.connection.workspace.applyEdit({ label: `Allocate ${allocation.address} to ${id}`, edit: toWorkspaceEdit(edits, this.ctx.positions, this.ctx.versionOf) });
-      applied = r.applied;
-      if (!applied) return cleanup(`the edit was not applied${r.failureReason ? ` (${r.failureReason})` : ' (the document changed meanwhile?)'}`);
+      const allocation = await allocateVip({ kc: live.config.kc, resources: live.resources }, p.cluster, pool, opts, async (allocation) => {
+        if (token?.isCancellationRequested) throw new Rollback('allocation cancelled');
+        if (wasOpen && !this.ctx.isOpen(p.uri)) throw new Rollback(`${p.uri} was closed during the allocation`);
+        const cluster = api.cluster(p.cluster);
+        if (!cluster) throw new Rollback(`cluster ${id} disappeared from the workspace during the allocation`);
+        const edits = this.edits(cluster, allocation.address, pool, allocation.created, live);
+        const r = await this.ctx.connection.workspace.applyEdit({ label: `Allocate ${allocation.address} to ${id}`, edit: toWorkspaceEdit(edits, this.ctx.positions, this.ctx.versionOf) }).catch((e: unknown) => {
+          throw e instanceof ResponseError ? e : new Rollback(`the edit could not be applied: ${(e as Error).message}`);
+        });
+        if (!r.applied) throw new Rollback(`the edit was not applied${r.failureReason ? ` (${r.failureReason})` : ' (the document changed meanwhile?)'}`);
+        return allocation;
+      });
+      this.ctx.connection.console.log(`allocated ${allocation.address} to ${id} (IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name})`);
+      return { address: allocation.address, claim: allocation.claim };
     } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      return cleanup(`the edit could not be applied: ${(e as Error).message}`);
+      throw e instanceof AllocationError ? new ResponseError(1, e.message) : e;
     }
-    this.ctx.connection.console.log(`allocated ${allocation.address} to ${id} (IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name})`);
-    return { address: allocation.address, claim: allocation.claim };
   }
 
-  private exhaustionMessage(pool: { kind: string; name: string }): string | undefined {
-    const a = this.ctx.workspace.analyze();
-    const p = a.inventory.pools.find((x) => x.kind === pool.kind && x.name === pool.name && !x.origin);
-    if (!p) return undefined;
-    const u = poolUsage(p, a.inventory, a.clusters);
-    return u.firstFree ? undefined : `pool ${poolLabel(p)} is exhausted (${u.status.used} used of ${u.status.total})`;
+  /** The address into every VIP place; for a rendered cluster into its values keys or patches instead (the claim is left to `capi-ipam allocate --write-claim`). */
+  private edits(cluster: WorkloadCluster, address: string, pool: { kind: string; name: string }, created: boolean, live: NonNullable<ClusterConnection['cluster']>): TextEdit[] {
+    const uri = clusterFile(cluster);
+    if (this.ctx.rendered?.isRendering(uri)) {
+      const moved = this.ctx.rendered.sourceEdits(allocationEdits(cluster, address));
+      if (!moved) throw new Rollback(`some VIP places of ${cluster.namespace}/${cluster.name} come from no values key or patch that can be edited`);
+      return moved;
+    }
+    if (!this.ctx.settings().allocate.writeClaim || !created) return allocationEdits(cluster, address);
+    const claims = live.resource('IPAddressClaim')!;
+    const options = { apiVersion: `${claims.group}/${claims.version}`, clusterExists: !!live.raw('Cluster', cluster.namespace, cluster.name) };
+    return allocationEdits(cluster, address, { pool, options, text: this.ctx.api.workspace.text(uri) ?? '' });
   }
 
   /** The one claim a release would delete: named, or the one holding the cluster's VIP. */
@@ -138,10 +105,10 @@ export class Allocations {
     const inventory = live.inventory();
     let ref = 'claim' in p ? p.claim : undefined;
     if (!ref && 'cluster' in p) {
-      const cluster = this.ctx.workspace.cluster(clusterId(p.cluster));
-      const refs = claimsHoldingVip(p.cluster, cluster ? ipPlaces(cluster).map((x) => x.ip) : [], inventory);
-      if (refs.length === 0) throw new ResponseError(1, `no IPAddressClaim holds the VIP of cluster ${clusterId(p.cluster)}: nothing to release`);
-      if (refs.length > 1) throw new ResponseError(1, `several IPAddressClaims hold the VIP of cluster ${clusterId(p.cluster)} (${refs.map((r) => r.name).join(', ')}): release one from the Pools view`);
+      const id = `${p.cluster.namespace}/${p.cluster.name}`;
+      const refs = claimsHoldingVip(p.cluster, this.ctx.api.vips(p.cluster), inventory);
+      if (refs.length === 0) throw new ResponseError(1, `no IPAddressClaim holds the VIP of cluster ${id}: nothing to release`);
+      if (refs.length > 1) throw new ResponseError(1, `several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): release one from the Pools view`);
       ref = refs[0];
     }
     if (!ref) throw new ResponseError(1, 'name a claim or a cluster');

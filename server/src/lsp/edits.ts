@@ -1,6 +1,6 @@
 // Engine edits/fixes → LSP WorkspaceEdits (versioned for open documents) and CodeActions.
 import { type CodeAction, CodeActionKind, type Diagnostic, DiagnosticSeverity, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { Finding, Fix, TextEdit } from '../engine/types';
+import type { Finding, Fix, TextEdit } from '../engine/index';
 import type { Positions } from './positions';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;

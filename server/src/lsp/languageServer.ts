@@ -2,31 +2,26 @@
 // out, plus the custom requests of the tree views and the allocation. Engine work is synchronous
 // and in memory; the cluster is only read through watches.
 import {
-  type CancellationToken, CodeActionKind, CodeLensRefreshRequest, type Connection, DidChangeConfigurationNotification, FileChangeType, MarkupKind,
-  ResponseError, TextDocuments, TextDocumentSyncKind, CompletionItemKind, type CodeAction, type InitializeParams, type InitializeResult,
+  type CancellationToken, CodeActionKind, CodeLensRefreshRequest, type Connection, DidChangeConfigurationNotification, FileChangeType,
+  ResponseError, TextDocuments, TextDocumentSyncKind, type CodeAction, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
-import { Workspace } from '../engine/workspace';
-import { HostResolver } from '../engine/hostnames';
+import { AnalysisApi, HostResolver, Workspace, policyYaml } from '../engine/index';
 import { systemLookup } from '../live/resolve';
 import { FileRefused } from '../safeFile';
 import {
-  type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
+  type AllocateParams, AllocateRequest, ClusterAtRequest, type ClusterAtParams, type ClusterAtResult, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
   type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams, type PoolMapData,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
-import { clusterLenses } from './codeLens';
-import { completionsAt } from './completion';
 import { toCodeAction, toDiagnostic } from './edits';
-import { hoverAt } from './hover';
+import { toCodeLens, toCompletion, toHover, wireKubeVipRange, wirePool, wireService } from './features';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
-import { policyYaml } from '../engine/policyYaml';
-import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 import { Renders } from './renders';
@@ -39,6 +34,7 @@ const VALIDATE_DELAY_MS = 25;
 export class IpamLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly workspace = new Workspace();
+  private readonly api = new AnalysisApi(this.workspace);
   private readonly positions = new Positions((uri) => this.workspace.text(uri));
   private readonly connectionToCluster: ClusterConnection;
   private settings: ServerSettings = DEFAULT_SETTINGS;
@@ -74,7 +70,7 @@ export class IpamLanguageServer {
     });
     this.allocations = new Allocations({
       connection,
-      workspace: this.workspace,
+      api: this.api,
       positions: this.positions,
       isOpen: (uri) => !!this.documents.get(uri),
       versionOf: (uri) => this.versionOf(uri),
@@ -122,41 +118,37 @@ export class IpamLanguageServer {
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes));
     c.onHover((p) => {
       const cachedAt = this.connectionToCluster.cachedAt;
-      const hit = hoverAt(this.workspace.analyze(), p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
-      return hit ? { contents: { kind: MarkupKind.Markdown, value: hit.markdown }, range: this.positions.range(p.textDocument.uri, hit.span) } : null;
+      const uri = p.textDocument.uri;
+      const hit = this.api.hover(uri, this.positions.offset(uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
+      return hit ? toHover(hit, uri, this.positions) : null;
     });
     c.onCodeAction((p) => this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)));
     c.onCompletion((p) => {
       const uri = p.textDocument.uri;
-      return completionsAt(this.workspace.analyze(), uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => ({
-        label: x.address, kind: CompletionItemKind.Value, detail: x.detail, sortText: x.sortText, filterText: x.address,
-        textEdit: { range: this.positions.range(uri, x.span), newText: x.address },
-      }));
+      return this.api.completion(uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => toCompletion(x, uri, this.positions));
     });
     c.onCodeLens((p) => {
       const uri = p.textDocument.uri;
       const cluster = this.connectionToCluster;
-      const lenses = clusterLenses(this.workspace.analyze(), uri, { live: !!cluster.cluster?.ready && this.trusted, blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined, defaultPool: this.settings.defaultPool });
-      return lenses.map((l) => ({ range: this.positions.range(uri, l.span), command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.arguments } }));
+      const lenses = this.api.codeLenses(uri, { live: !!cluster.cluster?.ready && this.trusted, blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined, defaultPool: this.settings.defaultPool });
+      return lenses.map((l) => toCodeLens(l, uri, this.positions));
     });
-    c.onRequest(PoolsRequest, () => {
-      const a = this.workspace.analyze();
-      return a.inventory.pools.map((p) => poolView(p, a, this.positions));
-    });
+    c.onRequest(PoolsRequest, () => this.api.pools().map((p) => wirePool(p, this.positions)));
     c.onRequest(PoolMapRequest, (p: PoolMapParams): PoolMapData => {
-      const map = poolMapView(this.workspace.analyze(), p.id, p.zoom);
+      const map = this.api.poolMap(p.id, p.zoom);
       if (!map) throw new ResponseError(1, `unknown pool ${p.id}`);
       return map;
     });
-    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => rankedPoolViews(this.workspace.analyze(), p.cluster, this.settings.defaultPool, this.positions));
-    c.onRequest(LoadBalancersRequest, () => serviceViews(this.workspace.analyze(), this.positions));
-    c.onRequest(KubeVipRangesRequest, () => kubeVipRangeViews(this.workspace.analyze(), this.positions));
+    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => this.api.rankedPools(p.cluster, this.settings.defaultPool).map((v) => wirePool(v, this.positions)));
+    c.onRequest(LoadBalancersRequest, () => this.api.services().map((s) => wireService(s, this.positions)));
+    c.onRequest(KubeVipRangesRequest, () => this.api.kubeVipRanges().map((r) => wireKubeVipRange(r, this.positions)));
+    c.onRequest(ClusterAtRequest, (p: ClusterAtParams): ClusterAtResult => this.api.clusterAt(p.uri, this.positions.offset(p.uri, p.position)) ?? null);
     c.onRequest(ContextsRequest, () => this.contexts());
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
-    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.workspace.analyze().inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
+    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.api.current.inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
     c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 
@@ -278,7 +270,7 @@ export class IpamLanguageServer {
   private publish(): void {
     let findings;
     try {
-      findings = mapFindings([...this.workspace.analyze().findings, ...this.renders.findings], this.renders.maps);
+      findings = mapFindings([...this.api.diagnostics(), ...this.renders.findings], this.renders.maps);
     } catch (e) {
       // A bug in a rule must not take the server down: report it once and keep serving.
       this.connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`);
@@ -304,16 +296,15 @@ export class IpamLanguageServer {
   private versionOf = (uri: string): number | null => this.documents.get(uri)?.version ?? null;
 
   private codeActions(uri: string, start: number, end: number): CodeAction[] {
-    const a = this.workspace.analyze();
     // In a values file or patch: the rendered place it feeds.
     const rendered = this.workspace.clusterAt(uri, start) ? undefined : this.renders.renderedAt(uri, start, end);
     const at = rendered ? { uri: rendered.uri, ...rendered.span } : { uri, start, end };
-    const actions = mapFixes(this.workspace.fixesAt(at.uri, at.start, at.end), this.renders.maps).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
+    const actions = mapFixes(this.api.codeActions(at.uri, at.start, at.end), this.renders.maps).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
     const cluster = this.workspace.clusterAt(at.uri, at.start);
     const live = this.connectionToCluster.cluster;
     const blocked = this.connectionToCluster.allocationBlocked;
     if (!cluster || !live?.ready || !this.trusted || (blocked && !this.disabledActions)) return actions;
-    return [...actions, ...allocationActions(a, cluster, at, this.settings.defaultPool, this.positions, blocked)];
+    return [...actions, ...allocationActions(this.api, cluster, at, this.settings.defaultPool, this.positions, blocked)];
   }
 
   private contexts(): ContextsResult {
@@ -326,8 +317,7 @@ export class IpamLanguageServer {
   }
 
   private poolYaml(id: string): string {
-    const a = this.workspace.analyze();
-    const pool = a.inventory.pools.find((p) => poolId(p) === id);
+    const pool = this.api.pool(id);
     if (!pool) throw new ResponseError(1, `unknown pool ${id}`);
     if (pool.origin) {
       const doc = this.workspace.documentText(pool.origin.uri, pool.origin.span.start) ?? '';

@@ -1,7 +1,6 @@
 // Engine spans ↔ LSP ranges, through a per-text line index.
 import type { Range } from 'vscode-languageserver';
-import type { Span } from '../engine/types';
-import { LineIndex } from '../engine/text/positions';
+import { type Span, LineIndex } from '../engine/index';
 
 export class Positions {
   private cache = new Map<string, { text: string; index: LineIndex }>();

@@ -5,8 +5,7 @@
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { Finding, Span, TextEdit } from '../engine/types';
-import type { Workspace } from '../engine/workspace';
+import type { Finding, Span, TextEdit, Workspace } from '../engine/index';
 import { renderHelm, type HelmTarget } from '../render/helm';
 import { KUSTOMIZATION_FILES, renderKustomize } from '../render/kustomize';
 import type { RenderMap } from '../render/mapping';

@@ -1,5 +1,5 @@
 // The `capiIpam.*` settings as the server reads them (workspace/configuration).
-import type { TopologyVariables } from '../engine/model/clusters';
+import type { TopologyVariables } from '../engine/index';
 import { DEFAULT_SELECTION } from '../folderFiles';
 import { DEFAULT_RENDER, readRenderSettings, type RenderSettings } from './renders';
 

@@ -2,12 +2,7 @@
 // listed in its kustomization), so that uninstalling the release or pruning the overlay frees the address.
 import { join } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
-import { claimDocumentEdit, type ClaimOptions, type ClaimPool } from '../engine/claimDocument';
-import { vipClaimName } from '../engine/model/clusters';
-import type { WorkloadCluster } from '../engine/model/types';
-import type { TextEdit } from '../engine/types';
-import { appendToSeq } from '../engine/yaml/insert';
-import type { SourceText } from '../engine/yaml/source';
+import { claimDocumentEdit, type ClaimOptions, type ClaimPool, vipClaimName, type WorkloadCluster, type TextEdit, appendToSeq, type SourceText } from '../engine/index';
 
 /** Where a rendering keeps a new claim: a folder, and the kustomization that must list the file. */
 export interface ClaimHome {

@@ -3,8 +3,7 @@
 // site of the same document, role and order in the sentinel one. The sentinel found there names
 // the source characters, and is trusted only if the real value is exactly those characters with
 // the same text around them. Everything else points at the document's source file.
-import { Workspace } from '../engine/workspace';
-import type { Finding, Fix, Location, Span, TextEdit } from '../engine/types';
+import { Workspace, type Finding, type Fix, type Location, type Span, type TextEdit } from '../engine/index';
 import type { Sentinel, Sentinels } from './sentinels';
 
 interface SiteMap {

@@ -3,7 +3,7 @@
 // copies tells which source characters produced which rendered value: what the renderer did,
 // never a guess from template text. The sentinels are addresses, so a template that formats or
 // parses the value (host:port, a CIDR) still renders.
-import type { Location } from '../engine/types';
+import type { Location } from '../engine/index';
 
 export interface Sentinel {
   /** The address written in place of the source text. */

@@ -162,8 +162,14 @@ if (expectedMode() === 'live') {
         const claimsBefore = (await list('IPAddressClaim', 'lab')).map((c) => c.name);
         assert.deepStrictEqual(claimsBefore, [], 'the cluster holds no claim in namespace lab yet');
 
+        // Run as from the command palette: no cluster argument, the cursor in lab's KubeadmControlPlane; the
+        // server names the cluster at the cursor (capiIpam/clusterAt), the extension parses no YAML.
+        const editor = vscode.window.activeTextEditor!;
+        const kcp = document.getText().indexOf('kind: KubeadmControlPlane');
+        assert.ok(kcp > 0 && editor.document.uri.toString() === uri.toString(), 'lab.yaml is the active editor, with a KubeadmControlPlane');
+        editor.selection = new vscode.Selection(document.positionAt(kcp), document.positionAt(kcp));
         const started = Date.now();
-        const result = await vscode.commands.executeCommand<AllocateResult | undefined>(action.command.command, ...(action.command.arguments ?? []));
+        const result = await vscode.commands.executeCommand<AllocateResult | undefined>(action.command.command, { uri: uri.toString(), poolId: target.poolId });
         console.log(`    allocated ${result?.address} from ${poolName} in ${Date.now() - started} ms`);
         assert.ok(result, 'the allocation succeeded (no error message)');
         assert.deepStrictEqual(result.claim, { name: 'lab-control-plane-vip', namespace: 'lab' });

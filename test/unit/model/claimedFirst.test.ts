@@ -2,10 +2,7 @@
 // (quick fix and completion); the `excludeAddresses` typo is renamed by a quick fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace } from '../../../server/src/engine/workspace';
-import type { Fix } from '../../../server/src/engine/types';
-import { applyEdits } from '../../../server/src/engine/edits';
-import { completionsAt } from '../../../server/src/lsp/completion';
+import { AnalysisApi, Workspace, applyEdits, type Fix } from '../../../server/src/engine/index';
 
 const files = {
   'file:///w/pool.yaml': `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
@@ -87,7 +84,7 @@ test('completion in a cleared place offers the claimed address first, then the p
   const ws = workspace();
   const text = ws.text('file:///w/prod.yaml')!;
   const offset = text.indexOf('host: ""') + 'host: "'.length;
-  const items = completionsAt(ws.analyze(), 'file:///w/prod.yaml', offset).sort((x, y) => x.sortText.localeCompare(y.sortText));
+  const items = new AnalysisApi(ws).completion('file:///w/prod.yaml', offset).sort((x, y) => x.sortText.localeCompare(y.sortText));
   assert.deepEqual(items.slice(0, 3).map((i) => `${i.address} ${i.detail}`), [
     '10.0.0.20 held by IPAddressClaim default/prod-control-plane-vip',
     '10.0.0.10 GlobalInClusterIPPool vips · 1/41 used · VIP pool · workspace pool (not reserved)',

@@ -1,11 +1,11 @@
 // Completion of free addresses in an endpoint host, a kube-vip address or a certSANs item.
-import { nextFree } from '../engine/ip/pool';
-import { usedAddresses } from '../engine/fixes';
-import { poolLabel } from '../engine/rules/context';
-import { clusterVip } from '../engine/model/clusterVip';
-import { rankPools, roleSuffix } from '../engine/ranking';
-import type { Analysis } from '../engine/workspace';
-import type { Span } from '../engine/types';
+import { nextFree } from '../ip/pool';
+import { usedAddresses } from '../fixes';
+import { poolLabel } from '../rules/context';
+import { clusterVip } from '../model/clusterVip';
+import { rankPools, roleSuffix } from '../ranking';
+import type { Analysis } from '../workspace';
+import type { Span } from '../types';
 
 export interface AddressCompletion {
   address: string;

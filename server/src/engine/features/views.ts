@@ -1,28 +1,26 @@
-// Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges.
-import { canonical, parseAddr } from '../engine/ip/addr';
-import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../engine/kubeVipUsage';
-import { activeKubeVip } from '../engine/model/kubeVipConfig';
-import { mayShare } from '../engine/rules/lbIpConflict';
-import { reservedAddresses } from '../engine/ip/pool';
-import type { Location } from '../engine/types';
-import type { PoolInfo } from '../engine/model/types';
-import type { Analysis } from '../engine/workspace';
-import { ipPlaces } from '../engine/rules/context';
-import { poolUsage } from '../engine/usage';
-import { poolRoles, rankPools } from '../engine/ranking';
-import { type PoolMapData, poolMap } from '../engine/poolMap';
-import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
-import type { Positions } from './positions';
+// Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges (places as engine Locations).
+import { canonical, parseAddr } from '../ip/addr';
+import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../kubeVipUsage';
+import { activeKubeVip } from '../model/kubeVipConfig';
+import { mayShare } from '../rules/lbIpConflict';
+import { reservedAddresses } from '../ip/pool';
+import type { PoolInfo } from '../model/types';
+import type { Analysis } from '../workspace';
+import { ipPlaces } from '../rules/context';
+import { poolUsage } from '../usage';
+import { poolRoles, rankPools } from '../ranking';
+import { type PoolMapData, poolMap } from '../poolMap';
+import type { Location } from '../types';
+import type { KubeVipRangeView, PoolView, ServiceView } from './viewTypes';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
   return `${p.kind}/${p.namespace ?? ''}/${p.name}`;
 }
 
-export function wire(positions: Positions, at: Location | undefined): WireLocation | undefined {
-  return at ? { uri: at.uri, range: positions.range(at.uri, at.span) } : undefined;
-}
+/** Just the place (an origin carries more: its entries' spans). */
+const at = (l: Location | undefined): Location | undefined => l && { uri: l.uri, span: l.span };
 
-export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage = poolUsage(p, a.inventory, a.clusters)): PoolView {
+export function poolView(p: PoolInfo, a: Analysis, usage = poolUsage(p, a.inventory, a.clusters)): PoolView {
   const excluded = p.analysis.excluded.intersect(p.analysis.addresses).describe(20).map((address) => ({ address, reason: 'excluded' as const }));
   return {
     id: poolId(p),
@@ -37,11 +35,11 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
+    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: at(u.location) })),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
-    location: wire(positions, p.origin),
+    location: at(p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
   };
 }
@@ -52,9 +50,9 @@ export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData
 }
 
 /** The live pools `cluster` may allocate from, in the order of `rankPools`. */
-export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace: string }, defaultPool: string, positions: Positions): PoolView[] {
+export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace: string }, defaultPool: string): PoolView[] {
   const known = a.clusters.find((c) => c.name === cluster.name && c.namespace === cluster.namespace) ?? cluster;
-  return rankPools(a, known, { defaultPool, from: 'live' }).map((r) => ({ ...poolView(r.pool, a, positions, r.usage), preferred: r.preferred }));
+  return rankPools(a, known, { defaultPool, from: 'live' }).map((r) => ({ ...poolView(r.pool, a, r.usage), preferred: r.preferred }));
 }
 
 /** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
@@ -63,7 +61,7 @@ function byAddress<T extends { address: string }>(list: T[]): T[] {
   return [...list].sort((a, b) => { const x = value(a.address), y = value(b.address); return x < y ? -1 : x > y ? 1 : 0; });
 }
 
-export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {
+export function serviceViews(a: Analysis): ServiceView[] {
   const vips = a.clusters.flatMap((c) => ipPlaces(c).map((p) => ({ ip: p.ip, cluster: `${c.namespace}/${c.name}` })));
   const config = activeKubeVip(a.inventory.kubeVipConfigs);
   return a.inventory.services.map((s) => {
@@ -80,11 +78,11 @@ export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {
         conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
       }
     }
-    return { namespace: s.namespace, name: s.name, ips, range: draw?.pool, inRange: draw && (s.requested?.length ? draw.inside : undefined), conflicts: [...conflicts], location: wire(positions, s.origin) };
+    return { namespace: s.namespace, name: s.name, ips, range: draw?.pool, inRange: draw && (s.requested?.length ? draw.inside : undefined), conflicts: [...conflicts], location: at(s.origin) };
   });
 }
 
-export function kubeVipRangeViews(a: Analysis, positions: Positions): KubeVipRangeView[] {
+export function kubeVipRangeViews(a: Analysis): KubeVipRangeView[] {
   const config = activeKubeVip(a.inventory.kubeVipConfigs);
   const errors = new Map(kubeVipUsage(a.inventory).map((u) => [u.key, u.errors[0]]));
   return a.inventory.kubeVipRanges.map((r) => {
@@ -93,7 +91,7 @@ export function kubeVipRangeViews(a: Analysis, positions: Positions): KubeVipRan
     return {
       configMap: `${r.configMapNamespace}/kubevip`, key: r.key, scope: r.scope, entry: r.entry,
       size: (u?.total ?? 0n).toString(), used: String(u?.used ?? 0), free: u && u.free.toString(), firstFree: u?.firstFree, error: errors.get(r.key),
-      users: (u?.users ?? []).map((s) => `${s.namespace}/${s.name}`), location: wire(positions, r.site),
+      users: (u?.users ?? []).map((s) => `${s.namespace}/${s.name}`), location: at(r.site),
     };
   });
 }

@@ -1,18 +1,23 @@
 // A CodeLens above each Cluster: its VIP, the pool it lies in and whether a claim holds it —
 // "VIP 10.10.0.20 · vip-pool · claimed" and "Release VIP" —, or "No VIP · Allocate from vip-pool (37 free)".
-import { clusterVip } from '../engine/model/clusterVip';
-import type { WorkloadCluster } from '../engine/model/types';
-import { rankPools } from '../engine/ranking';
-import type { Analysis } from '../engine/workspace';
-import type { Span } from '../engine/types';
+import { clusterVip } from '../model/clusterVip';
+import type { WorkloadCluster } from '../model/types';
+import { rankPools } from '../ranking';
+import type { Analysis } from '../workspace';
+import type { Span } from '../types';
 import { poolId } from './views';
 
 export interface Lens {
   span: Span;
   title: string;
   /** Absent: the lens only informs (VS Code shows it unclickable). */
-  command?: { command: string; arguments: unknown[] };
+  action?: LensAction;
 }
+
+/** What clicking the lens does: the client's Release VIP or Allocate VIP, with these arguments. */
+export type LensAction =
+  | { release: { claim: { namespace: string; name: string } } }
+  | { allocate: { uri: string; cluster: { name: string; namespace: string }; poolId: string } };
 
 export interface LensOptions {
   /** Connected and listed: allocation can run. */
@@ -35,7 +40,7 @@ export function clusterLenses(a: Analysis, uri: string, opts: LensOptions): Lens
       const facts = [`VIP ${vip.address}`, vip.pool?.name ?? 'in no known pool', vip.claim ? 'claimed' : vip.templated ? 'template' : 'no claim'];
       if (vip.disagree) facts.push('places disagree');
       out.push({ span, title: facts.join(' · ') });
-      if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', command: { command: 'capiIpam.release', arguments: [{ claim: vip.claim }] } });
+      if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', action: { release: { claim: vip.claim } } });
       continue;
     }
     if (vip.templated) {
@@ -61,6 +66,6 @@ function noVipLens(a: Analysis, c: WorkloadCluster, uri: string, span: Span, opt
   return {
     span,
     title: `No VIP · Allocate from ${best.pool.name} (${free} free)`,
-    command: { command: 'capiIpam.allocate', arguments: [{ uri, cluster: ref(c), poolId: poolId(best.pool) }] },
+    action: { allocate: { uri, cluster: ref(c), poolId: poolId(best.pool) } },
   };
 }

@@ -1,14 +1,14 @@
 // Hover on a VIP, certSAN, pool entry, Service IP or kube-vip range: pool, usage, holder, reservation.
-import { canonical } from '../engine/ip/addr';
-import { parseEntry } from '../engine/ip/entry';
-import { inPoolAddresses, reservedReason } from '../engine/ip/pool';
-import { inEntry, poolLabel } from '../engine/rules/context';
-import { poolUsage } from '../engine/usage';
-import type { Analysis } from '../engine/workspace';
-import type { Span } from '../engine/types';
-import type { LbServiceInfo } from '../engine/model/types';
-import { serviceDraw } from '../engine/kubeVipUsage';
-import { escapeMarkdown as md } from '../markdown';
+import { canonical } from '../ip/addr';
+import { parseEntry } from '../ip/entry';
+import { inPoolAddresses, reservedReason } from '../ip/pool';
+import { inEntry, poolLabel } from '../rules/context';
+import { poolUsage } from '../usage';
+import type { Analysis } from '../workspace';
+import type { Span } from '../types';
+import type { LbServiceInfo } from '../model/types';
+import { serviceDraw } from '../kubeVipUsage';
+import { escapeMarkdown as md } from '../text/markdown';
 
 // Every name, entry and raw value below comes from a file or the cluster: escaped (md) before it
 // reaches markdown. Canonical addresses and counts are computed here and need no escaping.

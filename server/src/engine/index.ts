@@ -1,0 +1,40 @@
+// The engine's public surface: the only module that code outside server/src/engine/ imports
+// (test/unit/engineBoundary.test.ts fails otherwise). Pure: text and plain objects in, findings,
+// views and edits out, with spans as UTF-16 offsets into a file's text.
+
+// Files in, analysis out; the features over it.
+export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
+export { AnalysisApi, type ClusterRef } from './api';
+export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
+export { RULE_SUMMARIES } from './ruleSummaries';
+export { LineIndex, type Position } from './text/positions';
+export { escapeMarkdown, escapeCode } from './text/markdown';
+
+// What the features answer.
+export type { HoverHit } from './features/hover';
+export type { AddressCompletion } from './features/completion';
+export type { Lens, LensAction, LensOptions } from './features/codeLens';
+export type { AllocationView, PoolView, ServiceView, KubeVipRangeView } from './features/viewTypes';
+export type { PoolMapData, MapCell, MapBlock, CellState } from './poolMap';
+export type { PoolUsage } from './usage';
+export { allocationEdits, clusterFile, type AllocationChoice, type ClaimEdit } from './features/allocation';
+
+// The model: clusters, pools and the other inventory (what the live side decodes into).
+export type { WorkloadCluster, Inventory, PoolInfo, PoolKind, AddressInfo, ClaimInfo, KnownEndpoint, LbServiceInfo } from './model/types';
+export { CLUSTER_NAME_LABEL, vipClaimName, type TopologyVariables } from './model/clusters';
+export { LB_IPS_ANNOTATION, decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService } from './model/decode';
+export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
+export { kubeVipUsage } from './kubeVipUsage';
+export { canonical } from './ip/addr';
+export { poolLabel } from './rules/context';
+
+// Edits and the claim document.
+export { applyEdits } from './edits';
+export { claimObject, claimDocumentEdit, CLUSTER_ANNOTATION, CREATED_BY, CREATED_BY_ANNOTATION, type ClaimOptions, type ClaimPool } from './claimDocument';
+export { appendToSeq } from './yaml/insert';
+export type { SourceText } from './yaml/source';
+
+// Host names and the admission policy.
+export { HostResolver, type Lookup, type Resolution } from './hostnames';
+export { policyYaml } from './policyYaml';
+export type { PolicyFormat } from './policy';
