@@ -18,7 +18,7 @@ export interface Observations {
   claimFinalizers: string[];
   poolStatus: unknown;
   refused: Record<string, Refusal>;
-  eventsAfterDelete: string[];
+  eventsAfterDelete: Record<'IPAddress' | 'IPAddressClaim', string[]>;
   reusedAddress: string;
   grace: { heldWhileGrace: boolean; releasedAfterGrace: boolean };
   v1alpha1: { asV1alpha2: unknown; asV1alpha1: unknown };
@@ -66,13 +66,14 @@ export async function runScenario(b: Backend): Promise<Observations> {
     deletePoolInUse: await refusal(rest, 'DELETE', `${poolsPath}/vips`),
   };
 
-  // Watch both kinds from now on, delete c2, and wait until both objects are gone.
-  const events: string[] = [];
+  // Watch both kinds from now on, delete c2, and wait until both objects are gone. Each watch is its own
+  // stream: the order within a kind is observable, the interleaving of the two streams is not.
+  const events: Record<'IPAddress' | 'IPAddressClaim', string[]> = { IPAddress: [], IPAddressClaim: [] };
   const rv = (await rest.request('GET', await rest.path(`${G}/v1beta2`, 'IPAddress', NS))).body.metadata.resourceVersion;
   const seen = (e: WatchEvent) => {
     const o = e.object;
     if (o.metadata?.name !== 'c2') return;
-    events.push(`${e.type} ${o.kind}${o.metadata.deletionTimestamp ? ' deleting' : ''} finalizers=${(o.metadata.finalizers ?? []).join(',')}`);
+    events[o.kind as keyof typeof events]?.push(`${e.type} ${o.kind}${o.metadata.deletionTimestamp ? ' deleting' : ''} finalizers=${(o.metadata.finalizers ?? []).join(',')}`);
   };
   const stops = [
     rest.watch(`${await rest.path(`${G}/v1beta2`, 'IPAddress', NS)}?resourceVersion=${rv}`, seen),
@@ -81,7 +82,7 @@ export async function runScenario(b: Backend): Promise<Observations> {
   try {
     const d = await rest.delete(`${G}/v1beta2`, 'IPAddressClaim', NS, 'c2');
     if (d.status !== 200) throw new Error(`delete c2: ${d.status}`);
-    await b.waitFor(async () => events.some((e) => e.startsWith('DELETED IPAddressClaim')) && events.some((e) => e.startsWith('DELETED IPAddress ')));
+    await b.waitFor(async () => events.IPAddressClaim.some((e) => e.startsWith('DELETED ')) && events.IPAddress.some((e) => e.startsWith('DELETED ')));
   } finally {
     stops.forEach((s) => s());
   }
