@@ -33,6 +33,15 @@ function yamlLineBreaks(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
+/**
+ * A slice that holds its own characters. V8 slices point into their parent string, so a chunk kept
+ * across edits (and every scalar value parsed from it) would pin the whole file as it was when the
+ * chunk was made: one old copy of the file per document edited since.
+ */
+function copyOf(slice: string): string {
+  return (' ' + slice).slice(1);
+}
+
 interface Chunk {
   source: ChunkSource;
   docs: ParsedDoc[];
@@ -119,7 +128,7 @@ export class ChunkedFile {
   private text = '';
 
   private parse(text: string, { start, end }: { start: number; end: number }): Chunk {
-    const raw = text.slice(start, end);
+    const raw = copyOf(text.slice(start, end));
     const source = new ChunkSource(this.uri, yamlLineBreaks(raw), start);
     return { source, docs: parseDocuments(source), raw };
   }
