@@ -50,11 +50,17 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kcp-endpoint': 3, 'kube-vip-address': 2, 'kube-vip-vip_address': 1,
 };
 
-/** The VIP of a cluster: the value most places agree on (a host name only when no IP is written). */
-export function agreedVip(c: WorkloadCluster): string | undefined {
+/**
+ * The VIP of a cluster: the value most places agree on (a host name only when no IP is written).
+ * Made once per cluster: an unchanged cluster is the same object in the next analysis.
+ */
+export const agreedVip: (c: WorkloadCluster) => string | undefined = perObject((c: WorkloadCluster) => {
   const [names, others] = byHostname(c.places);
   return agreedValue(others) ?? agreedValue(names);
-}
+});
+
+/** The distinct IPs a cluster's places hold. */
+export const distinctIps: (c: WorkloadCluster) => ReadonlySet<string> = perObject((c: WorkloadCluster) => new Set(ipPlaces(c).map((p) => p.ip)));
 
 /** Places written as host names, and the others (IPs, placeholders); templated and empty ones are left out. */
 export function byHostname(places: VipPlace[]): [VipPlace[], VipPlace[]] {
