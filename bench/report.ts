@@ -1,5 +1,5 @@
 // BENCHMARKS.md is made of sections, one per benchmark script; each script replaces only its own.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,6 +7,9 @@ const TARGET = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
 const ORDER = ['## Engine', '## Against the peer', '## Allocation'];
 
 export const machine = () => `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+
+/** The 1-minute load average now: other work on the machine slows both sides of a ratio, not always equally. */
+export const load = () => loadavg()[0]!.toFixed(1);
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

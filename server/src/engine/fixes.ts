@@ -10,6 +10,7 @@ import type { Inventory, WorkloadCluster } from './model/types';
 import { agreedVip, ipPlaces } from './rules/context';
 import { vipEdits } from './edits';
 import { clusterVip } from './model/clusterVip';
+import { perObject } from './memo';
 
 /** Each target cluster's findings (at its places and certSANs), in the order of `findings`: one pass. */
 function findingsOf(targets: WorkloadCluster[], findings: Finding[]): Map<WorkloadCluster, Finding[]> {
@@ -30,11 +31,10 @@ function findingsOf(targets: WorkloadCluster[], findings: Finding[]): Map<Worklo
 }
 
 /** Used addresses per family, parsed once per inventory (each analysis has its own). */
-const usedCache = new WeakMap<Inventory, Map<Family, RangeSet>>();
+const usedByFamily = perObject((_inventory: Inventory) => new Map<Family, RangeSet>());
 
 function usedIn(clusters: WorkloadCluster[], inventory: Inventory, family: Family): RangeSet {
-  let byFamily = usedCache.get(inventory);
-  if (!byFamily) usedCache.set(inventory, (byFamily = new Map()));
+  const byFamily = usedByFamily(inventory);
   let set = byFamily.get(family);
   if (!set) byFamily.set(family, (set = usedSet(family, usedAddresses(clusters, inventory))));
   return set;

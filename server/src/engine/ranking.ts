@@ -8,6 +8,7 @@ import { vipClaimName } from './model/clusters';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import { agreedVip } from './rules/context';
 import { type PoolUsage, poolUsage } from './usage';
+import { perObject } from './memo';
 
 export type PoolRole = 'vip' | 'node';
 
@@ -35,12 +36,11 @@ export function usableFrom(p: PoolInfo, namespace: string): boolean {
   return p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === namespace);
 }
 
-const roles = new WeakMap<Inventory, Map<PoolInfo, PoolRole>>();
-
-/** Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they hold. */
-export function poolRoles(inventory: Inventory, clusters: WorkloadCluster[]): Map<PoolInfo, PoolRole> {
-  const cached = roles.get(inventory);
-  if (cached) return cached;
+/**
+ * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
+ * hold. Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
+ */
+export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject((inventory: Inventory, clusters: WorkloadCluster[]) => {
   const out = new Map<PoolInfo, PoolRole>();
   const vips = new Set<string>();
   for (const c of clusters) {
@@ -57,9 +57,8 @@ export function poolRoles(inventory: Inventory, clusters: WorkloadCluster[]): Ma
     if (node) out.set(p, 'node');
     else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
   }
-  roles.set(inventory, out);
   return out;
-}
+});
 
 const ORDER = (r: RankedPool) => (r.preferred ? 0 : r.role === 'vip' ? 1 : r.role === undefined ? 2 : 3);
 

@@ -3,7 +3,7 @@ import { canonical, formatAddr } from './ip/addr';
 import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from './ip/pool';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import type { Location } from './types';
-import { ipPlaces } from './rules/context';
+import { distinctIps } from './rules/context';
 
 export interface PoolUser {
   address: string;
@@ -26,7 +26,7 @@ export function poolUsers(pool: PoolInfo, inventory: Inventory, clusters: Worklo
     .map((a) => ({ address: canonical(a.address) ?? a.address, name: a.name, namespace: a.namespace, claim: a.claimName, cluster: a.clusterName ?? claims.get(`${a.namespace}/${a.claimName}`), location: a.origin }));
   const taken = new Set(users.map((u) => u.address));
   for (const c of clusters) {
-    for (const ip of new Set(ipPlaces(c).map((p) => p.ip))) {
+    for (const ip of distinctIps(c)) {
       if (taken.has(ip) || !inPoolAddresses(pool.analysis, ip)) continue;
       taken.add(ip);
       // No claim backs it: nothing to release, so no `cluster` (that is what makes an allocation releasable).

@@ -1,6 +1,7 @@
 // IP addresses as (family, BigInt) with Go `net/netip` parsing strictness: the in-cluster IPAM
 // provider parses with netip, so an address it rejects must be rejected here with the same words.
 import ipaddr from 'ipaddr.js';
+import { bounded } from '../memo';
 
 export type Family = 4 | 6;
 
@@ -105,17 +106,11 @@ export function formatAddr(a: Addr): string {
   return new ipaddr.IPv6(parts).toRFC5952String();
 }
 
-const canonicalCache = new Map<string, string | undefined>();
-
 /** Canonical form of an address text, or undefined when it is not an address (memoised: rules ask often). */
-export function canonical(text: string): string | undefined {
-  if (canonicalCache.has(text)) return canonicalCache.get(text);
+export const canonical: (text: string) => string | undefined = bounded(100_000, (text) => {
   const p = parseAddr(text);
-  const c = p.ok ? formatAddr(p.value) : undefined;
-  if (canonicalCache.size > 100_000) canonicalCache.clear();
-  canonicalCache.set(text, c);
-  return c;
-}
+  return p.ok ? formatAddr(p.value) : undefined;
+});
 
 /** First address of the prefix containing `a`. */
 export function maskAddr(a: Addr, prefix: number): Addr {

@@ -8,6 +8,7 @@ import { mapAt, mapItems, parseEmbedded, seqAt, stringAt } from '../yaml/documen
 import { scalarSource } from '../yaml/source';
 import { maskTemplates } from '../yaml/templates';
 import type { K8sObject } from './kinds';
+import { perObject } from '../memo';
 import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 
 export interface TopologyVariables {
@@ -48,13 +49,15 @@ function fromTemplate(cc: K8sObject, path: string, node: Scalar): string[] {
   });
 }
 
-const learnt = new WeakMap<object, TopologyVariables>();
+const learnt = perObject((_doc: K8sObject['doc'], cc: K8sObject) => learn(cc));
 
 /** What the ClusterClass's patches say, computed once per document. */
 export function classVariables(cc: K8sObject): TopologyVariables {
-  let vars = learnt.get(cc.doc);
-  if (vars) return vars;
-  vars = { vip: [], kubeVipManifest: [] };
+  return learnt(cc.doc, cc);
+}
+
+function learn(cc: K8sObject): TopologyVariables {
+  let vars: TopologyVariables = { vip: [], kubeVipManifest: [] };
   for (const { map: patch } of mapItems(seqAt(cc.root, ['spec', 'patches']))) {
     for (const { map: def } of mapItems(seqAt(patch, ['definitions']))) {
       for (const { map: jp } of mapItems(seqAt(def, ['jsonPatches']))) {
@@ -72,7 +75,6 @@ export function classVariables(cc: K8sObject): TopologyVariables {
     }
   }
   vars = { vip: [...new Set(vars.vip)], kubeVipManifest: [...new Set(vars.kubeVipManifest)] };
-  learnt.set(cc.doc, vars);
   return vars;
 }
 

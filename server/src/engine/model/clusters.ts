@@ -3,9 +3,10 @@
 import { isMap, isScalar } from 'yaml';
 import { mapAt, mapItems, nodeAt, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import { appendToSeq, insertIntoMap } from '../yaml/insert';
-import { extend, hostPart, textSite, valueSite } from '../yaml/sites';
+import { derive, hostPart, textSite, valueSite } from '../yaml/sites';
 import { base64Source, scalarSource } from '../yaml/source';
 import type { TextEdit } from '../types';
+import { perObject, perObjectWith } from '../memo';
 import { type K8sObject, is } from './kinds';
 import { commandPlaces, kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
@@ -25,6 +26,9 @@ export function vipClaimName(cluster: string): string {
 
 const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
 
+/** A Cluster's `infrastructureRef` and `controlPlaneRef`, read once per object. */
+const refsOf = perObject((o: K8sObject) => ['infrastructureRef', 'controlPlaneRef'].map((field) => refOf(o, field)));
+
 function refOf(o: K8sObject, field: string): { kind: string; name: string; namespace: string } | undefined {
   const ref = mapAt(o.root, ['spec', field]);
   const kind = stringAt(ref, ['kind']);
@@ -38,7 +42,7 @@ function endpointPlace(o: K8sObject, role: 'cluster-endpoint' | 'infra-endpoint'
   if (!endpoint || !pairAt(endpoint, 'host')) return undefined;
   const host = endpoint.get('host', true);
   if (!isScalar(host)) return undefined;
-  return extend(valueSite(o.doc.source, host), { role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` });
+  return derive(valueSite(o.doc.source, host), { role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` });
 }
 
 const CLUSTER_CONFIG = ['spec', 'kubeadmConfigSpec', 'clusterConfiguration'];
@@ -48,7 +52,7 @@ function kcpEndpointPlace(kcp: K8sObject): VipPlace | undefined {
   if (!node || node.value === null || node.value === undefined || node.value === '') return undefined;
   const text = scalarSource(kcp.doc.source, node);
   const { start, end } = hostPart(text.text);
-  return extend(textSite(text, start, end), { role: 'kcp-endpoint' as const, label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` });
+  return derive(textSite(text, start, end), { role: 'kcp-endpoint' as const, label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` });
 }
 
 function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlace[] {
@@ -88,7 +92,7 @@ function certSanList(kcp: K8sObject): CertSanList {
   const path = [...CLUSTER_CONFIG, 'apiServer', 'certSANs'];
   const seq = seqAt(kcp.root, path);
   const items = seq
-    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [extend(valueSite(source, n), { index })] : []))
+    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [derive(valueSite(source, n), { index })] : []))
     : [];
   const append = (value: string): TextEdit[] => {
     if (seq) return appendToSeq(source, seq, value);
@@ -129,7 +133,7 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
       const value = nodeAt(v, ['value', ...sub]);
       if (!isScalar(value)) continue;
       const label = `Cluster ${o.name} topology variable ${[name, ...sub].join('.')}`;
-      places.push(extend(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label }));
+      places.push(derive(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label }));
     }
     const value = v.get('value', true);
     if (vars.kubeVipManifest.includes(name) && isScalar(value) && typeof value.value === 'string') {
@@ -166,40 +170,32 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
 
 /** Secrets a KCP reads its files from (`contentFrom.secret`), resolved now (or null when absent). */
 function secretDeps(kcp: K8sObject, secrets: Map<string, K8sObject>): unknown[] {
-  return mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files'])).flatMap(({ map }) => {
+  return secretNames(kcp).map((name) => secrets.get(key('Secret', kcp.namespace, name))?.doc ?? null);
+}
+
+/** The Secrets a KCP's files name, read once per object (each analysis resolves them again). */
+const secretNames = perObject((kcp: K8sObject) =>
+  mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files'])).flatMap(({ map }) => {
     const name = stringAt(map, ['contentFrom', 'secret', 'name']);
-    return name ? [secrets.get(key('Secret', kcp.namespace, name))?.doc ?? null] : [];
-  });
-}
+    return name ? [name] : [];
+  }),
+);
 
-interface Memo {
-  deps: unknown[];
-  vars: TopologyVariables;
-  cluster: WorkloadCluster;
-}
-
-const contents = new WeakMap<object, string>();
-
-/** An object's content, independent of where and how it is written (computed once per node). */
-function contentOf(o: K8sObject): string {
-  let c = contents.get(o.root);
-  if (c === undefined) contents.set(o.root, (c = JSON.stringify(o.root.toJSON())));
-  return c;
-}
+/**
+ * A Cluster's identity and content, independent of where and how it is written. Made once per
+ * object: the same string each analysis, so the set of clusters seen hashes it only once.
+ */
+const identityOf = perObject((o: K8sObject) => `${o.namespace}/${o.name}\u0000${JSON.stringify(o.root.toJSON())}`);
 
 /**
  * Clusters whose documents are all unchanged are reused as they are: their sites compute spans
  * on access, so they stay right when the documents move. Keyed by the first object's root node
- * (a List document holds several).
+ * (a List document holds several); made again when a document it reads or the variables change.
  */
-const memo = new WeakMap<object, Memo>();
+const clusterOf = perObjectWith<object, WorkloadCluster>();
 
 function memoised(first: object, deps: unknown[], vars: TopologyVariables, build: () => WorkloadCluster): WorkloadCluster {
-  const m = memo.get(first);
-  if (m && m.vars === vars && m.deps.length === deps.length && m.deps.every((d, i) => d === deps[i])) return m.cluster;
-  const cluster = build();
-  memo.set(first, { deps, vars, cluster });
-  return cluster;
+  return clusterOf(first, [vars, ...deps], build);
 }
 
 export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
@@ -220,11 +216,10 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   const seen = new Set<string>();
   for (const o of objects.filter(is.cluster)) {
     // The same Cluster supplied twice (a rendered copy, a List and its items) is one cluster.
-    const identity = `${o.namespace}/${o.name}\u0000${contentOf(o)}`;
+    const identity = identityOf(o);
     if (seen.has(identity)) continue;
     seen.add(identity);
-    const refs = ['infrastructureRef', 'controlPlaneRef'].flatMap((field) => {
-      const ref = refOf(o, field);
+    const refs = refsOf(o).flatMap((ref) => {
       const candidates = (ref && parts.get(key(ref.kind, ref.namespace, ref.name))) || [];
       const part = candidates.find((p) => p.doc.source.uri === o.doc.source.uri) ?? candidates[candidates.length - 1];
       return part ? [part] : [];

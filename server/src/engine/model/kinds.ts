@@ -2,6 +2,7 @@
 import type { YAMLMap } from 'yaml';
 import { type ParsedDoc, mapItems, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import type { Location } from '../types';
+import { perObject } from '../memo';
 
 export const GROUPS = {
   cluster: 'cluster.x-k8s.io',
@@ -51,17 +52,11 @@ function identityOf(root: YAMLMap): Identity | null {
   };
 }
 
-const objects = new WeakMap<ParsedDoc, K8sObject[]>();
-
 /**
  * The objects a parsed document declares, made once per document (anchors follow the document):
  * one, or the items of a `kind: List` (what `kubectl get -o yaml` prints).
  */
-export function objectsOf(doc: ParsedDoc): K8sObject[] {
-  let o = objects.get(doc);
-  if (!o) objects.set(doc, (o = makeObjects(doc)));
-  return o;
-}
+export const objectsOf: (doc: ParsedDoc) => K8sObject[] = perObject(makeObjects);
 
 function makeObjects(doc: ParsedDoc): K8sObject[] {
   if (!doc.root) return [];

@@ -3,7 +3,7 @@
 // are VIP places; positions map back to the outer file through the SourceText layers.
 import { type Scalar, isScalar } from 'yaml';
 import { mapItems, parseDocuments, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
-import { extend, textSite, valueSite } from '../yaml/sites';
+import { derive, textSite, valueSite } from '../yaml/sites';
 import { type SourceText, scalarSource } from '../yaml/source';
 import type { VipPlace } from './types';
 
@@ -35,12 +35,12 @@ export function kubeVipPlaces(text: SourceText, where: string, key?: object): Vi
         if (site.value.includes(',') && !site.templated) {
           let offset = 0;
           for (const part of site.value.split(',')) {
-            found.push(extend(subSite(doc.source, valueNode, offset, part.length), { role: ENV_ROLES[name] as VipPlace['role'], label }));
+            found.push(derive(subSite(doc.source, valueNode, offset, part.length), { role: ENV_ROLES[name] as VipPlace['role'], label }));
             offset += part.length + 1;
           }
           continue;
         }
-        found.push(extend(site, { role: ENV_ROLES[name] as VipPlace['role'], label }));
+        found.push(derive(site, { role: ENV_ROLES[name] as VipPlace['role'], label }));
       }
       const hasAddress = found.some((p) => p.role === 'kube-vip-address' && p.value !== '');
       for (const p of found) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;
@@ -69,7 +69,7 @@ export function commandPlaces(text: SourceText, where: string): VipPlace[] {
   for (const m of text.text.matchAll(FLAG)) {
     const start = m.index! + m[0].length - m[3]!.length - m[2]!.length;
     const name = m[1] === 'address' ? 'address' : 'vip_address';
-    places.push(extend(textSite(text, start, start + m[3]!.length), { role: ENV_ROLES[name] as VipPlace['role'], label: `kube-vip --${m[1]} (${where})` }));
+    places.push(derive(textSite(text, start, start + m[3]!.length), { role: ENV_ROLES[name] as VipPlace['role'], label: `kube-vip --${m[1]} (${where})` }));
   }
   const hasAddress = places.some((p) => p.role === 'kube-vip-address');
   for (const p of places) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;

@@ -4,6 +4,7 @@
 import { type ProviderPool, providerPool } from '../ip/kubeVipPool';
 import type { Location } from '../types';
 import type { KubeVipRange } from './types';
+import { perObjectWith } from '../memo';
 
 export interface KubeVipEntry {
   text: string;
@@ -100,11 +101,10 @@ export function options(c: KubeVipConfig): { descending: boolean; skipEndIpsInCi
   return { descending: c.values.get('search-order')?.value === 'desc', skipEndIpsInCidr: c.values.get('skip-end-ips-in-cidr')?.value === 'true' };
 }
 
-const parsed = new WeakMap<KubeVipValue, ProviderPool>();
+const parsed = perObjectWith<KubeVipValue, ProviderPool>();
 
-/** The provider's parse of one value, made once per value. */
+/** The provider's parse of one value, made once per value (and per `skip-end-ips-in-cidr`). */
 export function poolOf(c: KubeVipConfig, v: KubeVipValue): ProviderPool {
-  let p = parsed.get(v);
-  if (!p) parsed.set(v, (p = providerPool(v.value, options(c).skipEndIpsInCidr)));
-  return p;
+  const skip = options(c).skipEndIpsInCidr;
+  return parsed(v, [skip], () => providerPool(v.value, skip));
 }

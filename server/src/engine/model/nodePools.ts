@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { stringAt } from '../yaml/documents';
 import type { K8sObject } from './kinds';
 import type { NodePoolRef } from './types';
+import { perObject } from '../memo';
 
 const POOL_KINDS = new Set(['InClusterIPPool', 'GlobalInClusterIPPool']);
 /** Keys whose value is a sequence of pool references, or one reference. */
@@ -17,8 +18,13 @@ export function isMachineTemplate(o: K8sObject): boolean {
   return /(^|\.)cluster\.x-k8s\.io$/.test(o.group) && (/MachineTemplate$/.test(o.kind) || o.kind === 'Metal3DataTemplate');
 }
 
-/** Every IPAM pool reference in a machine (or data) template. */
-export function nodePoolRefs(o: K8sObject): NodePoolRef[] {
+/**
+ * Every IPAM pool reference in a machine (or data) template. Made once per object (so once per
+ * document text): the walk visits the whole template, and references carry no positions.
+ */
+export const nodePoolRefs: (o: K8sObject) => readonly NodePoolRef[] = perObject(refsIn);
+
+function refsIn(o: K8sObject): NodePoolRef[] {
   const out: NodePoolRef[] = [];
   const add = (ref: unknown) => {
     const kind = stringAt(ref, ['kind']);

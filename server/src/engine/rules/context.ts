@@ -1,5 +1,7 @@
 // What every rule reads: the clusters, the (merged) inventory, and helpers over them.
 import { canonical, parseAddr } from '../ip/addr';
+import { bounded, perObject } from '../memo';
+import { derive } from '../yaml/sites';
 import { parseEntry } from '../ip/entry';
 import { inPoolAddresses } from '../ip/pool';
 import type { Finding, Location, RelatedInfo, RuleCode, Severity } from '../types';
@@ -35,36 +37,30 @@ export function isHostname(value: string): boolean {
     /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(value);
 }
 
-/** `site` plus fields, keeping its lazily computed span (a spread would drop the getter). */
-export function derive<S extends object, T extends object>(site: S, extra: T): S & T {
-  return Object.assign(Object.create(site) as S, extra);
-}
-
-const ipPlacesCache = new WeakMap<WorkloadCluster, (VipPlace & { ip: string })[]>();
-
 /** Places whose value is a concrete IP (not empty, not templated). */
-export function ipPlaces(c: WorkloadCluster): (VipPlace & { ip: string })[] {
-  let out = ipPlacesCache.get(c);
-  if (!out) {
-    out = c.places.flatMap((p) => {
-      if (p.templated || p.value === '') return [];
-      const ip = canonical(p.value);
-      return ip ? [derive(p, { ip })] : [];
-    });
-    ipPlacesCache.set(c, out);
-  }
-  return out;
-}
+export const ipPlaces: (c: WorkloadCluster) => (VipPlace & { ip: string })[] = perObject((c: WorkloadCluster) =>
+  c.places.flatMap((p) => {
+    if (p.templated || p.value === '') return [];
+    const ip = canonical(p.value);
+    return ip ? [derive(p, { ip })] : [];
+  }),
+);
 
 const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kcp-endpoint': 3, 'kube-vip-address': 2, 'kube-vip-vip_address': 1,
 };
 
-/** The VIP of a cluster: the value most places agree on (a host name only when no IP is written). */
-export function agreedVip(c: WorkloadCluster): string | undefined {
+/**
+ * The VIP of a cluster: the value most places agree on (a host name only when no IP is written).
+ * Made once per cluster: an unchanged cluster is the same object in the next analysis.
+ */
+export const agreedVip: (c: WorkloadCluster) => string | undefined = perObject((c: WorkloadCluster) => {
   const [names, others] = byHostname(c.places);
   return agreedValue(others) ?? agreedValue(names);
-}
+});
+
+/** The distinct IPs a cluster's places hold. */
+export const distinctIps: (c: WorkloadCluster) => ReadonlySet<string> = perObject((c: WorkloadCluster) => new Set(ipPlaces(c).map((p) => p.ip)));
 
 /** Places written as host names, and the others (IPs, placeholders); templated and empty ones are left out. */
 export function byHostname(places: VipPlace[]): [VipPlace[], VipPlace[]] {
@@ -99,15 +95,11 @@ export function familyOf(ip: string): 4 | 6 | undefined {
   return a.ok ? a.value.family : undefined;
 }
 
-const entries = new Map<string, ReturnType<typeof parseEntry>>();
+const entryOf = bounded(10_000, parseEntry);
 
 /** Whether `ip` lies in an entry like the kube-vip provider's (`a-b` or CIDR). Entries are parsed once: rules ask per VIP per range on every keystroke. */
 export function inEntry(entry: string, ip: string): boolean {
-  let e = entries.get(entry);
-  if (!e) {
-    if (entries.size > 10_000) entries.clear();
-    entries.set(entry, (e = parseEntry(entry)));
-  }
+  const e = entryOf(entry);
   const a = parseAddr(ip);
   return e.ok && a.ok && e.value.family === a.value.family && a.value.value >= e.value.first && a.value.value <= e.value.last;
 }
@@ -132,22 +124,15 @@ export interface VipGroup {
   others: (VipPlace & { ip: string })[];
 }
 
-const groupsCache = new WeakMap<WorkloadCluster, VipGroup[]>();
-
 /** A cluster's IP places grouped by address, each at its most authoritative place (the Cluster's endpoint first). */
-export function vipGroups(c: WorkloadCluster): VipGroup[] {
-  let out = groupsCache.get(c);
-  if (!out) {
-    const byIp = new Map<string, (VipPlace & { ip: string })[]>();
-    for (const p of ipPlaces(c)) byIp.set(p.ip, [...(byIp.get(p.ip) ?? []), p]);
-    out = [...byIp].map(([ip, places]) => {
-      const at = places.reduce((best, p) => (ROLE_WEIGHT[p.role] > ROLE_WEIGHT[best.role] ? p : best));
-      return { ip, at, others: places.filter((p) => p !== at) };
-    });
-    groupsCache.set(c, out);
-  }
-  return out;
-}
+export const vipGroups: (c: WorkloadCluster) => VipGroup[] = perObject((c: WorkloadCluster) => {
+  const byIp = new Map<string, (VipPlace & { ip: string })[]>();
+  for (const p of ipPlaces(c)) byIp.set(p.ip, [...(byIp.get(p.ip) ?? []), p]);
+  return [...byIp].map(([ip, places]) => {
+    const at = places.reduce((best, p) => (ROLE_WEIGHT[p.role] > ROLE_WEIGHT[best.role] ? p : best));
+    return { ip, at, others: places.filter((p) => p !== at) };
+  });
+});
 
 /** Related information naming a group's other places ("the same problem is written here too"). */
 export function alsoAt(g: VipGroup): RelatedInfo[] {

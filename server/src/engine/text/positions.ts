@@ -8,10 +8,22 @@ export interface Position {
 export class LineIndex {
   private readonly starts: number[] = [0];
 
+  /** Built on every change of a text: `indexOf` (native) finds the breaks, not a loop over every character. */
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      return;
+    }
+    let n = text.indexOf('\n');
+    let r = text.indexOf('\r');
+    while (n >= 0 || r >= 0) {
+      if (r >= 0 && (n < 0 || r < n)) {
+        if (r + 1 !== n) this.starts.push(r + 1); // a lone CR; a CRLF ends at its LF
+        r = text.indexOf('\r', r + 1);
+      } else {
+        this.starts.push(n + 1);
+        n = text.indexOf('\n', n + 1);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 // Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Span } from '../types';
+import { perObject } from '../memo';
 import type { SourceText } from './source';
 import { maskOf, restoreTemplates } from './templates';
 
@@ -40,17 +41,11 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
   }));
 }
 
-const embeddedCache = new WeakMap<object, ParsedDoc[]>();
-
 /**
  * Parses YAML embedded in the scalar `key` once for as long as that node lives (it lives as long
  * as its document is unchanged). Spans stay right: they are computed through `source` on demand.
  */
-export function parseEmbedded(key: object, source: () => SourceText): ParsedDoc[] {
-  let docs = embeddedCache.get(key);
-  if (!docs) embeddedCache.set(key, (docs = parseDocuments(source())));
-  return docs;
-}
+export const parseEmbedded: (key: object, source: () => SourceText) => ParsedDoc[] = perObject((_key: object, source: () => SourceText) => parseDocuments(source()));
 
 /** The parser catches its own stack overflow on deeply nested collections and reports it as an error. */
 const TOO_DEEP = 'collections are nested too deeply to read (hundreds of levels)';
@@ -62,24 +57,12 @@ function firstLine(message: string): string {
 
 export type Path = (string | number)[];
 
-const lookups = new WeakMap<object, Map<string, Node | undefined>>();
-
 /**
- * The node at `path` (mapping keys and sequence indexes), or undefined. Memoised per start node:
- * parsed documents are never mutated, and unchanged documents are re-read on every analysis.
+ * The node at `path` (mapping keys and sequence indexes), or undefined. Not memoised: a walk of a few
+ * keys costs less than a table per node (what is derived from an unchanged document is memoised
+ * above it, per document or per cluster).
  */
 export function nodeAt(node: unknown, path: Path): Node | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  let cache = lookups.get(node);
-  if (!cache) lookups.set(node, (cache = new Map()));
-  const key = path.join('\u0000');
-  if (cache.has(key)) return cache.get(key);
-  const found = walk(node, path);
-  cache.set(key, found);
-  return found;
-}
-
-function walk(node: unknown, path: Path): Node | undefined {
   let cur: unknown = node;
   for (const key of path) {
     if (isMap(cur) && typeof key === 'string') cur = cur.get(key, true);

@@ -3,19 +3,15 @@
 // wins, only scalar keys count, an alias is not followed (undefined), and nesting deeper than any
 // Kubernetes field the engine reads is cut off instead of recursing without bound.
 import { isMap, isScalar, isSeq } from 'yaml';
+import { perObject } from '../memo';
 
 const MAX_DEPTH = 32;
 
-/**
- * Made once per node, like documents.ts's lookups: parsed documents are never mutated, and the
- * inventory of unchanged documents is decoded again on every analysis.
- */
-const plains = new WeakMap<object, unknown>();
+/** Made once per node (engine/memo.ts): the inventory of unchanged documents is decoded again on every analysis. */
+const plainOfNode = perObject((node: object) => convert(node, 0));
 
 export function plainOf(node: unknown): unknown {
-  if (typeof node !== 'object' || node === null) return undefined;
-  if (!plains.has(node)) plains.set(node, convert(node, 0));
-  return plains.get(node);
+  return typeof node === 'object' && node !== null ? plainOfNode(node) : undefined;
 }
 
 function convert(node: unknown, depth: number): unknown {

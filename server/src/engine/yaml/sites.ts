@@ -59,9 +59,12 @@ export function textSite(text: SourceText, start: number, end: number): ValueSit
   return new Site(text, start, end, text.text.slice(start, end), replace);
 }
 
-/** Adds fields to a site without copying it (a spread would freeze its span). */
-export function extend<T extends object>(site: ValueSite, extra: T): ValueSite & T {
-  return Object.assign(site, extra);
+/**
+ * `site` plus fields, as a new object whose prototype is `site`: its span stays computed on access
+ * (a spread would freeze it), and `site` itself is never changed (places are shared by analyses).
+ */
+export function derive<S extends object, T extends object>(site: S, extra: T): S & T {
+  return Object.assign(Object.create(site) as S, extra);
 }
 
 /** Splits `host[:port]` (IPv6 in brackets) into the host's offsets. */

@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Scalar } from 'yaml';
 import type { Span, TextEdit } from '../types';
 import { maskOf, maskedValue } from './templates';
+import { perObjectWith } from '../memo';
 
 export interface SourceText {
   readonly uri: string;
@@ -48,15 +49,11 @@ export function eachChange(source: Pick<SourceText, 'replace'>, changes: Change[
  * For each character of the decoded value, its offset in `parent.text` (plus one entry for the
  * end), or undefined when the scalar's encoding is not one we can map character by character.
  */
-const offsetMaps = new WeakMap<Scalar, { text: string; map: number[] | undefined }>();
+const offsetMaps = perObjectWith<Scalar, number[] | undefined>();
 
 /** Memoised per node and parent text: a node lives as long as its document is unchanged. */
 function offsetMap(parentText: string, node: Scalar, value: string): number[] | undefined {
-  const hit = offsetMaps.get(node);
-  if (hit && hit.text === parentText) return hit.map;
-  const map = decodedOffsets(parentText, node, value);
-  offsetMaps.set(node, { text: parentText, map });
-  return map;
+  return offsetMaps(node, [parentText], () => decodedOffsets(parentText, node, value));
 }
 
 /** For each character of a scalar's decoded value, its offset in `parentText` (undefined when not mappable). */

@@ -8,6 +8,7 @@
 import { type Document, type Scalar, visit } from 'yaml';
 import type { Span } from '../types';
 import { decodedOffsets } from './source';
+import { perObjectWith } from '../memo';
 
 export interface TemplateMask {
   /** The text with every template replaced (same length). */
@@ -72,15 +73,11 @@ export function maskTemplates(text: string): TemplateMask {
   return { text: parts.join(''), regions: regions.map(({ start, end }) => ({ start, end })), inline };
 }
 
-const masks = new WeakMap<object, TemplateMask & { original: string }>();
+const masks = perObjectWith<object, TemplateMask>();
 
 /** The mask of a text (a SourceText), computed once per text. */
 export function maskOf(source: { readonly text: string }): TemplateMask {
-  const hit = masks.get(source);
-  if (hit && hit.original === source.text) return hit;
-  const mask = maskTemplates(source.text);
-  masks.set(source, { ...mask, original: source.text });
-  return mask;
+  return masks(source, [source.text], () => maskTemplates(source.text));
 }
 
 /** Index of the first region ending after `pos` (binary search: regions are sorted). */
