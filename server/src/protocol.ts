@@ -47,6 +47,9 @@ export const RetryRequest = 'capiIpam/retry';
 export const InventoryChangedNotification = 'capiIpam/inventoryChanged';
 
 export const PoolsRequest = 'capiIpam/pools';
+export type { AddressBlock } from './engine/addressGroups';
+import type { AddressBlock } from './engine/addressGroups';
+
 export interface AllocationView {
   address: string;
   /** IPAddress name and namespace (live), or the place that uses the address (offline). */
@@ -71,7 +74,10 @@ export interface PoolView {
   free: string;
   used: string;
   firstFree?: string;
+  /** Empty when `allocationBlocks` holds them (more than 256 allocations). */
   allocations: AllocationView[];
+  /** The allocations grouped by CIDR block ("10.60.5.0/24"), when there are too many for one list. */
+  allocationBlocks?: AddressBlock<AllocationView>[];
   /** Free space summarised as ranges, e.g. "10.0.0.20-10.0.0.99 (80)". */
   freeRanges: string[];
   reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];

@@ -11,7 +11,8 @@ import { ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import { poolRoles, rankPools } from '../engine/ranking';
 import { type PoolMapData, poolMap } from '../engine/poolMap';
-import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
+import type { AllocationView, KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
+import { groupAddresses } from '../engine/addressGroups';
 import type { Positions } from './positions';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
@@ -37,13 +38,19 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) })),
+    ...allocationsOf(byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) }))),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: wire(positions, p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
   };
+}
+
+/** A long list goes out grouped by CIDR block (the tree shows blocks), a short one flat. */
+function allocationsOf(list: AllocationView[]): Pick<PoolView, 'allocations' | 'allocationBlocks'> {
+  const blocks = groupAddresses(list);
+  return blocks ? { allocations: [], allocationBlocks: blocks } : { allocations: list };
 }
 
 export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData | undefined {
@@ -59,8 +66,10 @@ export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace:
 
 /** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
 function byAddress<T extends { address: string }>(list: T[]): T[] {
+  // Each address parsed once, not once per comparison: 65,000 allocations sort in milliseconds.
   const value = (ip: string) => { const p = parseAddr(ip); return p.ok ? p.value.value : -1n; };
-  return [...list].sort((a, b) => { const x = value(a.address), y = value(b.address); return x < y ? -1 : x > y ? 1 : 0; });
+  const keyed = list.map((item) => ({ item, v: value(item.address) }));
+  return keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0)).map((k) => k.item);
 }
 
 export function serviceViews(a: Analysis, positions: Positions): ServiceView[] {
