@@ -1,5 +1,13 @@
-// List, then watch from the list's resourceVersion; re-list on 410; reconnect with capped backoff
-// after any other failure (client-node's own informer stops for good on those).
+// The one list-then-watch mechanism of the live code: the inventory's collections (LiveCluster)
+// and the wait for an allocated address (allocator.ts). List in pages, then watch from the list's
+// resourceVersion; re-list on 410; reconnect with capped backoff after any other failure.
+//
+// Why not client-node's informer (makeInformer/ListWatch, 1.4): it stops for good on any error but
+// 410, and when restarted it re-watches from its old resourceVersion without listing again, so a
+// revoked token shows up as a broken watch rather than as the list's 401/403 that the connection
+// state reports; it calls back once per object (100,000 callbacks for one list, where the
+// inventory wants one change); and it asks for no bookmarks. Its list function could page, but
+// the rest would be a wrapper as large as this loop.
 import { k8s, type ApiStatus, statusOf } from './kube';
 
 export type Obj = { metadata?: { name?: string; namespace?: string; resourceVersion?: string }; [k: string]: unknown };
