@@ -89,7 +89,7 @@ async function each(n: number, parallel: number, fn: (i: number) => Promise<unkn
 }
 
 /** The real stack over HTTPS; returns the creates per second it managed. */
-export async function seedOverWire(b: Backend, s: Scale, parallel = 16): Promise<number> {
+export async function seedOverWire(b: Pick<Backend, 'create'>, s: Scale, parallel = 16): Promise<number> {
   const o = objects(s);
   for (const x of [...o.namespaces, ...o.pools]) await b.create(x);
   const t = performance.now();
