@@ -121,6 +121,8 @@ export class ListWatcher {
         return;
       }
     }
+    // A listener may have stopped the watcher on the list's change (an awaited address was there).
+    if (this.stopped) return;
     let gone = false;
     const watch = new k8s.Watch(this.kc);
     try {
@@ -142,6 +144,7 @@ export class ListWatcher {
         },
         (err: unknown) => this.ended(err, gone),
       );
+      if (this.stopped) this.abort.abort(); // stopped while the watch was being opened
     } catch (e) {
       this.ended(e, gone);
     }
