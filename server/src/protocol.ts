@@ -76,7 +76,10 @@ export interface PoolView {
   firstFree?: string;
   /** Empty when `allocationBlocks` holds them (more than 256 allocations). */
   allocations: AllocationView[];
-  /** The allocations grouped by CIDR block ("10.60.5.0/24"), when there are too many for one list. */
+  /**
+   * The allocations grouped by CIDR block ("10.60.5.0/24"), when there are too many for one list:
+   * blocks and counts only; a block's contents come from PoolBlockRequest when it is expanded.
+   */
   allocationBlocks?: AddressBlock<AllocationView>[];
   /** Free space summarised as ranges, e.g. "10.0.0.20-10.0.0.99 (80)". */
   freeRanges: string[];
@@ -87,6 +90,17 @@ export interface PoolView {
   role?: 'vip' | 'node';
   /** In a ranked answer: named by the cluster's annotation or `capiIpam.defaultPool`. */
   preferred?: boolean;
+}
+
+/** Client → server: what an expanded allocation block holds (its allocations, or its smaller blocks, shallow). */
+export const PoolBlockRequest = 'capiIpam/poolBlock';
+export interface PoolBlockParams {
+  id: string;
+  block: string;
+}
+export interface PoolBlockResult {
+  blocks?: AddressBlock<AllocationView>[];
+  allocations?: AllocationView[];
 }
 
 /** Client → server: a pool as a grid of addresses (or of blocks of 256 with counts), for the pool map. */

@@ -31,7 +31,7 @@ export class PoolsTree extends ServerTree<PoolNode> {
     return pools.map((pool) => ({ type: 'pool', pool, poolId: pool.id, location: pool.location }));
   }
 
-  protected childrenOf(node: PoolNode): PoolNode[] {
+  protected childrenOf(node: PoolNode): PoolNode[] | Promise<PoolNode[]> {
     const { pool } = node;
     switch (node.type) {
       case 'pool': {
@@ -44,7 +44,7 @@ export class PoolsTree extends ServerTree<PoolNode> {
       case 'section':
         return sectionChildren(pool, node.section);
       case 'block':
-        return blockChildren(pool, node.block);
+        return this.blockChildren(pool, node.block);
       default:
         return [];
     }
@@ -94,6 +94,12 @@ export class PoolsTree extends ServerTree<PoolNode> {
     }
   }
 
+  /** A block's contents, asked for when it is expanded: 65,000 allocations never travel at once. */
+  private async blockChildren(pool: PoolView, block: AddressBlock<AllocationView>): Promise<PoolNode[]> {
+    const inside = await this.server.poolBlock(pool.id, block.block);
+    return inside.blocks ? inside.blocks.map((b) => blockNode(pool, b)) : allocationNodes(pool, inside.allocations ?? []);
+  }
+
   protected override emptyMessage(): string | undefined {
     return 'No InClusterIPPool or GlobalInClusterIPPool found in the workspace or the cluster.';
   }
@@ -111,11 +117,6 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
     case 'reserved':
       return pool.reserved.map((reserved) => ({ type: 'reserved', pool, reserved, poolId: pool.id, address: reserved.address }));
   }
-}
-
-/** A block of a long allocation list: its sub-blocks, or its allocations. */
-function blockChildren(pool: PoolView, block: AddressBlock<AllocationView>): PoolNode[] {
-  return block.blocks ? block.blocks.map((b) => blockNode(pool, b)) : allocationNodes(pool, block.items ?? []);
 }
 
 function blockNode(pool: PoolView, block: AddressBlock<AllocationView>): PoolNode {

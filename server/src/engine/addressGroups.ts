@@ -55,6 +55,21 @@ function split<T>(sorted: Keyed<T>[], family: Family, parentPrefix: number, max:
   });
 }
 
+/** The blocks without their contents: what a tree shows before a block is expanded. */
+export function shallow<T>(blocks: AddressBlock<T>[]): AddressBlock<T>[] {
+  return blocks.map((b) => ({ block: b.block, count: b.count }));
+}
+
+/** The block labelled `label` at any depth. */
+export function findBlock<T>(blocks: AddressBlock<T>[], label: string): AddressBlock<T> | undefined {
+  for (const b of blocks) {
+    if (b.block === label) return b;
+    const inner = b.blocks && findBlock(b.blocks, label);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** Consecutive runs of sorted items with the same value above the low `hostBits`. */
 function runsOf<T>(sorted: Keyed<T>[], hostBits: bigint): Keyed<T>[][] {
   const runs: Keyed<T>[][] = [];

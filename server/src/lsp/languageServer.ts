@@ -15,6 +15,7 @@ import {
   type AllocateParams, AllocateRequest, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
   type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams, type PoolMapData,
+  PoolBlockRequest, type PoolBlockParams, type PoolBlockResult,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
@@ -26,7 +27,7 @@ import { hoverAt } from './hover';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { policyYaml } from '../engine/policyYaml';
-import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
+import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './views';
 import { Allocations, allocationActions } from './allocation';
 import { matches, readWorkspaceFile, scanFolder } from './workspaceFiles';
 import { Renders } from './renders';
@@ -142,6 +143,11 @@ export class IpamLanguageServer {
     c.onRequest(PoolsRequest, () => {
       const a = this.workspace.analyze();
       return a.inventory.pools.map((p) => poolView(p, a, this.positions));
+    });
+    c.onRequest(PoolBlockRequest, (p: PoolBlockParams): PoolBlockResult => {
+      const result = poolBlockView(this.workspace.analyze(), p.id, p.block, this.positions);
+      if (!result) throw new ResponseError(1, `no block ${p.block} in pool ${p.id}`);
+      return result;
     });
     c.onRequest(PoolMapRequest, (p: PoolMapParams): PoolMapData => {
       const map = poolMapView(this.workspace.analyze(), p.id, p.zoom);

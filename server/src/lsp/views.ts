@@ -11,8 +11,8 @@ import { ipPlaces } from '../engine/rules/context';
 import { poolUsage } from '../engine/usage';
 import { poolRoles, rankPools } from '../engine/ranking';
 import { type PoolMapData, poolMap } from '../engine/poolMap';
-import type { AllocationView, KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
-import { groupAddresses } from '../engine/addressGroups';
+import type { AllocationView, KubeVipRangeView, PoolBlockResult, PoolView, ServiceView, WireLocation } from '../protocol';
+import { findBlock, groupAddresses, shallow } from '../engine/addressGroups';
 import type { Positions } from './positions';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
@@ -38,7 +38,7 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    ...allocationsOf(byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) }))),
+    ...allocationsOf(allocationViews(usage, positions)),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
@@ -47,10 +47,23 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
   };
 }
 
-/** A long list goes out grouped by CIDR block (the tree shows blocks), a short one flat. */
+function allocationViews(usage: ReturnType<typeof poolUsage>, positions: Positions): AllocationView[] {
+  return byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) }));
+}
+
+/** A long list goes out as CIDR blocks with counts (the tree shows blocks, PoolBlockRequest their contents), a short one flat. */
 function allocationsOf(list: AllocationView[]): Pick<PoolView, 'allocations' | 'allocationBlocks'> {
   const blocks = groupAddresses(list);
-  return blocks ? { allocations: [], allocationBlocks: blocks } : { allocations: list };
+  return blocks ? { allocations: [], allocationBlocks: shallow(blocks) } : { allocations: list };
+}
+
+/** The contents of one allocation block of pool `id`, or undefined when there is no such pool or block (any more). */
+export function poolBlockView(a: Analysis, id: string, label: string, positions: Positions): PoolBlockResult | undefined {
+  const pool = a.inventory.pools.find((p) => poolId(p) === id);
+  const blocks = pool && groupAddresses(allocationViews(poolUsage(pool, a.inventory, a.clusters), positions));
+  const block = blocks && findBlock(blocks, label);
+  if (!block) return undefined;
+  return block.blocks ? { blocks: shallow(block.blocks) } : { allocations: block.items ?? [] };
 }
 
 export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData | undefined {

@@ -62,18 +62,22 @@ test('a list with text that is no address, or with both families, is not grouped
   assert.equal(groupAddresses([...run('10.0.0.1', 300), { address: 'fd00::1' }]), undefined);
 });
 
-test('the Pools view sends a long allocation list as blocks, a short one flat', async () => {
+test('the Pools view sends a long allocation list as blocks with counts, and a block\'s addresses when asked', async () => {
   const { Workspace } = await import('../../../server/src/engine/workspace');
-  const { poolView } = await import('../../../server/src/lsp/views');
+  const { poolBlockView, poolView } = await import('../../../server/src/lsp/views');
   const { Positions } = await import('../../../server/src/lsp/positions');
   const ws = new Workspace();
   const pool = 'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: big\nspec:\n  addresses: ["10.60.0.0/16"]\n  prefix: 16\n';
   const cluster = (i: number) => `---\napiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: 10.60.${i >> 8}.${(i & 255) + 0}\n    port: 6443\n`;
   ws.setFile('file:///w/a.yaml', pool + Array.from({ length: 300 }, (_, i) => cluster(i + 2)).join(''));
   const a = ws.analyze();
-  const view = poolView(a.inventory.pools[0]!, a, new Positions((u) => ws.text(u)));
+  const positions = new Positions((u) => ws.text(u));
+  const view = poolView(a.inventory.pools[0]!, a, positions);
   assert.deepEqual(view.allocations, []);
-  assert.deepEqual(labels(view.allocationBlocks!), ['10.60.0.0/24 254', '10.60.1.0/24 46']);
-  assert.equal(view.allocationBlocks![1]!.items![0]!.name, 'VIP of default/c256 (no claim)');
-  assert.equal(view.allocationBlocks![1]!.items![0]!.address, '10.60.1.0');
+  assert.deepEqual(view.allocationBlocks, [{ block: '10.60.0.0/24', count: 254 }, { block: '10.60.1.0/24', count: 46 }], 'blocks and counts only');
+  const inside = poolBlockView(a, view.id, '10.60.1.0/24', positions)!;
+  assert.equal(inside.blocks, undefined);
+  assert.deepEqual(inside.allocations!.slice(0, 2).map((x) => `${x.address} ${x.name}`), ['10.60.1.0 VIP of default/c256 (no claim)', '10.60.1.1 VIP of default/c257 (no claim)']);
+  assert.equal(inside.allocations!.length, 46);
+  assert.equal(poolBlockView(a, view.id, '10.60.7.0/24', positions), undefined);
 });
