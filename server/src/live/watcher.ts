@@ -32,6 +32,16 @@ export type ListPage = (page: { limit: number; _continue?: string }) => Promise<
 const PAGE_SIZE = 500;
 
 /**
+ * Drops metadata.managedFields, which nothing here reads and which is often the biggest part of an
+ * object a real API server sends (client-go's informers are told to do the same): 100,000 of them
+ * would be most of the inventory's memory.
+ */
+function slim(o: Obj): Obj {
+  if (o?.metadata && 'managedFields' in o.metadata) delete (o.metadata as Record<string, unknown>).managedFields;
+  return o;
+}
+
+/**
  * Lists a whole collection in pages of 500, as kubectl does: one response for 100,000 IPAddresses
  * would hold the whole collection in memory twice (text and objects) and can outlast a timeout.
  * The resourceVersion is the first page's: the snapshot the pages belong to.
@@ -42,7 +52,7 @@ export async function listAll(page: ListPage): Promise<{ items: Obj[]; resourceV
   let resourceVersion: string | undefined;
   do {
     const r = await page({ limit: PAGE_SIZE, _continue: token });
-    for (const o of r.items) items.push(o);
+    for (const o of r.items) items.push(slim(o));
     resourceVersion ??= r.metadata?.resourceVersion;
     // Typed clients (core) rename the field `_continue`; custom objects are plain JSON (`continue`).
     token = r.metadata?._continue || r.metadata?.continue || undefined;
@@ -138,7 +148,7 @@ export class ListWatcher {
           this.watchFailures = 0;
           if (type === 'BOOKMARK') return;
           if (type === 'DELETED') this.objects.delete(key(obj));
-          else this.objects.set(key(obj), obj);
+          else this.objects.set(key(obj), slim(obj));
           this.backoffMs = 500;
           this.events.changed();
         },
