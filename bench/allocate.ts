@@ -20,13 +20,16 @@ interface Run {
 }
 
 /** When our own watch first sees `name` in `path` (for an IPAddress: with its address). */
-function seen(b: Backend, path: string, name: string): { at: Promise<number>; stop: () => void } {
+async function seen(b: Backend, path: string, name: string): Promise<{ at: Promise<number>; stop: () => void }> {
   let stop = () => {};
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
   const at = new Promise<number>((resolve) => {
     stop = b.rest.watch(`${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`, (e) => {
       if ((e.type === 'ADDED' || e.type === 'MODIFIED') && (!path.endsWith('/ipaddresses') || (e.object as { spec?: { address?: string } }).spec?.address)) resolve(performance.now());
-    });
+    }, opened);
   });
+  await open; // an event before the watch is open would be missed, or seen late
   return { at, stop };
 }
 
@@ -47,8 +50,8 @@ async function measure(name: BackendName): Promise<{ runs: Run[]; load: string }
         const uri = pathToFileURL(path).toString();
         lsp.open(uri);
         await lsp.waitFor(() => lsp.diagnostics.has(uri) || undefined, 10_000, 'analysed');
-        const claim = seen(b, claims, vipClaimName(`c${i}`));
-        const address = seen(b, addresses, vipClaimName(`c${i}`));
+        const claim = await seen(b, claims, vipClaimName(`c${i}`));
+        const address = await seen(b, addresses, vipClaimName(`c${i}`));
         const t = performance.now();
         await lsp.request('capiIpam/allocate', { uri, cluster: { name: `c${i}`, namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'bench' } });
         const total = performance.now() - t;

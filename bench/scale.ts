@@ -77,14 +77,17 @@ async function pages(b: Cluster): Promise<{ pages: number; items: number }> {
   return { pages: n, items };
 }
 
-/** When our own watch sees `name` change (the language server's watch sees the same event). */
-function eventSeen(b: Cluster, path: string, name: string, type: string): { seen: Promise<number>; stop: () => void } {
+/** When our own watch sees `name` change (the language server's watch sees the same event); resolves once the watch is open. */
+async function eventSeen(b: Cluster, path: string, name: string, type: string): Promise<{ seen: Promise<number>; stop: () => void }> {
   let stop = () => {};
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
   const seen = new Promise<number>((resolve) => {
     stop = b.rest.watch(`${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`, (e) => {
       if (e.type === type) resolve(performance.now());
-    });
+    }, opened);
   });
+  await open;
   return { seen, stop };
 }
 
@@ -160,13 +163,13 @@ async function measure(name: BackendName, scale: Scale): Promise<Result> {
       // The first round also covers the probe file's first analysis: a warm-up, not counted.
       for (let i = -1; i < PROBES; i++) {
         const probe = `probe-${i + 1}`;
-        const added = eventSeen(b, path, probe, 'ADDED');
+        const added = await eventSeen(b, path, probe, 'ADDED');
         await b.create({ apiVersion: `${G}/v1beta2`, kind: 'IPAddress', metadata: { name: probe, namespace: 'fleet-0' }, spec: { address: PROBE, prefix: 16, claimRef: { name: probe }, poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'scale-b' } } });
         await lsp.waitForDiagnostic(uri, 'ip-in-use', 30_000);
         const done = performance.now();
         if (i >= 0) watchMs.push(done - (await added.seen));
         added.stop();
-        const deleted = eventSeen(b, path, probe, 'DELETED');
+        const deleted = await eventSeen(b, path, probe, 'DELETED');
         await b.rest.delete(`${G}/v1beta2`, 'IPAddress', 'fleet-0', probe);
         await lsp.waitFor(() => lsp.diagnosticsOf(uri, 'ip-in-use').length === 0 || undefined, 30_000, 'ip-in-use cleared');
         if (i >= 0) clearMs.push(performance.now() - (await deleted.seen));
