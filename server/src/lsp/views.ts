@@ -47,14 +47,15 @@ export function poolView(p: PoolInfo, a: Analysis, positions: Positions, usage =
   };
 }
 
+/** In no particular order: a short list is sorted by allocationsOf, a long one by its grouping. */
 function allocationViews(usage: ReturnType<typeof poolUsage>, positions: Positions): AllocationView[] {
-  return byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) }));
+  return usage.users.map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: wire(positions, u.location) }));
 }
 
 /** A long list goes out as CIDR blocks with counts (the tree shows blocks, PoolBlockRequest their contents), a short one flat. */
 function allocationsOf(list: AllocationView[]): Pick<PoolView, 'allocations' | 'allocationBlocks'> {
   const blocks = groupAddresses(list);
-  return blocks ? { allocations: [], allocationBlocks: shallow(blocks) } : { allocations: list };
+  return blocks ? { allocations: [], allocationBlocks: shallow(blocks) } : { allocations: byAddress(list) };
 }
 
 /** The contents of one allocation block of pool `id`, or undefined when there is no such pool or block (any more). */
