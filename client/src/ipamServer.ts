@@ -13,6 +13,8 @@ import {
   type PolicyResult,
   PoolMapRequest,
   type PoolMapData,
+  PoolBlockRequest,
+  type PoolBlockResult,
   RankedPoolsRequest,
   PoolYamlRequest,
   ReleaseRequest,
@@ -40,6 +42,11 @@ export class IpamServer {
 
   pools(): Promise<PoolView[]> {
     return this.client.sendRequest<PoolView[]>(PoolsRequest);
+  }
+
+  /** What an expanded allocation block of a big pool holds. */
+  poolBlock(id: string, block: string): Promise<PoolBlockResult> {
+    return this.client.sendRequest<PoolBlockResult>(PoolBlockRequest, { id, block });
   }
 
   poolMap(id: string, zoom?: string): Promise<PoolMapData> {

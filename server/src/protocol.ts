@@ -56,6 +56,15 @@ export type AllocationView = EngineViews.AllocationView<WireLocation>;
 export type PoolView = EngineViews.PoolView<WireLocation>;
 export type ServiceView = EngineViews.ServiceView<WireLocation>;
 export type KubeVipRangeView = EngineViews.KubeVipRangeView<WireLocation>;
+export type { AddressBlock } from './engine/index';
+
+/** Client → server: what an expanded allocation block holds (its allocations, or its smaller blocks, shallow). */
+export const PoolBlockRequest = 'capiIpam/poolBlock';
+export interface PoolBlockParams {
+  id: string;
+  block: string;
+}
+export type PoolBlockResult = EngineViews.PoolBlockView<WireLocation>;
 
 /** Client → server: a pool as a grid of addresses (or of blocks of 256 with counts), for the pool map. */
 export const PoolMapRequest = 'capiIpam/poolMap';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { LspClient, ROOT } from '../support/lspClient';
-import { PoolsRequest, type PoolView } from '../../server/src/protocol';
+import { PoolBlockRequest, type PoolBlockResult, PoolsRequest, type PoolView } from '../../server/src/protocol';
 
 const G = 'ipam.cluster.x-k8s.io';
 const COUNT = 1234;
@@ -41,6 +41,10 @@ test('the language server lists in pages of 500 and sees every address', async (
     await lsp.waitForState('connected');
     const pool = (await lsp.request<PoolView[]>(PoolsRequest)).find((p) => p.name === 'big')!;
     assert.equal(pool.used, String(COUNT));
+    // Too many for one list in the Pools tree: /24 blocks with counts, each block's addresses on expansion.
+    assert.deepEqual(pool.allocationBlocks!.map((b) => `${b.block} ${b.count}`), ['10.50.10.0/24 256', '10.50.11.0/24 256', '10.50.12.0/24 256', '10.50.13.0/24 256', '10.50.14.0/24 210']);
+    const last = await lsp.request<PoolBlockResult>(PoolBlockRequest, { id: pool.id, block: '10.50.14.0/24' });
+    assert.deepEqual(last.allocations!.slice(-2).map((a) => `${a.address} ${a.namespace}/${a.name}`), ['10.50.14.208 default/a-1232', '10.50.14.209 default/a-1233']);
     const pages = addressLists();
     assert.deepEqual(pages.map((r) => r.query.limit), ['500', '500', '500']);
     assert.deepEqual(pages.map((r) => r.query.continue !== undefined), [false, true, true]);

@@ -91,11 +91,12 @@ export class Rest {
     return this.request('DELETE', await this.path(apiVersion, kind, ns, name));
   }
 
-  /** Streams watch events of a collection path until the returned function is called. */
-  watch(path: string, onEvent: (e: WatchEvent) => void): () => void {
+  /** Streams watch events of a collection path until the returned function is called; `onOpen` once the server answered. */
+  watch(path: string, onEvent: (e: WatchEvent) => void, onOpen?: () => void): () => void {
     const req = httpsRequest(new URL(`${path}${path.includes('?') ? '&' : '?'}watch=1`, this.url), {
       ca: this.caPem, headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
     }, (res) => {
+      onOpen?.();
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {

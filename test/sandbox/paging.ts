@@ -3,12 +3,12 @@
 // reports. Unlike etcd, later pages are not a snapshot of that version: objects written meanwhile
 // may appear, which clients must tolerate anyway (the real token expires into a 410 after compaction).
 import { badRequest } from './status';
+import { listKey } from './store';
 
 type Obj = { metadata?: { namespace?: string; name?: string } };
 
-const keyOf = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-
-export function paginate<T extends Obj>(items: T[], rv: string, limitText?: string, token?: string): { items: T[]; resourceVersion: string; continue?: string } {
+/** `scan(after)`: the matching objects in key order, from the first above `after`; read only as far as the page needs. */
+export function paginate<T extends Obj>(scan: (after: string | undefined) => Iterable<T>, rv: string, limitText?: string, token?: string): { items: T[]; resourceVersion: string; continue?: string } {
   let after: string | undefined;
   if (token) {
     try {
@@ -18,10 +18,12 @@ export function paginate<T extends Obj>(items: T[], rv: string, limitText?: stri
     }
   }
   const limit = Number(limitText);
-  if (!token && !(limit > 0)) return { items, resourceVersion: rv };
-  const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const rest = after === undefined ? sorted : sorted.filter((o) => keyOf(o) > after!);
-  if (!(limit > 0) || rest.length <= limit) return { items: rest, resourceVersion: rv };
-  const page = rest.slice(0, limit);
-  return { items: page, resourceVersion: rv, continue: Buffer.from(JSON.stringify({ rv, after: keyOf(page.at(-1)!) })).toString('base64url') };
+  const items: T[] = [];
+  for (const o of scan(after)) {
+    if (limit > 0 && items.length === limit) {
+      return { items, resourceVersion: rv, continue: Buffer.from(JSON.stringify({ rv, after: listKey(items.at(-1)!) })).toString('base64url') };
+    }
+    items.push(o);
+  }
+  return { items, resourceVersion: rv };
 }

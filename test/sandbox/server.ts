@@ -236,7 +236,7 @@ export class ApiHandler {
       const fields = parseFieldSelector(query.fieldSelector);
       const match = (o: Record<string, any>) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, o);
       if (query.watch === '1' || query.watch === 'true') return this.watch(req, res, route, query, match, table, include, record);
-      const page = paginate(store.list(def, ns).filter(match), String(store.resourceVersion), query.limit, query.continue);
+      const page = paginate((after) => store.scan(def, ns, after, match), String(store.resourceVersion), query.limit, query.continue);
       const items = page.items.map(out);
       const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
       if (table) return send(200, toTable(def, items, metadata, include));

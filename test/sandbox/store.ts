@@ -26,9 +26,18 @@ function key(def: ResourceDef, ns: string | undefined, name: string): string {
   return `${def.group}/${def.kind}/${def.namespaced ? (ns ?? '') : ''}/${name}`;
 }
 
+type Entry = { def: ResourceDef; obj: Record<string, any> };
+
+/** The list order of kube-apiserver (etcd's key order): `namespace/name`, compared by code unit. */
+export const listKey = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const byListKey = (a: Entry, b: Entry) => (listKey(a.obj) < listKey(b.obj) ? -1 : listKey(a.obj) > listKey(b.obj) ? 1 : 0);
+
 export class Store {
   private rv = 0;
-  private readonly objects = new Map<string, { def: ResourceDef; obj: Record<string, any> }>();
+  private readonly objects = new Map<string, Entry>();
+  /** Per kind, so a list reads only its kind; sorted lazily, once per change of membership. */
+  private readonly kinds = new Map<ResourceDef, Map<string, Entry>>();
+  private readonly sorted = new Map<ResourceDef, Entry[]>();
   private history: StoreEvent[] = [];
   /** Watches from a resourceVersion below this one cannot be served (410 Expired). */
   private compactedRv = 0;
@@ -55,13 +64,49 @@ export class Store {
   }
 
   list(def: ResourceDef, ns?: string): Record<string, any>[] {
-    const out: Record<string, any>[] = [];
-    for (const e of this.objects.values()) {
-      if (e.def !== def) continue;
-      if (ns !== undefined && def.namespaced && e.obj.metadata?.namespace !== ns) continue;
-      out.push(clone(e.obj));
+    return [...this.scan(def, ns)];
+  }
+
+  /**
+   * Copies of the objects of a kind in list order, from the first whose list key is above `after`
+   * (a binary search: a page of a 100,000-object list reads its page, not the list), that `match`.
+   */
+  *scan(def: ResourceDef, ns?: string, after?: string, match: (o: Record<string, any>) => boolean = () => true): Generator<Record<string, any>> {
+    const entries = this.inOrder(def);
+    let i = 0;
+    if (after !== undefined) {
+      let hi = entries.length;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (listKey(entries[mid]!.obj) <= after) i = mid + 1;
+        else hi = mid;
+      }
     }
-    return out.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+    for (; i < entries.length; i++) {
+      const o = entries[i]!.obj;
+      if (ns !== undefined && def.namespaced && o.metadata?.namespace !== ns) continue;
+      if (match(o)) yield clone(o);
+    }
+  }
+
+  private inOrder(def: ResourceDef): Entry[] {
+    let s = this.sorted.get(def);
+    if (!s) this.sorted.set(def, (s = [...(this.kinds.get(def)?.values() ?? [])].sort(byListKey)));
+    return s;
+  }
+
+  private put(k: string, e: Entry): void {
+    this.objects.set(k, e);
+    let m = this.kinds.get(e.def);
+    if (!m) this.kinds.set(e.def, (m = new Map()));
+    m.set(k, e);
+    this.sorted.delete(e.def);
+  }
+
+  private drop(k: string, def: ResourceDef): void {
+    this.objects.delete(k);
+    this.kinds.get(def)?.delete(k);
+    this.sorted.delete(def);
   }
 
   /** Every object in a namespace, of any kind. */
@@ -90,7 +135,7 @@ export class Store {
     o.metadata.resourceVersion = String(++this.rv);
     if (!def.core || def.kind !== 'Namespace') o.metadata.generation = 1;
     delete o.metadata.deletionTimestamp;
-    this.objects.set(key(def, o.metadata.namespace, o.metadata.name), { def, obj: o });
+    this.put(key(def, o.metadata.namespace, o.metadata.name), { def, obj: o });
     this.emit({ type: 'ADDED', rv: this.rv, def, obj: clone(o) });
     return clone(o);
   }
@@ -123,7 +168,7 @@ export class Store {
     o.metadata.resourceVersion = String(++this.rv);
     if (o.metadata.deletionTimestamp && !o.metadata.finalizers?.length && !(def.kind === 'Namespace' && def.group === '' && o.spec?.finalizers?.length)) {
       // Like kube-apiserver, the DELETED event carries the last stored state (still with its finalizers).
-      this.objects.delete(k);
+      this.drop(k, def);
       this.emit({ type: 'DELETED', rv: this.rv, def, obj: { ...clone(prev), metadata: { ...clone(prev.metadata), resourceVersion: o.metadata.resourceVersion } }, prev: clone(prev) });
       return clone(o);
     }
@@ -151,7 +196,7 @@ export class Store {
       this.emit({ type: 'MODIFIED', rv: this.rv, def, obj: clone(o), prev: clone(prev) });
       return { obj: clone(o), gone: false };
     }
-    this.objects.delete(k);
+    this.drop(k, def);
     const o = clone(prev);
     o.metadata.resourceVersion = String(++this.rv);
     this.emit({ type: 'DELETED', rv: this.rv, def, obj: clone(o), prev: clone(prev) });

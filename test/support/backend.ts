@@ -35,6 +35,8 @@ export interface Backend {
 export interface BackendOptions {
   seed?: string[];
   kubeconfig?: string;
+  /** The sandbox provider's reaction delay (default 20 ms); benchmarks use 0. */
+  providerDelayMs?: number;
 }
 
 /** Whether the real lane runs: by default wherever Go is found; CAPI_IPAM_REAL_STACK=off turns it off. */
@@ -68,7 +70,7 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
   let handle: { url: string; token: string; caPem: string; kubeconfigPath: string; stop(): Promise<void> };
   let sandbox: Sandbox | undefined;
   let real: RealStack | undefined;
-  if (name === 'sandbox') handle = sandbox = await startSandbox({ seed: opts.seed, kubeconfig });
+  if (name === 'sandbox') handle = sandbox = await startSandbox({ seed: opts.seed, kubeconfig, providerDelayMs: opts.providerDelayMs });
   else handle = real = await startRealStack({ seed: opts.seed, kubeconfig, log: (l) => console.error(l) });
   const rest = real?.rest ?? new Rest(handle.url, handle.caPem, handle.token);
   return {

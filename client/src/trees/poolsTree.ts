@@ -1,7 +1,7 @@
 // The Pools view: one node per InClusterIPPool/GlobalInClusterIPPool with its usage, and below it
 // the allocated addresses, the free ranges and the reserved addresses.
 import * as vscode from 'vscode';
-import type { AllocationView, ClaimRef, PoolView } from '../../../server/src/protocol';
+import type { AddressBlock, AllocationView, ClaimRef, PoolView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
@@ -16,6 +16,7 @@ export type PoolNode =
   | ({ type: 'pool'; pool: PoolView } & CommandTarget)
   | ({ type: 'section'; pool: PoolView; section: Section } & CommandTarget)
   | ({ type: 'warning'; pool: PoolView; message: string } & CommandTarget)
+  | ({ type: 'block'; pool: PoolView; block: AddressBlock<AllocationView> } & CommandTarget)
   | ({ type: 'allocation'; pool: PoolView; allocation: AllocationView } & CommandTarget)
   | ({ type: 'freeRange'; pool: PoolView; range: string } & CommandTarget)
   | ({ type: 'reserved'; pool: PoolView; reserved: Reserved } & CommandTarget);
@@ -30,7 +31,7 @@ export class PoolsTree extends ServerTree<PoolNode> {
     return pools.map((pool) => ({ type: 'pool', pool, poolId: pool.id, location: pool.location }));
   }
 
-  protected childrenOf(node: PoolNode): PoolNode[] {
+  protected childrenOf(node: PoolNode): PoolNode[] | Promise<PoolNode[]> {
     const { pool } = node;
     switch (node.type) {
       case 'pool': {
@@ -42,6 +43,8 @@ export class PoolsTree extends ServerTree<PoolNode> {
       }
       case 'section':
         return sectionChildren(pool, node.section);
+      case 'block':
+        return this.blockChildren(pool, node.block);
       default:
         return [];
     }
@@ -59,6 +62,14 @@ export class PoolsTree extends ServerTree<PoolNode> {
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         item.tooltip = node.message;
         item.contextValue = 'capiIpam.poolWarning';
+        return item;
+      }
+      case 'block': {
+        const item = new vscode.TreeItem(node.block.block, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.pool.id}#block:${node.block.block}`;
+        item.description = `${node.block.count} used`;
+        item.iconPath = new vscode.ThemeIcon('folder');
+        item.contextValue = 'capiIpam.allocationBlock';
         return item;
       }
       case 'allocation':
@@ -83,6 +94,12 @@ export class PoolsTree extends ServerTree<PoolNode> {
     }
   }
 
+  /** A block's contents, asked for when it is expanded: 65,000 allocations never travel at once. */
+  private async blockChildren(pool: PoolView, block: AddressBlock<AllocationView>): Promise<PoolNode[]> {
+    const inside = await this.server.poolBlock(pool.id, block.block);
+    return inside.blocks ? inside.blocks.map((b) => blockNode(pool, b)) : allocationNodes(pool, inside.allocations ?? []);
+  }
+
   protected override emptyMessage(): string | undefined {
     return 'No InClusterIPPool or GlobalInClusterIPPool found in the workspace or the cluster.';
   }
@@ -93,22 +110,30 @@ function sectionChildren(pool: PoolView, section: Section): PoolNode[] {
     case 'warnings':
       return pool.warnings.map((message) => ({ type: 'warning', pool, message, poolId: pool.id }));
     case 'allocated':
-      return pool.allocations.map((allocation) => ({
-        type: 'allocation',
-        pool,
-        allocation,
-        poolId: pool.id,
-        address: allocation.address,
-        location: allocation.location,
-        // Release deletes this allocation's own claim, never "the cluster's" (a node address has the cluster's label too).
-        claim: releasableClaim(pool, allocation),
-      }));
+      return pool.allocationBlocks ? pool.allocationBlocks.map((block) => blockNode(pool, block)) : allocationNodes(pool, pool.allocations);
     case 'free':
       // The first address of a range is what "copy" puts on the clipboard.
       return pool.freeRanges.map((range) => ({ type: 'freeRange', pool, range, poolId: pool.id, address: range.split(/[-\s]/)[0] }));
     case 'reserved':
       return pool.reserved.map((reserved) => ({ type: 'reserved', pool, reserved, poolId: pool.id, address: reserved.address }));
   }
+}
+
+function blockNode(pool: PoolView, block: AddressBlock<AllocationView>): PoolNode {
+  return { type: 'block', pool, block, poolId: pool.id };
+}
+
+function allocationNodes(pool: PoolView, allocations: AllocationView[]): PoolNode[] {
+  return allocations.map((allocation) => ({
+    type: 'allocation',
+    pool,
+    allocation,
+    poolId: pool.id,
+    address: allocation.address,
+    location: allocation.location,
+    // Release deletes this allocation's own claim, never "the cluster's" (a node address has the cluster's label too).
+    claim: releasableClaim(pool, allocation),
+  }));
 }
 
 /** The live IPAddressClaim behind an allocation: only such an allocation can be released. */
@@ -154,12 +179,12 @@ function poolTooltip(pool: PoolView, stale: string | undefined): vscode.Markdown
 function sectionItem(pool: PoolView, section: Section): vscode.TreeItem {
   const titles: Record<Section, string> = {
     warnings: `Warnings (${pool.warnings.length})`,
-    allocated: `Allocated (${pool.allocations.length})`,
+    allocated: `Allocated (${pool.allocationBlocks ? pool.allocationBlocks.reduce((n, b) => n + b.count, 0) : pool.allocations.length})`,
     free: `Free (${pool.free})`,
     reserved: `Reserved (${pool.reserved.length})`,
   };
   const icons: Record<Section, string> = { warnings: 'warning', allocated: 'pass-filled', free: 'circle-large-outline', reserved: 'lock' };
-  const empty = (section === 'allocated' && pool.allocations.length === 0) || (section === 'free' && pool.freeRanges.length === 0);
+  const empty = (section === 'allocated' && pool.allocations.length === 0 && !pool.allocationBlocks) || (section === 'free' && pool.freeRanges.length === 0);
   const state = empty
     ? vscode.TreeItemCollapsibleState.None
     : section === 'reserved'

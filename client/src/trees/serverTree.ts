@@ -1,5 +1,6 @@
 // Base of the three views: roots come from one language-server request, cached until the next
-// reload, so expanding nodes never waits on the server and refreshes never block the UI.
+// reload, so expanding nodes never waits on the server (but for the address blocks of a pool too
+// big to send at once) and refreshes never block the UI.
 import * as vscode from 'vscode';
 import { errorMessage } from '../wire';
 
@@ -15,7 +16,8 @@ export abstract class ServerTree<Node> implements vscode.TreeDataProvider<Node>,
 
   /** Fetches the root nodes from the server. */
   protected abstract fetchRoots(): Promise<Node[]>;
-  protected abstract childrenOf(node: Node): Node[];
+  /** A node's children: from the loaded roots, or (a big pool's address block) asked for on expansion. */
+  protected abstract childrenOf(node: Node): Node[] | Promise<Node[]>;
   abstract getTreeItem(node: Node): vscode.TreeItem;
   /** Shown in the view header when the list is empty but the welcome view would be misleading. */
   protected emptyMessage(): string | undefined {

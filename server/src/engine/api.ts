@@ -10,8 +10,8 @@ import type { Analysis, Workspace } from './workspace';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
 import { type Lens, type LensOptions, clusterLenses } from './features/codeLens';
-import { kubeVipRangeViews, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
-import type { KubeVipRangeView, PoolView, ServiceView } from './features/viewTypes';
+import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
+import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './features/viewTypes';
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
 import type { PoolMapData } from './poolMap';
 import type { ClaimPool } from './claimDocument';
@@ -76,6 +76,11 @@ export class AnalysisApi {
 
   pool(id: string): PoolInfo | undefined {
     return this.current.inventory.pools.find((p) => poolId(p) === id);
+  }
+
+  /** What an expanded allocation block of pool `id` holds; undefined when the pool or block is gone. */
+  poolBlock(id: string, block: string): PoolBlockView | undefined {
+    return poolBlockView(this.current, id, block);
   }
 
   poolMap(id: string, zoom?: string): PoolMapData | undefined {

@@ -1,8 +1,9 @@
-// Allocation through the IPAM provider: create an IPAddressClaim, wait (watch, not poll) for the
+// Allocation through the IPAM provider: create an IPAddressClaim, wait (list then watch, not poll) for the
 // IPAddress the provider creates for it, and delete the claim again on any failure: no address leaks.
 import { type ClaimPool, claimObject } from '../engine/index';
 import { briefStatus, k8s, statusOf, withTimeout } from './kube';
 import { type Resource, collectionPath } from './resources';
+import { type ListPage, type ListResult, ListWatcher } from './watcher';
 
 export interface ClusterRef {
   name: string;
@@ -50,22 +51,35 @@ export async function deleteClaim(kc: k8s.KubeConfig, resources: Resource[], cla
 
 type Address = { metadata: { name: string; resourceVersion?: string }; spec: { address: string; prefix?: number; gateway?: string } };
 
-/** Waits for IPAddress `name` in `namespace`: list (it may exist already), then watch from that list. */
+/**
+ * Waits for IPAddress `name` in `namespace` with the one list-then-watch mechanism (ListWatcher):
+ * it may exist already (the list), or come later (the watch); a broken watch lists again.
+ */
 function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts: AllocateOptions, pool: ClaimPool): Promise<Address> {
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
-  const field = `metadata.name=${claim.name}`;
+  const fieldSelector = `metadata.name=${claim.name}`;
+  const list: ListPage = (page) =>
+    api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, fieldSelector, ...page }, withTimeout(opts.requestTimeoutMs ?? 10_000)) as Promise<ListResult>;
   return new Promise<Address>((resolve, reject) => {
-    let abort: AbortController | undefined;
     let settled = false;
     const finish = (err: Error | undefined, value?: Address) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      abort?.abort();
+      watcher.stop();
       if (err) reject(err);
       else resolve(value!);
     };
+    const found = () => [...watcher.objects.values()].find((a) => (a as Address).spec?.address) as Address | undefined;
+    // Retries stay quick (at most 2 s apart): the allocation has its own deadline.
+    const watcher = new ListWatcher(kc, collectionPath(r, claim.namespace), list, {
+      changed: () => {
+        const hit = found();
+        if (hit) finish(undefined, hit);
+      },
+      health: () => {},
+    }, { fieldSelector }, 2000);
     const timer = setTimeout(
       () => finish(new AllocationError(`the IPAM provider did not allocate an address from ${pool.kind} ${pool.name} within ${Math.round(opts.timeoutMs / 1000)} s (pool exhausted, paused, or no provider running?)`)),
       opts.timeoutMs,
@@ -73,37 +87,7 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
     const onAbort = () => finish(new AllocationError('allocation cancelled'));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort);
-    const watchFrom = async (rv: string | undefined) => {
-      if (settled) return;
-      try {
-        abort = await new k8s.Watch(kc).watch(
-          collectionPath(r, claim.namespace),
-          { fieldSelector: field, ...(rv ? { resourceVersion: rv } : {}) },
-          (type: string, obj: Address) => {
-            if ((type === 'ADDED' || type === 'MODIFIED') && obj?.spec?.address) finish(undefined, obj);
-          },
-          (err: unknown) => {
-            // The watch ended before the address came: resume (a fresh list covers missed events).
-            if (!settled) setTimeout(() => void start(), err ? 500 : 50);
-          },
-        );
-        if (settled) abort.abort();
-      } catch {
-        if (!settled) setTimeout(() => void start(), 500);
-      }
-    };
-    const start = async () => {
-      if (settled) return;
-      try {
-        const list = (await api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, fieldSelector: field }, withTimeout(opts.requestTimeoutMs ?? 10_000))) as { items: Address[]; metadata?: { resourceVersion?: string } };
-        const hit = list.items.find((a) => a.spec?.address);
-        if (hit) return finish(undefined, hit);
-        await watchFrom(list.metadata?.resourceVersion);
-      } catch {
-        if (!settled) setTimeout(() => void start(), 500);
-      }
-    };
-    void start();
+    watcher.start();
   });
 }
 

@@ -22,6 +22,19 @@ export interface LiveListener {
 
 const KUBE_VIP_CONFIGMAP = { namespace: 'kube-system', name: 'kubevip' };
 
+/** Kinds converted together: an endpoint is deduplicated across Cluster and VSphereCluster. */
+const groupOf = (kind: string) => (kind === 'VSphereCluster' ? 'Cluster' : kind);
+
+/** The inventory of several kinds' shares: each list is the concatenation of theirs, in order. */
+function joinInventories(parts: Inventory[]): Inventory {
+  const joined = toInventory(new Map());
+  const lists = joined as unknown as Record<string, unknown[]>;
+  for (const part of parts) {
+    for (const [field, value] of Object.entries(part)) if (Array.isArray(value) && value.length > 0) lists[field] = (lists[field] ?? []).concat(value);
+  }
+  return joined;
+}
+
 export class LiveCluster {
   private watchers = new Map<string, ListWatcher>();
   private problems = new Map<string, ApiStatus>();
@@ -30,6 +43,9 @@ export class LiveCluster {
   private discoveryBackoff = 500;
   private lastState: LiveState = { state: 'connecting' };
   private cached: Inventory | undefined;
+  /** Each kind's share of the inventory (Cluster with VSphereCluster), converted again only when that kind changed. */
+  private readonly parts = new Map<string, Inventory>();
+  private pendingChange: NodeJS.Immediate | undefined;
   /** When the inventory stopped being live (the state left "connected"); undefined while connected. */
   staleSince: number | undefined;
   resources: Resource[] = [];
@@ -53,6 +69,7 @@ export class LiveCluster {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearImmediate(this.pendingChange);
     for (const w of this.watchers.values()) w.stop();
     this.watchers.clear();
   }
@@ -99,7 +116,13 @@ export class LiveCluster {
     const w = new ListWatcher(this.config.kc, path, list, {
       changed: () => {
         this.cached = undefined;
-        this.listener.changed();
+        this.parts.delete(groupOf(kind));
+        // One change per turn of the event loop: a burst of watch events (a provider reconciling,
+        // a list of 100,000) costs one new inventory and one analysis, not one per event.
+        this.pendingChange ??= setImmediate(() => {
+          this.pendingChange = undefined;
+          this.listener.changed();
+        });
       },
       health: (ok, problem) => {
         if (ok) this.problems.delete(kind);
@@ -141,9 +164,17 @@ export class LiveCluster {
 
   inventory(): Inventory {
     if (this.cached) return this.cached;
-    const byKind = new Map<string, Obj[]>();
-    for (const [kind, w] of this.watchers) byKind.set(kind, [...w.objects.values()]);
-    this.cached = toInventory(byKind);
+    const parts: Inventory[] = [];
+    for (const group of new Set([...this.watchers.keys()].map(groupOf))) {
+      let part = this.parts.get(group);
+      if (!part) {
+        const byKind = new Map<string, Obj[]>();
+        for (const [kind, w] of this.watchers) if (groupOf(kind) === group) byKind.set(kind, [...w.objects.values()]);
+        this.parts.set(group, (part = toInventory(byKind)));
+      }
+      parts.push(part);
+    }
+    this.cached = joinInventories(parts);
     return this.cached;
   }
 

@@ -1,5 +1,13 @@
-// List, then watch from the list's resourceVersion; re-list on 410; reconnect with capped backoff
-// after any other failure (client-node's own informer stops for good on those).
+// The one list-then-watch mechanism of the live code: the inventory's collections (LiveCluster)
+// and the wait for an allocated address (allocator.ts). List in pages, then watch from the list's
+// resourceVersion; re-list on 410; reconnect with capped backoff after any other failure.
+//
+// Why not client-node's informer (makeInformer/ListWatch, 1.4): it stops for good on any error but
+// 410, and when restarted it re-watches from its old resourceVersion without listing again, so a
+// revoked token shows up as a broken watch rather than as the list's 401/403 that the connection
+// state reports; it calls back once per object (100,000 callbacks for one list, where the
+// inventory wants one change); and it asks for no bookmarks. Its list function could page, but
+// the rest would be a wrapper as large as this loop.
 import { k8s, type ApiStatus, statusOf } from './kube';
 
 export type Obj = { metadata?: { name?: string; namespace?: string; resourceVersion?: string }; [k: string]: unknown };
@@ -24,6 +32,16 @@ export type ListPage = (page: { limit: number; _continue?: string }) => Promise<
 const PAGE_SIZE = 500;
 
 /**
+ * Drops metadata.managedFields, which nothing here reads and which is often the biggest part of an
+ * object a real API server sends (client-go's informers are told to do the same): 100,000 of them
+ * would be most of the inventory's memory.
+ */
+function slim(o: Obj): Obj {
+  if (o?.metadata && 'managedFields' in o.metadata) delete (o.metadata as Record<string, unknown>).managedFields;
+  return o;
+}
+
+/**
  * Lists a whole collection in pages of 500, as kubectl does: one response for 100,000 IPAddresses
  * would hold the whole collection in memory twice (text and objects) and can outlast a timeout.
  * The resourceVersion is the first page's: the snapshot the pages belong to.
@@ -34,7 +52,7 @@ export async function listAll(page: ListPage): Promise<{ items: Obj[]; resourceV
   let resourceVersion: string | undefined;
   do {
     const r = await page({ limit: PAGE_SIZE, _continue: token });
-    for (const o of r.items) items.push(o);
+    for (const o of r.items) items.push(slim(o));
     resourceVersion ??= r.metadata?.resourceVersion;
     // Typed clients (core) rename the field `_continue`; custom objects are plain JSON (`continue`).
     token = r.metadata?._continue || r.metadata?.continue || undefined;
@@ -113,6 +131,8 @@ export class ListWatcher {
         return;
       }
     }
+    // A listener may have stopped the watcher on the list's change (an awaited address was there).
+    if (this.stopped) return;
     let gone = false;
     const watch = new k8s.Watch(this.kc);
     try {
@@ -128,12 +148,13 @@ export class ListWatcher {
           this.watchFailures = 0;
           if (type === 'BOOKMARK') return;
           if (type === 'DELETED') this.objects.delete(key(obj));
-          else this.objects.set(key(obj), obj);
+          else this.objects.set(key(obj), slim(obj));
           this.backoffMs = 500;
           this.events.changed();
         },
         (err: unknown) => this.ended(err, gone),
       );
+      if (this.stopped) this.abort.abort(); // stopped while the watch was being opened
     } catch (e) {
       this.ended(e, gone);
     }

@@ -1,8 +1,8 @@
 // The Analysis API's answers in LSP terms: offsets become ranges, engine Locations become wire
 // locations, lens actions become the client's commands. Translation only: no feature logic here.
 import { type CodeLens, type CompletionItem, CompletionItemKind, type Hover, MarkupKind } from 'vscode-languageserver';
-import type { AddressCompletion, HoverHit, KubeVipRangeView as KubeVipRange, Lens, Location, PoolView as Pool, ServiceView as Service } from '../engine/index';
-import type { KubeVipRangeView, PoolView, ServiceView, WireLocation } from '../protocol';
+import type { AddressBlock, AddressCompletion, AllocationView as Allocation, HoverHit, KubeVipRangeView as KubeVipRange, Lens, Location, PoolBlockView as PoolBlock, PoolView as Pool, ServiceView as Service } from '../engine/index';
+import type { AllocationView, KubeVipRangeView, PoolBlockResult, PoolView, ServiceView, WireLocation } from '../protocol';
 import type { Positions } from './positions';
 
 export function toHover(hit: HoverHit, uri: string, positions: Positions): Hover {
@@ -27,7 +27,26 @@ export function wire(positions: Positions, at: Location | undefined): WireLocati
 }
 
 export function wirePool(p: Pool, positions: Positions): PoolView {
-  return { ...p, location: wire(positions, p.location), allocations: p.allocations.map((u) => ({ ...u, location: wire(positions, u.location) })) };
+  const { allocationBlocks, ...rest } = p;
+  return {
+    ...rest,
+    location: wire(positions, p.location),
+    allocations: p.allocations.map((u) => wireAllocation(u, positions)),
+    ...(allocationBlocks && { allocationBlocks: allocationBlocks.map((b) => wireBlock(b, positions)) }),
+  };
+}
+
+export function wirePoolBlock(b: PoolBlock, positions: Positions): PoolBlockResult {
+  return b.blocks ? { blocks: b.blocks.map((x) => wireBlock(x, positions)) } : { allocations: (b.allocations ?? []).map((u) => wireAllocation(u, positions)) };
+}
+
+function wireAllocation(u: Allocation, positions: Positions): AllocationView {
+  return { ...u, location: wire(positions, u.location) };
+}
+
+function wireBlock(b: AddressBlock<Allocation>, positions: Positions): AddressBlock<AllocationView> {
+  const { blocks, items, ...rest } = b;
+  return { ...rest, ...(blocks && { blocks: blocks.map((x) => wireBlock(x, positions)) }), ...(items && { items: items.map((u) => wireAllocation(u, positions)) }) };
 }
 
 export function wireService(s: Service, positions: Positions): ServiceView {

@@ -14,12 +14,13 @@ import {
   type AllocateParams, AllocateRequest, ClusterAtRequest, type ClusterAtParams, type ClusterAtResult, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
   InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
   type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams, type PoolMapData,
+  PoolBlockRequest, type PoolBlockParams, type PoolBlockResult,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
 import { toCodeAction, toDiagnostic } from './edits';
-import { toCodeLens, toCompletion, toHover, wireKubeVipRange, wirePool, wireService } from './features';
+import { toCodeLens, toCompletion, toHover, wireKubeVipRange, wirePool, wirePoolBlock, wireService } from './features';
 import { Positions } from './positions';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 import { Allocations, allocationActions } from './allocation';
@@ -134,6 +135,11 @@ export class IpamLanguageServer {
       return lenses.map((l) => toCodeLens(l, uri, this.positions));
     });
     c.onRequest(PoolsRequest, () => this.api.pools().map((p) => wirePool(p, this.positions)));
+    c.onRequest(PoolBlockRequest, (p: PoolBlockParams): PoolBlockResult => {
+      const result = this.api.poolBlock(p.id, p.block);
+      if (!result) throw new ResponseError(1, `no block ${p.block} in pool ${p.id}`);
+      return wirePoolBlock(result, this.positions);
+    });
     c.onRequest(PoolMapRequest, (p: PoolMapParams): PoolMapData => {
       const map = this.api.poolMap(p.id, p.zoom);
       if (!map) throw new ResponseError(1, `unknown pool ${p.id}`);

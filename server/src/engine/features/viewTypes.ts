@@ -1,6 +1,7 @@
 // What the tree views show: pools with usage, LoadBalancer Services, kube-vip ranges. Plain data;
 // `L` is how a place is named: the engine's Location here, an LSP range on the wire (protocol.ts).
 import type { Location } from '../types';
+import type { AddressBlock } from '../addressGroups';
 
 export interface AllocationView<L = Location> {
   address: string;
@@ -26,7 +27,13 @@ export interface PoolView<L = Location> {
   free: string;
   used: string;
   firstFree?: string;
+  /** Empty when `allocationBlocks` holds them (more than 256 allocations). */
   allocations: AllocationView<L>[];
+  /**
+   * The allocations grouped by CIDR block ("10.60.5.0/24"), when there are too many for one list:
+   * blocks and counts only; a block's contents come from PoolBlockRequest when it is expanded.
+   */
+  allocationBlocks?: AddressBlock<AllocationView<L>>[];
   /** Free space summarised as ranges, e.g. "10.0.0.20-10.0.0.99 (80)". */
   freeRanges: string[];
   reserved: { address: string; reason: 'network' | 'broadcast' | 'anycast' | 'gateway' | 'excluded' }[];
@@ -36,6 +43,12 @@ export interface PoolView<L = Location> {
   role?: 'vip' | 'node';
   /** In a ranked answer: named by the cluster's annotation or `capiIpam.defaultPool`. */
   preferred?: boolean;
+}
+
+/** What an expanded allocation block holds: its allocations, or its smaller blocks (shallow). */
+export interface PoolBlockView<L = Location> {
+  blocks?: AddressBlock<AllocationView<L>>[];
+  allocations?: AllocationView<L>[];
 }
 
 export interface ServiceView<L = Location> {

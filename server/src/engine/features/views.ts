@@ -11,7 +11,8 @@ import { poolUsage } from '../usage';
 import { poolRoles, rankPools } from '../ranking';
 import { type PoolMapData, poolMap } from '../poolMap';
 import type { Location } from '../types';
-import type { KubeVipRangeView, PoolView, ServiceView } from './viewTypes';
+import type { AllocationView, KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './viewTypes';
+import { findBlock, groupAddresses, shallow } from '../addressGroups';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
   return `${p.kind}/${p.namespace ?? ''}/${p.name}`;
@@ -35,13 +36,33 @@ export function poolView(p: PoolInfo, a: Analysis, usage = poolUsage(p, a.invent
     free: (usage.status.free < 0n ? 0n : usage.status.free).toString(),
     used: String(usage.status.used),
     firstFree: usage.firstFree,
-    allocations: byAddress(usage.users).map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: at(u.location) })),
+    ...allocationsOf(allocationViews(usage)),
     freeRanges: usage.freeRanges,
     reserved: [...reservedAddresses(p.analysis, p.spec), ...excluded],
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: at(p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
   };
+}
+
+/** In no particular order: a short list is sorted by allocationsOf, a long one by its grouping. */
+function allocationViews(usage: ReturnType<typeof poolUsage>): AllocationView[] {
+  return usage.users.map((u) => ({ address: u.address, name: u.name, namespace: u.namespace, claim: u.claim, cluster: u.cluster, location: at(u.location) }));
+}
+
+/** A long list goes out as CIDR blocks with counts (the tree shows blocks, PoolBlockRequest their contents), a short one flat. */
+function allocationsOf(list: AllocationView[]): Pick<PoolView, 'allocations' | 'allocationBlocks'> {
+  const blocks = groupAddresses(list);
+  return blocks ? { allocations: [], allocationBlocks: shallow(blocks) } : { allocations: byAddress(list) };
+}
+
+/** The contents of one allocation block of pool `id`, or undefined when there is no such pool or block (any more). */
+export function poolBlockView(a: Analysis, id: string, label: string): PoolBlockView | undefined {
+  const pool = a.inventory.pools.find((p) => poolId(p) === id);
+  const blocks = pool && groupAddresses(allocationViews(poolUsage(pool, a.inventory, a.clusters)));
+  const block = blocks && findBlock(blocks, label);
+  if (!block) return undefined;
+  return block.blocks ? { blocks: shallow(block.blocks) } : { allocations: block.items ?? [] };
 }
 
 export function poolMapView(a: Analysis, id: string, zoom?: string): PoolMapData | undefined {
@@ -57,8 +78,10 @@ export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace:
 
 /** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
 function byAddress<T extends { address: string }>(list: T[]): T[] {
+  // Each address parsed once, not once per comparison: 65,000 allocations sort in milliseconds.
   const value = (ip: string) => { const p = parseAddr(ip); return p.ok ? p.value.value : -1n; };
-  return [...list].sort((a, b) => { const x = value(a.address), y = value(b.address); return x < y ? -1 : x > y ? 1 : 0; });
+  const keyed = list.map((item) => ({ item, v: value(item.address) }));
+  return keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0)).map((k) => k.item);
 }
 
 export function serviceViews(a: Analysis): ServiceView[] {
