@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the extension-host e2e suite in a real VS Code on a headless Linux machine:
 // the VS Code 1.100.3 server shipped in the npm package code-server, driven by Debian's Chromium
-// through playwright-core (recipe: shared/notes/real-vscode-headless.md).
+// through playwright-core (see vscodeServer.mjs for why and how).
 //
 //   node test/e2e/launch-headless.mjs [--only trusted|untrusted|live|live-real|vsix|demo[,…]] [--jobs N] [--screenshots] [--keep-workspace] [--workspace DIR]
 //

@@ -2,7 +2,8 @@
 // server (from the npm package code-server) and of playwright-core, the management cluster
 // (test/e2e/cluster-control.ts: the sandbox or the real stack), the VS Code server process, the extension's installation into it
 // (the development folder, or a .vsix packaged by `npm run package`) and stopping process trees.
-// Recipe: shared/notes/real-vscode-headless.md.
+// Why code-server: it ships the VS Code server of a pinned release as an npm package, where the VS Code
+// desktop download is not reachable; Debian's Chromium then runs the real workbench against it.
 //
 // Every child is spawned detached (its own process group), so that stopping it also stops what it
 // started (extension host, language server, file watcher), and Ctrl-C in the terminal reaches only

@@ -1,5 +1,6 @@
 // The IPAddressClaim written next to the cluster, so that GitOps/Helm keeps owning the address
 // (deleting the release deletes the claim and frees the IP).
+import { parseAllDocuments, stringify } from 'yaml';
 import type { TextEdit } from './types';
 import type { WorkloadCluster } from './model/types';
 import { CLUSTER_NAME_LABEL, vipClaimName } from './model/clusters';
@@ -44,24 +45,22 @@ export function claimObject(c: { name: string; namespace: string }, pool: ClaimP
 }
 
 function yamlOf(o: ReturnType<typeof claimObject>): string {
-  const lines = [
-    `apiVersion: ${o.apiVersion}`,
-    `kind: ${o.kind}`,
-    'metadata:',
-    `  name: ${o.metadata.name}`,
-    `  namespace: ${o.metadata.namespace}`,
-  ];
-  if (o.metadata.labels) lines.push('  labels:', ...Object.entries(o.metadata.labels).map(([k, v]) => `    ${k}: ${v}`));
-  lines.push('  annotations:', ...Object.entries(o.metadata.annotations).map(([k, v]) => `    ${k}: ${v}`));
-  lines.push('spec:', '  poolRef:', `    apiGroup: ${o.spec.poolRef.apiGroup}`, `    kind: ${o.spec.poolRef.kind}`, `    name: ${o.spec.poolRef.name}`);
-  if ('clusterName' in o.spec) lines.push(`  clusterName: ${o.spec.clusterName}`);
-  return lines.join('\n') + '\n';
+  // The yaml library quotes whatever needs it; lineWidth 0 never folds a long value.
+  return stringify(o, { lineWidth: 0 });
+}
+
+/** Whether `text` already holds the claim (same name; same namespace where the document names one). */
+function hasClaim(text: string, name: string, namespace: string): boolean {
+  return parseAllDocuments(text, { strict: false, uniqueKeys: false }).some((d) => {
+    const ns = d.getIn(['metadata', 'namespace']);
+    return d.get('kind') === 'IPAddressClaim' && d.getIn(['metadata', 'name']) === name && (ns === undefined || ns === namespace);
+  });
 }
 
 /** Appends the claim as a YAML document to the Cluster's file, unless the workspace already has it. */
 export function claimDocumentEdit(c: WorkloadCluster, text: string, pool: ClaimPool, opts: ClaimOptions): TextEdit[] {
   const uri = c.cluster?.uri ?? c.anchor.uri;
-  if (new RegExp(`kind:\\s*IPAddressClaim[\\s\\S]*name:\\s*${vipClaimName(c.name)}\\b`).test(text)) return [];
+  if (hasClaim(text, vipClaimName(c.name), c.namespace)) return [];
   const sep = (text.endsWith('\n') || text === '' ? '' : '\n') + '---\n';
   return [{ uri, span: { start: text.length, end: text.length }, newText: sep + yamlOf(claimObject(c, pool, opts)) }];
 }

@@ -87,8 +87,8 @@ export class ClusterConnection {
     else this.restart(settings, trusted, virtual);
   }
 
-  /** Forces a new connection (command "Refresh"). */
-  restart(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
+  /** Connects anew even though the settings are unchanged: "Retry now" before any connection came up. */
+  private restart(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
     this.key = '';
     this.configure(settings, trusted, virtual);
   }

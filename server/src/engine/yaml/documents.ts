@@ -1,5 +1,5 @@
 // Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
-import { type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Span } from '../types';
 import { perObject } from '../memo';
 import type { SourceText } from './source';
@@ -27,8 +27,9 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
   try {
     docs = parseAllDocuments(mask.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
-    // The parser should never throw; if it does, the whole text is one problem and nothing is lost.
-    return [];
+    // The parser should never throw; if it does, the whole text is one problem, reported, not dropped.
+    const message = `the YAML parser failed: ${firstLine(e instanceof Error ? e.message : String(e))}`;
+    return [{ source, doc: new Document(null) as Document.Parsed, index: 0, errors: [{ span: { start: 0, end: Math.max(1, source.text.length) }, message }] }];
   }
   if (!Array.isArray(docs)) docs = [docs];
   for (const doc of docs) restoreTemplates(doc, source.text, mask);
