@@ -31,7 +31,9 @@ export function readRenderSettings(r: Record<string, unknown>): RenderSettings {
     chart: c.chart as string, values: strs(c.values), set: strs(c.set),
     release: typeof c.release === 'string' ? c.release : undefined, namespace: typeof c.namespace === 'string' ? c.namespace : undefined,
   }));
-  return { helmPath: str(helm.path, 'helm'), charts, kustomizeCommand: str(kust.command, 'kubectl kustomize'), overlays: strs(kust.overlays), discover: o(r.render).discover !== false };
+  const d = DEFAULT_RENDER;
+  const discover = o(r.render).discover;
+  return { helmPath: str(helm.path, d.helmPath), charts, kustomizeCommand: str(kust.command, d.kustomizeCommand), overlays: strs(kust.overlays), discover: typeof discover === 'boolean' ? discover : d.discover };
 }
 
 const RENDER_DELAY_MS = 300;

@@ -17,6 +17,7 @@ export interface ServerSettings {
   render: RenderSettings;
 }
 
+/** The one copy of the defaults in code; test/unit/settings.test.ts holds package.json's to them. */
 export const DEFAULT_SETTINGS: ServerSettings = {
   kubeconfig: '',
   context: '',
@@ -34,18 +35,19 @@ export function readSettings(raw: unknown): ServerSettings {
   const strings = (v: unknown, d: string[]) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : d);
   const tv = (r.topologyVariables ?? {}) as Partial<TopologyVariables>;
   const alloc = (r.allocate ?? {}) as Partial<ServerSettings['allocate']>;
+  const d = DEFAULT_SETTINGS;
   return {
-    kubeconfig: typeof r.kubeconfig === 'string' ? r.kubeconfig : '',
-    context: typeof r.context === 'string' ? r.context : '',
-    offline: r.offline === true,
-    defaultPool: typeof r.defaultPool === 'string' ? r.defaultPool : '',
-    include: strings(r.include, DEFAULT_SETTINGS.include),
-    exclude: strings(r.exclude, DEFAULT_SETTINGS.exclude),
-    topologyVariables: { vip: strings(tv.vip, DEFAULT_SETTINGS.topologyVariables.vip), kubeVipManifest: strings(tv.kubeVipManifest, DEFAULT_SETTINGS.topologyVariables.kubeVipManifest) },
-    resolveHostnames: r.resolveHostnames !== false,
+    kubeconfig: typeof r.kubeconfig === 'string' ? r.kubeconfig : d.kubeconfig,
+    context: typeof r.context === 'string' ? r.context : d.context,
+    offline: typeof r.offline === 'boolean' ? r.offline : d.offline,
+    defaultPool: typeof r.defaultPool === 'string' ? r.defaultPool : d.defaultPool,
+    include: strings(r.include, d.include),
+    exclude: strings(r.exclude, d.exclude),
+    topologyVariables: { vip: strings(tv.vip, d.topologyVariables.vip), kubeVipManifest: strings(tv.kubeVipManifest, d.topologyVariables.kubeVipManifest) },
+    resolveHostnames: typeof r.resolveHostnames === 'boolean' ? r.resolveHostnames : d.resolveHostnames,
     allocate: {
-      timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : 60,
-      writeClaim: alloc.writeClaim !== false,
+      timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : d.allocate.timeoutSeconds,
+      writeClaim: typeof alloc.writeClaim === 'boolean' ? alloc.writeClaim : d.allocate.writeClaim,
     },
     render: readRenderSettings(r),
   };
