@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { runCli } from '../support/cli';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
 const G = 'ipam.cluster.x-k8s.io';
-let ws: ReturnType<typeof copyExamples>;
+let ws: ReturnType<typeof copyFixture>;
 let sb: Backend;
 const claim = (name: string, pool: string) =>
   ({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name, namespace: 'default' }, spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: pool } } });
@@ -19,7 +19,7 @@ const run = (args: string[]) => runCli(args, ws.dir);
 
 for (const backend of backendNames()) describe(`CLI against the ${backend.name} backend`, { skip: backend.skip }, () => {
   before(async () => {
-    ws = copyExamples();
+    ws = copyFixture();
     sb = await startBackend(backend.name, { kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-cli-')), 'kubeconfig') });
     await sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } });
     await sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'cli-vips' }, spec: { addresses: ['10.30.0.10-10.30.0.12'], prefix: 24 } });

@@ -6,28 +6,28 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const run = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
 
 test('check: compiler-style lines with rule codes, exit 1 on errors', () => {
-  const r = run(['check', 'examples']);
+  const r = run(['check', 'test/fixtures/workspace']);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^examples\/clusters\/prod\.yaml:\d+:\d+: error \[vip-mismatch\] /m);
-  assert.match(r.stdout, /examples\/clusters\/staging\.yaml:31:11: error \[duplicate-ip\]/);
+  assert.match(r.stdout, /^test\/fixtures\/workspace\/clusters\/prod\.yaml:\d+:\d+: error \[vip-mismatch\] /m);
+  assert.match(r.stdout, /test\/fixtures\/workspace\/clusters\/staging\.yaml:31:11: error \[duplicate-ip\]/);
   // One problem, one line: staging's duplicate-ip and lb-range-overlap at its VIP's main place only.
   assert.equal(r.stdout.match(/staging\.yaml.*\[(duplicate-ip|lb-range-overlap)\]/g)?.length, 2);
   assert.match(r.stdout, /4 error\(s\), 4 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
-  assert.equal(run(['check', 'examples', '--fail-on', 'none']).status, 0);
-  assert.equal(run(['check', 'examples/clusters/dev.yaml', 'examples/ipam']).status, 0);
-  assert.equal(run(['check', 'examples/ipam', '--fail-on', 'warning']).status, 1);
+  assert.equal(run(['check', 'test/fixtures/workspace', '--fail-on', 'none']).status, 0);
+  assert.equal(run(['check', 'test/fixtures/workspace/clusters/dev.yaml', 'test/fixtures/workspace/ipam']).status, 0);
+  assert.equal(run(['check', 'test/fixtures/workspace/ipam', '--fail-on', 'warning']).status, 1);
 });
 
 test('check --format json and sarif', () => {
-  const json = JSON.parse(run(['check', 'examples', '--format', 'json']).stdout) as { file: string; line: number; code: string }[];
-  assert.ok(json.some((f) => f.code === 'stale-certsan' && f.file === 'examples/clusters/prod.yaml' && f.line === 60));
-  const sarif = JSON.parse(run(['check', 'examples', '--format', 'sarif']).stdout);
+  const json = JSON.parse(run(['check', 'test/fixtures/workspace', '--format', 'json']).stdout) as { file: string; line: number; code: string }[];
+  assert.ok(json.some((f) => f.code === 'stale-certsan' && f.file === 'test/fixtures/workspace/clusters/prod.yaml' && f.line === 60));
+  const sarif = JSON.parse(run(['check', 'test/fixtures/workspace', '--format', 'sarif']).stdout);
   assert.equal(sarif.version, '2.1.0');
   const results = sarif.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
   assert.ok(results.some((x) => x.ruleId === 'vip-mismatch' && x.level === 'error'));
@@ -45,14 +45,14 @@ test('usage errors exit 2 with a message', () => {
 });
 
 test('pools: kubectl-like columns plus the first free address', () => {
-  const r = run(['pools', 'examples']);
+  const r = run(['pools', 'test/fixtures/workspace']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^NAME\s+KIND\s+ADDRESSES\s+TOTAL\s+FREE\s+USED\s+FIRST FREE$/m);
   assert.match(r.stdout, /^vip-pool\s+GlobalInClusterIPPool\s+\["10\.10\.0\.16-10\.10\.0\.63"\]\s+42\s+37\s+5\s+10\.10\.0\.16$/m);
 });
 
 test('allocate --offline writes the next free address into every VIP place and says nothing reserves it', () => {
-  const ws = copyExamples();
+  const ws = copyFixture();
   try {
     const r = run(['allocate', 'clusters/lab.yaml', 'ipam/pools.yaml', '--cluster', 'lab', '--pool', 'lab-pool', '--offline'], ws.dir);
     assert.equal(r.status, 0, r.stderr);
@@ -71,7 +71,7 @@ test('allocate --offline writes the next free address into every VIP place and s
 });
 
 test('unreadable files (a symlink loop, a dangling link) are reported, the rest is checked, exit 2', () => {
-  const ws = copyExamples('examples/clusters');
+  const ws = copyFixture('test/fixtures/workspace/clusters');
   try {
     symlinkSync('loop.yaml', join(ws.dir, 'loop.yaml'));
     symlinkSync('nowhere.yaml', join(ws.dir, 'gone.yaml'));
@@ -87,7 +87,7 @@ test('unreadable files (a symlink loop, a dangling link) are reported, the rest 
 });
 
 test('SARIF artifact URIs are percent-encoded relative paths', () => {
-  const ws = copyExamples('examples/clusters');
+  const ws = copyFixture('test/fixtures/workspace/clusters');
   try {
     mkdirSync(join(ws.dir, 'a b'));
     renameSync(join(ws.dir, 'prod.yaml'), join(ws.dir, 'a b', 'prod #1%.yaml'));
@@ -100,7 +100,7 @@ test('SARIF artifact URIs are percent-encoded relative paths', () => {
 });
 
 test('pools --format xml is a usage error; -h after a command shows the help', () => {
-  const xml = run(['pools', 'examples', '--format', 'xml']);
+  const xml = run(['pools', 'test/fixtures/workspace', '--format', 'xml']);
   assert.equal(xml.status, 2);
   assert.match(xml.stderr, /unknown --format xml/);
   for (const args of [['check', '-h'], ['pools', '--help'], ['allocate', '-h']]) {
@@ -111,7 +111,7 @@ test('pools --format xml is a usage error; -h after a command shows the help', (
 });
 
 test('prefix: 1e300 and 2.5 are invalid pools', () => {
-  const ws = copyExamples('examples/ipam');
+  const ws = copyFixture('test/fixtures/workspace/ipam');
   try {
     for (const prefix of ['1e300', '2.5']) {
       writeFileSync(join(ws.dir, 'bad.yaml'), `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: bad\nspec:\n  addresses: [10.9.0.0/24]\n  prefix: ${prefix}\n`);
@@ -130,10 +130,10 @@ test('an offline check never loads the live bundle; --kubeconfig does', () => {
   try {
     copyFileSync(CLI, join(dir, 'cli.js'));
     const alone = (args: string[]) => spawnSync(process.execPath, [join(dir, 'cli.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-    const offline = alone(['check', 'examples/clusters/dev.yaml', 'examples/ipam']);
+    const offline = alone(['check', 'test/fixtures/workspace/clusters/dev.yaml', 'test/fixtures/workspace/ipam']);
     assert.equal(offline.status, 0, offline.stderr);
     assert.match(offline.stdout, /0 error\(s\)/);
-    const live = alone(['check', 'examples/clusters/dev.yaml', '--kubeconfig', join(dir, 'missing')]);
+    const live = alone(['check', 'test/fixtures/workspace/clusters/dev.yaml', '--kubeconfig', join(dir, 'missing')]);
     assert.equal(live.status, 1);
     assert.match(live.stderr, /cli-live\.js/);
   } finally {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import { renderToolsOr, type Tools } from '../support/renderTools';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -55,7 +55,7 @@ test('helm: --set wins over the values file; a place fed by --set points at the 
 test('helm: allocate --offline writes the next free address into the values file; the chart then renders clean', (t) => {
   const tools = renderToolsOr(t);
   if (!tools) return;
-  const ws = copyExamples('test/fixtures/helm');
+  const ws = copyFixture('test/fixtures/helm');
   t.after(() => ws.dispose());
   const before = run(tools, ['check', '--helm', 'vsphere-cluster', '--values', 'values-new.yaml', 'pools.yaml'], ws.dir);
   assert.match(before.stdout, /^values-new\.yaml:4:12: info \[missing-vip\]/m, before.stdout + before.stderr);

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { runCli } from '../support/cli';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import { renderToolsOr } from '../support/renderTools';
 
 const G = 'ipam.cluster.x-k8s.io';
-const ws = copyExamples('test/fixtures/helm');
+const ws = copyFixture('test/fixtures/helm');
 let sb: Sandbox;
 
 const run = (args: string[]) => runCli(args, ws.dir);

@@ -21,7 +21,7 @@ describe('the admission policy in the real kube-apiserver', { skip: real ? real.
   test('kube-apiserver rejects a Cluster whose VIP no pool can allocate and admits a good one', async () => {
     const cwd = process.cwd();
     process.chdir(ROOT);
-    const { workspace } = loadWorkspace(['examples']);
+    const { workspace } = loadWorkspace(['test/fixtures/workspace']);
     process.chdir(cwd);
     const server = new PolicyOnApiServer(stack.kubeconfigPath);
     await server.apply(policyYaml(workspace.analyze().inventory, 'vap').yaml);

@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { LspClient, ROOT } from '../support/lspClient';
 import { serviceAccountKubeconfig, type PolicyRule } from '../support/rbac';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
 const G = 'ipam.cluster.x-k8s.io';
 const real = backendNames().find((b) => b.name === 'real');
@@ -35,7 +35,7 @@ function cli(args: string[], cwd: string): Promise<{ status: number | null; stdo
 
 describe('the README ClusterRole on the real server', { skip: !real ? 'CAPI_IPAM_BACKENDS selects the sandbox only' : real.skip }, () => {
   let b: Backend;
-  const ws = copyExamples();
+  const ws = copyFixture();
   before(async () => {
     b = await startBackend('real');
     await b.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } });

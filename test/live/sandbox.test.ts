@@ -1,5 +1,5 @@
 // The sandbox over HTTPS through @kubernetes/client-node: CRUD, watch, 410, the provider's
-// conformance cases (caip.md §5.5/§5.6), webhook messages (§5.4) and fault hooks.
+// conformance cases (CAIP internal/controllers tests), webhook messages (internal/webhooks tests) and fault hooks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
@@ -379,7 +379,7 @@ describe('watch', () => {
   });
 });
 
-describe('provider conformance (caip.md §5.5)', () => {
+describe('provider conformance (CAIP controllers)', () => {
   it('C1: IPAddress named like the claim with address, prefix, gateway, finalizer, owner refs and cluster label', async () => {
     const ns = await namespace();
     await crd.createNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'test-cluster' }, spec: {} } });
@@ -538,7 +538,7 @@ describe('provider conformance (caip.md §5.5)', () => {
   });
 });
 
-describe('pool status (caip.md §5.6)', () => {
+describe('pool status (CAIP controllers)', () => {
   const cases = [
     { id: 'S1', addresses: ['10.0.0.10-10.0.0.20'], gateway: undefined, claims: 1, total: 11, used: 1, free: 10 },
     { id: 'S2', addresses: ['10.0.0.10-10.0.0.20'], gateway: undefined, claims: 2, total: 11, used: 2, free: 9 },
@@ -591,7 +591,7 @@ describe('pool status (caip.md §5.6)', () => {
   });
 });
 
-describe('pool webhook (caip.md §2.3, §5.4)', () => {
+describe('pool webhook (CAIP webhooks)', () => {
   const W = 'admission webhook "validation.inclusterippool.ipam.cluster.x-k8s.io" denied the request: ';
   const rejectedCases: [string, Record<string, unknown>, string][] = [
     ['empty addresses', { addresses: [], prefix: 24, gateway: '10.0.0.1' }, 'addresses is required'],

@@ -9,12 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { LspClient } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import type { ReleaseResult, ReleaseTarget } from '../../server/src/protocol';
 import { LineIndex } from '../../server/src/engine/text/positions';
 
 const G = 'ipam.cluster.x-k8s.io';
-let ws: ReturnType<typeof copyExamples>;
+let ws: ReturnType<typeof copyFixture>;
 let lab: string;
 let sb: Backend;
 let lsp: LspClient;
@@ -31,7 +31,7 @@ const allocate = (uri: string, cluster: string, namespace: string, poolName: str
 
 for (const backend of backendNames()) describe(`allocation against the ${backend.name} backend`, { skip: backend.skip }, () => {
   before(async () => {
-    ws = copyExamples();
+    ws = copyFixture();
     lab = ws.uri('clusters/lab.yaml');
     sb = await startBackend(backend.name, { kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-alloc-')), 'kubeconfig') });
     await sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } });

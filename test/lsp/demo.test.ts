@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { LspClient, ROOT, messageOf } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
-const ws = copyExamples();
+const ws = copyFixture();
 const staging = ws.uri('clusters/staging.yaml');
 let sb: Sandbox;
 let live: LspClient;

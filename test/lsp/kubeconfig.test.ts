@@ -30,7 +30,7 @@ for (const [what, path] of [['a FIFO', fifo], ['/dev/zero', zero]] as const) {
 }
 
 test('the CLI fails fast on a FIFO kubeconfig', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', 'examples/ipam', '--kubeconfig', fifo], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', 'test/fixtures/workspace/ipam', '--kubeconfig', fifo], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.signal, null);
   assert.equal(r.status, 1);
   assert.equal(r.stderr, `capi-ipam: kubeconfig ${fifo}: not a regular file: not read\n`);

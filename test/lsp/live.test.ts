@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { LspClient, messageOf } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
-const ws = copyExamples();
+const ws = copyFixture();
 const dev = ws.uri('clusters/dev.yaml');
 let b: Backend;
 /** The sandbox's in-process handle, for the tests that inject faults (absent on the real stack). */

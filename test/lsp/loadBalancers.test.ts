@@ -1,14 +1,14 @@
-// LoadBalancer Services over LSP on a copy of examples/: hover on a Service IP, the Load balancers and
+// LoadBalancer Services over LSP on a copy of test/fixtures/workspace/: hover on a Service IP, the Load balancers and
 // kube-vip ranges views as the kube-vip cloud provider computes them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LspClient } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import type { KubeVipRangeView, ServiceView } from '../../server/src/protocol';
 
-const ws = copyExamples();
+const ws = copyFixture();
 let lsp: LspClient;
 const services = ws.uri('services/ingress.yaml');
 

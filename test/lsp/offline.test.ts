@@ -1,13 +1,13 @@
-// The language server as a child process over stdio, on a copy of examples/, with no cluster.
+// The language server as a child process over stdio, on a copy of test/fixtures/workspace/, with no cluster.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LspClient, applyTextEdits, messageOf } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
-const ws = copyExamples();
+const ws = copyFixture();
 let lsp: LspClient;
 const prod = ws.uri('clusters/prod.yaml');
 const staging = ws.uri('clusters/staging.yaml');

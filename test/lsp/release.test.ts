@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 import type { ReleaseResult, ReleaseTarget } from '../../server/src/protocol';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { LspClient } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 
 const G = 'ipam.cluster.x-k8s.io';
-const ws = copyExamples();
+const ws = copyFixture();
 let sb: Sandbox;
 let lsp: LspClient;
 

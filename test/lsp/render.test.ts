@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LspClient, messageOf } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import { renderToolsOr } from '../support/renderTools';
 
 function workspace() {
-  const ws = copyExamples('test/fixtures');
+  const ws = copyFixture('test/fixtures');
   // One overlay and one pools file: the staging overlay is the same cluster as prod.
   rmSync(join(ws.dir, 'kustomize/overlays/staging'), { recursive: true });
   rmSync(join(ws.dir, 'kustomize/pools.yaml'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index';
 import { LspClient } from '../support/lspClient';
-import { copyExamples } from '../support/workspaceCopy';
+import { copyFixture } from '../support/workspaceCopy';
 import { renderToolsOr } from '../support/renderTools';
 
 const G = 'ipam.cluster.x-k8s.io';
@@ -15,7 +15,7 @@ const G = 'ipam.cluster.x-k8s.io';
 test('live allocation from a values file writes the values key', async (t) => {
   const tools = renderToolsOr(t);
   if (!tools) return;
-  const ws = copyExamples('test/fixtures/helm');
+  const ws = copyFixture('test/fixtures/helm');
   rmSync(join(ws.dir, 'pools.yaml')); // the live pool only
   const sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-helm-lsp-')), 'kubeconfig') });
   sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clusters' } });

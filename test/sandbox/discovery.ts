@@ -1,5 +1,5 @@
 // Discovery (/version, /api, /apis, per-group-version resource lists) and the minimal OpenAPI
-// that lets kubectl's default --validate=strict pass (see k8s-wire.md §2.3).
+// that lets kubectl's default --validate=strict pass (kubectl reads the schema from /openapi/v3 to validate fields).
 import { apiVersionOf, compareVersions, RESOURCES, type ResourceDef } from './kinds';
 
 export const VERSION_INFO = {

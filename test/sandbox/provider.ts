@@ -1,7 +1,7 @@
 // The in-cluster IPAM provider (CAIP) as a controller inside the sandbox: claim reconciles
 // (finalizer first, lowest free address, IPAddress named after the claim, release on deletion)
 // and pool reconciles (ProtectPool finalizer, status.ipAddresses), one reconcile at a time.
-// Follows caip.md §3 step by step; pool arithmetic is the engine's (server/src/engine/ip/pool).
+// Follows CAIP's controllers step by step (internal/controllers/ipaddressclaim.go, inclusterippool.go; pkg/ipamutil/reconciler.go); pool arithmetic is the engine's (server/src/engine/ip/pool).
 import { analyzePool, findFree, poolStatus } from '../../server/src/engine/ip/pool';
 import { addressesOfPool, poolSpec } from './admission';
 import { CAPI, IPAM, RESOURCES, type ResourceDef } from './kinds';
@@ -148,7 +148,7 @@ export class Provider {
     this.timers.add(t);
   }
 
-  // ---- event → queue mapping (caip.md §3.3, §3.4) -----------------------------------------
+  // ---- event → queue mapping (ipaddressclaim.go and inclusterippool.go watches) -----------------
 
   private onEvent(ev: StoreEvent): void {
     const { def: d, obj, prev } = ev;
@@ -190,7 +190,7 @@ export class Provider {
     }
   }
 
-  // ---- claim reconcile (caip.md §3.2, §3.5) -------------------------------------------------
+  // ---- claim reconcile (pkg/ipamutil/reconciler.go, ipaddressclaim_address.go) ------------------
 
   private reconcileClaim(key: Key): string {
     const [, ns, name] = key.split('|') as [string, string, string];
@@ -303,7 +303,7 @@ export class Provider {
     return 'released';
   }
 
-  // ---- pool reconcile (caip.md §3.4, §4) ---------------------------------------------------
+  // ---- pool reconcile (inclusterippool.go) ------------------------------------------------------
 
   private reconcilePool(key: Key): string {
     const [, kind, ns, name] = key.split('|') as [string, string, string, string];

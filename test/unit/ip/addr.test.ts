@@ -26,7 +26,7 @@ test('IPv6 parsing and RFC 5952 output like Go Addr.String()', () => {
   for (const bad of ['fe80::zzzz', '1::2::3', 'fe80::1%', '12345::1', '::ffff:010.0.0.1', ':::']) assert.equal(parseAddr(bad).ok, false, bad);
 });
 
-test('entry syntax: ranges, CIDRs with host bits, single IPs (caip.md §5.2)', () => {
+test('entry syntax: ranges, CIDRs with host bits, single IPs (CAIP poolutil/pool_test.go)', () => {
   for (const ok of ['192.168.1.2', '192.168.1.2-192.168.1.4', '192.168.1.2/24', 'fe80::1', 'fe80::1-fe80::3', 'fe80::1/64']) {
     assert.equal(parseEntry(ok).ok, true, ok);
   }

@@ -1,5 +1,5 @@
 // The kube-vip cloud provider's arithmetic, checked against the provider's own test cases
-// (pkg/ipam/ipam_test.go, kubevip-capv.md §3.5) and Go's error texts.
+// (kube-vip-cloud-provider pkg/ipam/ipam_test.go) and Go's error texts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAddr, parseAddr } from '../../../server/src/engine/ip/addr';

@@ -1,4 +1,4 @@
-// Conformance with the in-cluster IPAM provider's own test tables (caip.md §5).
+// Conformance with the in-cluster IPAM provider's own test tables (CAIP v1.1.0: internal/poolutil/pool_test.go, internal/webhooks/inclusterippool_test.go).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAddr } from '../../../server/src/engine/ip/addr';
@@ -7,7 +7,7 @@ import { analyzePool, findFree, isAllocatable, nextFree, poolStatus, reservedRea
 const spec = (prefix: number, gateway: string | undefined, addresses: string[], excludedAddresses?: string[], allocateReservedIPAddresses?: boolean): PoolSpec =>
   ({ prefix, gateway, addresses, excludedAddresses, allocateReservedIPAddresses });
 
-test('allocatable set and total (caip.md §5.1)', () => {
+test('allocatable set and total (poolutil)', () => {
   const cases: [PoolSpec, number, string[]?, string[]?][] = [
     [spec(0, '192.168.0.1', ['192.168.0.3-192.168.0.10']), 8],
     [spec(24, '192.168.0.1', ['192.168.0.2', '192.168.0.3-192.168.0.4', '192.168.0.6/31']), 5],
@@ -32,7 +32,7 @@ test('allocatable set and total (caip.md §5.1)', () => {
   });
 });
 
-test('worked examples (caip.md §5.7): README pool, samples pool, /32, /31, /64', () => {
+test('worked examples (CAIP README and samples): README pool, samples pool, /32, /31, /64', () => {
   const readme = analyzePool(spec(22, '10.0.0.1', ['10.0.0.0/24', '10.0.1.10-10.0.1.100', '10.0.2.1', '10.0.2.2'], ['10.10.0.16/28', '10.10.0.242', '10.0.1.25-10.0.1.30']));
   assert.equal(readme.total, 341n);
   assert.equal(findFree(readme, []), '10.0.0.2');
@@ -48,7 +48,7 @@ test('worked examples (caip.md §5.7): README pool, samples pool, /32, /31, /64'
   assert.equal(poolStatus(v6, []).total, (1n << 63n) - 1n);
 });
 
-test('first free address (caip.md §5.3, §5.5)', () => {
+test('first free address (poolutil, controllers)', () => {
   const p = analyzePool(spec(24, undefined, ['10.0.0.10-10.0.0.20']));
   assert.equal(findFree(p, []), '10.0.0.10');
   assert.equal(findFree(p, ['10.0.0.10', '10.0.0.11']), '10.0.0.12');
@@ -62,7 +62,7 @@ test('first free address (caip.md §5.3, §5.5)', () => {
   assert.equal(findFree(analyzePool(spec(24, '10.0.1.1', ['10.0.1.3', '10.0.1.2'])), []), '10.0.1.2');
 });
 
-test('status counts (caip.md §5.6) and outOfRange', () => {
+test('status counts (controllers) and outOfRange', () => {
   const rows: [number, string[], string | undefined, number, number, number][] = [
     [24, ['10.0.0.10-10.0.0.20'], undefined, 1, 11, 10],
     [24, ['10.0.0.10-10.0.0.20'], '10.0.0.10', 2, 10, 8],
@@ -82,7 +82,7 @@ test('status counts (caip.md §5.6) and outOfRange', () => {
   assert.equal(poolStatus(o1, ['10.0.0.10', '10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14']).outOfRange, 3n);
 });
 
-test("webhook validation with CAIP's messages (caip.md §2.3, §5.4)", () => {
+test("webhook validation with CAIP's messages (webhooks)", () => {
   const messages = (s: PoolSpec) => analyzePool(s).errors.map((e) => `${e.field}: ${e.message}`);
   assert.deepEqual(messages(spec(28, '10.0.0.24', ['10.0.0.25', '10.0.0.26', '10.0.0.27'], ['10.0.0.23', '10.0.0.24'])), []);
   assert.deepEqual(messages(spec(28, 'fe01::1', ['fe01::2', 'fe01::3-fe01::5', 'fe01::1:1/126'], ['fe01::4', 'fe01::6-fe01::8', 'fe01::1:10/126'])), []);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { toInventory } from '../../../server/src/live/convert';
 import { convertV1alpha1 } from '../../../server/src/engine/ip/v1alpha1';
 
-test("v1alpha1 pools convert like the provider's webhook (caip.md §1.2)", () => {
+test("v1alpha1 pools convert like the provider's webhook (api/v1alpha1 conversion)", () => {
   assert.deepEqual(convertV1alpha1({ addresses: [], subnet: '1.1.1.0/24' }), { addresses: ['1.1.1.1-1.1.1.254'], prefix: 24 });
   assert.deepEqual(convertV1alpha1({ addresses: ['10.0.0.5'], start: '10.0.0.10', end: '10.0.0.20', prefix: 24 }), { addresses: ['10.0.0.5', '10.0.0.10-10.0.0.20'], prefix: 24 });
   assert.deepEqual(convertV1alpha1({ addresses: [], subnet: '10.0.0.0/24', start: '10.0.0.100' }), { addresses: ['10.0.0.100-10.0.0.254'], prefix: 24 });

@@ -31,7 +31,7 @@ function generated(): Schema[] {
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    const { workspace } = loadWorkspace(['examples']);
+    const { workspace } = loadWorkspace(['test/fixtures/workspace']);
     return parseAllDocuments(policyYaml(workspace.analyze().inventory, 'kyverno').yaml).map((d) => d.toJS() as Schema);
   } finally {
     process.chdir(cwd);

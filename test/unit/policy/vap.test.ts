@@ -18,7 +18,7 @@ function examples() {
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    const { workspace } = loadWorkspace(['examples']);
+    const { workspace } = loadWorkspace(['test/fixtures/workspace']);
     const inventory = workspace.analyze().inventory;
     const docs = parseAllDocuments(policyYaml(inventory, 'vap').yaml).map((d) => d.toJS() as Any);
     return { inventory, docs };

@@ -1,4 +1,4 @@
-// Pool entry syntax of the in-cluster IPAM provider (caip.md §2.1): `A-B`, else CIDR, else a single IP.
+// Pool entry syntax of the in-cluster IPAM provider (CAIP internal/poolutil/pool.go): `A-B`, else CIDR, else a single IP.
 import { type Family, type Parsed, BITS, parseAddr, prefixBounds } from './addr';
 
 export interface EntryRange {

@@ -1,4 +1,4 @@
-// The kube-vip cloud provider's address arithmetic (kubevip-capv.md §3, pkg/ipam): one ConfigMap value
+// The kube-vip cloud provider's address arithmetic (kube-vip-cloud-provider pkg/ipam): one ConfigMap value
 // (`cidr-*`/`range-*`) as the provider parses it, with its error texts, and what it hands out from it.
 // Like RangeSet, nothing here enumerates addresses.
 import { type Addr, type Family, formatAddr, parseAddr, prefixBounds } from './addr';

@@ -1,5 +1,5 @@
 // InClusterIPPool / GlobalInClusterIPPool semantics, exactly as the in-cluster IPAM provider (CAIP)
-// computes them (caip.md §2): webhook validation in CAIP's order and words, the allocatable set,
+// computes them (CAIP internal/webhooks/inclusterippool.go, internal/poolutil/pool.go): webhook validation in CAIP's order and words, the allocatable set,
 // status counts and first-fit allocation, all on BigInt ranges.
 import { type Addr, type Family, BITS, formatAddr, parseAddr, prefixBounds } from './addr';
 import { INVALID_ENTRY, parseEntry } from './entry';

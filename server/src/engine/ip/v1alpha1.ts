@@ -1,5 +1,5 @@
 // v1alpha1 pools (subnet/start/end) read as the provider's conversion webhook writes them into
-// v1alpha2 (caip.md §1.2): missing start/end default to the subnet's first+1 / last−1, prefix 0 to
+// v1alpha2 (CAIP api/v1alpha1/inclusterippool_conversion.go): missing start/end default to the subnet's first+1 / last−1, prefix 0 to
 // the subnet's, and `start-end` is appended to `addresses`.
 import { formatAddr, prefixBounds } from './addr';
 import { parseCidr } from './entry';

@@ -1,6 +1,6 @@
 // The kube-vip cloud provider's ConfigMap (`kube-system/kubevip`), read once for the workspace and for
 // the live cluster alike: its pools, their entries with sites, and the options that change allocation.
-// Lookup follows the provider (kubevip-capv.md §3.1): cidr-<ns>, cidr-global, range-<ns>, range-global.
+// Lookup follows the provider (kube-vip-cloud-provider pkg/provider/loadBalancer.go): cidr-<ns>, cidr-global, range-<ns>, range-global.
 import { type ProviderPool, providerPool } from '../ip/kubeVipPool';
 import type { Location } from '../types';
 import type { KubeVipRange } from './types';
