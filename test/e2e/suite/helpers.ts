@@ -92,6 +92,47 @@ export function waitForDiagnostics<T>(probe: () => T | undefined, ms: number, wh
   });
 }
 
+/**
+ * Resolves with the first value of the async `probe` (a request to VS Code or the server), asked once and
+ * then again whenever the extension's state may have changed: diagnostics published (an analysis), or a
+ * view reloaded (the server's inventoryChanged, a connection change). Rejects after `ms` with `describe()`.
+ */
+export function whenChanged<T>(capi: CapiIpamApi, probe: () => Promise<T | undefined>, ms: number, what: string, describe: () => string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let running = false;
+    let again = false;
+    const { pools, loadBalancers, kubeVipRanges } = capi.trees;
+    const events: vscode.Event<unknown>[] = [vscode.languages.onDidChangeDiagnostics, pools.onDidChangeTreeData, loadBalancers.onDidChangeTreeData, kubeVipRanges.onDidChangeTreeData];
+    const finish = (settle: () => void) => {
+      done = true;
+      clearTimeout(timer);
+      for (const s of subscriptions) s.dispose();
+      settle();
+    };
+    // An event during a probe asks again once that probe is answered: no change is missed, none doubled.
+    const run = async (): Promise<void> => {
+      if (running) { again = true; return; }
+      running = true;
+      try {
+        do {
+          again = false;
+          const value = await probe();
+          if (done) return;
+          if (value !== undefined) return finish(() => resolve(value));
+        } while (again);
+      } catch (e) {
+        if (!done) finish(() => reject(e));
+      } finally {
+        running = false;
+      }
+    };
+    const subscriptions = events.map((event) => event(() => void run()));
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${ms} ms waiting for ${what} (last: ${describe()})`))), ms);
+    void run();
+  });
+}
+
 /** Polls `probe` every 50 ms (for state without an event in the API); rejects after `ms` with the last value seen. */
 export async function waitFor<T>(probe: () => T | undefined, ms: number, what: string, describe?: () => string): Promise<T> {
   const deadline = Date.now() + ms;

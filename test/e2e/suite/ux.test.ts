@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CapiIpamApi } from '../../../client/src/extension';
 import type { PoolView } from '../../../server/src/protocol';
-import { api, apiServer, codeOf, expectedMode, extension, ours, waitFor, waitForDiagnostics } from './helpers';
+import { api, apiServer, codeOf, expectedMode, extension, ours, waitFor, waitForDiagnostics, whenChanged } from './helpers';
 
 const mode = expectedMode();
 const file = (rel: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, ...rel.split('/'));
@@ -18,16 +18,14 @@ async function open(rel: string): Promise<vscode.TextDocument> {
   return document;
 }
 
-/** Lenses as VS Code resolves them, asked again until `accept` holds (the server may still be scanning or listing). */
-async function lenses(uri: vscode.Uri, accept: (titles: string[]) => boolean): Promise<vscode.CodeLens[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
+/** Lenses as VS Code resolves them, asked again on each change until `accept` holds (the server may still be scanning or listing). */
+async function lenses(capi: CapiIpamApi, uri: vscode.Uri, accept: (titles: string[]) => boolean): Promise<vscode.CodeLens[]> {
+  let titles: string[] = [];
+  return whenChanged(capi, async () => {
     const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
-    const titles = found.map((l) => l.command?.title ?? '');
-    if (accept(titles)) return found;
-    if (Date.now() > deadline) assert.fail(`CodeLens titles: ${JSON.stringify(titles)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    titles = found.map((l) => l.command?.title ?? '');
+    return accept(titles) ? found : undefined;
+  }, 20_000, 'the CodeLens titles', () => JSON.stringify(titles));
 }
 
 if (mode !== 'untrusted') {
@@ -42,7 +40,7 @@ if (mode !== 'untrusted') {
     it('a CodeLens above each Cluster tells its VIP (live: pool and claim, with Release VIP), or how to get one', async () => {
       if (mode === 'live') {
         const document = await open('clusters/prod.yaml');
-        const found = await lenses(document.uri, (t) => t.includes('Release VIP'));
+        const found = await lenses(capi, document.uri, (t) => t.includes('Release VIP'));
         assert.deepStrictEqual(found.map((l) => [document.lineAt(l.range.start.line).text, l.command?.title]), [
           ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree'],
           ['  name: prod', 'Release VIP'],
@@ -50,7 +48,7 @@ if (mode !== 'untrusted') {
         assert.deepStrictEqual(found[1]!.command!.arguments, [{ claim: { namespace: 'default', name: 'prod-control-plane-vip' } }]);
       } else {
         const document = await open('clusters/lab.yaml');
-        const [lens] = await lenses(document.uri, (t) => t.length === 1 && t[0]!.startsWith('No VIP'));
+        const [lens] = await lenses(capi, document.uri, (t) => t.length === 1 && t[0]!.startsWith('No VIP'));
         assert.strictEqual(document.lineAt(lens!.range.start.line).text, '  name: lab');
         assert.strictEqual(lens!.command!.title, 'No VIP · next free in vip-pool: 10.10.0.16 (offline: the quick fix writes it, nothing reserves it)');
         const [missing] = await waitForDiagnostics(() => { const d = ours(document.uri).filter((x) => codeOf(x) === 'missing-vip'); return d.length ? d : undefined; }, 20_000, 'missing-vip on lab.yaml');
@@ -74,15 +72,12 @@ if (mode !== 'untrusted') {
       const matches = (titles: string[]) =>
         titles.length >= 2 && expected[0]!.test(titles[0]!) && expected[1]!.test(titles[titles.length - 1]!) &&
         titles.slice(1, -1).every((t) => !/ · (VIP|node) pool\)$/.test(t)) && !titles.some((t) => /lab-pool/.test(t)) && (mode === 'live' || titles.length === 2);
-      const deadline = Date.now() + 20_000;
       let titles: string[] = [];
-      for (;;) {
+      await whenChanged(capi, async () => {
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, dup!.range, vscode.CodeActionKind.QuickFix.value);
         titles = actions.map((a) => a.title).filter((t) => t.startsWith(prefix));
-        if (matches(titles) || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      assert.ok(matches(titles), JSON.stringify(titles));
+        return matches(titles) ? titles : undefined;
+      }, 20_000, 'the ranked quick fixes', () => JSON.stringify(titles));
       if (mode === 'live') {
         // The command's list, from the server: the VIP pool first, the namespace's own pool offered, no other namespace's.
         const ranked = (await capi.server.rankedPools({ name: 'lab', namespace: 'lab' })).map((p) => p.id);
