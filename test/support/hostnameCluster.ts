@@ -1,3 +1,5 @@
+import { kubeVipPod } from './kubeVipPod';
+
 // A cluster whose endpoint is a host name while kube-vip holds an IP (shared by the host-name tests).
 export const hostnameCluster = (host: string, vip: string) => `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster
@@ -22,15 +24,4 @@ spec:
     files:
     - path: /etc/kubernetes/manifests/kube-vip.yaml
       content: |
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: kube-vip
-        spec:
-          containers:
-          - name: kube-vip
-            image: ghcr.io/kube-vip/kube-vip:v0.8.0
-            env:
-            - name: address
-              value: ${vip}
-`;
+${kubeVipPod(vip, 8)}`;

@@ -5,19 +5,9 @@ import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { applyEdits } from '../../../server/src/engine/edits';
+import { kubeVipPod } from '../../support/kubeVipPod';
 
-const POD = (vip: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-vip
-spec:
-  containers:
-  - name: kube-vip
-    image: ghcr.io/kube-vip/kube-vip:v0.8.0
-    env:
-    - name: address
-      value: ${vip}
-`;
+const POD = (vip: string) => kubeVipPod(vip);
 
 const INFRA = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
 kind: VSphereCluster

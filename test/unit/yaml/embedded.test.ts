@@ -4,19 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { applyEdits, vipEdits } from '../../../server/src/engine/edits';
+import { kubeVipPod } from '../../support/kubeVipPod';
 
-const POD = (addr: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-vip
-spec:
-  containers:
-  - name: kube-vip
-    image: ghcr.io/kube-vip/kube-vip:v0.8.0
-    env:
-    - name: address
-      value: ${addr}
-`;
+const POD = (addr: string) => kubeVipPod(addr);
 
 const indent = (text: string, n: number) => text.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
 
