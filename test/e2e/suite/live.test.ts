@@ -8,7 +8,7 @@ import type { CapiIpamApi } from '../../../client/src/extension';
 import type { LoadBalancerNode } from '../../../client/src/trees/loadBalancersTree';
 import type { PoolNode } from '../../../client/src/trees/poolsTree';
 import type { AllocateResult } from '../../../server/src/protocol';
-import { api, apiServer, backend, cluster, codeOf, expectedMode, ours, waitFor, waitForDiagnostics } from './helpers';
+import { api, apiServer, backend, cluster, codeOf, expectedMode, ours, waitFor, waitForDiagnostics, whenChanged } from './helpers';
 
 const G = 'ipam.cluster.x-k8s.io';
 const API_VERSION: Record<string, string> = {
@@ -42,17 +42,6 @@ const list = async (kind: string, namespace?: string): Promise<Listed[]> =>
 /** The address the provider hands out first in each pool of test/fixtures/demo: its lowest free one. */
 const LOWEST_FREE: Record<string, string> = { 'vip-pool': '10.10.0.16', 'lab-pool': '10.10.3.10' };
 const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
-
-/** Polls an async probe every 200 ms until it returns a value; fails with `describe()` after `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string, describe: () => string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what} (last: ${describe()})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The VIP places of one cluster in a multi-document file: every value a VIP is written into. */
 function vipPlaces(text: string): Record<string, string | undefined> {
@@ -103,13 +92,10 @@ if (expectedMode() === 'live') {
       const pools: PoolRef[] = [...(await list('InClusterIPPool')), ...(await list('GlobalInClusterIPPool'))];
       assert.ok(pools.length > 0, 'the cluster holds pools');
       let labels: string[] = [];
-      const deadline = Date.now() + 20_000;
-      for (;;) {
+      await whenChanged(capi, async () => {
         labels = await poolLabels(capi);
-        if (pools.every((pool) => shows(labels, pool))) break;
-        if (Date.now() > deadline) assert.fail(`the Pools view shows ${labels.join(', ')}; expected every pool of the cluster: ${pools.map((p) => p.name).join(', ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+        return pools.every((pool) => shows(labels, pool)) || undefined;
+      }, 20_000, 'every pool of the cluster in the Pools view', () => `shown ${labels.join(', ')}; expected ${pools.map((p) => p.name).join(', ')}`);
     });
 
     it('shows a pool created in the cluster without a manual refresh', async () => {
@@ -121,13 +107,11 @@ if (expectedMode() === 'live') {
       });
       assert.strictEqual(created.status, 201, JSON.stringify(created.body));
       const pool: PoolRef = { kind: 'GlobalInClusterIPPool', name: 'e2e-new-pool' };
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const labels = await poolLabels(capi);
-        if (shows(labels, pool)) break;
-        if (Date.now() > deadline) assert.fail(`the Pools view never showed ${pool.name}: ${labels.join(', ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      let labels: string[] = [];
+      await whenChanged(capi, async () => {
+        labels = await poolLabels(capi);
+        return shows(labels, pool) || undefined;
+      }, 20_000, `${pool.name} in the Pools view`, () => labels.join(', '));
     });
 
     it('"Allocate IP from pool" on lab.yaml claims in the cluster, gets the provider\'s lowest free address, writes every VIP place and shows in the Pools view', async () => {
@@ -142,7 +126,8 @@ if (expectedMode() === 'live') {
 
         // The quick fix as the light bulb asks for it, once the server has the live pools.
         let titles: string[] = [];
-        const action = await eventually(
+        const action = await whenChanged(
+          capi,
           async () => {
             const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
             titles = actions.map((a) => a.title);
@@ -197,9 +182,9 @@ if (expectedMode() === 'live') {
         // The Pools view lists the pool's new allocation.
         const poolsTree = capi.trees.pools;
         let seen = '';
-        await eventually(
+        await whenChanged(
+          capi,
           async () => {
-            await capi.refresh();
             const pool = (await poolsTree.getChildren()).find((node) => node.type === 'pool' && node.pool.name === poolName);
             if (!pool) return (seen = 'pool missing'), undefined;
             const sections = await poolsTree.getChildren(pool);
@@ -233,7 +218,8 @@ if (expectedMode() === 'live') {
       const others = (await list('IPAddressClaim')).filter((c) => c.name !== 'lab-control-plane-vip' && !c.deleting).map((c) => `${c.namespace}/${c.name}`);
       const released = await vscode.commands.executeCommand<boolean>('capiIpam.release', { ...node, confirmedClaim: 'lab/lab-control-plane-vip' });
       assert.strictEqual(released, true);
-      await eventually(
+      await whenChanged(
+        capi,
         async () => ((await list('IPAddressClaim', 'lab')).some((c) => c.name === 'lab-control-plane-vip' && !c.deleting) ? undefined : true),
         10_000,
         'the claim lab/lab-control-plane-vip to be deleted',
@@ -256,9 +242,9 @@ if (expectedMode() === 'live') {
           .sort();
       const tree = capi.trees.loadBalancers;
       let shown: string[] = [];
-      await eventually(
+      await whenChanged(
+        capi,
         async () => {
-          await capi.refresh();
           expected = await listed();
           shown = [];
           for (const namespace of await tree.getChildren()) {
