@@ -2,7 +2,7 @@
 // group), output in a log file, and a guard that ends the child when this Node process dies without
 // a chance to clean up (its stdin pipe closes).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, watch } from 'node:fs';
 
 // bash keeps the pipe on fd 3, runs the child without it, and when the pipe closes ends the child:
 // SIGTERM, then SIGKILL after 5 s (kube-apiserver's graceful shutdown can hang once etcd is gone).
@@ -34,6 +34,27 @@ export class Proc {
     } catch {
       return '';
     }
+  }
+
+  /** Resolves when the log matches `ready`, read again on every write to the log file; rejects when the process exits or after `ms`. */
+  waitForLog(ready: RegExp, ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const watcher = watch(this.logFile);
+      const finish = (error?: Error) => {
+        watcher.close();
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const check = () => {
+        if (ready.test(this.log())) finish();
+        else if (this.done) finish(new Error(`${this.name} exited before it was ready:\n${this.tail()}`));
+      };
+      const timer = setTimeout(() => finish(new Error(`timed out after ${ms} ms waiting for ${this.name}:\n${this.tail()}`)), ms);
+      watcher.on('change', check);
+      void this.exited.then(check);
+      check();
+    });
   }
 
   /** The end of the log, for error messages. */

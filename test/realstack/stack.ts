@@ -12,7 +12,7 @@ import { readSeed } from '../sandbox/seed';
 import { makeTls } from '../sandbox/tls';
 import { ensureBuilt, type Built } from './build';
 import { Proc } from './processes';
-import { Fatal, poll, Rest } from './rest';
+import { Fatal, poll, Rest, type WatchEvent } from './rest';
 
 export interface RealStackOptions {
   seed?: string[];
@@ -150,10 +150,7 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
     const r = await rest.create(crd);
     if (r.status !== 201) throw new Error(`creating CRD ${crd.metadata.name}: ${r.status} ${r.body?.message}`);
   }
-  for (const crd of crds) {
-    await poll(async () => (await rest.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, crd.metadata.name))?.status?.conditions
-      ?.some((c: any) => c.type === 'Established' && c.status === 'True'), 30_000, `CRD ${crd.metadata.name}`);
-  }
+  await Promise.all(crds.map((crd) => established(rest, crd.metadata.name, 30_000)));
 
   // The provider's webhook configurations, pointed at its port on loopback.
   for (const cfg of yamlDocs(asset('ipam-provider', 'webhooks.yaml'))) {
@@ -178,7 +175,7 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
   // Ready: the webhooks answer a dry-run create (mutating and validating), the service controller synced.
   const probe = { apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', kind: 'GlobalInClusterIPPool', metadata: { name: 'realstack-readiness' }, spec: { addresses: ['10.255.0.1'], prefix: 24 } };
   await poll(async () => { alive(provider); return (await rest.create(probe, '?dryRun=All')).status === 201; }, 60_000, 'the provider\'s webhooks', 200);
-  await poll(async () => { alive(ccm); return CCM_READY.test(ccm.log()); }, 60_000, 'kube-vip-cloud-provider', 200);
+  await ccm.waitForLog(CCM_READY, 60_000);
 
   await seed(rest, opts.seed ?? []);
   const kubeconfigPath = opts.kubeconfig ?? join(dir, 'kubeconfig');
@@ -214,4 +211,18 @@ async function seed(rest: Rest, paths: string[]): Promise<void> {
       if (s.status !== 200 && s.status !== 404) throw new Error(`seed: status of ${o.kind} ${o.metadata.name}: ${s.status} ${s.body?.message}`);
     }
   }
+}
+
+/** Resolves when the CRD reports Established, seen on a watch of that one object (its first event is its current state). */
+function established(rest: Rest, name: string, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (e: WatchEvent) => e.object?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
+    const stop = rest.watch(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldSelector=metadata.name%3D${encodeURIComponent(name)}`, (e) => {
+      if (!done(e)) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+    const timer = setTimeout(() => { stop(); reject(new Error(`timed out after ${ms} ms waiting for CRD ${name} to be Established`)); }, ms);
+  });
 }
