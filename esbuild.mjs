@@ -24,7 +24,9 @@ const common = {
 const cliLive = {
   name: 'cli-live',
   setup(build) {
-    build.onResolve({ filter: /^\.\/live$/ }, (args) => (/server[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './cli-live.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/live$/ }, (args) =>
+      /server[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './cli-live.js', external: true } : undefined,
+    );
   },
 };
 const cli = { minify: true, sourcemap: production ? false : 'linked' };

@@ -25,9 +25,14 @@ async function seen(b: Backend, path: string, name: string): Promise<{ at: Promi
   let opened = () => {};
   const open = new Promise<void>((resolve) => (opened = resolve));
   const at = new Promise<number>((resolve) => {
-    stop = b.rest.watch(`${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`, (e) => {
-      if ((e.type === 'ADDED' || e.type === 'MODIFIED') && (!path.endsWith('/ipaddresses') || (e.object as { spec?: { address?: string } }).spec?.address)) resolve(performance.now());
-    }, opened);
+    stop = b.rest.watch(
+      `${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
+      (e) => {
+        if ((e.type === 'ADDED' || e.type === 'MODIFIED') && (!path.endsWith('/ipaddresses') || (e.object as { spec?: { address?: string } }).spec?.address))
+          resolve(performance.now());
+      },
+      opened,
+    );
   });
   await open; // an event before the watch is open would be missed, or seen late
   return { at, stop };
@@ -37,7 +42,12 @@ async function measure(name: BackendName): Promise<{ runs: Run[]; load: string }
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-bench-'));
   const b = await startBackend(name, { kubeconfig: join(dir, 'kubeconfig'), providerDelayMs: 0 });
   try {
-    await b.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'bench' }, spec: { addresses: ['10.40.0.0/22'], prefix: 22 } });
+    await b.create({
+      apiVersion: `${G}/v1alpha2`,
+      kind: 'GlobalInClusterIPPool',
+      metadata: { name: 'bench' },
+      spec: { addresses: ['10.40.0.0/22'], prefix: 22 },
+    });
     const claims = await b.rest.path(`${G}/v1beta2`, 'IPAddressClaim', 'default');
     const addresses = await b.rest.path(`${G}/v1beta2`, 'IPAddress', 'default');
     const lsp = await LspClient.start({ folder: dir, settings: { kubeconfig: b.kubeconfigPath, allocate: { timeoutSeconds: 30, writeClaim: true } } });
@@ -46,14 +56,21 @@ async function measure(name: BackendName): Promise<{ runs: Run[]; load: string }
       await lsp.waitForState('connected', 60_000);
       for (let i = 0; i < RUNS; i++) {
         const path = join(dir, `c${i}.yaml`);
-        writeFileSync(path, `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: ""\n    port: 6443\n`);
+        writeFileSync(
+          path,
+          `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: ""\n    port: 6443\n`,
+        );
         const uri = pathToFileURL(path).toString();
         lsp.open(uri);
         await lsp.waitFor(() => lsp.diagnostics.has(uri) || undefined, 10_000, 'analysed');
         const claim = await seen(b, claims, vipClaimName(`c${i}`));
         const address = await seen(b, addresses, vipClaimName(`c${i}`));
         const t = performance.now();
-        await lsp.request('capiIpam/allocate', { uri, cluster: { name: `c${i}`, namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'bench' } });
+        await lsp.request('capiIpam/allocate', {
+          uri,
+          cluster: { name: `c${i}`, namespace: 'default' },
+          pool: { kind: 'GlobalInClusterIPPool', name: 'bench' },
+        });
         const total = performance.now() - t;
         const provider = (await address.at) - (await claim.at);
         claim.stop();
@@ -64,7 +81,12 @@ async function measure(name: BackendName): Promise<{ runs: Run[]; load: string }
     } finally {
       await lsp.stop();
     }
-    return { runs, load: loadavg().map((x) => x.toFixed(1)).join(' ') };
+    return {
+      runs,
+      load: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' '),
+    };
   } finally {
     await b.stop();
   }

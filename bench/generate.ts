@@ -62,14 +62,17 @@ spec:
 status: {}
 `;
 
-const ipOf = (i: number) => `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${(i & 255) || 1}`;
+const ipOf = (i: number) => `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255 || 1}`;
 
 /** Four documents (~200 lines) per cluster; every 50th has a kube-vip mismatch. */
 export function clusterDocs(i: number): string[] {
   const name = `cluster-${i}`;
   const ip = ipOf(i);
   const kv = i % 50 === 0 ? ipOf(i + 1_000_000) : ip;
-  const pod = POD(kv).split('\n').map((l) => (l ? '          ' + l : l)).join('\n');
+  const pod = POD(kv)
+    .split('\n')
+    .map((l) => (l ? '          ' + l : l))
+    .join('\n');
   return [
     `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster

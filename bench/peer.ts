@@ -21,7 +21,11 @@ class Server {
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
-  private constructor(readonly name: string, private readonly proc: ReturnType<typeof spawn>, private readonly rpc: ProtocolConnection) {}
+  private constructor(
+    readonly name: string,
+    private readonly proc: ReturnType<typeof spawn>,
+    private readonly rpc: ProtocolConnection,
+  ) {}
 
   static async start(name: string, args: string[], folder: string | null, settings: (section: string) => unknown, init: unknown): Promise<Server> {
     const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -37,8 +41,13 @@ class Server {
     rpc.listen();
     const uri = folder ? pathToFileURL(folder).toString() : null;
     await rpc.sendRequest('initialize', {
-      processId: process.pid, rootUri: uri, workspaceFolders: uri ? [{ uri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      processId: process.pid,
+      rootUri: uri,
+      workspaceFolders: uri ? [{ uri, name: 'ws' }] : null,
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: { publishDiagnostics: { relatedInformation: true } },
+      },
       initializationOptions: init,
     });
     await rpc.sendNotification('initialized', {});
@@ -100,13 +109,39 @@ class Server {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-peer-'));
   const schemaPath = join(dir, 'k8s-object.schema.json');
-  writeFileSync(schemaPath, JSON.stringify({ type: 'object', required: ['apiVersion', 'kind'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } }));
-  const peerSettings = (section: string) => (section === 'yaml'
-    ? { validate: true, hover: true, completion: true, format: { enable: false }, schemaStore: { enable: false }, schemas: { [pathToFileURL(schemaPath).toString()]: '*.yaml' }, maxItemsComputed: 5000 }
-    : section === 'http' ? { proxy: '', proxyStrictSSL: false } : {});
+  writeFileSync(
+    schemaPath,
+    JSON.stringify({
+      type: 'object',
+      required: ['apiVersion', 'kind'],
+      properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } },
+    }),
+  );
+  const peerSettings = (section: string) =>
+    section === 'yaml'
+      ? {
+          validate: true,
+          hover: true,
+          completion: true,
+          format: { enable: false },
+          schemaStore: { enable: false },
+          schemas: { [pathToFileURL(schemaPath).toString()]: '*.yaml' },
+          maxItemsComputed: 5000,
+        }
+      : section === 'http'
+        ? { proxy: '', proxyStrictSSL: false }
+        : {};
 
-  const ours = (folder: string | null) => Server.start('capi-ipam', [join(ROOT, 'dist', 'server.js'), '--stdio'], folder, () => ({ offline: true }), { trusted: true });
-  const peer = (folder: string | null) => Server.start('yaml-language-server', [join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'], folder, peerSettings, {});
+  const ours = (folder: string | null) =>
+    Server.start('capi-ipam', [join(ROOT, 'dist', 'server.js'), '--stdio'], folder, () => ({ offline: true }), { trusted: true });
+  const peer = (folder: string | null) =>
+    Server.start(
+      'yaml-language-server',
+      [join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
+      folder,
+      peerSettings,
+      {},
+    );
 
   // One 100k-line file: 500 clusters × 4 documents, plus the pools.
   const big = POOLS + '---\n' + bigFile(500);
@@ -153,7 +188,10 @@ async function main(): Promise<void> {
   writeFileSync(join(wsDir, 'pools.yaml'), POOLS);
   const files = Array.from({ length: 500 }, (_, i) => clusterDocs(i + 2).join('---\n'));
   files.forEach((f, i) => writeFileSync(join(wsDir, `c${i}.yaml`), f));
-  const withFindings = files.map((f, i) => ({ f, uri: pathToFileURL(join(wsDir, `c${i}.yaml`)).toString() })).filter((_, i) => (i + 2) % 50 === 0).map((x) => x.uri);
+  const withFindings = files
+    .map((f, i) => ({ f, uri: pathToFileURL(join(wsDir, `c${i}.yaml`)).toString() }))
+    .filter((_, i) => (i + 2) % 50 === 0)
+    .map((x) => x.uri);
   const oneFile = POOLS + '---\n' + files.join('---\n');
   // Both from the server's start: the scan's reads are part of the 500-file figure, the one file's
   // transfer is part of the other.
@@ -208,7 +246,12 @@ async function main(): Promise<void> {
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   const [o, p, bo] = [median(opened['capi-ipam']!), median(opened['yaml-language-server']!), median(bareOpen)];
   const [peak, peerPeak] = [median(peaks['capi-ipam']!), median(peaks['yaml-language-server']!)];
-  const [e50, e95, pe50, pe95] = [median(edits['capi-ipam']!), percentile(edits['capi-ipam']!, 95), median(edits['yaml-language-server']!), percentile(edits['yaml-language-server']!, 95)];
+  const [e50, e95, pe50, pe95] = [
+    median(edits['capi-ipam']!),
+    percentile(edits['capi-ipam']!, 95),
+    median(edits['yaml-language-server']!),
+    percentile(edits['yaml-language-server']!, 95),
+  ];
   const [w, w1, wp] = [median(wsOurs), median(wsOne), median(wsPeer)];
   const [n0, cs, bp, cb] = [median(nodeNothing), median(cliSmall), median(bareParse), median(cliBig)];
   const rows = [
@@ -216,11 +259,35 @@ async function main(): Promise<void> {
     ['same, against a bare parse', ms(o), `\`yaml\` \`parseAllDocuments\` of the text, in-process ${ms(bo)}`, ratio(o, bo), `≤ 1.0×: ${verdict(o <= bo)}`],
     ['one-line edit → diagnostics, p50', ms(e50), `peer ${ms(pe50)}`, `${(pe50 / e50).toFixed(0)}× faster`, `≥ 30× faster: ${verdict(pe50 / e50 >= 30)}`],
     ['one-line edit → diagnostics, p95', ms(e95), `peer ${ms(pe95)}`, `${(pe95 / e95).toFixed(0)}× faster`, `≥ 30× faster: ${verdict(pe95 / e95 >= 30)}`],
-    ['500-file workspace → all diagnostics', ms(w), `same content in 1 file ${ms(w1)}; peer (500 opened) ${ms(wp)}`, ratio(w, w1), `≤ 1.2× one file: ${verdict(w <= 1.2 * w1)}`],
+    [
+      '500-file workspace → all diagnostics',
+      ms(w),
+      `same content in 1 file ${ms(w1)}; peer (500 opened) ${ms(wp)}`,
+      ratio(w, w1),
+      `≤ 1.2× one file: ${verdict(w <= 1.2 * w1)}`,
+    ],
     ['CLI `check` on a 20-line file (process)', ms(cs), `\`node -e 0\` ${ms(n0)}`, ratio(cs, n0), `≤ 2×: ${verdict(cs <= 2 * n0)}`],
-    [`CLI \`check\` on the ${lines.toLocaleString('en')}-line file (process)`, ms(cb), `bare \`yaml\` parse process ${ms(bp)}`, ratio(cb, bp), `≤ 1.0×: ${verdict(cb <= bp)}`],
-    ['peak RSS, big file open (server)', `${peak.toFixed(0)} MiB`, `peer ${peerPeak.toFixed(0)} MiB`, ratio(peak, peerPeak), `≤ 150 MiB: ${verdict(peak <= 150)}`],
-    ['RSS after 1,000 edits (server)', `${afterEdits.now.toFixed(0)} MiB`, `after the open ${afterOpen.now.toFixed(0)} MiB; peak over the edits ${afterEdits.peak.toFixed(0)} MiB`, ratio(afterEdits.now, afterOpen.now), `≤ 150 MiB, stable: ${verdict(afterEdits.now <= 150 && afterEdits.peak <= 150)}`],
+    [
+      `CLI \`check\` on the ${lines.toLocaleString('en')}-line file (process)`,
+      ms(cb),
+      `bare \`yaml\` parse process ${ms(bp)}`,
+      ratio(cb, bp),
+      `≤ 1.0×: ${verdict(cb <= bp)}`,
+    ],
+    [
+      'peak RSS, big file open (server)',
+      `${peak.toFixed(0)} MiB`,
+      `peer ${peerPeak.toFixed(0)} MiB`,
+      ratio(peak, peerPeak),
+      `≤ 150 MiB: ${verdict(peak <= 150)}`,
+    ],
+    [
+      'RSS after 1,000 edits (server)',
+      `${afterEdits.now.toFixed(0)} MiB`,
+      `after the open ${afterOpen.now.toFixed(0)} MiB; peak over the edits ${afterEdits.peak.toFixed(0)} MiB`,
+      ratio(afterEdits.now, afterOpen.now),
+      `≤ 150 MiB, stable: ${verdict(afterEdits.now <= 150 && afterEdits.peak <= 150)}`,
+    ],
   ];
   const body = `\`bench/peer.ts\`: yaml-language-server ${JSON.parse(readFileSync(join(ROOT, 'node_modules', 'yaml-language-server', 'package.json'), 'utf8')).version} with a
 one-schema configuration (no schema store, no network), both servers over stdio, interleaved; medians of

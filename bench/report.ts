@@ -6,7 +6,8 @@ import { join } from 'node:path';
 const TARGET = join(import.meta.dirname ?? '.', '..', 'BENCHMARKS.md');
 const ORDER = ['## Engine', '## Against the peer', '## Allocation'];
 
-export const machine = () => `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+export const machine = () =>
+  `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
 
 /** The 1-minute load average now: other work on the machine slows both sides of a ratio, not always equally. */
 export const load = () => loadavg()[0]!.toFixed(1);

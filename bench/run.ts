@@ -9,7 +9,6 @@ import { load, machine, median, writeSection } from './report';
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const loads = [load()];
 
-
 function time(fn: () => void, runs = RUNS): number {
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -42,11 +41,14 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const big = bigFile(500);
 const lines = big.split('\n').length;
 const docs = parseAllDocuments(big).length;
-const [parseFloor, fullBig] = paired(() => void parseAllDocuments(big), () => {
-  const ws = new Workspace();
-  ws.setFile('file:///big.yaml', big);
-  ws.analyze();
-});
+const [parseFloor, fullBig] = paired(
+  () => void parseAllDocuments(big),
+  () => {
+    const ws = new Workspace();
+    ws.setFile('file:///big.yaml', big);
+    ws.analyze();
+  },
+);
 const ws = new Workspace();
 ws.setFile('file:///big.yaml', big);
 const findings = ws.analyze().findings.length;
@@ -58,17 +60,24 @@ const editBig = time(() => {
   ws.analyze();
 }, RUNS * 3);
 rows.push([`1 file, ${docs} documents, ${lines.toLocaleString('en')} lines: \`yaml\` parse alone (floor)`, ms(parseFloor), '']);
-rows.push([`same: full diagnostics (${findings} findings)`, ms(fullBig), `${ratio(fullBig, parseFloor)} the floor; ≤ 2×: ${fullBig <= 2 * parseFloor ? 'met' : 'NOT met'}`]);
+rows.push([
+  `same: full diagnostics (${findings} findings)`,
+  ms(fullBig),
+  `${ratio(fullBig, parseFloor)} the floor; ≤ 2×: ${fullBig <= 2 * parseFloor ? 'met' : 'NOT met'}`,
+]);
 rows.push(['same: one-line edit re-validated', ms(editBig), `≤ 50 ms: ${editBig <= 50 ? 'met' : 'NOT met'}`]);
 
 // 2. 500 files of one cluster each.
 const files = Array.from({ length: 500 }, (_, i) => clusterDocs(i + 2).join('---\n'));
-const [parseFiles, fullFiles] = paired(() => files.forEach((f) => parseAllDocuments(f)), () => {
-  const w = new Workspace();
-  w.setFile('file:///pools.yaml', POOLS);
-  files.forEach((f, i) => w.setFile(`file:///c${i}.yaml`, f));
-  w.analyze();
-});
+const [parseFiles, fullFiles] = paired(
+  () => files.forEach((f) => parseAllDocuments(f)),
+  () => {
+    const w = new Workspace();
+    w.setFile('file:///pools.yaml', POOLS);
+    files.forEach((f, i) => w.setFile(`file:///c${i}.yaml`, f));
+    w.analyze();
+  },
+);
 const wf = new Workspace();
 wf.setFile('file:///pools.yaml', POOLS);
 files.forEach((f, i) => wf.setFile(`file:///c${i}.yaml`, f));
@@ -102,11 +111,17 @@ rows.push(['lowest free address, IPv6 /64 pool, 100,000 used', ms(time(() => voi
 const shared1k = new Workspace();
 shared1k.setFile('file:///shared.yaml', sharedVipFile(1000));
 const sharedFindings = shared1k.analyze().findings;
-rows.push([`1,000 clusters sharing one VIP: ${sharedFindings.length} findings, ${(JSON.stringify(sharedFindings).length / 1e6).toFixed(2)} MB as JSON`, ms(time(() => {
-  const w = new Workspace();
-  w.setFile('file:///shared.yaml', sharedVipFile(1000));
-  w.analyze();
-}, 3)), 'one finding per cluster']);
+rows.push([
+  `1,000 clusters sharing one VIP: ${sharedFindings.length} findings, ${(JSON.stringify(sharedFindings).length / 1e6).toFixed(2)} MB as JSON`,
+  ms(
+    time(() => {
+      const w = new Workspace();
+      w.setFile('file:///shared.yaml', sharedVipFile(1000));
+      w.analyze();
+    }, 3),
+  ),
+  'one finding per cluster',
+]);
 /** Code actions at one VIP of cluster n/2 of `n` sharing one VIP: the first request after an edit (it also indexes where the clusters are written), and a repeated one. */
 function codeActionTimes(n: number): { text: string; actions: number; afterEdit: number; repeated: number } {
   const text = sharedVipFile(n);
@@ -131,9 +146,17 @@ function codeActionTimes(n: number): { text: string; actions: number; afterEdit:
 }
 const ca1k = codeActionTimes(1000);
 const ca10k = codeActionTimes(10_000);
-rows.push([`10,000 clusters sharing one VIP, ${(ca10k.text.length / 2 ** 20).toFixed(1)} MiB file: code actions at one VIP (${ca10k.actions} fixes), first request after an edit`, ms(ca10k.afterEdit), `≤ 50 ms: ${ca10k.afterEdit <= 50 ? 'met' : 'NOT met'}`]);
+rows.push([
+  `10,000 clusters sharing one VIP, ${(ca10k.text.length / 2 ** 20).toFixed(1)} MiB file: code actions at one VIP (${ca10k.actions} fixes), first request after an edit`,
+  ms(ca10k.afterEdit),
+  `≤ 50 ms: ${ca10k.afterEdit <= 50 ? 'met' : 'NOT met'}`,
+]);
 rows.push(['same, a repeated request', ms(ca10k.repeated), `≤ 50 ms: ${ca10k.repeated <= 50 ? 'met' : 'NOT met'}`]);
-rows.push(['same, first request after an edit, against 1,000 clusters', ms(ca10k.afterEdit), `1,000: ${ms(ca1k.afterEdit)}, ${ratio(ca10k.afterEdit, ca1k.afterEdit)} for 10× the clusters; linear: ≤ 10×: ${ca10k.afterEdit <= 10 * ca1k.afterEdit ? 'met' : 'NOT met'}`]);
+rows.push([
+  'same, first request after an edit, against 1,000 clusters',
+  ms(ca10k.afterEdit),
+  `1,000: ${ms(ca1k.afterEdit)}, ${ratio(ca10k.afterEdit, ca1k.afterEdit)} for 10× the clusters; linear: ≤ 10×: ${ca10k.afterEdit <= 10 * ca1k.afterEdit ? 'met' : 'NOT met'}`,
+]);
 
 loads.push(load());
 const table = ['| measurement | median | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

@@ -52,7 +52,10 @@ interface Result {
 }
 
 const progress = (name: string, what: string) => process.stderr.write(`scale ${name}: ${what} (load ${load()})\n`);
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 function memory(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -83,9 +86,13 @@ async function eventSeen(b: Cluster, path: string, name: string, type: string): 
   let opened = () => {};
   const open = new Promise<void>((resolve) => (opened = resolve));
   const seen = new Promise<number>((resolve) => {
-    stop = b.rest.watch(`${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`, (e) => {
-      if (e.type === type) resolve(performance.now());
-    }, opened);
+    stop = b.rest.watch(
+      `${path}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
+      (e) => {
+        if (e.type === type) resolve(performance.now());
+      },
+      opened,
+    );
   });
   await open;
   return { seen, stop };
@@ -95,7 +102,9 @@ type Cluster = Pick<Backend, 'kubeconfigPath' | 'rest' | 'create' | 'stop'>;
 
 /** The sandbox in its own process (bench/scaleSandbox.ts), seeded there through its create path. */
 async function sandboxProcess(scale: Scale): Promise<Cluster> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname ?? '.', 'scaleSandbox.ts'), JSON.stringify(scale)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname ?? '.', 'scaleSandbox.ts'), JSON.stringify(scale)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code})`)));
@@ -103,16 +112,18 @@ async function sandboxProcess(scale: Scale): Promise<Cluster> {
   const { kubeconfig } = JSON.parse(line) as { kubeconfig: string };
   const rest = Rest.fromKubeconfig(kubeconfig);
   return {
-    kubeconfigPath: kubeconfig, rest,
+    kubeconfigPath: kubeconfig,
+    rest,
     async create(obj) {
       const r = await rest.create(obj);
       if (r.status !== 201) throw new Error(`sandbox: create ${obj.kind} ${obj.metadata?.name}: ${r.status} ${r.body?.message ?? ''}`);
       return r.body;
     },
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.stdin!.end();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+      }),
   };
 }
 
@@ -133,7 +144,10 @@ async function measure(name: BackendName, scale: Scale): Promise<Result> {
 
     const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-scale-'));
     const file = join(dir, 'probe.yaml');
-    writeFileSync(file, `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: probe\n  namespace: fleet-0\nspec:\n  controlPlaneEndpoint:\n    host: ${PROBE}\n    port: 6443\n`);
+    writeFileSync(
+      file,
+      `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: probe\n  namespace: fleet-0\nspec:\n  controlPlaneEndpoint:\n    host: ${PROBE}\n    port: 6443\n`,
+    );
     const uri = pathToFileURL(file).toString();
     const started = performance.now();
     const lsp = await LspClient.start({ folder: dir, settings: { kubeconfig: b.kubeconfigPath } });
@@ -164,7 +178,12 @@ async function measure(name: BackendName, scale: Scale): Promise<Result> {
       for (let i = -1; i < PROBES; i++) {
         const probe = `probe-${i + 1}`;
         const added = await eventSeen(b, path, probe, 'ADDED');
-        await b.create({ apiVersion: `${G}/v1beta2`, kind: 'IPAddress', metadata: { name: probe, namespace: 'fleet-0' }, spec: { address: PROBE, prefix: 16, claimRef: { name: probe }, poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'scale-b' } } });
+        await b.create({
+          apiVersion: `${G}/v1beta2`,
+          kind: 'IPAddress',
+          metadata: { name: probe, namespace: 'fleet-0' },
+          spec: { address: PROBE, prefix: 16, claimRef: { name: probe }, poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'scale-b' } },
+        });
         await lsp.waitForDiagnostic(uri, 'ip-in-use', 30_000);
         const done = performance.now();
         if (i >= 0) watchMs.push(done - (await added.seen));
@@ -178,8 +197,21 @@ async function measure(name: BackendName, scale: Scale): Promise<Result> {
       }
       const end = memory(lsp.proc.pid!);
       return {
-        backend: name, scale, seedS, createsPerS, pages: listed.pages, listed: listed.items, readyMs, rssMiB: afterReady.now, peakMiB: end.peak,
-        watchMs, clearMs, poolsMs, blocks: big.allocationBlocks.length, used: big.used, load: readyLoad,
+        backend: name,
+        scale,
+        seedS,
+        createsPerS,
+        pages: listed.pages,
+        listed: listed.items,
+        readyMs,
+        rssMiB: afterReady.now,
+        peakMiB: end.peak,
+        watchMs,
+        clearMs,
+        poolsMs,
+        blocks: big.allocationBlocks.length,
+        used: big.used,
+        load: readyLoad,
       };
     } finally {
       await lsp.stop();

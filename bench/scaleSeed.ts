@@ -35,20 +35,35 @@ function objects(s: Scale) {
   const nsOfAddress = (i: number) => clusterNs(i % s.clusters);
   return {
     namespaces: [...Array.from({ length: NAMESPACES }, (_, i) => ns(i)), 'apps'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
-    pools: POOLS.map((p) => ({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: p.name }, spec: { addresses: [`${formatAddr({ family: 4, value: p.base })}/16`], prefix: 16, gateway: formatAddr({ family: 4, value: p.base + 1n }) } })),
+    pools: POOLS.map((p) => ({
+      apiVersion: `${G}/v1alpha2`,
+      kind: 'GlobalInClusterIPPool',
+      metadata: { name: p.name },
+      spec: { addresses: [`${formatAddr({ family: 4, value: p.base })}/16`], prefix: 16, gateway: formatAddr({ family: 4, value: p.base + 1n }) },
+    })),
     cluster: (c: number) => ({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: `c${c}`, namespace: clusterNs(c) }, spec: {} }),
     claim: (i: number) => ({
-      apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim',
+      apiVersion: `${G}/v1beta2`,
+      kind: 'IPAddressClaim',
       metadata: { name: `addr-${i}`, namespace: nsOfAddress(i), labels: { 'cluster.x-k8s.io/cluster-name': clusterOf(i, s) } },
       spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: addressOf(i).pool } },
     }),
     address: (i: number) => ({
-      apiVersion: `${G}/v1beta2`, kind: 'IPAddress',
+      apiVersion: `${G}/v1beta2`,
+      kind: 'IPAddress',
       metadata: { name: `addr-${i}`, namespace: nsOfAddress(i), labels: { 'cluster.x-k8s.io/cluster-name': clusterOf(i, s) } },
-      spec: { address: addressOf(i).address, prefix: 16, gateway: formatAddr({ family: 4, value: (addressOf(i).pool === 'scale-a' ? POOLS[0]! : POOLS[1]!).base + 1n }), claimRef: { name: `addr-${i}` }, poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: addressOf(i).pool } },
+      spec: {
+        address: addressOf(i).address,
+        prefix: 16,
+        gateway: formatAddr({ family: 4, value: (addressOf(i).pool === 'scale-a' ? POOLS[0]! : POOLS[1]!).base + 1n }),
+        claimRef: { name: `addr-${i}` },
+        poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: addressOf(i).pool },
+      },
     }),
     service: (i: number) => ({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: `lb-${i}`, namespace: 'apps' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `lb-${i}`, namespace: 'apps' },
       spec: { type: 'LoadBalancer', loadBalancerIP: formatAddr({ family: 4, value: (10n << 24n) + (80n << 16n) + BigInt(i + 1) }), ports: [{ port: 80 }] },
     }),
   };
@@ -62,16 +77,35 @@ export async function seedSandbox(b: Backend, s: Scale): Promise<void> {
   const pools = new Map(POOLS.map((p) => [p.name, sb.get(G, 'GlobalInClusterIPPool', undefined, p.name)!]));
   for (let c = 0; c < s.clusters; c++) sb.create(o.cluster(c));
   for (let i = 0; i < s.addresses; i++) {
-    const claim = sb.create({ ...o.claim(i), metadata: { ...o.claim(i).metadata, finalizers: [`${G}/ReleaseAddress`] }, status: { addressRef: { name: `addr-${i}` } } });
+    const claim = sb.create({
+      ...o.claim(i),
+      metadata: { ...o.claim(i).metadata, finalizers: [`${G}/ReleaseAddress`] },
+      status: { addressRef: { name: `addr-${i}` } },
+    });
     const a = o.address(i);
     const pool = pools.get(addressOf(i).pool)!;
     sb.create({
       ...a,
       metadata: {
-        ...a.metadata, finalizers: [`${G}/ProtectAddress`],
+        ...a.metadata,
+        finalizers: [`${G}/ProtectAddress`],
         ownerReferences: [
-          { apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', name: claim.metadata.name, uid: claim.metadata.uid, controller: true, blockOwnerDeletion: true },
-          { apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', name: pool.metadata.name, uid: pool.metadata.uid, controller: false, blockOwnerDeletion: true },
+          {
+            apiVersion: `${G}/v1beta2`,
+            kind: 'IPAddressClaim',
+            name: claim.metadata.name,
+            uid: claim.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+          {
+            apiVersion: `${G}/v1alpha2`,
+            kind: 'GlobalInClusterIPPool',
+            name: pool.metadata.name,
+            uid: pool.metadata.uid,
+            controller: false,
+            blockOwnerDeletion: true,
+          },
         ],
       },
     });
@@ -83,9 +117,11 @@ export async function seedSandbox(b: Backend, s: Scale): Promise<void> {
 /** Runs `fn` over 0..n-1 with at most `parallel` at a time. */
 async function each(n: number, parallel: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** The real stack over HTTPS; returns the creates per second it managed. */

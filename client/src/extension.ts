@@ -141,7 +141,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
 async function showPoolMap(server: IpamServer, maps: PoolMaps, pool?: PoolView): Promise<void> {
   if (!pool) {
     const pools = await server.pools().catch(() => [] as PoolView[]);
-    const picked = await vscode.window.showQuickPick(pools.map((p) => ({ label: poolLabel(p), description: `${p.kind} · ${p.free} free`, pool: p })), { title: 'CAPI IPAM: pool map', placeHolder: 'Pool to draw' });
+    const picked = await vscode.window.showQuickPick(
+      pools.map((p) => ({ label: poolLabel(p), description: `${p.kind} · ${p.free} free`, pool: p })),
+      { title: 'CAPI IPAM: pool map', placeHolder: 'Pool to draw' },
+    );
     pool = picked?.pool;
   }
   if (pool) await maps.show(pool.id, poolLabel(pool));

@@ -22,13 +22,15 @@ export class IncludeWatchers implements vscode.Disposable {
     for (const w of this.watchers) w.dispose();
     this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
       const include = vscode.workspace.getConfiguration(CLIENT_ID, folder).get<string[]>('include') ?? [];
-      return include.filter((glob) => typeof glob === 'string').map((glob) => {
-        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
-        w.onDidCreate((uri) => this.queue(uri, FileChangeType.Created));
-        w.onDidChange((uri) => this.queue(uri, FileChangeType.Changed));
-        w.onDidDelete((uri) => this.queue(uri, FileChangeType.Deleted));
-        return w;
-      });
+      return include
+        .filter((glob) => typeof glob === 'string')
+        .map((glob) => {
+          const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
+          w.onDidCreate((uri) => this.queue(uri, FileChangeType.Created));
+          w.onDidChange((uri) => this.queue(uri, FileChangeType.Changed));
+          w.onDidDelete((uri) => this.queue(uri, FileChangeType.Deleted));
+          return w;
+        });
     });
   }
 

@@ -68,7 +68,10 @@ export class IpamServer {
 
   /** The cluster the cursor is in, by the server's rules (those of its quick fixes). */
   async clusterAt(uri: string, position: { line: number; character: number }): Promise<ClusterRef | undefined> {
-    return (await this.client.sendRequest<ClusterRef | null>(ClusterAtRequest, { uri, position: { line: position.line, character: position.character } })) ?? undefined;
+    return (
+      (await this.client.sendRequest<ClusterRef | null>(ClusterAtRequest, { uri, position: { line: position.line, character: position.character } })) ??
+      undefined
+    );
   }
 
   contexts(): Promise<ContextsResult> {

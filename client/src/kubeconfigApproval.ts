@@ -49,7 +49,7 @@ export class KubeconfigApproval {
   private async prompt(path: string, use: string, ignore: string): Promise<string | undefined> {
     try {
       return await vscode.window.showWarningMessage(
-        'This workspace\'s settings point CAPI IPAM at a kubeconfig. Use it?',
+        "This workspace's settings point CAPI IPAM at a kubeconfig. Use it?",
         {
           modal: true,
           detail: `capiIpam.kubeconfig = ${path}\n\nIt comes from the workspace (.vscode/settings.json), not from your user settings. A kubeconfig can run commands (exec credential plugins) and sends credentials to its server: use it only if you trust this repository. The answer is remembered for this workspace.`,

@@ -19,12 +19,19 @@ export class PoolMaps implements vscode.Disposable {
   private lastEditor: { uri: vscode.Uri; position: vscode.Position } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly server: IpamServer, private readonly extensionUri: vscode.Uri, private readonly connected: () => boolean) {
+  constructor(
+    private readonly server: IpamServer,
+    private readonly extensionUri: vscode.Uri,
+    private readonly connected: () => boolean,
+  ) {
     const remember = (e: vscode.TextEditor | undefined) => {
       if (e?.document.languageId === 'yaml') this.lastEditor = { uri: e.document.uri, position: e.selection.active };
     };
     remember(vscode.window.activeTextEditor);
-    this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(remember), vscode.window.onDidChangeTextEditorSelection((e) => remember(e.textEditor)));
+    this.subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor(remember),
+      vscode.window.onDidChangeTextEditorSelection((e) => remember(e.textEditor)),
+    );
   }
 
   async show(poolId: string, title: string): Promise<void> {
@@ -32,7 +39,10 @@ export class PoolMaps implements vscode.Disposable {
     this.zoom = undefined;
     if (!this.panel) {
       const media = vscode.Uri.joinPath(this.extensionUri, 'resources', 'poolMap');
-      this.panel = vscode.window.createWebviewPanel('capiIpam.poolMap', 'Pool map', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [media] });
+      this.panel = vscode.window.createWebviewPanel('capiIpam.poolMap', 'Pool map', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+        localResourceRoots: [media],
+      });
       this.panel.webview.html = page(this.panel.webview, media);
       this.panel.webview.onDidReceiveMessage((m: FromPage) => void this.received(m), undefined, this.subscriptions);
       this.panel.onDidDispose(() => (this.panel = undefined), undefined, this.subscriptions);

@@ -14,7 +14,10 @@ export class PoolYamlDocuments implements vscode.TextDocumentContentProvider, vs
 
   static uriFor(poolId: string): vscode.Uri {
     // The id `<kind>/<namespace or "">/<name>` becomes a readable path; the exact id rides in the query.
-    const path = `/pools/${poolId.split('/').map((part) => part || '_cluster').join('/')}.yaml`;
+    const path = `/pools/${poolId
+      .split('/')
+      .map((part) => part || '_cluster')
+      .join('/')}.yaml`;
     return vscode.Uri.from({ scheme: POOL_YAML_SCHEME, path, query: new URLSearchParams({ id: poolId }).toString() });
   }
 

@@ -24,7 +24,8 @@ const ring = (cx, cy, outer, inner) => (x, y) => {
 };
 const disc = (cx, cy, r) => ring(cx, cy, r, 0);
 const segment = (ax, ay, bx, by, halfWidth) => (x, y) => {
-  const vx = bx - ax, vy = by - ay;
+  const vx = bx - ax,
+    vy = by - ay;
   const t = Math.max(0, Math.min(1, ((x - ax) * vx + (y - ay) * vy) / (vx * vx + vy * vy)));
   return (x - ax - t * vx) ** 2 + (y - ay - t * vy) ** 2 <= halfWidth * halfWidth;
 };
@@ -34,7 +35,8 @@ const cells = [];
 const pitch = 26;
 for (let row = 0; row < 3; row++) {
   for (let col = 0; col < 3; col++) {
-    const cx = 38 + col * pitch, cy = 38 + row * pitch;
+    const cx = 38 + col * pitch,
+      cy = 38 + row * pitch;
     const isTaken = row * 3 + col < 4 && !(row === 0 && col === 2);
     if (row === 2 && col > 0) continue; // room for the arrow
     cells.push([isTaken ? disc(cx, cy, 8) : ring(cx, cy, 8, 5), isTaken ? taken : free]);
@@ -53,13 +55,22 @@ const pixels = Buffer.alloc(SIZE * (SIZE * 4 + 1));
 for (let y = 0; y < SIZE; y++) {
   pixels[y * (SIZE * 4 + 1)] = 0; // filter: none
   for (let x = 0; x < SIZE; x++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < SAMPLES; sy++) {
       for (let sx = 0; sx < SAMPLES; sx++) {
-        const px = x + (sx + 0.5) / SAMPLES, py = y + (sy + 0.5) / SAMPLES;
+        const px = x + (sx + 0.5) / SAMPLES,
+          py = y + (sy + 0.5) / SAMPLES;
         let color;
         for (const [covers, c] of layers) if (covers(px, py)) color = c;
-        if (color) { r += color[0]; g += color[1]; b += color[2]; a += 255; }
+        if (color) {
+          r += color[0];
+          g += color[1];
+          b += color[2];
+          a += 255;
+        }
       }
     }
     const n = SAMPLES * SAMPLES;

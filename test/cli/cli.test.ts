@@ -92,7 +92,11 @@ test('SARIF artifact URIs are percent-encoded relative paths', () => {
     mkdirSync(join(ws.dir, 'a b'));
     renameSync(join(ws.dir, 'prod.yaml'), join(ws.dir, 'a b', 'prod #1%.yaml'));
     const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], ws.dir).stdout);
-    const uris = new Set(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    );
     assert.ok(uris.has('a%20b/prod%20%231%25.yaml'), [...uris].join(', '));
   } finally {
     ws.dispose();
@@ -103,7 +107,11 @@ test('pools --format xml is a usage error; -h after a command shows the help', (
   const xml = run(['pools', 'test/fixtures/workspace', '--format', 'xml']);
   assert.equal(xml.status, 2);
   assert.match(xml.stderr, /unknown --format xml/);
-  for (const args of [['check', '-h'], ['pools', '--help'], ['allocate', '-h']]) {
+  for (const args of [
+    ['check', '-h'],
+    ['pools', '--help'],
+    ['allocate', '-h'],
+  ]) {
     const r = run(args);
     assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stdout, /^Usage:/m);
@@ -114,10 +122,16 @@ test('prefix: 1e300 and 2.5 are invalid pools', () => {
   const ws = copyFixture('test/fixtures/workspace/ipam');
   try {
     for (const prefix of ['1e300', '2.5']) {
-      writeFileSync(join(ws.dir, 'bad.yaml'), `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: bad\nspec:\n  addresses: [10.9.0.0/24]\n  prefix: ${prefix}\n`);
+      writeFileSync(
+        join(ws.dir, 'bad.yaml'),
+        `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: bad\nspec:\n  addresses: [10.9.0.0/24]\n  prefix: ${prefix}\n`,
+      );
       const r = run(['check', 'bad.yaml'], ws.dir);
       assert.equal(r.status, 1);
-      assert.match(r.stdout, /^bad\.yaml:7:11: error \[invalid-pool\] spec\.prefix: .* is not a prefix length: the API server accepts only a whole number \(0 to 128\)$/m);
+      assert.match(
+        r.stdout,
+        /^bad\.yaml:7:11: error \[invalid-pool\] spec\.prefix: .* is not a prefix length: the API server accepts only a whole number \(0 to 128\)$/m,
+      );
     }
   } finally {
     ws.dispose();
@@ -143,7 +157,9 @@ test('an offline check never loads the live bundle; --kubeconfig does', () => {
 
 test('text output escapes terminal control sequences and SARIF escapes embedded links, from file content', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-esc-'));
-  writeFileSync(join(dir, 'c.yaml'), `apiVersion: cluster.x-k8s.io/v1beta1
+  writeFileSync(
+    join(dir, 'c.yaml'),
+    `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster
 metadata:
   name: "a\\e[2Jb"
@@ -155,10 +171,17 @@ spec:
   infrastructureRef:
     kind: VSphereCluster
     name: x
-`);
+`,
+  );
   const text = run(['check', 'c.yaml'], dir);
   assert.equal(text.status, 1);
-  assert.equal(text.stdout.split('\n')[0], 'c.yaml:8:12: error [invalid-ip] "9.9.9.9[x](https://evil.example)\\u202e" is not a valid IP address (Cluster a\\x1b[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
+  assert.equal(
+    text.stdout.split('\n')[0],
+    'c.yaml:8:12: error [invalid-ip] "9.9.9.9[x](https://evil.example)\\u202e" is not a valid IP address (Cluster a\\x1b[2Jb .spec.controlPlaneEndpoint.host): unexpected character',
+  );
   const sarif = JSON.parse(run(['check', 'c.yaml', '--format', 'sarif'], dir).stdout);
-  assert.equal(sarif.runs[0].results[0].message.text, '"9.9.9.9\\[x\\](https://evil.example)\u202e" is not a valid IP address (Cluster a\u001b\\[2Jb .spec.controlPlaneEndpoint.host): unexpected character');
+  assert.equal(
+    sarif.runs[0].results[0].message.text,
+    '"9.9.9.9\\[x\\](https://evil.example)\u202e" is not a valid IP address (Cluster a\u001b\\[2Jb .spec.controlPlaneEndpoint.host): unexpected character',
+  );
 });

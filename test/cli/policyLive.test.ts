@@ -43,7 +43,11 @@ test('policy --kubeconfig: parameters from the live pools and the live kubevip C
 test('pools --kubeconfig: the live kube-vip ranges, counted as the provider does', async () => {
   const r = await run(['pools', '.', '--kubeconfig', sb.kubeconfigPath]);
   assert.equal(r.status, 0, r.stderr);
-  const table = r.stdout.split('\n\n')[1]!.trimEnd().split('\n').map((line) => line.split(/ {3,}/));
+  const table = r.stdout
+    .split('\n\n')[1]!
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(/ {3,}/));
   assert.deepEqual(table.slice(1), [
     ['cidr-global', 'global', '"10.10.2.0/27"', '31', '30', '1', '10.10.2.1'],
     ['range-default', 'default', '"10.10.0.60-10.10.0.63,10.10.2.100-10.10.2.120"', '25', '24', '1', '10.10.0.60'],

@@ -15,7 +15,10 @@ const run = (tools: Tools, args: string[], cwd: string) =>
 const HELM = join(ROOT, 'test/fixtures/helm');
 const KUST = join(ROOT, 'test/fixtures/kustomize');
 
-const lineOf = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+const lineOf = (file: string, needle: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle)) + 1;
 
 test('helm: clean values give no finding', (t) => {
   const tools = renderToolsOr(t);
@@ -31,7 +34,10 @@ test('helm: a second values key that disagrees is reported at its line in the va
   const r = run(tools, ['check', '--helm', 'vsphere-cluster', '--values', 'values-mismatch.yaml', 'pools.yaml', '--format', 'json'], HELM);
   assert.equal(r.status, 1, r.stderr);
   const findings = JSON.parse(r.stdout) as { file: string; line: number; column: number; endColumn: number; code: string; message: string }[];
-  assert.deepEqual(findings.map((f) => [f.file, f.line, f.column, f.endColumn, f.code]), [['values-mismatch.yaml', lineOf(join(HELM, 'values-mismatch.yaml'), 'address:'), 12, 22, 'vip-mismatch']]);
+  assert.deepEqual(
+    findings.map((f) => [f.file, f.line, f.column, f.endColumn, f.code]),
+    [['values-mismatch.yaml', lineOf(join(HELM, 'values-mismatch.yaml'), 'address:'), 12, 22, 'vip-mismatch']],
+  );
   assert.match(findings[0]!.message, /kube-vip .* is "10\.20\.0\.11", but 2 other places say "10\.20\.0\.10"/);
 });
 
@@ -62,7 +68,10 @@ test('helm: allocate --offline writes the next free address into the values file
   const r = run(tools, ['allocate', '--offline', '--cluster', 'wl-new', '--helm', 'vsphere-cluster', '--values', 'values-new.yaml', 'pools.yaml'], ws.dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '10.20.0.10\n');
-  assert.equal(readFileSync(join(ws.dir, 'values-new.yaml'), 'utf8'), readFileSync(join(HELM, 'values-new.yaml'), 'utf8').replace('host: ""', 'host: "10.20.0.10"'));
+  assert.equal(
+    readFileSync(join(ws.dir, 'values-new.yaml'), 'utf8'),
+    readFileSync(join(HELM, 'values-new.yaml'), 'utf8').replace('host: ""', 'host: "10.20.0.10"'),
+  );
   const after = run(tools, ['check', '--helm', 'vsphere-cluster', '--values', 'values-new.yaml', 'pools.yaml'], ws.dir);
   assert.equal(after.stdout, '0 error(s), 0 warning(s), 0 note(s) in 1 file(s)\n', after.stderr);
 });
@@ -72,7 +81,10 @@ test('kustomize: an overlay patch that moves one place is reported at the patch 
   if (!tools) return;
   const r = run(tools, ['check', '--kustomize', 'overlays/prod', 'pools.yaml'], KUST);
   assert.equal(r.status, 1, r.stderr);
-  assert.equal(r.stdout.split('\n')[0], `overlays/prod/vspherecluster-vip.yaml:${lineOf(join(KUST, 'overlays/prod/vspherecluster-vip.yaml'), 'host:')}:11: error [vip-mismatch] VIP mismatch in cluster clusters/wl-kust: VSphereCluster wl-kust .spec.controlPlaneEndpoint.host is "10.20.0.21", but 2 other places say "10.20.0.20".`);
+  assert.equal(
+    r.stdout.split('\n')[0],
+    `overlays/prod/vspherecluster-vip.yaml:${lineOf(join(KUST, 'overlays/prod/vspherecluster-vip.yaml'), 'host:')}:11: error [vip-mismatch] VIP mismatch in cluster clusters/wl-kust: VSphereCluster wl-kust .spec.controlPlaneEndpoint.host is "10.20.0.21", but 2 other places say "10.20.0.20".`,
+  );
   const clean = run(tools, ['check', '--kustomize', 'overlays/staging', 'pools.yaml'], KUST);
   assert.equal(clean.stdout, '0 error(s), 0 warning(s), 0 note(s) in 1 file(s)\n', clean.stderr);
 });
@@ -80,7 +92,10 @@ test('kustomize: an overlay patch that moves one place is reported at the patch 
 test('render failures are one clear error, exit 2 for a missing tool', (t) => {
   const tools = renderToolsOr(t);
   if (!tools) return;
-  const missing = spawnSync(process.execPath, [CLI, 'check', '--helm', 'vsphere-cluster', '--helm-path', join(HELM, 'no-such-helm')], { cwd: HELM, encoding: 'utf8' });
+  const missing = spawnSync(process.execPath, [CLI, 'check', '--helm', 'vsphere-cluster', '--helm-path', join(HELM, 'no-such-helm')], {
+    cwd: HELM,
+    encoding: 'utf8',
+  });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /^capi-ipam: .*no-such-helm not found/m);
   const broken = run(tools, ['check', '--helm', 'vsphere-cluster', '--values', 'pools.yaml', '--set', 'controlPlane=oops'], HELM);

@@ -19,7 +19,12 @@ const run = (args: string[]) => runCli(args, ws.dir);
 before(async () => {
   sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-helm-')), 'kubeconfig') });
   sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clusters' } });
-  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'chart-vips' }, spec: { addresses: ['10.20.0.40-10.20.0.42'], prefix: 24 } });
+  sb.create({
+    apiVersion: `${G}/v1alpha2`,
+    kind: 'GlobalInClusterIPPool',
+    metadata: { name: 'chart-vips' },
+    spec: { addresses: ['10.20.0.40-10.20.0.42'], prefix: 24 },
+  });
 });
 after(async () => {
   await sb.stop();
@@ -33,7 +38,10 @@ test('allocate --helm --write-claim: values key, claim in templates/, consistent
   const r = await run(['allocate', '--cluster', 'wl-new', '--pool', 'chart-vips', '--kubeconfig', sb.kubeconfigPath, '--write-claim', ...helm]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '10.20.0.40\n');
-  assert.match(r.stderr, /IPAddressClaim clusters\/wl-new-control-plane-vip holds 10\.20\.0\.40; wrote it into values-new\.yaml, vsphere-cluster\/templates\/wl-new-control-plane-vip\.yaml/);
+  assert.match(
+    r.stderr,
+    /IPAddressClaim clusters\/wl-new-control-plane-vip holds 10\.20\.0\.40; wrote it into values-new\.yaml, vsphere-cluster\/templates\/wl-new-control-plane-vip\.yaml/,
+  );
   assert.match(readFileSync(join(ws.dir, 'values-new.yaml'), 'utf8'), /^    host: "10\.20\.0\.40"$/m);
   const claim = readFileSync(join(ws.dir, 'vsphere-cluster/templates/wl-new-control-plane-vip.yaml'), 'utf8');
   assert.match(claim, /^kind: IPAddressClaim\nmetadata:\n  name: wl-new-control-plane-vip\n  namespace: clusters\n/m);

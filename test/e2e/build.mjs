@@ -14,7 +14,9 @@ export const outDir = join(here, '.out');
 
 export async function buildSuite() {
   rmSync(outDir, { recursive: true, force: true });
-  const tests = readdirSync(suiteDir).filter((name) => name.endsWith('.test.ts')).sort();
+  const tests = readdirSync(suiteDir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort();
   if (tests.length === 0) throw new Error(`no *.test.ts files in ${suiteDir}`);
   const common = {
     bundle: true,

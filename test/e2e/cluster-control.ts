@@ -17,7 +17,9 @@ import { realLaneMissing, startBackend, type BackendName } from '../support/back
 import { bearerOf, sameSecret } from '../sandbox/secret';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { backend: { type: 'string', default: 'sandbox' }, kubeconfig: { type: 'string' }, seed: { type: 'string', multiple: true, default: [] } } });
+  const { values } = parseArgs({
+    options: { backend: { type: 'string', default: 'sandbox' }, kubeconfig: { type: 'string' }, seed: { type: 'string', multiple: true, default: [] } },
+  });
   const name = values.backend as BackendName;
   if (name !== 'sandbox' && name !== 'real') throw new Error(`--backend takes sandbox or real, not ${name}`);
   if (!values.kubeconfig) throw new Error('--kubeconfig is required');

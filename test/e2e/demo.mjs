@@ -68,13 +68,14 @@ function parseArgs(argv) {
     else if (flag === '--check') options.check = true;
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node test/e2e/demo.mjs [--host ADDRESS (127.0.0.1)] [--port N (0: any free port)] [--no-build] [--check] [--keep (keep the workspace copy on stop)]');
+      console.log(
+        'usage: node test/e2e/demo.mjs [--host ADDRESS (127.0.0.1)] [--port N (0: any free port)] [--no-build] [--check] [--keep (keep the workspace copy on stop)]',
+      );
       process.exit(0);
     } else throw new UsageError(`unknown argument ${arg} (see --help)`);
   }
   return options;
 }
-
 
 /** The address a browser uses: the host itself, or this machine's name for a wildcard address. */
 function browserHost(host) {
@@ -94,7 +95,11 @@ async function fetchWorkbench(url) {
   let response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
   if (response.status >= 300 && response.status < 400) {
     const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-    response = await fetch(new URL(response.headers.get('location') ?? '/', url), { redirect: 'manual', headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    response = await fetch(new URL(response.headers.get('location') ?? '/', url), {
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
   }
   const body = await response.text();
   return { status: response.status, type: response.headers.get('content-type') ?? '', body };
@@ -153,7 +158,8 @@ async function check({ url, token, sandbox, extensionsDir, root }) {
 
   const installed = listExtensions(extensionsDir, root);
   const id = extensionId();
-  if (!installed.some((line) => line.toLowerCase().startsWith(`${id.toLowerCase()}@`))) throw new Error(`${id} is not installed in the server: ${installed.join(', ') || 'nothing'}`);
+  if (!installed.some((line) => line.toLowerCase().startsWith(`${id.toLowerCase()}@`)))
+    throw new Error(`${id} is not installed in the server: ${installed.join(', ') || 'nothing'}`);
   log(`check: the server has ${installed.filter((line) => line.toLowerCase().startsWith(id.toLowerCase())).join(', ')} installed (development folder)`);
 }
 
@@ -245,7 +251,8 @@ async function main() {
       if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
     });
   }
-  if (!existsSync(serverMain())) log(`installing the VS Code server (code-server ${CODE_SERVER_VERSION}) into .vscode-test/headless/, once (about 1.5 minutes)…`);
+  if (!existsSync(serverMain()))
+    log(`installing the VS Code server (code-server ${CODE_SERVER_VERSION}) into .vscode-test/headless/, once (about 1.5 minutes)…`);
   const how = await phase(`VS Code server ${CODE_SERVER_VERSION} install`, () => ensureCodeServer());
 
   root = mkdtempSync(join(tmpdir(), 'capi-ipam-demo-'));
@@ -254,7 +261,6 @@ async function main() {
   const workspace = prepareWorkspace(root);
   if (options.keep) keptWorkspace = workspace;
   const sandbox = await phase('sandbox management cluster', () => startCluster(root));
-
 
   const extensionsDir = join(root, 'extensions');
   installDevelopmentFolder(extensionsDir);
@@ -283,7 +289,10 @@ async function main() {
     }),
   );
 
-  for (const [name, child] of [['the VS Code server', server.child], ['the sandbox', sandbox.child]]) {
+  for (const [name, child] of [
+    ['the VS Code server', server.child],
+    ['the sandbox', sandbox.child],
+  ]) {
     child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[demo] ${name} exited (${code ?? signal}) unexpectedly`);
@@ -316,15 +325,17 @@ async function main() {
   for (const line of exposureNotice(options.host)) console.log(line);
   console.log(`  Workspace:          ${workspace} (a copy of examples/; clusters/lab.yaml has no VIP yet: try the quick fix "Allocate IP from pool …")`);
   console.log(`  Management cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig}, context ${sandbox.context})`);
-  console.log(options.keep
-    ? '  Press Ctrl-C to stop (the workspace copy and your edits in it are kept: --keep).'
-    : '  Press Ctrl-C to stop. The workspace copy is DELETED then, with your edits in it: run with --keep to keep it.');
+  console.log(
+    options.keep
+      ? '  Press Ctrl-C to stop (the workspace copy and your edits in it are kept: --keep).'
+      : '  Press Ctrl-C to stop. The workspace copy is DELETED then, with your edits in it: run with --keep to keep it.',
+  );
   console.log('');
 }
 
 main().catch(async (error) => {
   if (stopping) return; // interrupted while starting: the signal handler stops and exits
-  console.error(`[demo] ${error instanceof UsageError ? error.message : error?.stack ?? error}`);
+  console.error(`[demo] ${error instanceof UsageError ? error.message : (error?.stack ?? error)}`);
   if (!(error instanceof UsageError)) await shutdown(root, 'failure');
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -91,14 +91,16 @@ function parseArgs(argv) {
     else if (arg === '--jobs') {
       options.jobs = Number(argv[++i]);
       if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new StepError('--jobs takes a positive number');
-    }
-    else if (arg === '--only') {
+    } else if (arg === '--only') {
       const modes = (argv[++i] ?? '').split(',');
       const unknown = modes.filter((mode) => !MODES.includes(mode));
-      if (unknown.length > 0 || modes.length === 0) throw new StepError(`--only takes ${MODES.join(', ')} (comma-separated), not ${unknown.join(',') || 'nothing'}`);
+      if (unknown.length > 0 || modes.length === 0)
+        throw new StepError(`--only takes ${MODES.join(', ')} (comma-separated), not ${unknown.join(',') || 'nothing'}`);
       options.modes = MODES.filter((mode) => modes.includes(mode));
     } else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: node test/e2e/launch-headless.mjs [--only ${MODES.join('|')}[,…]] [--jobs N (${DEFAULT_JOBS})] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]`);
+      console.log(
+        `usage: node test/e2e/launch-headless.mjs [--only ${MODES.join('|')}[,…]] [--jobs N (${DEFAULT_JOBS})] [--screenshots] [--keep-workspace] [--workspace DIR (default examples/, copied)]`,
+      );
       process.exit(0);
     } else throw new StepError(`unknown argument ${arg} (see --help)`);
   }
@@ -134,7 +136,9 @@ async function startTrapApiServer() {
     }
     requests.push(`${req.method} ${req.url}`);
     res.writeHead(403, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'e2e trap: no request is expected' }));
+    res.end(
+      JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'e2e trap: no request is expected' }),
+    );
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
@@ -302,7 +306,8 @@ async function runMode({ mode, chromium, suite, options, vsix, print }) {
       say(`${mode} run: the suite failed (exit code ${code}). VS Code server output (last lines):`);
       for (const line of server.output.join('').trim().split('\n').slice(-30)) print(`  > ${line}`);
     }
-    if (trap && trap.requests.length > 0) say(`${mode} run: the trap API server got ${trap.requests.length} request(s): ${trap.requests.slice(0, 5).join(', ')}`);
+    if (trap && trap.requests.length > 0)
+      say(`${mode} run: the trap API server got ${trap.requests.length} request(s): ${trap.requests.slice(0, 5).join(', ')}`);
     return { mode, code, ms: elapsed, phases };
   } finally {
     if (server) await stopProcessTree(server.child);
@@ -381,21 +386,32 @@ async function takeScreenshots({ chromium, suite, options }) {
       if (!match) return;
       const name = match[1];
       const expand = match[2] ? JSON.parse(match[2]) : undefined;
-      queue = queue.then(async () => {
-        if (expand) {
-          // A real click on the tree row, as a user expands it.
-          const row = page.getByRole('treeitem', { name: expand }).first();
-          await row.click({ timeout: 10_000 });
-        }
-        await new Promise((ok) => setTimeout(ok, 1_500)); // let the workbench finish rendering
-        const file = join(outDir, `${name}.png`);
-        await page.screenshot({ path: file });
-        taken.push(file);
-      }).catch((error) => {
-        shotError ??= new Error(`screenshot ${name}: ${error.message}`);
-      }).finally(() => writeFileSync(join(shotsDir, `${name}.done`), ''));
+      queue = queue
+        .then(async () => {
+          if (expand) {
+            // A real click on the tree row, as a user expands it.
+            const row = page.getByRole('treeitem', { name: expand }).first();
+            await row.click({ timeout: 10_000 });
+          }
+          await new Promise((ok) => setTimeout(ok, 1_500)); // let the workbench finish rendering
+          const file = join(outDir, `${name}.png`);
+          await page.screenshot({ path: file });
+          taken.push(file);
+        })
+        .catch((error) => {
+          shotError ??= new Error(`screenshot ${name}: ${error.message}`);
+        })
+        .finally(() => writeFileSync(join(shotsDir, `${name}.done`), ''));
     };
-    const code = await runWorkbench({ chromium: chromiumWithPage, port: server.port, workspace, testsPath: suite.screenshots, developmentPath: repo, onLog, viewport: { width: 1440, height: 900 } });
+    const code = await runWorkbench({
+      chromium: chromiumWithPage,
+      port: server.port,
+      workspace,
+      testsPath: suite.screenshots,
+      developmentPath: repo,
+      onLog,
+      viewport: { width: 1440, height: 900 },
+    });
     await queue;
     if (shotError) throw shotError;
     if (code !== 0) throw new Error(`the screenshot driver failed (exit code ${code})`);
@@ -437,7 +453,9 @@ async function main() {
       try {
         const result = await step(`${mode} run`, () => (mode === 'demo' ? runDemoCheck(print) : runMode({ mode, chromium, suite, options, vsix, print })));
         results.push(result);
-        lines.push(`[e2e] ${mode} run: ${result.notRun ? 'NOT RUN' : `exit code ${result.code}`} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`);
+        lines.push(
+          `[e2e] ${mode} run: ${result.notRun ? 'NOT RUN' : `exit code ${result.code}`} in ${seconds(result.ms)}${result.phases.length ? ` (${result.phases.join(', ')})` : ''}`,
+        );
       } catch (error) {
         results.push({ mode, code: 1, ms: 0, phases: [] });
         lines.push(`[e2e] ${error.message}`);
@@ -466,11 +484,13 @@ async function main() {
   const notRun = results.filter((r) => r.notRun);
   const outcome = (r) => (r.notRun ? 'NOT RUN' : r.code === 0 ? 'passed' : 'FAILED');
   log(`${results.map((r) => `${r.mode} ${outcome(r)} (${seconds(r.ms)})`).join(', ')}; total ${seconds(Date.now() - total)}`);
-  console.log(`e2e: ${results.length - failed.length - notRun.length} passed, ${failed.length} failed, ${notRun.length} not run${notRun.length ? ` (${notRun.map((r) => `${r.mode}: ${r.notRun}`).join('; ')})` : ''}`);
+  console.log(
+    `e2e: ${results.length - failed.length - notRun.length} passed, ${failed.length} failed, ${notRun.length} not run${notRun.length ? ` (${notRun.map((r) => `${r.mode}: ${r.notRun}`).join('; ')})` : ''}`,
+  );
   process.exitCode = failed.length > 0 ? 1 : 0;
 }
 
 main().catch((error) => {
-  console.error(`[e2e] ${error instanceof StepError ? error.message : error?.stack ?? error}`);
+  console.error(`[e2e] ${error instanceof StepError ? error.message : (error?.stack ?? error)}`);
   process.exitCode = 2;
 });

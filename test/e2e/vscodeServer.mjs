@@ -22,7 +22,14 @@ export const APT_PACKAGES = 'chromium ripgrep libkrb5-dev';
 const SERVER_START_TIMEOUT_MS = 60_000;
 /** Until the management cluster serves: the real stack may first have to build (cold: many minutes). */
 const CLUSTER_START_TIMEOUT_MS = { sandbox: 30_000, real: 45 * 60_000 };
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const cacheDir = join(repo, '.vscode-test', 'headless');
@@ -66,7 +73,11 @@ export function ensureSystemPackages(print = console.log) {
 export function checkChromium() {
   ensureSystemPackages();
   if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing. Install Debian's Chromium (and what a cold install of code-server needs):\n` + `    apt-get update && apt-get install -y ${APT_PACKAGES}\n` + '  or set CHROMIUM_PATH to a Chromium/Chrome binary.');
+    throw new Error(
+      `${chromiumPath} is missing. Install Debian's Chromium (and what a cold install of code-server needs):\n` +
+        `    apt-get update && apt-get install -y ${APT_PACKAGES}\n` +
+        '  or set CHROMIUM_PATH to a Chromium/Chrome binary.',
+    );
   }
 }
 
@@ -97,8 +108,9 @@ export function ensureCodeServer() {
   const missing = [];
   if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev (gssapi headers for a native module of VS Code)');
   const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
-  if (rg.status !== 0) missing.push('ripgrep (VS Code\'s @vscode/ripgrep would download it from GitHub)');
-  if (missing.length > 0) throw new Error(`cannot install code-server: missing ${missing.join(', ')}.\n    apt-get update && apt-get install -y ${APT_PACKAGES}`);
+  if (rg.status !== 0) missing.push("ripgrep (VS Code's @vscode/ripgrep would download it from GitHub)");
+  if (missing.length > 0)
+    throw new Error(`cannot install code-server: missing ${missing.join(', ')}.\n    apt-get update && apt-get install -y ${APT_PACKAGES}`);
 
   // @vscode/ripgrep's postinstall downloads rg unless it finds this asset in os.tmpdir(): give it Debian's rg.
   const npmTmp = join(cacheDir, 'tmp');
@@ -260,29 +272,45 @@ export function packageVsix(outDir) {
 /** `server-main.js --install-extension <vsix> --extensions-dir <dir>`: VS Code's own installer (the code-server --install-extension equivalent). */
 export function installVsix(vsix, extensionsDir, root) {
   mkdirSync(extensionsDir, { recursive: true });
-  const out = run(process.execPath, [
-    serverMain(),
-    '--accept-server-license-terms',
-    '--user-data-dir', join(root, 'user-data'),
-    '--server-data-dir', join(root, 'server-data'),
-    '--extensions-dir', extensionsDir,
-    '--install-extension', vsix,
-    '--force',
-  ], { env: { ...process.env, HOME: join(root, 'home') } });
+  const out = run(
+    process.execPath,
+    [
+      serverMain(),
+      '--accept-server-license-terms',
+      '--user-data-dir',
+      join(root, 'user-data'),
+      '--server-data-dir',
+      join(root, 'server-data'),
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { env: { ...process.env, HOME: join(root, 'home') } },
+  );
   if (!/successfully installed/.test(out)) throw new Error(`the VS Code server did not report the installation of ${vsix}:\n${out}`);
   return out.trim();
 }
 
 /** `server-main.js --list-extensions --show-versions` for an extensions directory. */
 export function listExtensions(extensionsDir, root) {
-  return run(process.execPath, [
-    serverMain(),
-    '--accept-server-license-terms',
-    '--user-data-dir', join(root, 'user-data'),
-    '--server-data-dir', join(root, 'server-data'),
-    '--extensions-dir', extensionsDir,
-    '--list-extensions', '--show-versions',
-  ], { env: { ...process.env, HOME: join(root, 'home') } })
+  return run(
+    process.execPath,
+    [
+      serverMain(),
+      '--accept-server-license-terms',
+      '--user-data-dir',
+      join(root, 'user-data'),
+      '--server-data-dir',
+      join(root, 'server-data'),
+      '--extensions-dir',
+      extensionsDir,
+      '--list-extensions',
+      '--show-versions',
+    ],
+    { env: { ...process.env, HOME: join(root, 'home') } },
+  )
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => /^[\w-]+\.[\w-]+@/.test(line));
@@ -315,17 +343,32 @@ export function writeUserSettings(userData, { trusted, extra = {} }) {
  * `root` holds user-data/, server-data/ and (unless `extensionsDir` is given) extensions/.
  * `connectionTokenFile`: require that token (otherwise --without-connection-token, for loopback use only).
  */
-export async function startVsCodeServer({ root, trusted, env, host = '127.0.0.1', port = 0, extensionsDir = join(root, 'extensions'), userSettings, defaultFolder, connectionTokenFile }) {
+export async function startVsCodeServer({
+  root,
+  trusted,
+  env,
+  host = '127.0.0.1',
+  port = 0,
+  extensionsDir = join(root, 'extensions'),
+  userSettings,
+  defaultFolder,
+  connectionTokenFile,
+}) {
   const userData = join(root, 'user-data');
   writeUserSettings(userData, { trusted, extra: userSettings });
   const args = [
     serverMain(),
-    '--host', host,
-    '--port', String(port),
+    '--host',
+    host,
+    '--port',
+    String(port),
     '--accept-server-license-terms',
-    '--user-data-dir', userData,
-    '--server-data-dir', join(root, 'server-data'),
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userData,
+    '--server-data-dir',
+    join(root, 'server-data'),
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--force-disable-user-env',
   ];
@@ -337,7 +380,10 @@ export async function startVsCodeServer({ root, trusted, env, host = '127.0.0.1'
   // Keeps consuming (a full pipe would block the server) but only the recent output for error reports.
   child.stdout.on('data', () => output.length > 400 && output.splice(0, output.length - 200));
   const listening = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the VS Code server printed no port within ${seconds(SERVER_START_TIMEOUT_MS)}:\n${output.join('')}`)), SERVER_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`the VS Code server printed no port within ${seconds(SERVER_START_TIMEOUT_MS)}:\n${output.join('')}`)),
+      SERVER_START_TIMEOUT_MS,
+    );
     const onData = (chunk) => {
       output.push(chunk.toString());
       const match = /Extension host agent listening on (\d+)/.exec(output.join(''));

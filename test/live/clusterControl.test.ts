@@ -19,83 +19,97 @@ import { exposureNotice } from '../e2e/demoNotice.mjs';
 const TOKEN = 'control-token-for-the-test';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-for (const backend of backendNames()) describe(`the control endpoint on the ${backend.name} backend`, { skip: backend.skip }, () => {
-  let child: ChildProcess;
-  let control: string;
-  let kube: Rest;
-  let exited: Promise<number | null>;
+for (const backend of backendNames())
+  describe(`the control endpoint on the ${backend.name} backend`, { skip: backend.skip }, () => {
+    let child: ChildProcess;
+    let control: string;
+    let kube: Rest;
+    let exited: Promise<number | null>;
 
-  before(async () => {
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'capi-ipam-control-')), 'kubeconfig');
-    child = spawn(process.execPath, ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', backend.name, '--kubeconfig', kubeconfig], {
-      cwd: ROOT, env: { ...process.env, CAPI_IPAM_CONTROL_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
+    before(async () => {
+      const kubeconfig = join(mkdtempSync(join(tmpdir(), 'capi-ipam-control-')), 'kubeconfig');
+      child = spawn(process.execPath, ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', backend.name, '--kubeconfig', kubeconfig], {
+        cwd: ROOT,
+        env: { ...process.env, CAPI_IPAM_CONTROL_TOKEN: TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+      control = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const onData = (d: Buffer) => {
+          out += d;
+          const m = /e2e-cluster-ready (\{.*\})/.exec(out);
+          if (m) resolve((JSON.parse(m[1]!) as { control: string }).control);
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.on('exit', () => reject(new Error(`cluster-control exited: ${out}`)));
+      });
+      kube = Rest.fromKubeconfig(kubeconfig);
     });
-    exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    control = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const onData = (d: Buffer) => {
-        out += d;
-        const m = /e2e-cluster-ready (\{.*\})/.exec(out);
-        if (m) resolve((JSON.parse(m[1]!) as { control: string }).control);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', () => reject(new Error(`cluster-control exited: ${out}`)));
+    after(async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
     });
-    kube = Rest.fromKubeconfig(kubeconfig);
-  });
-  after(async () => {
-    if (child.exitCode === null) {
+
+    const call = (method: string, route: string, headers: Record<string, string> = {}, body?: string) =>
+      fetch(`${control}${route}`, { method, headers, body }).then(async (r) => ({ status: r.status, body: await r.text() }));
+    const version = () =>
+      kube.request('GET', '/version').then(
+        (r) => r.status,
+        (e: Error) => e.message,
+      );
+    /** A new TCP connection to the API server's port: `connected` or the error code. */
+    const dial = () =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(new URL(kube.url).port), '127.0.0.1');
+        socket.on('connect', () => (socket.destroy(), resolve('connected')));
+        socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+
+    test('without the token, or with a wrong one, the endpoint answers 401 and stops nothing', async () => {
+      assert.equal((await call('POST', '/stop')).status, 401);
+      assert.equal((await call('POST', '/stop', { authorization: 'Bearer wrong' })).status, 401);
+      assert.equal((await call('GET', '/state', { authorization: 'Bearer wrong' })).status, 401);
+      assert.deepEqual(await call('GET', '/state', auth), { status: 200, body: '{"serving":true}' });
+      assert.equal(await version(), 200);
+    });
+
+    test('a cross-origin request is refused even with the token', async () => {
+      assert.equal((await call('POST', '/stop', { ...auth, origin: 'https://evil.example', 'content-type': 'text/plain' }, '{}')).status, 403);
+      assert.equal((await call('GET', '/state', { ...auth, 'sec-fetch-site': 'cross-site' })).status, 403);
+      assert.equal((await call('GET', '/state', auth)).status, 200);
+      assert.equal(await version(), 200);
+    });
+
+    test('POST /stop: the API server refuses connections; POST /start: it serves the same data at the same URL', { timeout: 180_000 }, async () => {
+      await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kept-over-the-outage' } });
+      assert.deepEqual(await call('POST', '/stop', auth), { status: 200, body: '{"serving":false}' });
+      assert.equal(await dial(), 'ECONNREFUSED');
+      assert.deepEqual(await call('POST', '/start', auth), { status: 200, body: '{"serving":true}' });
+      assert.equal(await version(), 200);
+      assert.equal((await kube.get('v1', 'Namespace', undefined, 'kept-over-the-outage'))?.metadata?.name, 'kept-over-the-outage');
+    });
+
+    test('after POST /stop, SIGTERM still ends the process', { timeout: 60_000 }, async () => {
+      assert.equal((await call('POST', '/stop', auth)).status, 200);
       child.kill('SIGTERM');
-      await exited;
-    }
+      assert.equal(await exited, 0);
+    });
   });
-
-  const call = (method: string, route: string, headers: Record<string, string> = {}, body?: string) =>
-    fetch(`${control}${route}`, { method, headers, body }).then(async (r) => ({ status: r.status, body: await r.text() }));
-  const version = () => kube.request('GET', '/version').then((r) => r.status, (e: Error) => e.message);
-  /** A new TCP connection to the API server's port: `connected` or the error code. */
-  const dial = () => new Promise<string>((resolve) => {
-    const socket = connect(Number(new URL(kube.url).port), '127.0.0.1');
-    socket.on('connect', () => (socket.destroy(), resolve('connected')));
-    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-
-  test('without the token, or with a wrong one, the endpoint answers 401 and stops nothing', async () => {
-    assert.equal((await call('POST', '/stop')).status, 401);
-    assert.equal((await call('POST', '/stop', { authorization: 'Bearer wrong' })).status, 401);
-    assert.equal((await call('GET', '/state', { authorization: 'Bearer wrong' })).status, 401);
-    assert.deepEqual(await call('GET', '/state', auth), { status: 200, body: '{"serving":true}' });
-    assert.equal(await version(), 200);
-  });
-
-  test('a cross-origin request is refused even with the token', async () => {
-    assert.equal((await call('POST', '/stop', { ...auth, origin: 'https://evil.example', 'content-type': 'text/plain' }, '{}')).status, 403);
-    assert.equal((await call('GET', '/state', { ...auth, 'sec-fetch-site': 'cross-site' })).status, 403);
-    assert.equal((await call('GET', '/state', auth)).status, 200);
-    assert.equal(await version(), 200);
-  });
-
-  test('POST /stop: the API server refuses connections; POST /start: it serves the same data at the same URL', { timeout: 180_000 }, async () => {
-    await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kept-over-the-outage' } });
-    assert.deepEqual(await call('POST', '/stop', auth), { status: 200, body: '{"serving":false}' });
-    assert.equal(await dial(), 'ECONNREFUSED');
-    assert.deepEqual(await call('POST', '/start', auth), { status: 200, body: '{"serving":true}' });
-    assert.equal(await version(), 200);
-    assert.equal((await kube.get('v1', 'Namespace', undefined, 'kept-over-the-outage'))?.metadata?.name, 'kept-over-the-outage');
-  });
-
-  test('after POST /stop, SIGTERM still ends the process', { timeout: 60_000 }, async () => {
-    assert.equal((await call('POST', '/stop', auth)).status, 200);
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
-  });
-});
 
 test('where the real lane cannot run, --backend real says NOT RUN (the launcher reports it so, never as passed) and exits 0', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', 'real', '--kubeconfig', join(tmpdir(), 'never-written')], {
-    cwd: ROOT, env: { ...process.env, CAPI_IPAM_REAL_STACK: 'off' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', 'real', '--kubeconfig', join(tmpdir(), 'never-written')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CAPI_IPAM_REAL_STACK: 'off' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -27,7 +27,11 @@ for (const { name, skip } of backendNames()) {
   });
 }
 
-test('the sandbox and the real stack observe the same', { skip: backendNames().find((b) => b.name === 'real')?.skip ?? (backendNames().length < 2 && 'one backend selected') }, () => {
-  assert.ok(seen.sandbox && seen.real, 'both scenarios ran');
-  assert.deepEqual(seen.sandbox, seen.real);
-});
+test(
+  'the sandbox and the real stack observe the same',
+  { skip: backendNames().find((b) => b.name === 'real')?.skip ?? (backendNames().length < 2 && 'one backend selected') },
+  () => {
+    assert.ok(seen.sandbox && seen.real, 'both scenarios ran');
+    assert.deepEqual(seen.sandbox, seen.real);
+  },
+);

@@ -19,11 +19,18 @@ let sb: Sandbox;
 
 before(async () => {
   sb = await startSandbox({ kubeconfig: join(dir, 'kubeconfig') });
-  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'InClusterIPPool', metadata: { name: 'big', namespace: 'default' }, spec: { addresses: ['10.50.0.0/16'], prefix: 16, gateway: '10.50.0.1' } });
+  sb.create({
+    apiVersion: `${G}/v1alpha2`,
+    kind: 'InClusterIPPool',
+    metadata: { name: 'big', namespace: 'default' },
+    spec: { addresses: ['10.50.0.0/16'], prefix: 16, gateway: '10.50.0.1' },
+  });
   for (let i = 0; i < COUNT; i++) {
     const address = `10.50.${10 + (i >> 8)}.${i & 255}`;
     sb.create({
-      apiVersion: `${G}/v1beta1`, kind: 'IPAddress', metadata: { name: `a-${i}`, namespace: 'default' },
+      apiVersion: `${G}/v1beta1`,
+      kind: 'IPAddress',
+      metadata: { name: `a-${i}`, namespace: 'default' },
       spec: { address, prefix: 16, gateway: '10.50.0.1', claimRef: { name: `c-${i}` }, poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: 'big' } },
     });
   }
@@ -42,12 +49,24 @@ test('the language server lists in pages of 500 and sees every address', async (
     const pool = (await lsp.request<PoolView[]>(PoolsRequest)).find((p) => p.name === 'big')!;
     assert.equal(pool.used, String(COUNT));
     // Too many for one list in the Pools tree: /24 blocks with counts, each block's addresses on expansion.
-    assert.deepEqual(pool.allocationBlocks!.map((b) => `${b.block} ${b.count}`), ['10.50.10.0/24 256', '10.50.11.0/24 256', '10.50.12.0/24 256', '10.50.13.0/24 256', '10.50.14.0/24 210']);
+    assert.deepEqual(
+      pool.allocationBlocks!.map((b) => `${b.block} ${b.count}`),
+      ['10.50.10.0/24 256', '10.50.11.0/24 256', '10.50.12.0/24 256', '10.50.13.0/24 256', '10.50.14.0/24 210'],
+    );
     const last = await lsp.request<PoolBlockResult>(PoolBlockRequest, { id: pool.id, block: '10.50.14.0/24' });
-    assert.deepEqual(last.allocations!.slice(-2).map((a) => `${a.address} ${a.namespace}/${a.name}`), ['10.50.14.208 default/a-1232', '10.50.14.209 default/a-1233']);
+    assert.deepEqual(
+      last.allocations!.slice(-2).map((a) => `${a.address} ${a.namespace}/${a.name}`),
+      ['10.50.14.208 default/a-1232', '10.50.14.209 default/a-1233'],
+    );
     const pages = addressLists();
-    assert.deepEqual(pages.map((r) => r.query.limit), ['500', '500', '500']);
-    assert.deepEqual(pages.map((r) => r.query.continue !== undefined), [false, true, true]);
+    assert.deepEqual(
+      pages.map((r) => r.query.limit),
+      ['500', '500', '500'],
+    );
+    assert.deepEqual(
+      pages.map((r) => r.query.continue !== undefined),
+      [false, true, true],
+    );
   } finally {
     await lsp.stop();
   }
@@ -65,9 +84,15 @@ test('capi-ipam pools --kubeconfig reads the same pages', async () => {
 test('the sandbox pages like kube-apiserver: key order, one resourceVersion, a bad token is a 400', async () => {
   const url = (q: string) => `/apis/${G}/v1beta1/namespaces/default/ipaddresses?${q}`;
   const first = await fetchJson(url('limit=2'));
-  assert.deepEqual(first.items.map((o: { metadata: { name: string } }) => o.metadata.name), ['a-0', 'a-1']);
+  assert.deepEqual(
+    first.items.map((o: { metadata: { name: string } }) => o.metadata.name),
+    ['a-0', 'a-1'],
+  );
   const second = await fetchJson(url(`limit=2&continue=${first.metadata.continue}`));
-  assert.deepEqual(second.items.map((o: { metadata: { name: string } }) => o.metadata.name), ['a-10', 'a-100']);
+  assert.deepEqual(
+    second.items.map((o: { metadata: { name: string } }) => o.metadata.name),
+    ['a-10', 'a-100'],
+  );
   assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
   const bad = await fetchRaw(url('limit=2&continue=%%%'));
   assert.equal(bad.status, 400);

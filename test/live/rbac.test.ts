@@ -39,7 +39,12 @@ describe('the README ClusterRole on the real server', { skip: !real ? 'CAPI_IPAM
   before(async () => {
     b = await startBackend('real');
     await b.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } });
-    await b.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'rbac-vips' }, spec: { addresses: ['10.80.0.10-10.80.0.12'], prefix: 24 } });
+    await b.create({
+      apiVersion: `${G}/v1alpha2`,
+      kind: 'GlobalInClusterIPPool',
+      metadata: { name: 'rbac-vips' },
+      spec: { addresses: ['10.80.0.10-10.80.0.12'], prefix: 24 },
+    });
   });
   after(async () => {
     await b?.stop();
@@ -62,13 +67,16 @@ describe('the README ClusterRole on the real server', { skip: !real ? 'CAPI_IPAM
     assert.match(rel.stderr, /deleted IPAddressClaim lab\/lab-control-plane-vip/);
   });
 
-  test('a role without services: the state is forbidden, with the real server\'s 403', async () => {
+  test("a role without services: the state is forbidden, with the real server's 403", async () => {
     const rules = readmeRules().map((r) => (r.resources.includes('services') ? { ...r, resources: r.resources.filter((x) => x !== 'services') } : r));
     const sa = await serviceAccountKubeconfig(b, 'capi-ipam-no-services', rules);
     const lsp = await LspClient.start({ folder: ws.dir, settings: { kubeconfig: sa.path } });
     try {
       const s = await lsp.waitForState('forbidden', 30_000);
-      assert.match(s.reason ?? '', /cannot list Service: 403 services is forbidden: User "system:serviceaccount:default:capi-ipam-no-services" cannot list resource "services" in API group "" at the cluster scope/);
+      assert.match(
+        s.reason ?? '',
+        /cannot list Service: 403 services is forbidden: User "system:serviceaccount:default:capi-ipam-no-services" cannot list resource "services" in API group "" at the cluster scope/,
+      );
     } finally {
       await lsp.stop();
     }

@@ -21,11 +21,17 @@ function descendants(root: number): number[] {
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   const out: number[] = [];
   for (const pid of parent.keys()) {
-    for (let p = parent.get(pid); p; p = parent.get(p)) if (p === root) { out.push(pid); break; }
+    for (let p = parent.get(pid); p; p = parent.get(p))
+      if (p === root) {
+        out.push(pid);
+        break;
+      }
   }
   return out;
 }
@@ -54,7 +60,8 @@ describe('npm run realstack', { skip: !real ? 'CAPI_IPAM_BACKENDS selects the sa
   test('kubectl sees the real server; a claim on a seeded pool gets the lowest free address', async () => {
     const s = await startCli();
     try {
-      const kubectl = (...args: string[]) => execFileSync('/usr/bin/kubectl', ['--kubeconfig', s.kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } });
+      const kubectl = (...args: string[]) =>
+        execFileSync('/usr/bin/kubectl', ['--kubeconfig', s.kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } });
       assert.match(s.out(), /realstack: serving https:\/\/127\.0\.0\.1:\d+ .*kube-apiserver v1\.\d+\.\d+/);
       assert.match(JSON.parse(kubectl('version', '-o', 'json')).serverVersion.gitVersion, /^v1\.3[4-7]\.\d+$/);
       assert.equal(kubectl('create', 'namespace', 'x'), 'namespace/x created\n');

@@ -62,15 +62,32 @@ function pool(name: string, spec: Record<string, unknown>, global = false, annot
 }
 
 async function createPool(ns: string | undefined, name: string, spec: Record<string, unknown>, annotations?: Record<string, string>) {
-  if (ns === undefined) return crd.createClusterCustomObject({ group: G, version: 'v1alpha2', plural: 'globalinclusterippools', body: pool(name, spec, true, annotations) });
-  return crd.createNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', body: pool(name, spec, false, annotations) });
+  if (ns === undefined)
+    return crd.createClusterCustomObject({ group: G, version: 'v1alpha2', plural: 'globalinclusterippools', body: pool(name, spec, true, annotations) });
+  return crd.createNamespacedCustomObject({
+    group: G,
+    version: 'v1alpha2',
+    namespace: ns,
+    plural: 'inclusterippools',
+    body: pool(name, spec, false, annotations),
+  });
 }
 
-async function createClaim(ns: string, name: string, poolName: string, kind = 'InClusterIPPool', extra: { labels?: Record<string, string>; clusterName?: string; apiGroup?: string } = {}) {
+async function createClaim(
+  ns: string,
+  name: string,
+  poolName: string,
+  kind = 'InClusterIPPool',
+  extra: { labels?: Record<string, string>; clusterName?: string; apiGroup?: string } = {},
+) {
   return crd.createNamespacedCustomObject({
-    group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddressclaims',
+    group: G,
+    version: 'v1beta2',
+    namespace: ns,
+    plural: 'ipaddressclaims',
     body: {
-      apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim',
+      apiVersion: `${G}/v1beta2`,
+      kind: 'IPAddressClaim',
       metadata: { name, ...(extra.labels ? { labels: extra.labels } : {}) },
       spec: { poolRef: { apiGroup: extra.apiGroup ?? G, kind, name: poolName }, ...(extra.clusterName ? { clusterName: extra.clusterName } : {}) },
     },
@@ -122,7 +139,10 @@ describe('kubeconfig, discovery, auth', () => {
     assert.equal(v.minor, '32');
     const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();
     const ipam = groups.groups.find((g) => g.name === G)!;
-    assert.deepEqual(ipam.versions.map((v) => v.version), ['v1beta2', 'v1beta1', 'v1alpha2', 'v1alpha1']);
+    assert.deepEqual(
+      ipam.versions.map((v) => v.version),
+      ['v1beta2', 'v1beta1', 'v1alpha2', 'v1alpha1'],
+    );
     assert.equal(ipam.preferredVersion?.version, 'v1beta2');
     const list = JSON.parse((await raw('GET', `/apis/${G}/v1alpha2`)).body);
     const pools = list.resources.find((r: any) => r.name === 'inclusterippools');
@@ -133,13 +153,21 @@ describe('kubeconfig, discovery, auth', () => {
     const coreList = await core.getAPIResources();
     assert.deepEqual(coreList.resources.find((r) => r.name === 'services')?.shortNames, ['svc']);
     const namespaces = await core.listNamespace();
-    assert.deepEqual(namespaces.items.map((n) => n.metadata?.name).filter((n) => n === 'default' || n === 'kube-system'), ['default', 'kube-system']);
+    assert.deepEqual(
+      namespaces.items.map((n) => n.metadata?.name).filter((n) => n === 'default' || n === 'kube-system'),
+      ['default', 'kube-system'],
+    );
   });
 
   it('generic clients resolve kinds through discovery (KubernetesObjectApi)', async () => {
     const ns = await namespace();
     const objApi = k8s.KubernetesObjectApi.makeApiClient(kc);
-    await objApi.create({ apiVersion: `${G}/v1alpha2`, kind: 'InClusterIPPool', metadata: { name: 'p', namespace: ns }, spec: { addresses: ['10.9.0.10'], prefix: 24 } } as k8s.KubernetesObject);
+    await objApi.create({
+      apiVersion: `${G}/v1alpha2`,
+      kind: 'InClusterIPPool',
+      metadata: { name: 'p', namespace: ns },
+      spec: { addresses: ['10.9.0.10'], prefix: 24 },
+    } as k8s.KubernetesObject);
     const read = await objApi.read({ apiVersion: `${G}/v1alpha2`, kind: 'InClusterIPPool', metadata: { name: 'p', namespace: ns } });
     assert.equal((read as any).spec.addresses[0], '10.9.0.10');
   });
@@ -168,7 +196,10 @@ describe('kubeconfig, discovery, auth', () => {
 describe('CRUD', () => {
   it('creates, reads, lists with selectors, replaces, patches and deletes ConfigMaps', async () => {
     const ns = await namespace();
-    const created = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'a', labels: { app: 'x', tier: 'web' } }, data: { k: 'v' } } });
+    const created = await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'a', labels: { app: 'x', tier: 'web' } }, data: { k: 'v' } },
+    });
     assert.ok(created.metadata?.uid);
     assert.ok(created.metadata?.resourceVersion);
     assert.ok(created.metadata?.creationTimestamp instanceof Date);
@@ -231,7 +262,9 @@ describe('CRUD', () => {
     await core.deleteNamespacedConfigMap({ name: 'f', namespace: ns });
     const held = await core.readNamespacedConfigMap({ name: 'f', namespace: ns });
     assert.ok(held.metadata?.deletionTimestamp);
-    const noNew = await rejects(core.patchNamespacedConfigMap({ name: 'f', namespace: ns, body: { metadata: { finalizers: ['example.com/hold', 'x.io/more'] } } }, merge));
+    const noNew = await rejects(
+      core.patchNamespacedConfigMap({ name: 'f', namespace: ns, body: { metadata: { finalizers: ['example.com/hold', 'x.io/more'] } } }, merge),
+    );
     assert.equal(noNew.code, 422);
     await core.patchNamespacedConfigMap({ name: 'f', namespace: ns, body: { metadata: { finalizers: null } } }, merge);
     assert.equal((await rejects(core.readNamespacedConfigMap({ name: 'f', namespace: ns }))).code, 404);
@@ -249,7 +282,14 @@ describe('CRUD', () => {
     assert.deepEqual([smp.code, smp.reason], [415, 'UnsupportedMediaType']);
     const cur = await crd.getNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'p' });
     const noRv = await rejects(
-      crd.replaceNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'p', body: { ...cur, metadata: { ...cur.metadata, resourceVersion: undefined } } }),
+      crd.replaceNamespacedCustomObject({
+        group: G,
+        version: 'v1alpha2',
+        namespace: ns,
+        plural: 'inclusterippools',
+        name: 'p',
+        body: { ...cur, metadata: { ...cur.metadata, resourceVersion: undefined } },
+      }),
     );
     assert.equal(noRv.code, 422);
     assert.match(noRv.message!, /metadata.resourceVersion: Invalid value: 0x0: must be specified for an update/);
@@ -257,7 +297,12 @@ describe('CRUD', () => {
     await sb.waitFor(() => sb.get(G, 'InClusterIPPool', ns, 'p')?.status?.ipAddresses);
     const fresh = await crd.getNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'p' });
     const put = await crd.replaceNamespacedCustomObject({
-      group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'p', body: { ...fresh, status: { ipAddresses: { total: 1, used: 0, free: 1, outOfRange: 0 } } },
+      group: G,
+      version: 'v1alpha2',
+      namespace: ns,
+      plural: 'inclusterippools',
+      name: 'p',
+      body: { ...fresh, status: { ipAddresses: { total: 1, used: 0, free: 1, outOfRange: 0 } } },
     });
     assert.equal(put.status.ipAddresses.total, 11);
   });
@@ -271,7 +316,10 @@ describe('CRUD', () => {
     assert.deepEqual(merged.data, { a: '1', b: '2' });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'keep' } } });
     await core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: 'del=y' });
-    assert.deepEqual((await core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name), ['keep']);
+    assert.deepEqual(
+      (await core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name),
+      ['keep'],
+    );
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['example.com/x'] } } });
     await core.deleteNamespace({ name: ns });
     const terminating = await core.readNamespace({ name: ns });
@@ -287,7 +335,9 @@ describe('CRUD', () => {
   it('reads IPAM objects at v1beta1 with the apiGroup/prefix conversion', async () => {
     const ns = await namespace();
     sb.create({
-      apiVersion: `${G}/v1beta1`, kind: 'IPAddress', metadata: { name: 'hand', namespace: ns },
+      apiVersion: `${G}/v1beta1`,
+      kind: 'IPAddress',
+      metadata: { name: 'hand', namespace: ns },
       spec: { address: '10.2.0.5', prefix: 24, claimRef: { name: 'hand' }, poolRef: { kind: 'InClusterIPPool', name: 'x' } },
     });
     const v2 = await crd.getNamespacedCustomObject({ group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddresses', name: 'hand' });
@@ -305,11 +355,17 @@ describe('CRUD', () => {
     const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
     const t = JSON.parse((await raw('GET', `/apis/${G}/v1alpha2/namespaces/${ns}/inclusterippools`, { headers: { Accept: accept } })).body);
     assert.equal(t.kind, 'Table');
-    assert.deepEqual(t.columnDefinitions.map((c: any) => c.name), ['Name', 'Addresses', 'Total', 'Free', 'Used']);
+    assert.deepEqual(
+      t.columnDefinitions.map((c: any) => c.name),
+      ['Name', 'Addresses', 'Total', 'Free', 'Used'],
+    );
     assert.deepEqual(t.rows[0].cells, ['tp', '["10.3.0.10-10.3.0.20"]', 11, 11, 0]);
     assert.equal(t.rows[0].object.metadata.namespace, ns);
     const cms = JSON.parse((await raw('GET', `/api/v1/namespaces/${ns}/configmaps`, { headers: { Accept: accept } })).body);
-    assert.deepEqual(cms.columnDefinitions.map((c: any) => c.name), ['Name', 'Age']);
+    assert.deepEqual(
+      cms.columnDefinitions.map((c: any) => c.name),
+      ['Name', 'Age'],
+    );
   });
 });
 
@@ -318,7 +374,12 @@ describe('watch', () => {
     const ns = await namespace();
     const events: string[] = [];
     const w = new k8s.Watch(kc);
-    const ctrl = await w.watch(`/api/v1/namespaces/${ns}/configmaps`, { labelSelector: 'w=1' }, (type, obj) => events.push(`${type} ${obj.metadata.name}`), () => {});
+    const ctrl = await w.watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      { labelSelector: 'w=1' },
+      (type, obj) => events.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'w1', labels: { w: '1' } } } });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'other' } } });
     await core.patchNamespacedConfigMap({ name: 'w1', namespace: ns, body: { data: { a: 'b' } } }, merge);
@@ -332,7 +393,12 @@ describe('watch', () => {
     const list = await core.listNamespacedConfigMap({ namespace: ns });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'later' } } });
     const replay: string[] = [];
-    const ctrl2 = await w.watch(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: list.metadata!.resourceVersion }, (type, obj) => replay.push(`${type} ${obj.metadata.name}`), () => {});
+    const ctrl2 = await w.watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      { resourceVersion: list.metadata!.resourceVersion },
+      (type, obj) => replay.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     await sb.waitFor(() => replay.length >= 1, 2000);
     ctrl2.abort();
     assert.deepEqual(replay, ['ADDED later']);
@@ -345,7 +411,12 @@ describe('watch', () => {
     sb.compactHistory();
     const got: { type: string; obj: any }[] = [];
     let doneErr: unknown = 'pending';
-    await new k8s.Watch(kc).watch(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: list.metadata!.resourceVersion }, (type, obj) => got.push({ type, obj }), (err) => (doneErr = err));
+    await new k8s.Watch(kc).watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      { resourceVersion: list.metadata!.resourceVersion },
+      (type, obj) => got.push({ type, obj }),
+      (err) => (doneErr = err),
+    );
     await sb.waitFor(() => doneErr !== 'pending', 2000);
     assert.equal(got.length, 1);
     assert.equal(got[0]!.type, 'ERROR');
@@ -382,14 +453,26 @@ describe('watch', () => {
 describe('provider conformance (CAIP controllers)', () => {
   it('C1: IPAddress named like the claim with address, prefix, gateway, finalizer, owner refs and cluster label', async () => {
     const ns = await namespace();
-    await crd.createNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'test-cluster' }, spec: {} } });
+    await crd.createNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta2',
+      namespace: ns,
+      plural: 'clusters',
+      body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'test-cluster' }, spec: {} },
+    });
     await createPool(ns, 'pool', { addresses: ['10.0.0.1-10.0.0.254'], prefix: 24, gateway: '10.0.0.2' });
     await createClaim(ns, 'test', 'pool', 'InClusterIPPool', { labels: { 'cluster.x-k8s.io/cluster-name': 'test-cluster' } });
     await allocated(ns, 'test');
     const addr = await getAddress(ns, 'test');
     const claim = await crd.getNamespacedCustomObject({ group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddressclaims', name: 'test' });
     const p = await crd.getNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pool' });
-    assert.deepEqual(addr.spec, { claimRef: { name: 'test' }, poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: 'pool' }, address: '10.0.0.1', prefix: 24, gateway: '10.0.0.2' });
+    assert.deepEqual(addr.spec, {
+      claimRef: { name: 'test' },
+      poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: 'pool' },
+      address: '10.0.0.1',
+      prefix: 24,
+      gateway: '10.0.0.2',
+    });
     assert.deepEqual(addr.metadata.finalizers, ['ipam.cluster.x-k8s.io/ProtectAddress']);
     assert.deepEqual(addr.metadata.ownerReferences, [
       { apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', name: 'test', uid: claim.metadata.uid, controller: true, blockOwnerDeletion: true },
@@ -490,15 +573,40 @@ describe('provider conformance (CAIP controllers)', () => {
     await createClaim(ns, 'c12', 'pp');
     await createPool(ns, 'p', { addresses: ['10.6.0.10-10.6.0.20'], prefix: 24 });
     await createClaim(ns, 'c18', 'p', 'InClusterIPPool', { clusterName: 'later' });
-    await crd.createNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'paused' }, spec: { paused: true } } });
+    await crd.createNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta2',
+      namespace: ns,
+      plural: 'clusters',
+      body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'paused' }, spec: { paused: true } },
+    });
     await createClaim(ns, 'c17', 'p', 'InClusterIPPool', { labels: { 'cluster.x-k8s.io/cluster-name': 'paused' } });
     await sleep(300);
     for (const c of ['c12', 'c17', 'c18']) assert.equal(sb.get(G, 'IPAddress', ns, c), undefined, c);
-    await crd.patchNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pp', body: { metadata: { annotations: { 'cluster.x-k8s.io/paused': null } } } }, merge);
+    await crd.patchNamespacedCustomObject(
+      {
+        group: G,
+        version: 'v1alpha2',
+        namespace: ns,
+        plural: 'inclusterippools',
+        name: 'pp',
+        body: { metadata: { annotations: { 'cluster.x-k8s.io/paused': null } } },
+      },
+      merge,
+    );
     assert.equal((await allocated(ns, 'c12')).spec.address, '10.5.0.10');
-    await crd.patchNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', name: 'paused', body: { spec: { paused: false } } }, merge);
+    await crd.patchNamespacedCustomObject(
+      { group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', name: 'paused', body: { spec: { paused: false } } },
+      merge,
+    );
     assert.equal((await allocated(ns, 'c17')).spec.address, '10.6.0.10');
-    await crd.createNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', namespace: ns, plural: 'clusters', body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'later' }, spec: {} } });
+    await crd.createNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta2',
+      namespace: ns,
+      plural: 'clusters',
+      body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'later' }, spec: {} },
+    });
     assert.equal((await allocated(ns, 'c18')).spec.address, '10.6.0.11');
   });
 
@@ -506,14 +614,18 @@ describe('provider conformance (CAIP controllers)', () => {
     const ns = await namespace();
     await createPool(ns, 'pool', { addresses: ['10.0.0.1-10.0.0.254'], prefix: 24 });
     sb.create({
-      apiVersion: `${G}/v1beta2`, kind: 'IPAddress',
+      apiVersion: `${G}/v1beta2`,
+      kind: 'IPAddress',
       metadata: { name: 'test', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'other', uid: 'u-1' }] },
       spec: { address: '10.0.0.77', prefix: 24, claimRef: { name: 'test' }, poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: 'pool' } },
     });
     await createClaim(ns, 'test', 'pool');
     const addr = await allocated(ns, 'test');
     assert.equal(addr.spec.address, '10.0.0.77');
-    assert.deepEqual(addr.metadata.ownerReferences.map((r: any) => r.kind), ['ConfigMap', 'IPAddressClaim', 'InClusterIPPool']);
+    assert.deepEqual(
+      addr.metadata.ownerReferences.map((r: any) => r.kind),
+      ['ConfigMap', 'IPAddressClaim', 'InClusterIPPool'],
+    );
     assert.deepEqual(addr.metadata.finalizers, ['ipam.cluster.x-k8s.io/ProtectAddress']);
   });
 
@@ -532,9 +644,17 @@ describe('provider conformance (CAIP controllers)', () => {
     await createPool(ns, 'pool', { addresses: ['10.8.0.1-10.8.0.30'], prefix: 24 });
     await createClaim(ns, 'c', 'pool');
     await allocated(ns, 'c');
-    const r = await rejects(crd.patchNamespacedCustomObject({ group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddressclaims', name: 'c', body: { spec: { poolRef: { name: 'other' } } } }, merge));
+    const r = await rejects(
+      crd.patchNamespacedCustomObject(
+        { group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddressclaims', name: 'c', body: { spec: { poolRef: { name: 'other' } } } },
+        merge,
+      ),
+    );
     assert.equal(r.code, 422);
-    assert.match(r.message!, /^admission webhook "validation\.ipaddressclaim\.ipam\.cluster\.x-k8s\.io" denied the request: IPAddressClaim\.ipam\.cluster\.x-k8s\.io "c" is invalid: spec: Forbidden: IPAddressClaim spec is immutable\. Diff: /);
+    assert.match(
+      r.message!,
+      /^admission webhook "validation\.ipaddressclaim\.ipam\.cluster\.x-k8s\.io" denied the request: IPAddressClaim\.ipam\.cluster\.x-k8s\.io "c" is invalid: spec: Forbidden: IPAddressClaim spec is immutable\. Diff: /,
+    );
   });
 });
 
@@ -595,11 +715,31 @@ describe('pool webhook (CAIP webhooks)', () => {
   const W = 'admission webhook "validation.inclusterippool.ipam.cluster.x-k8s.io" denied the request: ';
   const rejectedCases: [string, Record<string, unknown>, string][] = [
     ['empty addresses', { addresses: [], prefix: 24, gateway: '10.0.0.1' }, 'addresses is required'],
-    ['bad gateway', { addresses: ['10.0.0.25', '10.0.0.26', '10.0.0.27'], prefix: 24, gateway: 'invalid' }, 'spec.gateway: Invalid value: "invalid": ParseAddr("invalid"): unable to parse IP'],
-    ['different subnet', { addresses: ['10.0.0.25', '10.0.0.26', '10.0.1.27'], prefix: 24, gateway: '10.0.0.1' }, 'spec.addresses: Invalid value: "10.0.1.27": provided address belongs to a different subnet than others'],
-    ['garbage', { addresses: ['10.0.0.25', '10.0.0.26', 'garbage'], prefix: 24, gateway: '10.0.0.1' }, 'spec.addresses: Invalid value: "garbage": provided address is not a valid IP, range, nor CIDR'],
-    ['mixed gateway', { addresses: ['10.0.1.0', '10.0.0.2-10.0.0.250'], prefix: 24, gateway: 'fd00::1' }, 'provided gateway and addresses are of mixed IP families'],
-    ['mixed excluded', { addresses: ['10.0.0.25'], prefix: 24, gateway: '10.0.0.1', excludedAddresses: ['fd00::1'] }, 'addresses and excluded addresses are of mixed IP families'],
+    [
+      'bad gateway',
+      { addresses: ['10.0.0.25', '10.0.0.26', '10.0.0.27'], prefix: 24, gateway: 'invalid' },
+      'spec.gateway: Invalid value: "invalid": ParseAddr("invalid"): unable to parse IP',
+    ],
+    [
+      'different subnet',
+      { addresses: ['10.0.0.25', '10.0.0.26', '10.0.1.27'], prefix: 24, gateway: '10.0.0.1' },
+      'spec.addresses: Invalid value: "10.0.1.27": provided address belongs to a different subnet than others',
+    ],
+    [
+      'garbage',
+      { addresses: ['10.0.0.25', '10.0.0.26', 'garbage'], prefix: 24, gateway: '10.0.0.1' },
+      'spec.addresses: Invalid value: "garbage": provided address is not a valid IP, range, nor CIDR',
+    ],
+    [
+      'mixed gateway',
+      { addresses: ['10.0.1.0', '10.0.0.2-10.0.0.250'], prefix: 24, gateway: 'fd00::1' },
+      'provided gateway and addresses are of mixed IP families',
+    ],
+    [
+      'mixed excluded',
+      { addresses: ['10.0.0.25'], prefix: 24, gateway: '10.0.0.1', excludedAddresses: ['fd00::1'] },
+      'addresses and excluded addresses are of mixed IP families',
+    ],
   ];
   for (const [label, spec, expected] of rejectedCases) {
     it(`rejects: ${label}`, async () => {
@@ -623,7 +763,12 @@ describe('pool webhook (CAIP webhooks)', () => {
 
   it('global pools use their own webhook name', async () => {
     const r = await rejects(createPool(undefined, 'gbad', { addresses: [], prefix: 24 }));
-    assert.ok(r.message!.startsWith('admission webhook "validation.globalinclusterippool.ipam.cluster.x-k8s.io" denied the request: GlobalInClusterIPPool.ipam.cluster.x-k8s.io "gbad" is invalid: '), r.message);
+    assert.ok(
+      r.message!.startsWith(
+        'admission webhook "validation.globalinclusterippool.ipam.cluster.x-k8s.io" denied the request: GlobalInClusterIPPool.ipam.cluster.x-k8s.io "gbad" is invalid: ',
+      ),
+      r.message,
+    );
   });
 
   it('rejects updates that orphan allocated addresses, and deletes while addresses exist', async () => {
@@ -631,7 +776,12 @@ describe('pool webhook (CAIP webhooks)', () => {
     await createPool(ns, 'pool', { addresses: ['10.0.0.10-10.0.0.20'], prefix: 24, gateway: '10.0.0.1' });
     await createClaim(ns, 'c', 'pool');
     assert.equal((await allocated(ns, 'c')).spec.address, '10.0.0.10');
-    const upd = await rejects(crd.patchNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pool', body: { spec: { addresses: ['10.0.0.15-10.0.0.20'] } } }, merge));
+    const upd = await rejects(
+      crd.patchNamespacedCustomObject(
+        { group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pool', body: { spec: { addresses: ['10.0.0.15-10.0.0.20'] } } },
+        merge,
+      ),
+    );
     assert.deepEqual([upd.code, upd.reason, upd.message], [400, 'BadRequest', `${W}pool addresses do not contain allocated addresses: [10.0.0.10-10.0.0.10]`]);
     const del = await rejects(crd.deleteNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pool' }));
     assert.deepEqual([del.code, del.message], [400, `${W}Pool has IPAddresses allocated. Cannot delete Pool until all IPAddresses have been removed.`]);
@@ -644,10 +794,19 @@ describe('pool webhook (CAIP webhooks)', () => {
   it('strict field validation rejects the excludeAddresses typo; without it the field is pruned', async () => {
     const ns = await namespace();
     const body = pool('typo', { addresses: ['10.0.0.10'], prefix: 24, excludeAddresses: ['10.0.0.10'] });
-    const strict = await rejects(crd.createNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', body, fieldValidation: 'Strict' }));
+    const strict = await rejects(
+      crd.createNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', body, fieldValidation: 'Strict' }),
+    );
     assert.equal(strict.code, 400);
     assert.match(strict.message!, /strict decoding error: unknown field "spec\.excludeAddresses"/);
-    const pruned = await crd.createNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', body, fieldValidation: 'Ignore' });
+    const pruned = await crd.createNamespacedCustomObject({
+      group: G,
+      version: 'v1alpha2',
+      namespace: ns,
+      plural: 'inclusterippools',
+      body,
+      fieldValidation: 'Ignore',
+    });
     assert.equal('excludeAddresses' in pruned.spec, false);
   });
 });
@@ -691,9 +850,17 @@ describe('faults', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'keep' } } });
     sb.resetRequests();
     await core.readNamespacedConfigMap({ name: 'keep', namespace: ns });
-    assert.deepEqual(sb.requests.map((r) => [r.method, r.path, r.status, r.watch]), [['GET', `/api/v1/namespaces/${ns}/configmaps/keep`, 200, false]]);
+    assert.deepEqual(
+      sb.requests.map((r) => [r.method, r.path, r.status, r.watch]),
+      [['GET', `/api/v1/namespaces/${ns}/configmaps/keep`, 200, false]],
+    );
     const ended: unknown[] = [];
-    await new k8s.Watch(kc).watch(`/api/v1/namespaces/${ns}/configmaps`, {}, () => {}, (err) => ended.push(err));
+    await new k8s.Watch(kc).watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      {},
+      () => {},
+      (err) => ended.push(err),
+    );
     const port = sb.port;
     await sb.stop();
     await assert.rejects(core.readNamespacedConfigMap({ name: 'keep', namespace: ns }));

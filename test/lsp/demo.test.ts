@@ -47,11 +47,19 @@ test('live quick fixes: the VIP pool first, the node pool last and labelled, nev
   ]);
 });
 
-test('the Allocate command\'s list comes from the server in the same order', async () => {
-  const pools = await live.request<{ id: string; role?: string; preferred?: boolean }[]>('capiIpam/rankedPools', { cluster: { name: 'staging', namespace: 'default' } });
-  assert.deepEqual(pools.map((p) => `${p.id} ${p.role ?? '-'}`), ['GlobalInClusterIPPool//vip-pool vip', 'InClusterIPPool/default/node-pool node']);
+test("the Allocate command's list comes from the server in the same order", async () => {
+  const pools = await live.request<{ id: string; role?: string; preferred?: boolean }[]>('capiIpam/rankedPools', {
+    cluster: { name: 'staging', namespace: 'default' },
+  });
+  assert.deepEqual(
+    pools.map((p) => `${p.id} ${p.role ?? '-'}`),
+    ['GlobalInClusterIPPool//vip-pool vip', 'InClusterIPPool/default/node-pool node'],
+  );
   const lab = await live.request<{ id: string }[]>('capiIpam/rankedPools', { cluster: { name: 'lab', namespace: 'lab' } });
-  assert.deepEqual(lab.map((p) => p.id), ['GlobalInClusterIPPool//vip-pool', 'InClusterIPPool/lab/lab-pool']);
+  assert.deepEqual(
+    lab.map((p) => p.id),
+    ['GlobalInClusterIPPool//vip-pool', 'InClusterIPPool/lab/lab-pool'],
+  );
 });
 
 test('offline quick fixes and completion follow the same order', async () => {
@@ -76,7 +84,11 @@ test('connected, a workspace pool document that a live pool shadows keeps its ch
   const [d] = typo(live);
   assert.match(messageOf(d!), /Did you mean `excludedAddresses`\?/);
   await offline.waitFor(() => typo(offline).length === 1, 10_000, 'the typo offline');
-  assert.deepEqual(typo(offline).map((x) => x.range), [d!.range], 'the same finding as offline');
+  assert.deepEqual(
+    typo(offline).map((x) => x.range),
+    [d!.range],
+    'the same finding as offline',
+  );
   live.close(pools);
 });
 
@@ -90,10 +102,13 @@ test('a CodeLens above each Cluster: its VIP, pool and claim with Release VIP, o
   live.open(prod);
   live.open(lab);
   const prodLenses = await lenses(live, prod);
-  assert.deepEqual(prodLenses.map((l) => [lensLine(live, prod, l), l.command.title, l.command.command, l.command.arguments]), [
-    ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree', '', undefined],
-    ['  name: prod', 'Release VIP', 'capiIpam.release', [{ claim: { namespace: 'default', name: 'prod-control-plane-vip' } }]],
-  ]);
+  assert.deepEqual(
+    prodLenses.map((l) => [lensLine(live, prod, l), l.command.title, l.command.command, l.command.arguments]),
+    [
+      ['  name: prod', 'VIP 10.10.0.20 · vip-pool · claimed · places disagree', '', undefined],
+      ['  name: prod', 'Release VIP', 'capiIpam.release', [{ claim: { namespace: 'default', name: 'prod-control-plane-vip' } }]],
+    ],
+  );
   const [labLens, ...more] = await lenses(live, lab);
   assert.equal(more.length, 0);
   assert.equal(lensLine(live, lab, labLens!), '  name: lab');
@@ -101,10 +116,18 @@ test('a CodeLens above each Cluster: its VIP, pool and claim with Release VIP, o
   assert.deepEqual(labLens!.command.arguments, [{ uri: lab, cluster: { name: 'lab', namespace: 'lab' }, poolId: 'GlobalInClusterIPPool//vip-pool' }]);
   offline.open(lab);
   await offline.waitForDiagnostic(ws.uri('ipam/pools.yaml'), 'invalid-pool'); // the workspace scan is done
-  assert.deepEqual((await lenses(offline, lab)).map((l) => l.command.title), ['No VIP · next free in vip-pool: 10.10.0.16 (offline: the quick fix writes it, nothing reserves it)']);
+  assert.deepEqual(
+    (await lenses(offline, lab)).map((l) => l.command.title),
+    ['No VIP · next free in vip-pool: 10.10.0.16 (offline: the quick fix writes it, nothing reserves it)'],
+  );
   const [missing] = await live.waitForDiagnostic(lab, 'missing-vip');
   assert.equal(missing!.severity, 3, 'information: it shows in Problems');
-  for (const [lsp, uri] of [[live, prod], [live, lab], [offline, lab]] as const) lsp.close(uri);
+  for (const [lsp, uri] of [
+    [live, prod],
+    [live, lab],
+    [offline, lab],
+  ] as const)
+    lsp.close(uri);
 });
 
 test('unreachable: hover says "cached, N min ago", allocation is disabled with a plain reason, Retry reconnects at once', async () => {
@@ -120,9 +143,16 @@ test('unreachable: hover says "cached, N min ago", allocation is disabled with a
   assert.match(await hoverText(), /Pool \*\*GlobalInClusterIPPool vip-pool\*\* \(cached, 0 min ago\)/);
   const allocations = (await live.codeActions(staging, dup!.range, [dup!])).filter((a) => a.title.startsWith('Allocate IP from pool'));
   assert.equal(allocations.length, 2);
-  for (const a of allocations) assert.match(a.disabled?.reason ?? '', /^Allocation needs the management cluster, which is unreachable: .*refused the connection.*\(showing data cached, 0 min ago\)\.$/);
+  for (const a of allocations)
+    assert.match(
+      a.disabled?.reason ?? '',
+      /^Allocation needs the management cluster, which is unreachable: .*refused the connection.*\(showing data cached, 0 min ago\)\.$/,
+    );
   const params = { uri: staging, cluster: { name: 'staging', namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'vip-pool' } };
-  await assert.rejects(live.request('capiIpam/allocate', params), (e: Error) => /^Allocation needs the management cluster/.test(e.message) && !/ECONNREFUSED|https?:\/\//.test(e.message));
+  await assert.rejects(
+    live.request('capiIpam/allocate', params),
+    (e: Error) => /^Allocation needs the management cluster/.test(e.message) && !/ECONNREFUSED|https?:\/\//.test(e.message),
+  );
   await sb.restart();
   // Without "Retry now" the watches wait out their backoff; with it they reconnect at once.
   await live.request('capiIpam/retry');

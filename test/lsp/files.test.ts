@@ -43,7 +43,9 @@ const poolNames = async () => (await lsp.request<{ name: string }[]>('capiIpam/p
 before(async () => {
   mkdirSync(dir);
   mkdirSync(outside);
-  writeFileSync(join(outside, 'pool.yaml'), `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
+  writeFileSync(
+    join(outside, 'pool.yaml'),
+    `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
 kind: InClusterIPPool
 metadata:
   name: outside-pool
@@ -52,8 +54,11 @@ spec:
   addresses: ["10.99.0.10-10.99.0.20"]
   prefix: 24
 ---
-${cluster('outside', '999.9.9.9')}`);
-  writeFileSync(join(dir, 'inside.yaml'), `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
+${cluster('outside', '999.9.9.9')}`,
+  );
+  writeFileSync(
+    join(dir, 'inside.yaml'),
+    `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
 kind: InClusterIPPool
 metadata:
   name: inside-pool
@@ -62,7 +67,8 @@ spec:
   addresses: ["10.98.0.10-10.98.0.20"]
   prefix: 24
 ---
-${cluster('inside', '999.3.3.3')}`);
+${cluster('inside', '999.3.3.3')}`,
+  );
   lsp = await LspClient.start({ folder: dir, settings: { offline: true } });
   await lsp.waitForState('offline');
   await lsp.waitForDiagnostic(uri('inside.yaml'), 'invalid-ip'); // the first scan is done

@@ -15,7 +15,10 @@ assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
 symlinkSync('/dev/zero', zero);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-for (const [what, path] of [['a FIFO', fifo], ['/dev/zero', zero]] as const) {
+for (const [what, path] of [
+  ['a FIFO', fifo],
+  ['/dev/zero', zero],
+] as const) {
   test(`capiIpam.kubeconfig naming ${what}: offline with a clear reason, the server still answers`, async () => {
     const lsp = await LspClient.start({ settings: { kubeconfig: path } });
     try {
@@ -30,7 +33,11 @@ for (const [what, path] of [['a FIFO', fifo], ['/dev/zero', zero]] as const) {
 }
 
 test('the CLI fails fast on a FIFO kubeconfig', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', 'test/fixtures/workspace/ipam', '--kubeconfig', fifo], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', 'test/fixtures/workspace/ipam', '--kubeconfig', fifo], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(r.signal, null);
   assert.equal(r.status, 1);
   assert.equal(r.stderr, `capi-ipam: kubeconfig ${fifo}: not a regular file: not read\n`);

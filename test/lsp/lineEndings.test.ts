@@ -26,14 +26,43 @@ function file(i: number, br: string, note: string): string {
   const name = `c${i}`;
   return [
     `# ${note}`,
-    'apiVersion: cluster.x-k8s.io/v1beta1', 'kind: Cluster', 'metadata:', `  name: ${name}`, '  namespace: default', 'spec:',
-    '  controlPlaneEndpoint:', `    host: 10.10.${i}.20 # ${note}`, '    port: 6443',
-    '  controlPlaneRef:', '    apiVersion: controlplane.cluster.x-k8s.io/v1beta1', '    kind: KubeadmControlPlane', `    name: ${name}`,
+    'apiVersion: cluster.x-k8s.io/v1beta1',
+    'kind: Cluster',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: default',
+    'spec:',
+    '  controlPlaneEndpoint:',
+    `    host: 10.10.${i}.20 # ${note}`,
+    '    port: 6443',
+    '  controlPlaneRef:',
+    '    apiVersion: controlplane.cluster.x-k8s.io/v1beta1',
+    '    kind: KubeadmControlPlane',
+    `    name: ${name}`,
     '---',
-    'apiVersion: controlplane.cluster.x-k8s.io/v1beta1', 'kind: KubeadmControlPlane', 'metadata:', `  name: ${name}`, '  namespace: default', 'spec:',
-    '  kubeadmConfigSpec:', '    clusterConfiguration:', '      apiServer:', `        certSANs: [10.10.${i}.20, 10.10.${i}.21]`, '    files:', '    - path: /etc/kubernetes/manifests/kube-vip.yaml', '      content: |',
-    '        apiVersion: v1', '        kind: Pod', `        # ${note}`, '        spec:', '          containers:', '          - name: kube-vip',
-    '            env:', '            - name: address', `              value: 10.10.${i}.21`, '',
+    'apiVersion: controlplane.cluster.x-k8s.io/v1beta1',
+    'kind: KubeadmControlPlane',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: default',
+    'spec:',
+    '  kubeadmConfigSpec:',
+    '    clusterConfiguration:',
+    '      apiServer:',
+    `        certSANs: [10.10.${i}.20, 10.10.${i}.21]`,
+    '    files:',
+    '    - path: /etc/kubernetes/manifests/kube-vip.yaml',
+    '      content: |',
+    '        apiVersion: v1',
+    '        kind: Pod',
+    `        # ${note}`,
+    '        spec:',
+    '          containers:',
+    '          - name: kube-vip',
+    '            env:',
+    '            - name: address',
+    `              value: 10.10.${i}.21`,
+    '',
   ].join(br);
 }
 
@@ -57,9 +86,15 @@ cases.forEach(([name, br, note, mix], i) => {
     const [mismatch] = await lsp.waitForDiagnostic(uri, 'vip-mismatch');
     assert.equal(lsp.diagnosticsOf(uri).length, 1, JSON.stringify(lsp.diagnosticsOf(uri)));
     assert.equal(doc.getText(mismatch!.range), kv);
-    assert.deepEqual(mismatch!.relatedInformation!.map((r) => doc.getText(r.location.range)), [host]);
+    assert.deepEqual(
+      mismatch!.relatedInformation!.map((r) => doc.getText(r.location.range)),
+      [host],
+    );
     const actions = await lsp.codeActions(uri, mismatch!.range, [mismatch!]);
-    for (const [use, from, to] of [[host, `value: ${kv}`, `value: ${host}`], [kv, `host: ${host}`, `host: ${kv}`]]) {
+    for (const [use, from, to] of [
+      [host, `value: ${kv}`, `value: ${host}`],
+      [kv, `host: ${host}`, `host: ${kv}`],
+    ]) {
       const fix = actions.find((a) => a.title === `Make VIP consistent: use ${use}`);
       assert.ok(fix, actions.map((a) => a.title).join(', '));
       const edits = (fix.edit!.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]);

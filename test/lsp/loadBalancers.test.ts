@@ -34,7 +34,7 @@ test('hover on a Service IP: the range its namespace draws from, and who else us
   lsp.close(services);
 });
 
-test('views: the range each Service draws from; each range entry with the provider\'s total, used, free and next address', async () => {
+test("views: the range each Service draws from; each range entry with the provider's total, used, free and next address", async () => {
   const list = await lsp.request<ServiceView[]>('capiIpam/loadBalancers');
   const grafana = list.find((s) => s.name === 'grafana')!;
   assert.equal(grafana.range, 'cidr-global 10.10.2.0/27');
@@ -42,16 +42,21 @@ test('views: the range each Service draws from; each range entry with the provid
   const ingress = list.find((s) => s.name === 'ingress-nginx')!;
   assert.deepEqual([ingress.range, ingress.inRange], ['cidr-global 10.10.2.0/27', true]);
   const ranges = await lsp.request<KubeVipRangeView[]>('capiIpam/kubeVipRanges');
-  assert.deepEqual(ranges.map((r) => [r.key, r.entry, r.size, r.used, r.free, r.firstFree, r.users]), [
-    ['cidr-global', '10.10.2.0/27', '31', '1', '30', '10.10.2.1', ['ingress/ingress-nginx']],
-    ['range-default', '10.10.0.60-10.10.0.63', '4', '1', '3', '10.10.0.60', ['default/grafana']],
-    ['range-default', '10.10.2.100-10.10.2.120', '21', '0', '21', '10.10.2.100', []],
-  ]);
+  assert.deepEqual(
+    ranges.map((r) => [r.key, r.entry, r.size, r.used, r.free, r.firstFree, r.users]),
+    [
+      ['cidr-global', '10.10.2.0/27', '31', '1', '30', '10.10.2.1', ['ingress/ingress-nginx']],
+      ['range-default', '10.10.0.60-10.10.0.63', '4', '1', '3', '10.10.0.60', ['default/grafana']],
+      ['range-default', '10.10.2.100-10.10.2.120', '21', '0', '21', '10.10.2.100', []],
+    ],
+  );
 });
 
 test('hover escapes names from files before they reach markdown', async () => {
   const file = join(ws.dir, 'services/evil.yaml');
-  writeFileSync(file, `apiVersion: v1
+  writeFileSync(
+    file,
+    `apiVersion: v1
 kind: Service
 metadata:
   name: "[x](command:workbench.action.quit)"
@@ -60,7 +65,8 @@ metadata:
     kube-vip.io/loadbalancerIPs: 10.10.2.9
 spec:
   type: LoadBalancer
-`);
+`,
+  );
   const uri = ws.uri('services/evil.yaml');
   lsp.open(uri);
   const h = await lsp.hover(uri, { line: 6, character: 34 });
@@ -72,7 +78,10 @@ spec:
 
 test('the policy request returns the admission policy built from the workspace pools', async () => {
   const vap = await lsp.request<{ yaml: string; notes: string[] }>('capiIpam/policy', { format: 'vap' });
-  assert.deepEqual([...vap.yaml.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]), ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  assert.deepEqual(
+    [...vap.yaml.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]),
+    ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  );
   assert.ok(vap.notes.includes('VIP pool GlobalInClusterIPPool vip-pool: 42 allocatable address(es)'), vap.notes.join('\n'));
   const kyverno = await lsp.request<{ yaml: string }>('capiIpam/policy', { format: 'kyverno' });
   assert.match(kyverno.yaml, /^kind: ClusterPolicy$/m);

@@ -58,16 +58,22 @@ const hoverAt = async (needle: string) => {
 };
 
 test('hover on a VIP escapes the pool and cluster names (untrusted workspace)', async () => {
-  assert.equal(await hoverAt('10.7.0.11'), [
-    '**10.7.0.11** — Cluster \\[click\\]\\(https\\://evil.example\\) .spec.controlPlaneEndpoint.host',
-    '',
-    'Pool **GlobalInClusterIPPool \\!\\[x\\]\\(https\\://evil.example/x.png\\)** (workspace): 1 used of 11, 10 free, next free 10.7.0.10',
-    '- held by VIP of \\<b\\>ns\\</b\\>/\\[click\\]\\(https\\://evil.example\\) \\(no claim\\)',
-    'VIP of cluster **\\<b\\>ns\\</b\\>/\\[click\\]\\(https\\://evil.example\\)**',
-  ].join('\n\n'));
+  assert.equal(
+    await hoverAt('10.7.0.11'),
+    [
+      '**10.7.0.11** — Cluster \\[click\\]\\(https\\://evil.example\\) .spec.controlPlaneEndpoint.host',
+      '',
+      'Pool **GlobalInClusterIPPool \\!\\[x\\]\\(https\\://evil.example/x.png\\)** (workspace): 1 used of 11, 10 free, next free 10.7.0.10',
+      '- held by VIP of \\<b\\>ns\\</b\\>/\\[click\\]\\(https\\://evil.example\\) \\(no claim\\)',
+      'VIP of cluster **\\<b\\>ns\\</b\\>/\\[click\\]\\(https\\://evil.example\\)**',
+    ].join('\n\n'),
+  );
 });
 
 test('hover on a pool entry and on its gateway escapes the pool name', async () => {
-  assert.equal(await hoverAt('10.7.0.10-'), '**10.7.0.10-10.7.0.20** — 11 address(es) of GlobalInClusterIPPool \\!\\[x\\]\\(https\\://evil.example/x.png\\)\n\nPool: 1 used of 11, 10 free, next free 10.7.0.10');
+  assert.equal(
+    await hoverAt('10.7.0.10-'),
+    '**10.7.0.10-10.7.0.20** — 11 address(es) of GlobalInClusterIPPool \\!\\[x\\]\\(https\\://evil.example/x.png\\)\n\nPool: 1 used of 11, 10 free, next free 10.7.0.10',
+  );
   assert.equal(await hoverAt('10.7.0.1\n'), '**10.7.0.1** — gateway of GlobalInClusterIPPool \\!\\[x\\]\\(https\\://evil.example/x.png\\): never allocated');
 });

@@ -35,8 +35,18 @@ test('publishes diagnostics for workspace files that are not open, on the exact 
   assert.equal(dup[0]!.range.start.line, 30);
   assert.match(messageOf(dup[0]!), /Service default\/grafana/);
   // The kube-vip manifest's address is the same problem: related information, not a second entry.
-  assert.ok(dup[0]!.relatedInformation!.some((r) => r.location.uri === staging && r.location.range.start.line === 85 && lsp.textAt(staging, r.location.range) === '10.10.0.61'));
-  assert.deepEqual(lsp.diagnosticsOf(staging).map((d) => d.code).sort(), ['duplicate-ip', 'lb-range-overlap']);
+  assert.ok(
+    dup[0]!.relatedInformation!.some(
+      (r) => r.location.uri === staging && r.location.range.start.line === 85 && lsp.textAt(staging, r.location.range) === '10.10.0.61',
+    ),
+  );
+  assert.deepEqual(
+    lsp
+      .diagnosticsOf(staging)
+      .map((d) => d.code)
+      .sort(),
+    ['duplicate-ip', 'lb-range-overlap'],
+  );
   const [stale] = await lsp.waitForDiagnostic(prod, 'stale-certsan');
   assert.equal(lsp.textAt(prod, stale!.range), '10.10.0.17');
   const [typo] = await lsp.waitForDiagnostic(pools, 'invalid-pool');
@@ -114,29 +124,45 @@ test('tree requests list workspace pools with usage, Services and kube-vip range
   const list = await lsp.request<{ id: string; total: string; used: string; firstFree?: string; allocations: { address: string }[] }[]>('capiIpam/pools');
   const vip = list.find((p) => p.id === 'GlobalInClusterIPPool//vip-pool')!;
   assert.equal(vip.total, '42');
-  assert.deepEqual(vip.allocations.map((a) => a.address).sort(), ['10.10.0.17', '10.10.0.20', '10.10.0.21', '10.10.0.30', '10.10.0.40', '10.10.0.61'].filter((x) => x !== '10.10.0.17'));
+  assert.deepEqual(
+    vip.allocations.map((a) => a.address).sort(),
+    ['10.10.0.17', '10.10.0.20', '10.10.0.21', '10.10.0.30', '10.10.0.40', '10.10.0.61'].filter((x) => x !== '10.10.0.17'),
+  );
   const services = await lsp.request<{ name: string; conflicts: string[] }[]>('capiIpam/loadBalancers');
   assert.match(services.find((s) => s.name === 'grafana')!.conflicts.join(), /VIP of cluster default\/staging/);
   const ranges = await lsp.request<{ key: string; size: string }[]>('capiIpam/kubeVipRanges');
-  assert.deepEqual(ranges.map((r) => `${r.key}:${r.size}`), ['cidr-global:31', 'range-default:4', 'range-default:21']); // the provider never hands out 10.10.2.0
+  assert.deepEqual(
+    ranges.map((r) => `${r.key}:${r.size}`),
+    ['cidr-global:31', 'range-default:4', 'range-default:21'],
+  ); // the provider never hands out 10.10.2.0
 });
 
 test('untrusted workspace: the kubeconfig (which could run an exec plugin) is never read', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-kc-'));
   const marker = join(dir, 'exec-ran');
   const kubeconfig = join(dir, 'config');
-  writeFileSync(kubeconfig, `apiVersion: v1
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
 users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: /bin/sh, args: ["-c", "touch ${marker}"]}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
-`);
+`,
+  );
   const untrusted = await LspClient.start({ folder: ws.dir, trusted: false, settings: { kubeconfig }, env: { KUBECONFIG: kubeconfig } });
   try {
     await untrusted.waitForState('untrusted');
     await untrusted.waitForDiagnostic(prod, 'vip-mismatch'); // offline checks still work
-    await assert.rejects(untrusted.request('capiIpam/allocate', { uri: lab, cluster: { name: 'lab', namespace: 'lab' }, pool: { kind: 'GlobalInClusterIPPool', name: 'vip-pool' } }), /Restricted Mode/);
+    await assert.rejects(
+      untrusted.request('capiIpam/allocate', {
+        uri: lab,
+        cluster: { name: 'lab', namespace: 'lab' },
+        pool: { kind: 'GlobalInClusterIPPool', name: 'vip-pool' },
+      }),
+      /Restricted Mode/,
+    );
     assert.equal(existsSync(marker), false);
   } finally {
     await untrusted.stop();
@@ -153,11 +179,22 @@ test('capiIpam.include/exclude: excluded files are no longer scanned', async () 
 });
 
 test('a cluster split over two files: "Make VIP consistent" edits the other file (unopened: version null)', async () => {
-  writeFileSync(join(ws.dir, 'clusters', 'split-cluster.yaml'), 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.44\n  infrastructureRef:\n    kind: VSphereCluster\n    name: split\n');
-  writeFileSync(join(ws.dir, 'clusters', 'split-infra.yaml'), 'apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.45\n');
+  writeFileSync(
+    join(ws.dir, 'clusters', 'split-cluster.yaml'),
+    'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.44\n  infrastructureRef:\n    kind: VSphereCluster\n    name: split\n',
+  );
+  writeFileSync(
+    join(ws.dir, 'clusters', 'split-infra.yaml'),
+    'apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: split\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.0.45\n',
+  );
   const a = ws.uri('clusters/split-cluster.yaml');
   const b = ws.uri('clusters/split-infra.yaml');
-  await lsp.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: a, type: 1 }, { uri: b, type: 1 }] });
+  await lsp.rpc.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [
+      { uri: a, type: 1 },
+      { uri: b, type: 1 },
+    ],
+  });
   const [mismatch] = await lsp.waitForDiagnostic(b, 'vip-mismatch');
   const actions = await lsp.codeActions(b, mismatch!.range, [mismatch!]);
   const fix = actions.find((x) => x.title === 'Make VIP consistent: use 10.10.0.45')!;
@@ -165,11 +202,15 @@ test('a cluster split over two files: "Make VIP consistent" edits the other file
   assert.deepEqual(changed, [{ uri: a, version: null }]);
   const other = actions.find((x) => x.title === 'Make VIP consistent: use 10.10.0.44')!;
   lsp.applyWorkspaceEdit(other.edit!);
-  await lsp.waitFor(() => lsp.diagnosticsOf(b, 'vip-mismatch').length === 0 && lsp.diagnosticsOf(a, 'vip-mismatch').length === 0, 10_000, 'split mismatch cleared');
+  await lsp.waitFor(
+    () => lsp.diagnosticsOf(b, 'vip-mismatch').length === 0 && lsp.diagnosticsOf(a, 'vip-mismatch').length === 0,
+    10_000,
+    'split mismatch cleared',
+  );
   assert.match(lsp.textOf(b), /host: 10\.10\.0\.44/);
 });
 
-test('pool YAML request: only that pool\'s document, named by its file', async () => {
+test("pool YAML request: only that pool's document, named by its file", async () => {
   await lsp.waitForDiagnostic(pools, 'invalid-pool'); // the workspace scan is done
   const text = await lsp.request<string>('capiIpam/poolYaml', { id: 'InClusterIPPool/lab/lab-pool' });
   assert.match(text, /^# file:.*ipam\/pools\.yaml\napiVersion: ipam\.cluster\.x-k8s\.io\/v1alpha2\nkind: InClusterIPPool\nmetadata:\n  name: lab-pool\n/);
@@ -177,7 +218,7 @@ test('pool YAML request: only that pool\'s document, named by its file', async (
   await assert.rejects(lsp.request('capiIpam/poolYaml', { id: 'InClusterIPPool/x/nope' }), /unknown pool/);
 });
 
-test('cluster-at request: the cluster the cursor is in, by the server\'s rules; null outside any cluster', async () => {
+test("cluster-at request: the cluster the cursor is in, by the server's rules; null outside any cluster", async () => {
   await lsp.waitForDiagnostic(pools, 'invalid-pool'); // the workspace scan is done
   // Line 39 is `kind: KubeadmControlPlane` of staging's KCP document (0-based).
   assert.equal(lsp.textAt(staging, { start: { line: 39, character: 6 }, end: { line: 39, character: 25 } }), 'KubeadmControlPlane');

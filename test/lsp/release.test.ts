@@ -17,10 +17,18 @@ const ws = copyFixture();
 let sb: Sandbox;
 let lsp: LspClient;
 
-const pool = (name: string, addresses: string[]) =>
-  ({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name }, spec: { addresses, prefix: 24 } });
-const claim = (namespace: string, name: string, poolName: string, meta: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}) =>
-  ({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name, namespace, ...meta }, spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: poolName } } });
+const pool = (name: string, addresses: string[]) => ({
+  apiVersion: `${G}/v1alpha2`,
+  kind: 'GlobalInClusterIPPool',
+  metadata: { name },
+  spec: { addresses, prefix: 24 },
+});
+const claim = (namespace: string, name: string, poolName: string, meta: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}) => ({
+  apiVersion: `${G}/v1beta2`,
+  kind: 'IPAddressClaim',
+  metadata: { name, namespace, ...meta },
+  spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: poolName } },
+});
 const OURS = { 'capi-ipam.dev/created-by': 'capi-ipam' };
 const exists = (ns: string, name: string) => {
   const c = sb.get(G, 'IPAddressClaim', ns, name);
@@ -28,12 +36,22 @@ const exists = (ns: string, name: string) => {
 };
 /** The release target once the server's live view has the claim and its address. */
 const targetOf = (params: object) =>
-  lsp.untilInventory(() => lsp.request<ReleaseTarget>('capiIpam/releaseTarget', params).then((t) => (t.address ? t : undefined), () => undefined), 10_000, `release target ${JSON.stringify(params)}`);
+  lsp.untilInventory(
+    () =>
+      lsp.request<ReleaseTarget>('capiIpam/releaseTarget', params).then(
+        (t) => (t.address ? t : undefined),
+        () => undefined,
+      ),
+    10_000,
+    `release target ${JSON.stringify(params)}`,
+  );
 
 /** team-b/prod: VIP 10.10.0.20, held by prod-control-plane-vip; node address 10.10.0.31, held by prod-node-0. */
 function prodFile(): string {
   const path = join(ws.dir, 'clusters', 'team-b-prod.yaml');
-  writeFileSync(path, `apiVersion: cluster.x-k8s.io/v1beta1
+  writeFileSync(
+    path,
+    `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster
 metadata:
   name: prod
@@ -42,7 +60,8 @@ spec:
   controlPlaneEndpoint:
     host: 10.10.0.20
     port: 6443
-`);
+`,
+  );
   return pathToFileURL(path).toString();
 }
 
@@ -50,7 +69,12 @@ before(async () => {
   sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-release-')), 'kubeconfig') });
   sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } });
   // The provider fulfils a claim labelled with a cluster only once that Cluster exists.
-  sb.create({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'prod', namespace: 'team-b' }, spec: { controlPlaneEndpoint: { host: '10.10.0.20', port: 6443 } } });
+  sb.create({
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'Cluster',
+    metadata: { name: 'prod', namespace: 'team-b' },
+    spec: { controlPlaneEndpoint: { host: '10.10.0.20', port: 6443 } },
+  });
   sb.create(pool('team-b-vips', ['10.10.0.20']));
   sb.create(pool('team-b-nodes', ['10.10.0.31']));
   sb.create(pool('other-vips', ['10.40.0.10-10.40.0.20']));
@@ -72,10 +96,17 @@ after(async () => {
 test('the node address prod-node-0 is released by name; the VIP claim of the same cluster stays', async () => {
   const target = await targetOf({ claim: { namespace: 'team-b', name: 'prod-node-0' } });
   assert.deepEqual(target, {
-    claim: { namespace: 'team-b', name: 'prod-node-0' }, uid: sb.get(G, 'IPAddressClaim', 'team-b', 'prod-node-0')!.metadata.uid,
-    ours: false, address: '10.10.0.31', pool: 'GlobalInClusterIPPool team-b-nodes', cluster: 'prod',
+    claim: { namespace: 'team-b', name: 'prod-node-0' },
+    uid: sb.get(G, 'IPAddressClaim', 'team-b', 'prod-node-0')!.metadata.uid,
+    ours: false,
+    address: '10.10.0.31',
+    pool: 'GlobalInClusterIPPool team-b-nodes',
+    cluster: 'prod',
   });
-  await assert.rejects(lsp.request('capiIpam/release', { claim: target.claim, uid: target.uid }), /IPAddressClaim team-b\/prod-node-0 was not created by capi-ipam .*nothing deleted/);
+  await assert.rejects(
+    lsp.request('capiIpam/release', { claim: target.claim, uid: target.uid }),
+    /IPAddressClaim team-b\/prod-node-0 was not created by capi-ipam .*nothing deleted/,
+  );
   assert.ok(exists('team-b', 'prod-node-0') && exists('team-b', 'prod-control-plane-vip'), 'an unconfirmed foreign claim is not deleted');
   const r = await lsp.request<ReleaseResult>('capiIpam/release', { claim: target.claim, uid: target.uid, foreignConfirmed: true });
   assert.deepEqual(r.released.claim, { namespace: 'team-b', name: 'prod-node-0' });
@@ -113,8 +144,14 @@ test('a claim re-created since the confirmation is not deleted (UID precondition
 });
 
 test('nothing to release: a clear error before any prompt', async () => {
-  await assert.rejects(lsp.request('capiIpam/releaseTarget', { cluster: { name: 'staging', namespace: 'default' } }), /no IPAddressClaim holds the VIP of cluster default\/staging: nothing to release/);
-  await assert.rejects(lsp.request('capiIpam/releaseTarget', { claim: { namespace: 'default', name: 'nope' } }), /no IPAddressClaim default\/nope in the management cluster/);
+  await assert.rejects(
+    lsp.request('capiIpam/releaseTarget', { cluster: { name: 'staging', namespace: 'default' } }),
+    /no IPAddressClaim holds the VIP of cluster default\/staging: nothing to release/,
+  );
+  await assert.rejects(
+    lsp.request('capiIpam/releaseTarget', { claim: { namespace: 'default', name: 'nope' } }),
+    /no IPAddressClaim default\/nope in the management cluster/,
+  );
 });
 
 test('a failed delete reports the status code and reason only, never the raw response', async () => {

@@ -26,7 +26,13 @@ test('trusted: findings at the values key and the patch line; the quick fix edit
     folder: ws.dir,
     settings: {
       offline: true,
-      helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-mismatch.yaml'] }, { chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] }] },
+      helm: {
+        path: tools.helm,
+        charts: [
+          { chart: 'helm/vsphere-cluster', values: ['helm/values-mismatch.yaml'] },
+          { chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] },
+        ],
+      },
       kustomize: { command: tools.kustomize.join(' ') },
     },
   });
@@ -44,7 +50,9 @@ test('trusted: findings at the values key and the patch line; the quick fix edit
   assert.match(messageOf(moved!), /VSphereCluster wl-kust .* is "10\.20\.0\.21", but 2 other places say "10\.20\.0\.20"/);
   // Nothing is reported on the inputs as plain YAML (the base is only checked through the overlay).
   // (Their earlier plain-YAML diagnostics are cleared in the same publication, just after.)
-  const inputs = ['kustomize/base/cluster.yaml', 'helm/vsphere-cluster/templates/cluster.yaml', 'helm/vsphere-cluster/templates/kubeadmcontrolplane.yaml'].map(ws.uri);
+  const inputs = ['kustomize/base/cluster.yaml', 'helm/vsphere-cluster/templates/cluster.yaml', 'helm/vsphere-cluster/templates/kubeadmcontrolplane.yaml'].map(
+    ws.uri,
+  );
   await lsp.waitFor(() => inputs.every((u) => lsp.diagnosticsOf(u).length === 0), 10_000, 'no diagnostics on the inputs');
 
   lsp.open(values);
@@ -68,12 +76,20 @@ test('untrusted: no chart or overlay is rendered, helm is never run; trusting re
   const trap = join(ws.dir, 'trap-helm.sh');
   writeFileSync(trap, `#!/bin/sh\ntouch '${mark}'\nexit 3\n`);
   chmodSync(trap, 0o755);
-  const lsp = await LspClient.start({ folder: ws.dir, trusted: false, settings: { offline: true, helm: { path: trap }, kustomize: { command: tools.kustomize.join(' ') } } });
+  const lsp = await LspClient.start({
+    folder: ws.dir,
+    trusted: false,
+    settings: { offline: true, helm: { path: trap }, kustomize: { command: tools.kustomize.join(' ') } },
+  });
   t.after(async () => {
     await lsp.stop();
     ws.dispose();
   });
-  await lsp.waitFor(() => lsp.logs.some((l) => l.includes('Restricted Mode: Helm charts and Kustomize overlays are not rendered')), 20_000, 'the render step in Restricted Mode');
+  await lsp.waitFor(
+    () => lsp.logs.some((l) => l.includes('Restricted Mode: Helm charts and Kustomize overlays are not rendered')),
+    20_000,
+    'the render step in Restricted Mode',
+  );
   assert.equal(existsSync(mark), false);
   // The files are still checked as plain YAML, but no cluster of the overlay (namespace `clusters`) exists.
   const rendered = () => [...lsp.diagnostics.values()].flat().filter((d) => messageOf(d).includes('clusters/wl-kust'));
@@ -89,7 +105,14 @@ test('trusted: the offline allocation quick fix on a chart writes the values key
   const tools = renderToolsOr(t);
   if (!tools) return;
   const ws = workspace();
-  const lsp = await LspClient.start({ folder: ws.dir, settings: { offline: true, helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] }] }, kustomize: { command: tools.kustomize.join(' ') } } });
+  const lsp = await LspClient.start({
+    folder: ws.dir,
+    settings: {
+      offline: true,
+      helm: { path: tools.helm, charts: [{ chart: 'helm/vsphere-cluster', values: ['helm/values-new.yaml'] }] },
+      kustomize: { command: tools.kustomize.join(' ') },
+    },
+  });
   t.after(async () => {
     await lsp.stop();
     ws.dispose();
@@ -100,7 +123,10 @@ test('trusted: the offline allocation quick fix on a chart writes the values key
   const actions = await lsp.codeActions(values, missing!.range, [missing!]);
   const fix = actions.find((a) => a.title === 'Use next free address of pool vips: 10.20.0.10 (not reserved · VIP pool)');
   assert.ok(fix, actions.map((a) => a.title).join(', '));
-  assert.deepEqual((fix.edit!.documentChanges as { textDocument: { uri: string } }[]).map((c) => c.textDocument.uri), [values]);
+  assert.deepEqual(
+    (fix.edit!.documentChanges as { textDocument: { uri: string } }[]).map((c) => c.textDocument.uri),
+    [values],
+  );
   lsp.applyWorkspaceEdit(fix.edit!); // on disk: the file is not open
   assert.match(lsp.textOf(values), /^    host: "10\.20\.0\.10"$/m);
   await lsp.waitFor(() => lsp.diagnosticsOf(values).length === 0, 60_000, 'the chart renders the address everywhere');

@@ -19,10 +19,19 @@ test('live allocation from a values file writes the values key', async (t) => {
   rmSync(join(ws.dir, 'pools.yaml')); // the live pool only
   const sb = await startSandbox({ kubeconfig: join(mkdtempSync(join(tmpdir(), 'capi-ipam-helm-lsp-')), 'kubeconfig') });
   sb.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clusters' } });
-  sb.create({ apiVersion: `${G}/v1alpha2`, kind: 'GlobalInClusterIPPool', metadata: { name: 'chart-vips' }, spec: { addresses: ['10.20.0.50-10.20.0.52'], prefix: 24 } });
+  sb.create({
+    apiVersion: `${G}/v1alpha2`,
+    kind: 'GlobalInClusterIPPool',
+    metadata: { name: 'chart-vips' },
+    spec: { addresses: ['10.20.0.50-10.20.0.52'], prefix: 24 },
+  });
   const lsp = await LspClient.start({
     folder: ws.dir,
-    settings: { kubeconfig: sb.kubeconfigPath, helm: { path: tools.helm, charts: [{ chart: 'vsphere-cluster', values: ['values-new.yaml'] }] }, allocate: { timeoutSeconds: 10, writeClaim: true } },
+    settings: {
+      kubeconfig: sb.kubeconfigPath,
+      helm: { path: tools.helm, charts: [{ chart: 'vsphere-cluster', values: ['values-new.yaml'] }] },
+      allocate: { timeoutSeconds: 10, writeClaim: true },
+    },
   });
   t.after(async () => {
     await lsp.stop();
@@ -38,7 +47,9 @@ test('live allocation from a values file writes the values key', async (t) => {
   // As the extension sends it: the action's target, with the pool it names.
   const { uri, cluster } = alloc.command.arguments![0] as { uri: string; cluster: { name: string; namespace: string } };
   assert.deepEqual(cluster, { name: 'wl-new', namespace: 'clusters' });
-  const result = (await lsp.rpc.sendRequest('capiIpam/allocate', { uri, cluster, pool: { kind: 'GlobalInClusterIPPool', name: 'chart-vips' } })) as { address: string };
+  const result = (await lsp.rpc.sendRequest('capiIpam/allocate', { uri, cluster, pool: { kind: 'GlobalInClusterIPPool', name: 'chart-vips' } })) as {
+    address: string;
+  };
   assert.equal(result.address, '10.20.0.50');
   assert.match(readFileSync(join(ws.dir, 'values-new.yaml'), 'utf8'), /^    host: "10\.20\.0\.50"$/m);
   assert.equal(sb.get(G, 'IPAddress', 'clusters', 'wl-new-control-plane-vip')?.spec.address, '10.20.0.50');

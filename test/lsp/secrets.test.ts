@@ -14,12 +14,18 @@ let sb: Sandbox;
 
 const kubeconfig = (name: string, server: string, user: Record<string, unknown>) => {
   const path = join(dir, name);
-  writeFileSync(path, YAML.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
-    clusters: [{ name: 'c', cluster: { server, 'certificate-authority-data': Buffer.from(sb.caPem).toString('base64') } }],
-    users: [{ name: 'u', user }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  }), { mode: 0o600 });
+  writeFileSync(
+    path,
+    YAML.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'c',
+      clusters: [{ name: 'c', cluster: { server, 'certificate-authority-data': Buffer.from(sb.caPem).toString('base64') } }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }),
+    { mode: 0o600 },
+  );
   return path;
 };
 
@@ -39,9 +45,16 @@ test('a password in the server URL is stripped from the state and the log', asyn
   const lsp = await LspClient.start({ settings: { kubeconfig: kubeconfig('userinfo', withPassword, { token: sb.token }) } });
   try {
     await lsp.waitFor(() => lsp.states.find((s) => s.state !== 'connecting'), 15_000, 'a state after connecting');
-    assert.deepEqual(lsp.states.map((s) => s.server), lsp.states.map(() => sb.url), JSON.stringify(lsp.states));
+    assert.deepEqual(
+      lsp.states.map((s) => s.server),
+      lsp.states.map(() => sb.url),
+      JSON.stringify(lsp.states),
+    );
     assert.equal(lsp.states[0]!.reason, `connecting to ${sb.url}`);
-    assert.ok(lsp.logs.some((l) => l.includes(`connecting to context c (${sb.url})`)), lsp.logs.join('\n'));
+    assert.ok(
+      lsp.logs.some((l) => l.includes(`connecting to context c (${sb.url})`)),
+      lsp.logs.join('\n'),
+    );
     assert.equal(seen(lsp).includes('PW-s3cret'), false, seen(lsp));
     assert.equal(seen(lsp).includes(sb.token), false);
   } finally {
@@ -57,7 +70,10 @@ test("an exec credential plugin's stderr is not the status reason, nor logged", 
   const lsp = await LspClient.start({ settings: { kubeconfig: path } });
   try {
     const state = await lsp.waitForState('forbidden', 20_000);
-    assert.equal(state.reason, 'discovery: the exec credential plugin cred-plugin failed (its output is not shown: it can contain credentials; run it in a terminal)');
+    assert.equal(
+      state.reason,
+      'discovery: the exec credential plugin cred-plugin failed (its output is not shown: it can contain credentials; run it in a terminal)',
+    );
     assert.equal(seen(lsp).includes('EXEC-S3CRET-42'), false, seen(lsp));
   } finally {
     await lsp.stop();

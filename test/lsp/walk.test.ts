@@ -73,11 +73,18 @@ test('the CLI and the language server see the same files of a folder', async () 
   const fromCli = (JSON.parse(cli.stdout) as { name: string }[]).map((p) => p.name).sort();
   // The refusals are reported by the CLI; the editor skips them silently.
   assert.equal(cli.status, 2);
-  assert.deepEqual(cli.stderr.trim().split('\n').map((l) => l.replace(base, '…')).sort(), [
-    'capi-ipam: ws/fifo.yaml: not a regular file: not read',
-    'capi-ipam: ws/link-out.yaml: resolves outside the workspace (…/outside/o.yaml): not read',
-    'capi-ipam: ws/linked.yaml: resolves outside the workspace (…/outside): not read',
-  ]);
+  assert.deepEqual(
+    cli.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(base, '…'))
+      .sort(),
+    [
+      'capi-ipam: ws/fifo.yaml: not a regular file: not read',
+      'capi-ipam: ws/link-out.yaml: resolves outside the workspace (…/outside/o.yaml): not read',
+      'capi-ipam: ws/linked.yaml: resolves outside the workspace (…/outside): not read',
+    ],
+  );
 
   const lsp = await LspClient.start({ folder: dir, settings: { offline: true, ...SETTINGS } });
   try {
@@ -106,5 +113,8 @@ test("the editor's cap keeps the first files of the CLI's walk order", async () 
   const walk = yamlFiles([dir], SETTINGS).files.map((f) => pathToFileURL(f.path).toString());
   const scanned = [...(await scanFolder(pathToFileURL(dir).toString(), { ...SETTINGS, maxFiles: 3 })).keys()];
   assert.deepEqual(scanned, walk.slice(0, 3));
-  assert.deepEqual(scanned.map((u) => relative(dir, new URL(u).pathname)), ['.github/d.yaml', 'a.yaml', 'b.yml']);
+  assert.deepEqual(
+    scanned.map((u) => relative(dir, new URL(u).pathname)),
+    ['.github/d.yaml', 'a.yaml', 'b.yml'],
+  );
 });

@@ -26,17 +26,28 @@ export const COMPONENTS: Component[] = [
   { name: 'etcd', module: 'apiserver', pkg: 'go.etcd.io/etcd/server/v3', versionOf: 'go.etcd.io/etcd/server/v3' },
   { name: 'kube-apiserver', module: 'apiserver', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', versionOf: 'k8s.io/kubernetes' },
   {
-    name: 'ipam-provider', module: 'provider', pkg: 'sigs.k8s.io/cluster-api-ipam-provider-in-cluster', versionOf: 'sigs.k8s.io/cluster-api-ipam-provider-in-cluster',
+    name: 'ipam-provider',
+    module: 'provider',
+    pkg: 'sigs.k8s.io/cluster-api-ipam-provider-in-cluster',
+    versionOf: 'sigs.k8s.io/cluster-api-ipam-provider-in-cluster',
     assets: [
-      ...['globalinclusterippools', 'inclusterippools', 'globalinclusterprefixpools', 'inclusterprefixpools'].map(
-        (p): [string, string, string] => ['sigs.k8s.io/cluster-api-ipam-provider-in-cluster', `config/crd/bases/ipam.cluster.x-k8s.io_${p}.yaml`, `crd-${p}.yaml`]),
+      ...['globalinclusterippools', 'inclusterippools', 'globalinclusterprefixpools', 'inclusterprefixpools'].map((p): [string, string, string] => [
+        'sigs.k8s.io/cluster-api-ipam-provider-in-cluster',
+        `config/crd/bases/ipam.cluster.x-k8s.io_${p}.yaml`,
+        `crd-${p}.yaml`,
+      ]),
       ['sigs.k8s.io/cluster-api-ipam-provider-in-cluster', 'config/webhook/manifests.yaml', 'webhooks.yaml'],
       ['sigs.k8s.io/cluster-api', 'config/crd/bases/cluster.x-k8s.io_clusters.yaml', 'crd-clusters.yaml'],
       ['sigs.k8s.io/cluster-api', 'config/crd/bases/ipam.cluster.x-k8s.io_ipaddresses.yaml', 'crd-ipaddresses.yaml'],
       ['sigs.k8s.io/cluster-api', 'config/crd/bases/ipam.cluster.x-k8s.io_ipaddressclaims.yaml', 'crd-ipaddressclaims.yaml'],
     ],
   },
-  { name: 'kube-vip-cloud-provider', module: 'kubevip', pkg: 'github.com/kube-vip/kube-vip-cloud-provider', versionOf: 'github.com/kube-vip/kube-vip-cloud-provider' },
+  {
+    name: 'kube-vip-cloud-provider',
+    module: 'kubevip',
+    pkg: 'github.com/kube-vip/kube-vip-cloud-provider',
+    versionOf: 'github.com/kube-vip/kube-vip-cloud-provider',
+  },
 ];
 
 /** The version go.mod pins for a module (`require` or `replace` target). */

@@ -11,13 +11,18 @@ async function main() {
   const stop = (sig: string) => {
     if (stopping) return;
     console.log(`realstack: ${sig}, stopping`);
-    stopping = (stack?.stop() ?? Promise.resolve()).then(() => process.exit(0), () => process.exit(1));
+    stopping = (stack?.stop() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   stack = await startRealStack({ kubeconfig, seed, port, log: (l) => console.error(l) });
   if (stopping) return void (await stack.stop());
-  const v = Object.entries(stack.versions).map(([k, ver]) => `${k} ${ver}`).join(', ');
+  const v = Object.entries(stack.versions)
+    .map(([k, ver]) => `${k} ${ver}`)
+    .join(', ');
   console.log(`realstack: serving ${stack.url} (kubeconfig ${stack.kubeconfigPath}, context realstack; ${v}; ready in ${stack.startSeconds.toFixed(1)} s)`);
 }
 

@@ -20,8 +20,14 @@ if (process.env.CAPI_IPAM_BACKENDS === 'sandbox' || !realLaneWanted()) {
   const t0 = Date.now();
   ensureBuilt((l) => console.log(l)).then(
     (b) => {
-      const built = Object.entries(b.built).map(([k, s]) => `${k} ${s.toFixed(0)} s`).join(', ');
-      console.log(`realstack: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${built ? `built: ${built}` : 'all cached'}): ${Object.entries(b.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      const built = Object.entries(b.built)
+        .map(([k, s]) => `${k} ${s.toFixed(0)} s`)
+        .join(', ');
+      console.log(
+        `realstack: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${built ? `built: ${built}` : 'all cached'}): ${Object.entries(b.versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       const tools = renderTools((l: string) => console.log(`render tools: ${l}`)) as { missing: string[] };
       if (tools.missing.length) {
         console.error(`render tools: build FAILED: ${tools.missing.join('; ')}`);

@@ -6,17 +6,29 @@ import { openSync, readFileSync, watch } from 'node:fs';
 
 // bash keeps the pipe on fd 3, runs the child without it, and when the pipe closes ends the child:
 // SIGTERM, then SIGKILL after 5 s (kube-apiserver's graceful shutdown can hang once etcd is gone).
-const GUARD = 'exec 3<&0; "$@" </dev/null & c=$!; (read -r _ <&3; kill -TERM $c 2>/dev/null; sleep 5; kill -KILL $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
+const GUARD =
+  'exec 3<&0; "$@" </dev/null & c=$!; (read -r _ <&3; kill -TERM $c 2>/dev/null; sleep 5; kill -KILL $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
 
 export class Proc {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   private done = false;
 
-  constructor(readonly name: string, bin: string, args: string[], readonly logFile: string, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly name: string,
+    bin: string,
+    args: string[],
+    readonly logFile: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     const log = openSync(logFile, 'a');
     this.child = spawn('bash', ['-c', GUARD, name, bin, ...args], { detached: true, stdio: ['pipe', log, log], env });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => { this.done = true; resolve(code); }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        this.done = true;
+        resolve(code);
+      }),
+    );
     this.child.on('error', () => {});
   }
 
@@ -67,7 +79,9 @@ export class Proc {
     const signal = (s: NodeJS.Signals) => {
       try {
         process.kill(-this.pid, s);
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     };
     if (this.done) return signal('SIGKILL'); // stragglers of an exited leader
     signal('SIGTERM');

@@ -17,7 +17,11 @@ export interface WatchEvent {
 export class Rest {
   private plurals = new Map<string, { plural: string; namespaced: boolean }>();
 
-  constructor(readonly url: string, readonly caPem: string, readonly token: string) {}
+  constructor(
+    readonly url: string,
+    readonly caPem: string,
+    readonly token: string,
+  ) {}
 
   static fromKubeconfig(path: string): Rest {
     const kc = YAML.parse(readFileSync(path, 'utf8'));
@@ -33,19 +37,29 @@ export class Rest {
   request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const req = httpsRequest(new URL(path, this.url), {
-        method, ca: this.caPem, timeout: 30_000,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(data !== undefined ? { 'content-type': contentType } : {}) },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      });
+      const req = httpsRequest(
+        new URL(path, this.url),
+        {
+          method,
+          ca: this.caPem,
+          timeout: 30_000,
+          headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(data !== undefined ? { 'content-type': contentType } : {}) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => {
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* not JSON */
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
       req.on('error', reject);
       req.end(data);
@@ -93,22 +107,27 @@ export class Rest {
 
   /** Streams watch events of a collection path until the returned function is called; `onOpen` once the server answered. */
   watch(path: string, onEvent: (e: WatchEvent) => void, onOpen?: () => void): () => void {
-    const req = httpsRequest(new URL(`${path}${path.includes('?') ? '&' : '?'}watch=1`, this.url), {
-      ca: this.caPem, headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
-    }, (res) => {
-      onOpen?.();
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-          const line = buf.slice(0, i).trim();
-          buf = buf.slice(i + 1);
-          if (line) onEvent(JSON.parse(line) as WatchEvent);
-        }
-      });
-      res.on('error', () => {});
-    });
+    const req = httpsRequest(
+      new URL(`${path}${path.includes('?') ? '&' : '?'}watch=1`, this.url),
+      {
+        ca: this.caPem,
+        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+      },
+      (res) => {
+        onOpen?.();
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+            const line = buf.slice(0, i).trim();
+            buf = buf.slice(i + 1);
+            if (line) onEvent(JSON.parse(line) as WatchEvent);
+          }
+        });
+        res.on('error', () => {});
+      },
+    );
     req.on('error', () => {});
     req.end();
     return () => req.destroy();

@@ -64,7 +64,9 @@ function refused(port: number): Promise<boolean> {
 }
 
 function yamlDocs(file: string): Record<string, any>[] {
-  return YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o && typeof o === 'object');
+  return YAML.parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS())
+    .filter((o) => o && typeof o === 'object');
 }
 
 /** Builds (or takes from the cache) and starts the stack. */
@@ -82,13 +84,24 @@ export async function startRealStack(opts: RealStackOptions = {}): Promise<RealS
   try {
     return await boot(built, dir, procs, opts, log, t0, stop);
   } catch (e) {
-    const logs = procs.filter((p) => !p.running).map((p) => `\n--- ${p.name} exited; its log ends with:\n${p.tail()}`).join('');
+    const logs = procs
+      .filter((p) => !p.running)
+      .map((p) => `\n--- ${p.name} exited; its log ends with:\n${p.tail()}`)
+      .join('');
     await stop();
     throw new Error(`${(e as Error).message}${logs}`);
   }
 }
 
-async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOptions, log: (l: string) => void, t0: number, stop: () => Promise<void>): Promise<RealStack> {
+async function boot(
+  built: Built,
+  dir: string,
+  procs: Proc[],
+  opts: RealStackOptions,
+  log: (l: string) => void,
+  t0: number,
+  stop: () => Promise<void>,
+): Promise<RealStack> {
   const bin = (name: string) => join(built.dirs[name]!, 'bin');
   const asset = (name: string, file: string) => join(built.dirs[name]!, file);
   const start = (name: string, args: string[], env?: NodeJS.ProcessEnv) => {
@@ -96,36 +109,78 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
     procs.push(p);
     return p;
   };
-  const alive = (p: Proc) => { if (!p.running) throw new Fatal(`${p.name} exited`); };
+  const alive = (p: Proc) => {
+    if (!p.running) throw new Fatal(`${p.name} exited`);
+  };
 
   // etcd: plain HTTP on loopback, no fsync (test data).
   const [etcdPort, peerPort, port, webhookPort] = [await freePort(), await freePort(), opts.port || (await freePort()), await freePort()];
-  const etcd = start('etcd', ['--name=default', `--data-dir=${join(dir, 'etcd')}`, '--unsafe-no-fsync',
-    `--listen-client-urls=http://127.0.0.1:${etcdPort}`, `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-cluster=default=http://127.0.0.1:${peerPort}`, '--log-level=warn']);
-  await poll(async () => { alive(etcd); return (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok; }, 60_000, 'etcd');
+  const etcd = start('etcd', [
+    '--name=default',
+    `--data-dir=${join(dir, 'etcd')}`,
+    '--unsafe-no-fsync',
+    `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+    `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+    '--log-level=warn',
+  ]);
+  await poll(
+    async () => {
+      alive(etcd);
+      return (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok;
+    },
+    60_000,
+    'etcd',
+  );
 
   // kube-apiserver: TLS, a static admin token, RBAC, ServiceAccount tokens signed with our key.
   const tls = makeTls();
   const token = randomBytes(24).toString('hex');
   const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const files: Record<string, string> = {
-    'tls.crt': tls.certPem, 'tls.key': tls.keyPem, 'ca.crt': tls.caPem, 'tokens.csv': `${token},realstack-admin,realstack-admin,system:masters\n`,
-    'sa.key': sa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'sa.pub': sa.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    'tls.crt': tls.certPem,
+    'tls.key': tls.keyPem,
+    'ca.crt': tls.caPem,
+    'tokens.csv': `${token},realstack-admin,realstack-admin,system:masters\n`,
+    'sa.key': sa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    'sa.pub': sa.publicKey.export({ type: 'spki', format: 'pem' }) as string,
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text, { mode: 0o600 });
   const url = `https://127.0.0.1:${port}`;
-  const apiserverArgs = [`--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-    `--secure-port=${port}`, `--cert-dir=${join(dir, 'certs')}`, `--tls-cert-file=${join(dir, 'tls.crt')}`, `--tls-private-key-file=${join(dir, 'tls.key')}`,
-    `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC', `--service-account-issuer=${url}`,
-    `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true', '--profiling=false'];
+  const apiserverArgs = [
+    `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${join(dir, 'certs')}`,
+    `--tls-cert-file=${join(dir, 'tls.crt')}`,
+    `--tls-private-key-file=${join(dir, 'tls.key')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    `--service-account-issuer=${url}`,
+    `--service-account-key-file=${join(dir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/24',
+    '--endpoint-reconciler-type=none',
+    '--disable-admission-plugins=ServiceAccount',
+    '--allow-privileged=true',
+    '--profiling=false',
+  ];
   const rest = new Rest(url, tls.caPem, token);
   let apiserver: Proc | undefined;
   const startApiServer = async () => {
     const p = (apiserver = start('kube-apiserver', apiserverArgs));
-    await poll(async () => { alive(p); return (await rest.request('GET', '/readyz')).status === 200; }, 120_000, 'kube-apiserver /readyz', 200);
+    await poll(
+      async () => {
+        alive(p);
+        return (await rest.request('GET', '/readyz')).status === 200;
+      },
+      120_000,
+      'kube-apiserver /readyz',
+      200,
+    );
   };
   const stopApiServer = async () => {
     if (!apiserver) return;
@@ -141,7 +196,15 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
   const whTls = makeTls(['127.0.0.1']);
   const caBundle = Buffer.from(whTls.caPem).toString('base64');
   const whUrl = (path: string) => ({ url: `https://127.0.0.1:${webhookPort}${path}`, caBundle });
-  const crdFiles = ['crd-clusters.yaml', 'crd-ipaddresses.yaml', 'crd-ipaddressclaims.yaml', 'crd-inclusterippools.yaml', 'crd-globalinclusterippools.yaml', 'crd-inclusterprefixpools.yaml', 'crd-globalinclusterprefixpools.yaml'];
+  const crdFiles = [
+    'crd-clusters.yaml',
+    'crd-ipaddresses.yaml',
+    'crd-ipaddressclaims.yaml',
+    'crd-inclusterippools.yaml',
+    'crd-globalinclusterippools.yaml',
+    'crd-inclusterprefixpools.yaml',
+    'crd-globalinclusterprefixpools.yaml',
+  ];
   const crds = crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!);
   for (const crd of crds) {
     if (crd.spec.group === 'ipam.cluster.x-k8s.io' && /pools$/.test(crd.spec.names.plural) && crd.spec.versions.length > 1) {
@@ -164,17 +227,47 @@ async function boot(built: Built, dir: string, procs: Proc[], opts: RealStackOpt
   mkdirSync(join(dir, 'webhook-certs'));
   writeFileSync(join(dir, 'webhook-certs', 'tls.crt'), whTls.certPem);
   writeFileSync(join(dir, 'webhook-certs', 'tls.key'), whTls.keyPem, { mode: 0o600 });
-  const provider = start('ipam-provider', [`--kubeconfig=${admin}`, '--leader-elect=false', '--health-probe-bind-address=0', '--diagnostics-address=0',
-    `--webhook-port=${webhookPort}`, `--webhook-cert-dir=${join(dir, 'webhook-certs')}`]);
+  const provider = start('ipam-provider', [
+    `--kubeconfig=${admin}`,
+    '--leader-elect=false',
+    '--health-probe-bind-address=0',
+    '--diagnostics-address=0',
+    `--webhook-port=${webhookPort}`,
+    `--webhook-cert-dir=${join(dir, 'webhook-certs')}`,
+  ]);
   // kube-vip's cloud provider reads $HOME/.kube/config when run outside a cluster.
   mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
   writeFileSync(join(dir, 'home', '.kube', 'config'), readFileSync(admin));
-  const ccm = start('kube-vip-cloud-provider', ['--OutSideCluster=true', `--kubeconfig=${admin}`, '--leader-elect=false', '--secure-port=0',
-    '--use-service-account-credentials=false', '--configure-cloud-routes=false', '--v=2'], { ...process.env, HOME: join(dir, 'home'), KUBEVIP_NAMESPACE: 'kube-system' });
+  const ccm = start(
+    'kube-vip-cloud-provider',
+    [
+      '--OutSideCluster=true',
+      `--kubeconfig=${admin}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+      '--use-service-account-credentials=false',
+      '--configure-cloud-routes=false',
+      '--v=2',
+    ],
+    { ...process.env, HOME: join(dir, 'home'), KUBEVIP_NAMESPACE: 'kube-system' },
+  );
 
   // Ready: the webhooks answer a dry-run create (mutating and validating), the service controller synced.
-  const probe = { apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', kind: 'GlobalInClusterIPPool', metadata: { name: 'realstack-readiness' }, spec: { addresses: ['10.255.0.1'], prefix: 24 } };
-  await poll(async () => { alive(provider); return (await rest.create(probe, '?dryRun=All')).status === 201; }, 60_000, 'the provider\'s webhooks', 200);
+  const probe = {
+    apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2',
+    kind: 'GlobalInClusterIPPool',
+    metadata: { name: 'realstack-readiness' },
+    spec: { addresses: ['10.255.0.1'], prefix: 24 },
+  };
+  await poll(
+    async () => {
+      alive(provider);
+      return (await rest.create(probe, '?dryRun=All')).status === 201;
+    },
+    60_000,
+    "the provider's webhooks",
+    200,
+  );
   await ccm.waitForLog(CCM_READY, 60_000);
 
   await seed(rest, opts.seed ?? []);
@@ -216,13 +309,17 @@ async function seed(rest: Rest, paths: string[]): Promise<void> {
 /** Resolves when the CRD reports Established, seen on a watch of that one object (its first event is its current state). */
 function established(rest: Rest, name: string, ms: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const done = (e: WatchEvent) => e.object?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
+    const done = (e: WatchEvent) =>
+      e.object?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
     const stop = rest.watch(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldSelector=metadata.name%3D${encodeURIComponent(name)}`, (e) => {
       if (!done(e)) return;
       clearTimeout(timer);
       stop();
       resolve();
     });
-    const timer = setTimeout(() => { stop(); reject(new Error(`timed out after ${ms} ms waiting for CRD ${name} to be Established`)); }, ms);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after ${ms} ms waiting for CRD ${name} to be Established`));
+    }, ms);
   });
 }

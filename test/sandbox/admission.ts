@@ -71,15 +71,31 @@ function schemaCauses(def: ResourceDef, obj: Record<string, any>): Cause[] {
       if (!Array.isArray(spec.addresses)) required('spec.addresses');
       if (spec.prefix === undefined || spec.prefix === null) required('spec.prefix');
       else if (typeof spec.prefix !== 'number' || !Number.isInteger(spec.prefix)) {
-        causes.push({ reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeof spec.prefix}": spec.prefix in body must be of type integer: "${typeof spec.prefix}"`, field: 'spec.prefix' });
+        causes.push({
+          reason: 'FieldValueTypeInvalid',
+          message: `Invalid value: "${typeof spec.prefix}": spec.prefix in body must be of type integer: "${typeof spec.prefix}"`,
+          field: 'spec.prefix',
+        });
       } else if (spec.prefix > 128) {
-        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${spec.prefix}: spec.prefix in body should be less than or equal to 128`, field: 'spec.prefix' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${spec.prefix}: spec.prefix in body should be less than or equal to 128`,
+          field: 'spec.prefix',
+        });
       } else if (spec.prefix < 0) {
-        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${spec.prefix}: spec.prefix in body should be greater than or equal to 0`, field: 'spec.prefix' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${spec.prefix}: spec.prefix in body should be greater than or equal to 0`,
+          field: 'spec.prefix',
+        });
       }
       const grace = spec.addressReuseGracePeriodSeconds;
       if (typeof grace === 'number' && grace < 0) {
-        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${grace}: spec.addressReuseGracePeriodSeconds in body should be greater than or equal to 0`, field: 'spec.addressReuseGracePeriodSeconds' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${grace}: spec.addressReuseGracePeriodSeconds in body should be greater than or equal to 0`,
+          field: 'spec.addressReuseGracePeriodSeconds',
+        });
       }
     }
   }
@@ -178,7 +194,9 @@ function admitClaim(op: Operation, def: ResourceDef, obj: Record<string, any>, o
   if (op === 'UPDATE' && old && !deepEqual(old.spec, obj.spec)) {
     throw denied(
       `validation.ipaddressclaim.${IPAM}`,
-      invalid(def, name, [{ reason: 'FieldValueForbidden', field: 'spec', message: `Forbidden: IPAddressClaim spec is immutable. Diff: ${specDiff(old.spec, obj.spec)}` }]),
+      invalid(def, name, [
+        { reason: 'FieldValueForbidden', field: 'spec', message: `Forbidden: IPAddressClaim spec is immutable. Diff: ${specDiff(old.spec, obj.spec)}` },
+      ]),
     );
   }
 }
@@ -191,20 +209,36 @@ function admitAddress(op: Operation, def: ResourceDef, store: Store, obj: Record
   const webhook = `validation.ipaddress.${IPAM}`;
   if (op === 'UPDATE') {
     if (old && !deepEqual(old.spec, obj.spec)) {
-      throw denied(webhook, invalid(def, name, [{ reason: 'FieldValueForbidden', field: 'spec', message: `Forbidden: IPAddress spec is immutable. Diff: ${specDiff(old.spec, obj.spec)}` }]));
+      throw denied(
+        webhook,
+        invalid(def, name, [
+          { reason: 'FieldValueForbidden', field: 'spec', message: `Forbidden: IPAddress spec is immutable. Diff: ${specDiff(old.spec, obj.spec)}` },
+        ]),
+      );
     }
     return;
   }
   const spec = obj.spec;
   const causes: Cause[] = [];
   const addr = parseAddr(String(spec.address), false);
-  if (!addr.ok) causes.push({ reason: 'FieldValueInvalid', field: 'spec.address', message: `Invalid value: ${JSON.stringify(String(spec.address))}: not a valid IP address` });
+  if (!addr.ok)
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'spec.address',
+      message: `Invalid value: ${JSON.stringify(String(spec.address))}: not a valid IP address`,
+    });
   const prefix = typeof spec.prefix === 'number' ? spec.prefix : 0;
   if (prefix < 0) causes.push({ reason: 'FieldValueInvalid', field: 'spec.prefix', message: `Invalid value: ${prefix}: prefix cannot be negative` });
-  if (addr.ok && addr.value.family === 4 && prefix > 32) causes.push({ reason: 'FieldValueInvalid', field: 'spec.prefix', message: `Invalid value: ${prefix}: prefix is too large for an IPv4 address` });
-  if (addr.ok && addr.value.family === 6 && prefix > 128) causes.push({ reason: 'FieldValueInvalid', field: 'spec.prefix', message: `Invalid value: ${prefix}: prefix is too large for an IPv6 address` });
+  if (addr.ok && addr.value.family === 4 && prefix > 32)
+    causes.push({ reason: 'FieldValueInvalid', field: 'spec.prefix', message: `Invalid value: ${prefix}: prefix is too large for an IPv4 address` });
+  if (addr.ok && addr.value.family === 6 && prefix > 128)
+    causes.push({ reason: 'FieldValueInvalid', field: 'spec.prefix', message: `Invalid value: ${prefix}: prefix is too large for an IPv6 address` });
   if (spec.gateway !== undefined && spec.gateway !== '' && !parseAddr(String(spec.gateway), false).ok) {
-    causes.push({ reason: 'FieldValueInvalid', field: 'spec.gateway', message: `Invalid value: ${JSON.stringify(String(spec.gateway))}: not a valid IP address` });
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'spec.gateway',
+      message: `Invalid value: ${JSON.stringify(String(spec.gateway))}: not a valid IP address`,
+    });
   }
   const claim = store.get(claimDef(), obj.metadata?.namespace, String(spec.claimRef?.name ?? ''));
   if (claim && !deepEqual(claim.spec?.poolRef, spec.poolRef)) {

@@ -4,7 +4,11 @@ import { startSandbox } from './index';
 import { clusterArgs } from '../support/clusterArgs';
 
 async function main() {
-  const { kubeconfig, seed, port, host } = clusterArgs('sandbox', 'tsx test/sandbox/cli.ts --kubeconfig FILE [--seed DIR_OR_FILE]... [--port N] [--host ADDRESS]', { host: true });
+  const { kubeconfig, seed, port, host } = clusterArgs(
+    'sandbox',
+    'tsx test/sandbox/cli.ts --kubeconfig FILE [--seed DIR_OR_FILE]... [--port N] [--host ADDRESS]',
+    { host: true },
+  );
   const sandbox = await startSandbox({ kubeconfig, seed, port, host });
   console.log(`sandbox: serving ${sandbox.url} (kubeconfig ${sandbox.kubeconfigPath}, context sandbox)`);
   let stopping = false;
@@ -12,7 +16,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`sandbox: ${sig}, stopping`);
-    sandbox.stop().then(() => process.exit(0), () => process.exit(1));
+    sandbox.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

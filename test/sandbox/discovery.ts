@@ -113,7 +113,13 @@ export function openapiDocument(path: string) {
     const params = [param('dryRun'), param('fieldManager'), param('fieldValidation')];
     paths[`${base}/{name}`] = {
       get: { operationId: `read${r.kind}`, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk, responses: { '200': { description: 'OK' } } },
-      put: { operationId: `replace${r.kind}`, 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: { '200': { description: 'OK' } } },
+      put: {
+        operationId: `replace${r.kind}`,
+        'x-kubernetes-action': 'put',
+        'x-kubernetes-group-version-kind': gvk,
+        parameters: params,
+        responses: { '200': { description: 'OK' } },
+      },
       patch: {
         operationId: `patch${r.kind}`,
         'x-kubernetes-action': 'patch',
@@ -129,11 +135,22 @@ export function openapiDocument(path: string) {
         },
         responses: { '200': { description: 'OK' } },
       },
-      delete: { operationId: `delete${r.kind}`, 'x-kubernetes-action': 'delete', 'x-kubernetes-group-version-kind': gvk, responses: { '200': { description: 'OK' } } },
+      delete: {
+        operationId: `delete${r.kind}`,
+        'x-kubernetes-action': 'delete',
+        'x-kubernetes-group-version-kind': gvk,
+        responses: { '200': { description: 'OK' } },
+      },
     };
     paths[base] = {
       get: { operationId: `list${r.kind}`, 'x-kubernetes-action': 'list', 'x-kubernetes-group-version-kind': gvk, responses: { '200': { description: 'OK' } } },
-      post: { operationId: `create${r.kind}`, 'x-kubernetes-action': 'post', 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: { '201': { description: 'Created' } } },
+      post: {
+        operationId: `create${r.kind}`,
+        'x-kubernetes-action': 'post',
+        'x-kubernetes-group-version-kind': gvk,
+        parameters: params,
+        responses: { '201': { description: 'Created' } },
+      },
     };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0-sandbox' }, paths, components: { schemas: {} } };

@@ -49,7 +49,16 @@ const poolRefColumns: PrinterColumn[] = [
 ];
 
 const core = (kind: string, plural: string, namespaced: boolean, extra: Partial<ResourceDef> = {}): ResourceDef => ({
-  group: '', kind, plural, singular: kind.toLowerCase(), namespaced, versions: ['v1'], storage: 'v1', status: false, core: true, ...extra,
+  group: '',
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  versions: ['v1'],
+  storage: 'v1',
+  status: false,
+  core: true,
+  ...extra,
 });
 
 export const RESOURCES: ResourceDef[] = [
@@ -59,33 +68,94 @@ export const RESOURCES: ResourceDef[] = [
   core('Service', 'services', true, { shortNames: ['svc'], categories: ['all'], status: true }),
   core('Pod', 'pods', true, { shortNames: ['po'], categories: ['all'], status: true }),
   {
-    group: IPAM, kind: 'InClusterIPPool', plural: 'inclusterippools', singular: 'inclusterippool', namespaced: true,
-    versions: ['v1alpha2', 'v1alpha1'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
+    group: IPAM,
+    kind: 'InClusterIPPool',
+    plural: 'inclusterippools',
+    singular: 'inclusterippool',
+    namespaced: true,
+    versions: ['v1alpha2', 'v1alpha1'],
+    storage: 'v1alpha2',
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
+    columns: poolColumns,
   },
   {
-    group: IPAM, kind: 'GlobalInClusterIPPool', plural: 'globalinclusterippools', singular: 'globalinclusterippool', namespaced: false,
-    versions: ['v1alpha2', 'v1alpha1'], storage: 'v1alpha2', categories: ['cluster-api'], status: true, core: false, columns: poolColumns,
+    group: IPAM,
+    kind: 'GlobalInClusterIPPool',
+    plural: 'globalinclusterippools',
+    singular: 'globalinclusterippool',
+    namespaced: false,
+    versions: ['v1alpha2', 'v1alpha1'],
+    storage: 'v1alpha2',
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
+    columns: poolColumns,
   },
   {
-    group: IPAM, kind: 'IPAddressClaim', plural: 'ipaddressclaims', singular: 'ipaddressclaim', namespaced: true,
-    versions: ['v1beta2', 'v1beta1'], storage: 'v1beta2', categories: ['cluster-api'], status: true, core: false, columns: [...poolRefColumns, age],
+    group: IPAM,
+    kind: 'IPAddressClaim',
+    plural: 'ipaddressclaims',
+    singular: 'ipaddressclaim',
+    namespaced: true,
+    versions: ['v1beta2', 'v1beta1'],
+    storage: 'v1beta2',
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
+    columns: [...poolRefColumns, age],
   },
   {
-    group: IPAM, kind: 'IPAddress', plural: 'ipaddresses', singular: 'ipaddress', namespaced: true,
-    versions: ['v1beta2', 'v1beta1'], storage: 'v1beta2', categories: ['cluster-api'], status: false, core: false,
+    group: IPAM,
+    kind: 'IPAddress',
+    plural: 'ipaddresses',
+    singular: 'ipaddress',
+    namespaced: true,
+    versions: ['v1beta2', 'v1beta1'],
+    storage: 'v1beta2',
+    categories: ['cluster-api'],
+    status: false,
+    core: false,
     columns: [{ name: 'Address', type: 'string', jsonPath: '.spec.address', description: 'Address' }, ...poolRefColumns, age],
   },
   {
-    group: CAPI, kind: 'Cluster', plural: 'clusters', singular: 'cluster', namespaced: true,
-    versions: ['v1beta2', 'v1beta1'], storage: 'v1beta2', shortNames: ['cl'], categories: ['cluster-api'], status: true, core: false,
+    group: CAPI,
+    kind: 'Cluster',
+    plural: 'clusters',
+    singular: 'cluster',
+    namespaced: true,
+    versions: ['v1beta2', 'v1beta1'],
+    storage: 'v1beta2',
+    shortNames: ['cl'],
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
   },
   {
-    group: INFRA, kind: 'VSphereCluster', plural: 'vsphereclusters', singular: 'vspherecluster', namespaced: true,
-    versions: ['v1beta1'], storage: 'v1beta1', categories: ['cluster-api'], status: true, core: false,
+    group: INFRA,
+    kind: 'VSphereCluster',
+    plural: 'vsphereclusters',
+    singular: 'vspherecluster',
+    namespaced: true,
+    versions: ['v1beta1'],
+    storage: 'v1beta1',
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
   },
   {
-    group: CONTROLPLANE, kind: 'KubeadmControlPlane', plural: 'kubeadmcontrolplanes', singular: 'kubeadmcontrolplane', namespaced: true,
-    versions: ['v1beta2'], storage: 'v1beta2', shortNames: ['kcp'], categories: ['cluster-api'], status: true, core: false,
+    group: CONTROLPLANE,
+    kind: 'KubeadmControlPlane',
+    plural: 'kubeadmcontrolplanes',
+    singular: 'kubeadmcontrolplane',
+    namespaced: true,
+    versions: ['v1beta2'],
+    storage: 'v1beta2',
+    shortNames: ['kcp'],
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
   },
 ];
 
@@ -104,7 +174,11 @@ export function findByPlural(group: string, version: string, plural: string): Re
 
 /** Looks a kind up by `apiVersion` (or a bare group) and kind name; the version need not be served. */
 export function findByKind(apiVersionOrGroup: string, kind: string): ResourceDef | undefined {
-  const group = apiVersionOrGroup.includes('/') ? splitApiVersion(apiVersionOrGroup).group : RESOURCES.some((r) => r.group === apiVersionOrGroup) ? apiVersionOrGroup : splitApiVersion(apiVersionOrGroup).group;
+  const group = apiVersionOrGroup.includes('/')
+    ? splitApiVersion(apiVersionOrGroup).group
+    : RESOURCES.some((r) => r.group === apiVersionOrGroup)
+      ? apiVersionOrGroup
+      : splitApiVersion(apiVersionOrGroup).group;
   return RESOURCES.find((r) => r.group === group && r.kind === kind);
 }
 

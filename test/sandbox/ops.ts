@@ -5,9 +5,7 @@ import { admit, pruneUnknownFields } from './admission';
 import { apiVersionOf, convert, RESOURCES, type ResourceDef } from './kinds';
 import { clone, isObject } from './json';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
-import {
-  alreadyExists, ApiError, badRequest, conflict, invalid, namespaceNotFound, notFound, unsupportedMediaType,
-} from './status';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, namespaceNotFound, notFound, unsupportedMediaType } from './status';
 import { nowTimestamp, type Store } from './store';
 import YAML from 'yaml';
 
@@ -75,9 +73,16 @@ export class Operations {
     const nsObj = this.store.get(NAMESPACE_DEF(), undefined, ns);
     if (!nsObj) throw namespaceNotFound(ns);
     if (nsObj.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${def.group ? `${def.plural}.${def.group}` : def.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
-        name, group: def.group, kind: def.plural,
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${def.group ? `${def.plural}.${def.group}` : def.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name,
+          group: def.group,
+          kind: def.plural,
+        },
+      );
     }
   }
 
@@ -136,7 +141,8 @@ export class Operations {
     const bad = nameCause(def, name);
     if (bad) throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.name', message: bad }]);
     this.checkNamespace(def, obj.metadata.namespace, name);
-    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink']) delete obj.metadata[k];
+    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'])
+      delete obj.metadata[k];
     if (def.status && !opts.keepStatus && def.kind !== 'Namespace') delete obj.status;
     const warnings = pruneUnknownFields(def, version, obj, opts.fieldValidation);
     this.defaults(def, obj);
@@ -147,7 +153,15 @@ export class Operations {
   }
 
   /** PUT of the object or of its /status. */
-  update(def: ResourceDef, version: string, ns: string | undefined, name: string, body: Record<string, any>, sub?: 'status', opts: WriteOptions = {}): WriteResult {
+  update(
+    def: ResourceDef,
+    version: string,
+    ns: string | undefined,
+    name: string,
+    body: Record<string, any>,
+    sub?: 'status',
+    opts: WriteOptions = {},
+  ): WriteResult {
     if (!isObject(body)) throw badRequest('the object provided is not a valid object');
     const cur = this.store.get(def, ns, name);
     if (!cur) throw notFound(def, name);
@@ -162,13 +176,22 @@ export class Operations {
     const rv = incoming.metadata.resourceVersion;
     if (rv === undefined || rv === '') {
       if (!def.core) {
-        throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+        throw invalid(def, name, [
+          { reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' },
+        ]);
       }
     } else if (String(rv) !== cur.metadata.resourceVersion) throw conflict(def, name);
     return this.commitUpdate(def, version, cur, incoming, sub, opts);
   }
 
-  private commitUpdate(def: ResourceDef, version: string, cur: Record<string, any>, incoming: Record<string, any>, sub: 'status' | undefined, opts: WriteOptions): WriteResult {
+  private commitUpdate(
+    def: ResourceDef,
+    version: string,
+    cur: Record<string, any>,
+    incoming: Record<string, any>,
+    sub: 'status' | undefined,
+    opts: WriteOptions,
+  ): WriteResult {
     const name = cur.metadata.name;
     let next: Record<string, any>;
     if (sub === 'status') {
@@ -191,13 +214,25 @@ export class Operations {
         const before = new Set<string>(cur.metadata.finalizers ?? []);
         const added = (next.metadata.finalizers ?? []).filter((f: string) => !before.has(f));
         if (added.length) {
-          throw invalid(def, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(', ')}}` }]);
+          throw invalid(def, name, [
+            {
+              reason: 'FieldValueForbidden',
+              field: 'metadata.finalizers',
+              message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(', ')}}`,
+            },
+          ]);
         }
       }
       const warnings = pruneUnknownFields(def, version, next, opts.fieldValidation);
       this.defaults(def, next, cur);
       if (def.kind === 'Service' && def.group === '' && cur.spec?.clusterIP && next.spec?.clusterIP !== cur.spec.clusterIP) {
-        throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{${JSON.stringify(next.spec.clusterIP)}}: may not change once set` }]);
+        throw invalid(def, name, [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'spec.clusterIPs[0]',
+            message: `Invalid value: []string{${JSON.stringify(next.spec.clusterIP)}}: may not change once set`,
+          },
+        ]);
       }
       if (!opts.skipAdmission) admit('UPDATE', def, this.store, next, cur);
       if (opts.dryRun) return { obj: next, warnings };
@@ -208,7 +243,14 @@ export class Operations {
   }
 
   patch(
-    def: ResourceDef, version: string, ns: string | undefined, name: string, contentType: string, rawBody: string, sub?: 'status', opts: WriteOptions & { force?: boolean } = {},
+    def: ResourceDef,
+    version: string,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    rawBody: string,
+    sub?: 'status',
+    opts: WriteOptions & { force?: boolean } = {},
   ): WriteResult {
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     const parse = () => {
@@ -219,7 +261,9 @@ export class Operations {
       }
     };
     if (type === 'application/strategic-merge-patch+json' && !def.core) throw unsupportedMediaType();
-    if (!['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'].includes(type)) {
+    if (
+      !['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'].includes(type)
+    ) {
       throw unsupportedMediaType();
     }
     const body = parse();
@@ -245,7 +289,12 @@ export class Operations {
     return this.commitUpdate(def, version, stored, incoming, sub, opts);
   }
 
-  delete(def: ResourceDef, ns: string | undefined, name: string, opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string }; skipAdmission?: boolean } = {}): { obj: Record<string, any>; gone: boolean } {
+  delete(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string }; skipAdmission?: boolean } = {},
+  ): { obj: Record<string, any>; gone: boolean } {
     const cur = this.store.get(def, ns, name);
     if (!cur) throw notFound(def, name);
     if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) {
@@ -288,4 +337,3 @@ export class Operations {
     return { obj: this.store.replace(def, next), gone: true };
   }
 }
-

@@ -8,7 +8,12 @@ import { listKey } from './store';
 type Obj = { metadata?: { namespace?: string; name?: string } };
 
 /** `scan(after)`: the matching objects in key order, from the first above `after`; read only as far as the page needs. */
-export function paginate<T extends Obj>(scan: (after: string | undefined) => Iterable<T>, rv: string, limitText?: string, token?: string): { items: T[]; resourceVersion: string; continue?: string } {
+export function paginate<T extends Obj>(
+  scan: (after: string | undefined) => Iterable<T>,
+  rv: string,
+  limitText?: string,
+  token?: string,
+): { items: T[]; resourceVersion: string; continue?: string } {
   let after: string | undefined;
   if (token) {
     try {

@@ -81,10 +81,17 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
     if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string') throw fail(op, 'invalid operation');
     const tokens = parsePointer(op.path);
     switch (op.op) {
-      case 'add': doc = addAt(doc, tokens, clone(op.value), op); break;
-      case 'remove': removeAt(doc, tokens, op); break;
+      case 'add':
+        doc = addAt(doc, tokens, clone(op.value), op);
+        break;
+      case 'remove':
+        removeAt(doc, tokens, op);
+        break;
       case 'replace':
-        if (tokens.length === 0) { doc = clone(op.value); break; }
+        if (tokens.length === 0) {
+          doc = clone(op.value);
+          break;
+        }
         getAt(doc, tokens, op);
         removeAt(doc, tokens, op);
         doc = addAt(doc, tokens, clone(op.value), op);
@@ -94,11 +101,14 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         doc = addAt(doc, tokens, v, op);
         break;
       }
-      case 'copy': doc = addAt(doc, tokens, clone(getAt(doc, parsePointer(String(op.from)), op)), op); break;
+      case 'copy':
+        doc = addAt(doc, tokens, clone(getAt(doc, parsePointer(String(op.from)), op)), op);
+        break;
       case 'test':
         if (!deepEqual(getAt(doc, tokens, op), op.value)) throw fail(op, 'test failed');
         break;
-      default: throw fail(op, `unknown op "${op.op}"`);
+      default:
+        throw fail(op, `unknown op "${op.op}"`);
     }
   }
   return doc;

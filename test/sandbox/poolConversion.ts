@@ -10,7 +10,11 @@ export const CONVERSION_DATA = 'cluster.x-k8s.io/conversion-data';
 /** Go's json.Marshal of a map: keys sorted at every level. */
 function sortedJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -53,9 +57,16 @@ export function poolToV1alpha1(obj: Record<string, any>): void {
   let restored: Record<string, any> | undefined;
   try {
     restored = JSON.parse(obj.metadata?.annotations?.[CONVERSION_DATA] ?? 'null')?.spec;
-  } catch { /* no usable stash */ }
+  } catch {
+    /* no usable stash */
+  }
   if (!isObject(restored)) return;
   if (obj.kind === 'GlobalInClusterIPPool') return void (obj.spec = restored);
   const again = fromV1alpha1(restored).v2;
-  if (JSON.stringify(again.addresses) === JSON.stringify(s.addresses ?? []) && (again.prefix ?? 0) === (s.prefix ?? 0) && (again.gateway ?? '') === (s.gateway ?? '')) obj.spec = restored;
+  if (
+    JSON.stringify(again.addresses) === JSON.stringify(s.addresses ?? []) &&
+    (again.prefix ?? 0) === (s.prefix ?? 0) &&
+    (again.gateway ?? '') === (s.gateway ?? '')
+  )
+    obj.spec = restored;
 }

@@ -51,7 +51,14 @@ function map(fs: Field[], no: number, value: (f: Field) => string): Record<strin
 /** ObjectMeta fields a client sets on create: name, generateName, namespace, labels, annotations, finalizers. */
 function objectMeta(buf: Buffer): Record<string, any> {
   const fs = fields(buf);
-  return defined({ name: text(fs, 1), generateName: text(fs, 2), namespace: text(fs, 3), labels: map(fs, 11, str), annotations: map(fs, 12, str), finalizers: list(fs, 14) });
+  return defined({
+    name: text(fs, 1),
+    generateName: text(fs, 2),
+    namespace: text(fs, 3),
+    labels: map(fs, 11, str),
+    annotations: map(fs, 12, str),
+    finalizers: list(fs, 14),
+  });
 }
 
 function defined(o: Record<string, any>): Record<string, any> {
@@ -67,10 +74,22 @@ function servicePort(fs: Field[]): Record<string, any> {
 
 function serviceSpec(fs: Field[]): Record<string, any> {
   return defined({
-    ports: fs.filter((f) => f.no === 1).map((f) => servicePort(fields(f.bytes!))), selector: map(fs, 2, str), clusterIP: text(fs, 3), clusterIPs: list(fs, 18),
-    type: text(fs, 4), externalIPs: list(fs, 5), sessionAffinity: text(fs, 7), loadBalancerIP: text(fs, 8), loadBalancerSourceRanges: list(fs, 9),
-    externalName: text(fs, 10), externalTrafficPolicy: text(fs, 11), ipFamilies: list(fs, 19), ipFamilyPolicy: text(fs, 17), loadBalancerClass: text(fs, 21),
-    internalTrafficPolicy: text(fs, 22), allocateLoadBalancerNodePorts: one(fs, 20) ? bool(fs, 20) : undefined,
+    ports: fs.filter((f) => f.no === 1).map((f) => servicePort(fields(f.bytes!))),
+    selector: map(fs, 2, str),
+    clusterIP: text(fs, 3),
+    clusterIPs: list(fs, 18),
+    type: text(fs, 4),
+    externalIPs: list(fs, 5),
+    sessionAffinity: text(fs, 7),
+    loadBalancerIP: text(fs, 8),
+    loadBalancerSourceRanges: list(fs, 9),
+    externalName: text(fs, 10),
+    externalTrafficPolicy: text(fs, 11),
+    ipFamilies: list(fs, 19),
+    ipFamilyPolicy: text(fs, 17),
+    loadBalancerClass: text(fs, 21),
+    internalTrafficPolicy: text(fs, 22),
+    allocateLoadBalancerNodePorts: one(fs, 20) ? bool(fs, 20) : undefined,
   });
 }
 
@@ -88,9 +107,15 @@ export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 export function decodeProtobuf(raw: Buffer, kind: string, accepted: string[]): Record<string, any> {
   const decode = DECODERS[kind];
   if (!decode) throw unsupportedMediaType(accepted);
-  if (raw.length < 4 || raw.subarray(0, 4).toString('latin1') !== 'k8s\0') throw badRequest('the body of the request could not be decoded: no protobuf envelope');
+  if (raw.length < 4 || raw.subarray(0, 4).toString('latin1') !== 'k8s\0')
+    throw badRequest('the body of the request could not be decoded: no protobuf envelope');
   const unknown = fields(raw.subarray(4));
   const typeMeta = one(unknown, 1) ? fields(one(unknown, 1)!.bytes!) : [];
   const obj = fields(one(unknown, 2)?.bytes ?? Buffer.alloc(0));
-  return defined({ apiVersion: text(typeMeta, 1) ?? 'v1', kind: text(typeMeta, 2) ?? kind, metadata: objectMeta(one(obj, 1)?.bytes ?? Buffer.alloc(0)), ...decode(obj) });
+  return defined({
+    apiVersion: text(typeMeta, 1) ?? 'v1',
+    kind: text(typeMeta, 2) ?? kind,
+    metadata: objectMeta(one(obj, 1)?.bytes ?? Buffer.alloc(0)),
+    ...decode(obj),
+  });
 }

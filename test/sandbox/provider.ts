@@ -21,7 +21,8 @@ const def = (group: string, kind: string): ResourceDef => RESOURCES.find((r) => 
 const CLAIM = () => def(IPAM, 'IPAddressClaim');
 const ADDRESS = () => def(IPAM, 'IPAddress');
 const CLUSTER = () => def(CAPI, 'Cluster');
-const poolDef = (kind: string) => RESOURCES.find((r) => r.group === IPAM && r.kind === kind && (kind === 'InClusterIPPool' || kind === 'GlobalInClusterIPPool'));
+const poolDef = (kind: string) =>
+  RESOURCES.find((r) => r.group === IPAM && r.kind === kind && (kind === 'InClusterIPPool' || kind === 'GlobalInClusterIPPool'));
 
 type Key = string; // "claim|ns|name" or "pool|kind|ns|name"
 
@@ -325,7 +326,10 @@ export class Provider {
     }
     const analysis = analyzePool(poolSpec(pool));
     if (analysis.errors.length) return 'retry: invalid pool';
-    const st = poolStatus(analysis, addresses.map((a) => String(a.spec?.address ?? '')));
+    const st = poolStatus(
+      analysis,
+      addresses.map((a) => String(a.spec?.address ?? '')),
+    );
     const ipAddresses = { total: jsonInt(st.total), used: st.used, free: jsonInt(st.free), outOfRange: jsonInt(st.outOfRange) };
     if (!deepEqual(pool.status?.ipAddresses, ipAddresses)) {
       const next = clone(pool);
@@ -367,7 +371,14 @@ function clusterNameOf(claim: Record<string, any>): string | undefined {
 function decorate(addr: Record<string, any>, claim: Record<string, any>, pd: ResourceDef, pool: Record<string, any>): void {
   const md = addr.metadata;
   const refs: any[] = (md.ownerReferences ?? []).filter((r: any) => r.uid !== claim.metadata.uid && r.uid !== pool.metadata.uid);
-  refs.push({ apiVersion: `${IPAM}/v1beta2`, kind: 'IPAddressClaim', name: claim.metadata.name, uid: claim.metadata.uid, controller: true, blockOwnerDeletion: true });
+  refs.push({
+    apiVersion: `${IPAM}/v1beta2`,
+    kind: 'IPAddressClaim',
+    name: claim.metadata.name,
+    uid: claim.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  });
   refs.push({ apiVersion: `${IPAM}/v1alpha2`, kind: pd.kind, name: pool.metadata.name, uid: pool.metadata.uid, controller: false, blockOwnerDeletion: true });
   md.ownerReferences = refs;
   const label = claim.metadata.labels?.[CLUSTER_NAME_LABEL];

@@ -5,7 +5,9 @@ import YAML from 'yaml';
 
 function files(path: string): string[] {
   if (statSync(path).isDirectory()) {
-    return readdirSync(path).sort().flatMap((n) => (n.startsWith('.') ? [] : files(join(path, n))));
+    return readdirSync(path)
+      .sort()
+      .flatMap((n) => (n.startsWith('.') ? [] : files(join(path, n))));
   }
   return /\.ya?ml$/i.test(path) ? [path] : [];
 }
@@ -24,5 +26,8 @@ export function readSeed(paths: string[]): Record<string, any>[] {
     }
   }
   const rank = (o: Record<string, any>) => (o.kind === 'Namespace' ? 0 : /IPPool$/.test(String(o.kind)) ? 1 : o.kind === 'Cluster' ? 2 : 3);
-  return out.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+  return out
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map((x) => x.o);
 }

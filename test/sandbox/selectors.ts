@@ -2,9 +2,7 @@
 import { badRequest } from './status';
 
 type LabelReq =
-  | { key: string; op: 'eq' | 'neq'; value: string }
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | 'notexists' };
+  { key: string; op: 'eq' | 'neq'; value: string } | { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | 'notexists' };
 
 export type LabelSelector = LabelReq[];
 export type FieldSelector = { field: string; op: 'eq' | 'neq'; value: string }[];
@@ -42,7 +40,10 @@ export function parseLabelSelector(text: string | undefined): LabelSelector {
     let m = /^(\S+?)\s+(in|notin)\s*\((.*)\)$/.exec(term);
     if (m) {
       checkKey(m[1]!, term);
-      const values = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = m[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       values.forEach((v) => checkValue(v, term));
       return { key: m[1]!, op: m[2] as 'in' | 'notin', values };
     }
@@ -66,12 +67,18 @@ export function matchLabels(sel: LabelSelector, labels: Record<string, string> |
   return sel.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     switch (r.op) {
-      case 'eq': return has && l[r.key] === r.value;
-      case 'neq': return !has || l[r.key] !== r.value;
-      case 'in': return has && r.values.includes(l[r.key]!);
-      case 'notin': return !has || !r.values.includes(l[r.key]!);
-      case 'exists': return has;
-      case 'notexists': return !has;
+      case 'eq':
+        return has && l[r.key] === r.value;
+      case 'neq':
+        return !has || l[r.key] !== r.value;
+      case 'in':
+        return has && r.values.includes(l[r.key]!);
+      case 'notin':
+        return !has || !r.values.includes(l[r.key]!);
+      case 'exists':
+        return has;
+      case 'notexists':
+        return !has;
     }
   });
 }

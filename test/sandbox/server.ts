@@ -147,7 +147,10 @@ export class ApiHandler {
 
   /** Parses a resource path, or returns undefined for a non-resource path; unknown resources → 404. */
   private route(path: string): Route | undefined {
-    const segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segs = path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     let group: string;
     let version: string;
     let rest: string[];
@@ -210,8 +213,13 @@ export class ApiHandler {
   }
 
   private resource(
-    req: IncomingMessage, res: ServerResponse, route: Route, query: Record<string, string>, raw: Buffer,
-    send: (s: number, b: unknown, h?: Record<string, string>) => void, record: RequestRecord,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    query: Record<string, string>,
+    raw: Buffer,
+    send: (s: number, b: unknown, h?: Record<string, string>) => void,
+    record: RequestRecord,
   ): void {
     const { def, version, ns, name, sub } = route;
     const ops = this.ctx.ops;
@@ -226,7 +234,7 @@ export class ApiHandler {
 
     if (method === 'GET' && name !== undefined) {
       const o = store.get(def, ns, name);
-      if (!o) throw (require404(def, name));
+      if (!o) throw require404(def, name);
       const obj = out(o);
       if (table) return send(200, toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, include));
       return send(200, obj);
@@ -260,12 +268,18 @@ export class ApiHandler {
       return send(200, out(r.obj), warningHeaders(r.warnings));
     }
     if (method === 'PATCH' && name !== undefined) {
-      const r = ops.patch(def, version, ns, name, String(req.headers['content-type'] ?? ''), body, sub === 'status' ? 'status' : undefined, { ...writeOpts, force: query.force === 'true' });
+      const r = ops.patch(def, version, ns, name, String(req.headers['content-type'] ?? ''), body, sub === 'status' ? 'status' : undefined, {
+        ...writeOpts,
+        force: query.force === 'true',
+      });
       return send(r.created ? 201 : 200, out(r.obj), warningHeaders(r.warnings));
     }
     if (method === 'DELETE' && name !== undefined) {
       const opts = body.trim() ? parseBody(body, 'application/json') : {};
-      const r = ops.delete(def, ns, name, { dryRun: writeOpts.dryRun || (Array.isArray(opts?.dryRun) && opts.dryRun.includes('All')), preconditions: opts?.preconditions });
+      const r = ops.delete(def, ns, name, {
+        dryRun: writeOpts.dryRun || (Array.isArray(opts?.dryRun) && opts.dryRun.includes('All')),
+        preconditions: opts?.preconditions,
+      });
       if (def.core && def.kind !== 'Pod' && r.gone) {
         return send(200, success({ name, kind: def.plural, uid: r.obj.metadata.uid, ...(def.group ? { group: def.group } : {}) }));
       }
@@ -276,14 +290,25 @@ export class ApiHandler {
       const fields = parseFieldSelector(query.fieldSelector);
       const items = store.list(def, ns).filter((o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, o));
       const deleted = items.map((o) => out(ops.delete(def, o.metadata.namespace, o.metadata.name, { dryRun: writeOpts.dryRun }).obj));
-      return send(200, { apiVersion: apiVersionOf(def.group, version), kind: `${def.kind}List`, metadata: { resourceVersion: String(store.resourceVersion) }, items: deleted });
+      return send(200, {
+        apiVersion: apiVersionOf(def.group, version),
+        kind: `${def.kind}List`,
+        metadata: { resourceVersion: String(store.resourceVersion) },
+        items: deleted,
+      });
     }
     throw methodNotAllowed(method, def);
   }
 
   private watch(
-    req: IncomingMessage, res: ServerResponse, route: Route, query: Record<string, string>, match: (o: Record<string, any>) => boolean,
-    table: boolean, include: IncludeObject, record: RequestRecord,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    query: Record<string, string>,
+    match: (o: Record<string, any>) => boolean,
+    table: boolean,
+    include: IncludeObject,
+    record: RequestRecord,
   ): void {
     const { def, version, ns } = route;
     const store = this.ctx.store;
@@ -333,7 +358,11 @@ export class ApiHandler {
     }
     const bookmarks = query.allowWatchBookmarks === 'true' || query.allowWatchBookmarks === '1';
     const bookmark = () =>
-      write('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def.group, version), metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+      write('BOOKMARK', {
+        kind: def.kind,
+        apiVersion: apiVersionOf(def.group, version),
+        metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
+      });
     if (bookmarks) bookmark();
     const unsubscribe = store.subscribe(deliver);
     const heartbeat = setInterval(() => {
@@ -363,17 +392,27 @@ export class ApiHandler {
 }
 
 function require404(def: ResourceDef, name: string): ApiError {
-  return new ApiError(404, 'NotFound', `${def.group ? `${def.plural}.${def.group}` : def.plural} "${name}" not found`, { name, group: def.group, kind: def.plural });
+  return new ApiError(404, 'NotFound', `${def.group ? `${def.plural}.${def.group}` : def.plural} "${name}" not found`, {
+    name,
+    group: def.group,
+    kind: def.plural,
+  });
 }
 
 function verbOf(method: string, route: Route, watch: boolean): string {
   switch (method) {
-    case 'GET': return route.name !== undefined ? 'get' : watch ? 'watch' : 'list';
-    case 'POST': return 'create';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return route.name !== undefined ? 'delete' : 'deletecollection';
-    default: return method.toLowerCase();
+    case 'GET':
+      return route.name !== undefined ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return route.name !== undefined ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
   }
 }
 

@@ -42,8 +42,7 @@ export function groupKind(def: ResourceDef): string {
 export const notFound = (def: ResourceDef, name: string) =>
   new ApiError(404, 'NotFound', `${groupResource(def)} "${name}" not found`, { name, group: def.group, kind: def.plural });
 
-export const namespaceNotFound = (ns: string) =>
-  new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+export const namespaceNotFound = (ns: string) => new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
 
 export const unknownPath = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
@@ -86,8 +85,7 @@ export function forbidden(user: string, verb: string, def: ResourceDef | undefin
   });
 }
 
-export const expired = (rv: string, oldest: number) =>
-  new ApiError(410, 'Expired', `too old resource version: ${rv} (${oldest})`);
+export const expired = (rv: string, oldest: number) => new ApiError(410, 'Expired', `too old resource version: ${rv} (${oldest})`);
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
 

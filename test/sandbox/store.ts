@@ -169,7 +169,13 @@ export class Store {
     if (o.metadata.deletionTimestamp && !o.metadata.finalizers?.length && !(def.kind === 'Namespace' && def.group === '' && o.spec?.finalizers?.length)) {
       // Like kube-apiserver, the DELETED event carries the last stored state (still with its finalizers).
       this.drop(k, def);
-      this.emit({ type: 'DELETED', rv: this.rv, def, obj: { ...clone(prev), metadata: { ...clone(prev.metadata), resourceVersion: o.metadata.resourceVersion } }, prev: clone(prev) });
+      this.emit({
+        type: 'DELETED',
+        rv: this.rv,
+        def,
+        obj: { ...clone(prev), metadata: { ...clone(prev.metadata), resourceVersion: o.metadata.resourceVersion } },
+        prev: clone(prev),
+      });
       return clone(o);
     }
     cur.obj = o;

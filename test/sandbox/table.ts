@@ -2,7 +2,14 @@
 // like the apiextensions table convertor (dates as a human age on the server).
 import type { PrinterColumn, ResourceDef } from './kinds';
 
-const DEFAULT_COLUMNS: PrinterColumn[] = [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' }];
+const DEFAULT_COLUMNS: PrinterColumn[] = [
+  {
+    name: 'Age',
+    type: 'date',
+    jsonPath: '.metadata.creationTimestamp',
+    description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  },
+];
 
 /** True when an Accept header asks for a meta.k8s.io Table. */
 export function wantsTable(accept: string | undefined): boolean {
@@ -81,7 +88,14 @@ function columnsOf(def: ResourceDef): PrinterColumn[] {
 
 export function columnDefinitions(def: ResourceDef) {
   return [
-    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 },
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+      priority: 0,
+    },
     ...columnsOf(def).map((c) => ({ name: c.name, type: c.type, format: '', description: c.description ?? '', priority: c.priority ?? 0 })),
   ];
 }

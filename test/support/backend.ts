@@ -74,8 +74,14 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
   else handle = real = await startRealStack({ seed: opts.seed, kubeconfig, log: (l) => console.error(l) });
   const rest = real?.rest ?? new Rest(handle.url, handle.caPem, handle.token);
   return {
-    name, sandbox, real, rest,
-    kubeconfigPath: handle.kubeconfigPath, url: handle.url, token: handle.token, caPem: handle.caPem,
+    name,
+    sandbox,
+    real,
+    rest,
+    kubeconfigPath: handle.kubeconfigPath,
+    url: handle.url,
+    token: handle.token,
+    caPem: handle.caPem,
     async create(obj) {
       const r = await rest.create(obj);
       if (r.status !== 201) throw new Error(`${name}: create ${obj.kind} ${obj.metadata?.name}: ${r.status} ${r.body?.message ?? ''}`);

@@ -19,7 +19,13 @@ export function clusterArgs(name: string, usageLine: string, opts: { host?: bool
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { kubeconfig: { type: 'string' }, seed: { type: 'string', multiple: true }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...(opts.host ? { host: { type: 'string' } } : {}) },
+      options: {
+        kubeconfig: { type: 'string' },
+        seed: { type: 'string', multiple: true },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...(opts.host ? { host: { type: 'string' } } : {}),
+      },
     }));
   } catch (e) {
     return usage((e as Error).message);

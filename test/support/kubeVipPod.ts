@@ -13,5 +13,7 @@ spec:
     env:
     - name: address
       value: ${address}
-`.replace(/^/gm, pad).replace(new RegExp(`${pad}$`), '');
+`
+    .replace(/^/gm, pad)
+    .replace(new RegExp(`${pad}$`), '');
 }

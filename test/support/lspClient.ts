@@ -5,8 +5,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type Diagnostic, type WorkspaceEdit,
-  type TextDocumentEdit, type CodeAction, type Hover, type CompletionItem, type CompletionList,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type Diagnostic,
+  type WorkspaceEdit,
+  type TextDocumentEdit,
+  type CodeAction,
+  type Hover,
+  type CompletionItem,
+  type CompletionList,
 } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../../server/src/engine/text/positions';
 import type { ConnectionState } from '../../server/src/protocol';
@@ -21,7 +30,10 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function applyTextEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+export function applyTextEdits(
+  text: string,
+  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[],
+): string {
   const idx = new LineIndex(text);
   const abs = edits.map((e) => ({ s: idx.offset(e.range.start), e: idx.offset(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
   for (const x of abs) text = text.slice(0, x.s) + x.t + text.slice(x.e);
@@ -46,7 +58,11 @@ export class LspClient {
   /** capiIpam/inventoryChanged notifications so far (a live change reached the server). */
   inventoryChanges = 0;
 
-  private constructor(readonly proc: ChildProcess, readonly rpc: ProtocolConnection, public settings: Record<string, unknown>) {}
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly rpc: ProtocolConnection,
+    public settings: Record<string, unknown>,
+  ) {}
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -54,11 +70,13 @@ export class LspClient {
     const client = new LspClient(proc, rpc, { offline: false, ...opts.settings });
     proc.stderr!.on('data', (d) => client.logs.push(String(d)));
     proc.on('exit', (code) => (client.exited = code ?? -1));
-    rpc.onNotification('textDocument/publishDiagnostics', (p: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    rpc.onNotification('textDocument/publishDiagnostics', (p: any) => {
       client.diagnostics.set(p.uri, p.diagnostics);
       client.notify();
     });
-    rpc.onNotification('capiIpam/connectionState', (s: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    rpc.onNotification('capiIpam/connectionState', (s: any) => {
       client.states.push(s);
       client.notify();
     });
@@ -85,7 +103,10 @@ export class LspClient {
       processId: process.pid,
       rootUri: folderUri ?? null,
       workspaceFolders: folderUri ? [{ uri: folderUri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } }, textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { disabledSupport: true } } },
+      capabilities: {
+        workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } },
+        textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { disabledSupport: true } },
+      },
       initializationOptions: { trusted: opts.trusted ?? true },
     });
     await rpc.sendNotification('initialized', {});
@@ -135,14 +156,22 @@ export class LspClient {
   }
 
   waitForDiagnostic(uri: string, code: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
-    return this.waitFor(() => {
-      const d = this.diagnosticsOf(uri, code);
-      return d.length ? d : undefined;
-    }, timeoutMs, `${code} in ${uri}`);
+    return this.waitFor(
+      () => {
+        const d = this.diagnosticsOf(uri, code);
+        return d.length ? d : undefined;
+      },
+      timeoutMs,
+      `${code} in ${uri}`,
+    );
   }
 
   waitForState(state: string, timeoutMs = 15_000): Promise<ConnectionState> {
-    return this.waitFor(() => (this.states.at(-1)?.state === state ? this.states.at(-1) : undefined), timeoutMs, `connection state ${state} (last: ${JSON.stringify(this.states.at(-1))})`);
+    return this.waitFor(
+      () => (this.states.at(-1)?.state === state ? this.states.at(-1) : undefined),
+      timeoutMs,
+      `connection state ${state} (last: ${JSON.stringify(this.states.at(-1))})`,
+    );
   }
 
   textOf(uri: string): string {

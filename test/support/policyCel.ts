@@ -31,7 +31,7 @@ function evaluator(): string {
   if (binary) return binary;
   const out = join(mkdtempSync(join(tmpdir(), 'capi-ipam-cel-')), 'policy-cel');
   const go = findGo();
-  if (!go) throw new Error('Go is needed to evaluate the policy\'s CEL with Kubernetes\' library (test/policy-cel)');
+  if (!go) throw new Error("Go is needed to evaluate the policy's CEL with Kubernetes' library (test/policy-cel)");
   const r = spawnSync(go, ['build', '-o', out, '.'], { cwd: join(ROOT, 'test/policy-cel'), encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
   if (r.error) throw new Error(`building test/policy-cel: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`building test/policy-cel failed:\n${r.stderr}`);
@@ -39,7 +39,11 @@ function evaluator(): string {
 }
 
 export function evaluateCel(spec: { variables: Expr[]; validations: Expr[] }, cases: CelCase[]): CelVerdict[] {
-  const r = spawnSync(evaluator(), [], { input: JSON.stringify({ variables: spec.variables, validations: spec.validations, cases }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(evaluator(), [], {
+    input: JSON.stringify({ variables: spec.variables, validations: spec.validations, cases }),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`policy-cel: ${r.stderr}`);
   return JSON.parse(r.stdout) as CelVerdict[];
 }

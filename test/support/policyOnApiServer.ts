@@ -7,9 +7,13 @@ import { parseAllDocuments } from 'yaml';
 type Obj = k8s.KubernetesObject & Record<string, unknown>;
 
 const CLUSTER_CRD: Obj = {
-  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'clusters.cluster.x-k8s.io' },
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'clusters.cluster.x-k8s.io' },
   spec: {
-    group: 'cluster.x-k8s.io', scope: 'Namespaced', names: { kind: 'Cluster', listKind: 'ClusterList', plural: 'clusters', singular: 'cluster' },
+    group: 'cluster.x-k8s.io',
+    scope: 'Namespaced',
+    names: { kind: 'Cluster', listKind: 'ClusterList', plural: 'clusters', singular: 'cluster' },
     versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
   },
 };
@@ -33,14 +37,23 @@ export class PolicyOnApiServer {
 
   /** Server-side apply of every document of the policy YAML; installs a minimal Cluster CRD when the server has none. */
   async apply(policyYaml: string): Promise<void> {
-    const served = await this.extensions.readCustomResourceDefinition({ name: 'clusters.cluster.x-k8s.io' }).then(() => true, () => false);
+    const served = await this.extensions.readCustomResourceDefinition({ name: 'clusters.cluster.x-k8s.io' }).then(
+      () => true,
+      () => false,
+    );
     if (!served) await this.api.patch(CLUSTER_CRD, undefined, undefined, 'capi-ipam-test', true, k8s.PatchStrategy.ServerSideApply);
-    for (const doc of parseAllDocuments(policyYaml)) await this.api.patch(doc.toJS() as Obj, undefined, undefined, 'capi-ipam-test', true, k8s.PatchStrategy.ServerSideApply);
+    for (const doc of parseAllDocuments(policyYaml))
+      await this.api.patch(doc.toJS() as Obj, undefined, undefined, 'capi-ipam-test', true, k8s.PatchStrategy.ServerSideApply);
   }
 
   /** Would the server create a Cluster with this endpoint host? (dry run: nothing is stored) */
   async admitsCluster(host: string, namespace = 'default'): Promise<AdmissionAnswer> {
-    const cluster: Obj = { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'capi-ipam-policy-probe', namespace }, spec: { controlPlaneEndpoint: { host, port: 6443 } } };
+    const cluster: Obj = {
+      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      kind: 'Cluster',
+      metadata: { name: 'capi-ipam-policy-probe', namespace },
+      spec: { controlPlaneEndpoint: { host, port: 6443 } },
+    };
     try {
       await this.api.create(cluster, undefined, 'All');
       return { allowed: true, status: 201, message: '' };

@@ -18,7 +18,10 @@ function load(): { tools?: Tools; missing: string[] } {
   // CAPI_IPAM_HELM / CAPI_IPAM_KUSTOMIZE ("kustomize build", "kubectl kustomize") override the pinned builds.
   const envHelm = process.env.CAPI_IPAM_HELM;
   const envKustomize = process.env.CAPI_IPAM_KUSTOMIZE?.split(' ').filter(Boolean);
-  const r = envHelm && envKustomize ? { missing: [] } : (renderTools((m: string) => process.stderr.write(`# ${m}\n`)) as { helm?: string; kustomize?: string; missing: string[] });
+  const r =
+    envHelm && envKustomize
+      ? { missing: [] }
+      : (renderTools((m: string) => process.stderr.write(`# ${m}\n`)) as { helm?: string; kustomize?: string; missing: string[] });
   const helm = envHelm ?? r.helm;
   const kustomize = envKustomize ?? (r.kustomize ? [r.kustomize, 'build'] : undefined);
   cached = helm && kustomize ? { tools: { helm, kustomize }, missing: [] } : { missing: r.missing };

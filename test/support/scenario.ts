@@ -24,10 +24,18 @@ export interface Observations {
   v1alpha1: { asV1alpha2: unknown; asV1alpha1: unknown };
 }
 
-const pool = (name: string, spec: Record<string, unknown>, version = 'v1alpha2') =>
-  ({ apiVersion: `${G}/${version}`, kind: 'InClusterIPPool', metadata: { name, namespace: NS }, spec });
-const claim = (name: string, poolName: string) =>
-  ({ apiVersion: `${G}/v1beta2`, kind: 'IPAddressClaim', metadata: { name, namespace: NS }, spec: { poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: poolName } } });
+const pool = (name: string, spec: Record<string, unknown>, version = 'v1alpha2') => ({
+  apiVersion: `${G}/${version}`,
+  kind: 'InClusterIPPool',
+  metadata: { name, namespace: NS },
+  spec,
+});
+const claim = (name: string, poolName: string) => ({
+  apiVersion: `${G}/v1beta2`,
+  kind: 'IPAddressClaim',
+  metadata: { name, namespace: NS },
+  spec: { poolRef: { apiGroup: G, kind: 'InClusterIPPool', name: poolName } },
+});
 
 async function refusal(rest: Rest, method: string, path: string, body?: unknown, type?: string): Promise<Refusal> {
   const r = await rest.request(method, path, body, type);
@@ -73,7 +81,9 @@ export async function runScenario(b: Backend): Promise<Observations> {
   const seen = (e: WatchEvent) => {
     const o = e.object;
     if (o.metadata?.name !== 'c2') return;
-    events[o.kind as keyof typeof events]?.push(`${e.type} ${o.kind}${o.metadata.deletionTimestamp ? ' deleting' : ''} finalizers=${(o.metadata.finalizers ?? []).join(',')}`);
+    events[o.kind as keyof typeof events]?.push(
+      `${e.type} ${o.kind}${o.metadata.deletionTimestamp ? ' deleting' : ''} finalizers=${(o.metadata.finalizers ?? []).join(',')}`,
+    );
   };
   const stops = [
     rest.watch(`${await rest.path(`${G}/v1beta2`, 'IPAddress', NS)}?resourceVersion=${rv}`, seen),
@@ -103,10 +113,22 @@ export async function runScenario(b: Backend): Promise<Observations> {
   const releasedAfterGrace = Date.now() - deletedAt >= 1000;
 
   // v1alpha1: the subnet form, read back in both versions.
-  const legacy = await rest.request('POST', `/apis/${G}/v1alpha1/namespaces/${NS}/inclusterippools`, pool('legacy', { subnet: '10.72.0.0/24', gateway: '10.72.0.1' }, 'v1alpha1'));
-  const spec = async (v: string) => (legacy.status === 201 ? (await rest.request('GET', `/apis/${G}/${v}/namespaces/${NS}/inclusterippools/legacy`)).body?.spec : legacy.status);
+  const legacy = await rest.request(
+    'POST',
+    `/apis/${G}/v1alpha1/namespaces/${NS}/inclusterippools`,
+    pool('legacy', { subnet: '10.72.0.0/24', gateway: '10.72.0.1' }, 'v1alpha1'),
+  );
+  const spec = async (v: string) =>
+    legacy.status === 201 ? (await rest.request('GET', `/apis/${G}/${v}/namespaces/${NS}/inclusterippools/legacy`)).body?.spec : legacy.status;
   return {
-    addresses, claimStatus, claimFinalizers, poolStatus, refused, eventsAfterDelete: events, reusedAddress,
-    grace: { heldWhileGrace, releasedAfterGrace }, v1alpha1: { asV1alpha2: await spec('v1alpha2'), asV1alpha1: await spec('v1alpha1') },
+    addresses,
+    claimStatus,
+    claimFinalizers,
+    poolStatus,
+    refused,
+    eventsAfterDelete: events,
+    reusedAddress,
+    grace: { heldWhileGrace, releasedAfterGrace },
+    v1alpha1: { asV1alpha2: await spec('v1alpha2'), asV1alpha1: await spec('v1alpha1') },
   };
 }

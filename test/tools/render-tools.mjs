@@ -26,7 +26,6 @@ export const TOOLS = {
   },
 };
 
-
 export function toolPath(name) {
   const t = TOOLS[name];
   return join(cacheRoot, name, t.version, name);

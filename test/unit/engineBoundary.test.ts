@@ -22,7 +22,10 @@ export function specifiers(source: string): string[] {
 /** The repository path (no extension) a relative specifier of `file` names; undefined for packages. */
 function target(file: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
-  return relative(ROOT, resolve(dirname(join(ROOT, file)), spec)).split('\\').join('/').replace(/\.(ts|js)$/, '');
+  return relative(ROOT, resolve(dirname(join(ROOT, file)), spec))
+    .split('\\')
+    .join('/')
+    .replace(/\.(ts|js)$/, '');
 }
 
 /** "file: import" for every import that crosses a boundary. */
@@ -33,7 +36,8 @@ export function violations(file: string, source: string): string[] {
     const to = target(file, spec);
     if (!to) continue;
     if (!inEngine && to.startsWith(`${ENGINE}/`) && to !== `${ENGINE}/index`) out.push(`${file}: ${spec} (only ${ENGINE}/index is the way into the engine)`);
-    if (file.startsWith('client/src/') && to.startsWith('server/') && !CLIENT_MAY_IMPORT.has(to)) out.push(`${file}: ${spec} (the client uses only ${[...CLIENT_MAY_IMPORT].join(', ')})`);
+    if (file.startsWith('client/src/') && to.startsWith('server/') && !CLIENT_MAY_IMPORT.has(to))
+      out.push(`${file}: ${spec} (the client uses only ${[...CLIENT_MAY_IMPORT].join(', ')})`);
   }
   return out;
 }
@@ -73,5 +77,6 @@ test('outside server/src/engine/ only engine/index is imported; the client impor
   const crossing = files.flatMap((f) => violations(f, readFileSync(join(ROOT, f), 'utf8')));
   assert.deepEqual(crossing, []);
   // Not vacuous: the language server and the CLI do come in through the index.
-  for (const f of ['server/src/lsp/languageServer.ts', 'server/src/cli/main.ts']) assert.ok(specifiers(readFileSync(join(ROOT, f), 'utf8')).includes('../engine/index'), f);
+  for (const f of ['server/src/lsp/languageServer.ts', 'server/src/cli/main.ts'])
+    assert.ok(specifiers(readFileSync(join(ROOT, f), 'utf8')).includes('../engine/index'), f);
 });

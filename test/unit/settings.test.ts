@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_SETTINGS, readSettings } from '../../server/src/lsp/settings';
 
 const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-const properties: Record<string, { default: unknown }> = manifest.contributes.configuration.properties
-  ?? Object.assign({}, ...manifest.contributes.configuration.map((c: { properties: object }) => c.properties));
+const properties: Record<string, { default: unknown }> =
+  manifest.contributes.configuration.properties ?? Object.assign({}, ...manifest.contributes.configuration.map((c: { properties: object }) => c.properties));
 
 /** package.json key → the server's value for it. */
 const server: Record<string, (s: typeof DEFAULT_SETTINGS) => unknown> = {
@@ -30,7 +30,13 @@ const server: Record<string, (s: typeof DEFAULT_SETTINGS) => unknown> = {
 const clientOnly = new Set(['capiIpam.trace.server']);
 
 test('every setting the server reads has the default package.json declares', () => {
-  assert.deepEqual(Object.keys(properties).filter((k) => !clientOnly.has(k)).sort(), Object.keys(server).sort(), 'a setting is missing from this table');
+  assert.deepEqual(
+    Object.keys(properties)
+      .filter((k) => !clientOnly.has(k))
+      .sort(),
+    Object.keys(server).sort(),
+    'a setting is missing from this table',
+  );
   for (const [key, read] of Object.entries(server)) {
     assert.deepEqual(read(DEFAULT_SETTINGS), properties[key]!.default, key);
     assert.deepEqual(read(readSettings({})), properties[key]!.default, `${key}, when the client sends nothing`);

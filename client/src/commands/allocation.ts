@@ -29,9 +29,12 @@ export async function allocate(server: IpamServer, args: AllocateArgs = {}, conn
   if (!pool) return undefined;
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Allocating a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}`, cancellable: true },
-      (_progress, token) =>
-        server.allocate({ uri, cluster, pool: { kind: pool.kind, name: pool.name, namespace: pool.namespace } }, token),
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Allocating a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}`,
+        cancellable: true,
+      },
+      (_progress, token) => server.allocate({ uri, cluster, pool: { kind: pool.kind, name: pool.name, namespace: pool.namespace } }, token),
     );
     void vscode.window.showInformationMessage(
       `Allocated ${result.address} to ${cluster.namespace}/${cluster.name} (IPAddressClaim ${result.claim.namespace}/${result.claim.name}).`,
@@ -110,14 +113,19 @@ async function pickPool(server: IpamServer, cluster: ClusterRef, preselectedId?:
     const pool = pools.find((candidate) => candidate.id === preselectedId);
     if (pool) return pool;
     const [kind, namespace, name] = preselectedId.split('/');
-    const why = kind === 'InClusterIPPool' && namespace !== cluster.namespace
-      ? `an InClusterIPPool serves only its own namespace (${namespace})`
-      : 'it is not a valid pool of the connected management cluster';
-    void vscode.window.showWarningMessage(`Pool ${namespace ? `${namespace}/` : ''}${name} cannot be used by cluster ${cluster.namespace}/${cluster.name}: ${why}.`);
+    const why =
+      kind === 'InClusterIPPool' && namespace !== cluster.namespace
+        ? `an InClusterIPPool serves only its own namespace (${namespace})`
+        : 'it is not a valid pool of the connected management cluster';
+    void vscode.window.showWarningMessage(
+      `Pool ${namespace ? `${namespace}/` : ''}${name} cannot be used by cluster ${cluster.namespace}/${cluster.name}: ${why}.`,
+    );
     return undefined;
   }
   if (pools.length === 0) {
-    void vscode.window.showWarningMessage(`No pool of the management cluster is usable from namespace ${cluster.namespace}: select a management cluster, or add a GlobalInClusterIPPool or an InClusterIPPool in ${cluster.namespace}.`);
+    void vscode.window.showWarningMessage(
+      `No pool of the management cluster is usable from namespace ${cluster.namespace}: select a management cluster, or add a GlobalInClusterIPPool or an InClusterIPPool in ${cluster.namespace}.`,
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

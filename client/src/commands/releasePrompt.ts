@@ -25,7 +25,10 @@ export function releasePrompt(target: ReleaseTarget): ReleasePrompt {
     'The address becomes free: the next allocation can hand it to another cluster.',
   ];
   if (!target.ours) {
-    detail.push('', 'CAPI IPAM did not create this claim (no capi-ipam.dev/created-by annotation): another tool (Helm, GitOps, Cluster API) may own it and re-create it, or depend on it.');
+    detail.push(
+      '',
+      'CAPI IPAM did not create this claim (no capi-ipam.dev/created-by annotation): another tool (Helm, GitOps, Cluster API) may own it and re-create it, or depend on it.',
+    );
   }
   return {
     message: target.address ? `Release ${target.address} (IPAddressClaim ${claim})?` : `Release IPAddressClaim ${claim}?`,

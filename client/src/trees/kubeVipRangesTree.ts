@@ -8,8 +8,7 @@ import { ServerTree } from './serverTree';
 import { usageBar } from './usageBar';
 
 export type KubeVipRangeNode =
-  | ({ type: 'range'; range: KubeVipRangeView } & CommandTarget)
-  | ({ type: 'user'; range: KubeVipRangeView; user: string } & CommandTarget);
+  ({ type: 'range'; range: KubeVipRangeView } & CommandTarget) | ({ type: 'user'; range: KubeVipRangeView; user: string } & CommandTarget);
 
 export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
   constructor(private readonly server: IpamServer) {
@@ -38,7 +37,9 @@ export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
     const state = range.users.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(range.entry, state);
     item.id = rangeId(range);
-    item.description = range.error ? `${range.scope} · invalid` : `${range.scope} · ${usageBar(range.used, range.size)} · ${range.used}/${range.size}${range.firstFree ? ` · next ${range.firstFree}` : ''}`;
+    item.description = range.error
+      ? `${range.scope} · invalid`
+      : `${range.scope} · ${usageBar(range.used, range.size)} · ${range.used}/${range.size}${range.firstFree ? ` · next ${range.firstFree}` : ''}`;
     item.iconPath = new vscode.ThemeIcon('symbol-array');
     item.contextValue = range.location ? 'capiIpam.kubeVipRange.located' : 'capiIpam.kubeVipRange';
     item.tooltip = `ConfigMap ${range.configMap}, key ${range.key} (${range.scope})\n${range.entry}: ${range.error ?? `${range.used} of ${range.size} used, ${range.free ?? '?'} free${range.firstFree ? `, next ${range.firstFree}` : ''}`}`;

@@ -7,8 +7,7 @@ import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
 
 export type LoadBalancerNode =
-  | ({ type: 'namespace'; namespace: string; services: ServiceView[] } & CommandTarget)
-  | ({ type: 'service'; service: ServiceView } & CommandTarget);
+  ({ type: 'namespace'; namespace: string; services: ServiceView[] } & CommandTarget) | ({ type: 'service'; service: ServiceView } & CommandTarget);
 
 export class LoadBalancersTree extends ServerTree<LoadBalancerNode> {
   constructor(private readonly server: IpamServer) {
@@ -23,13 +22,11 @@ export class LoadBalancersTree extends ServerTree<LoadBalancerNode> {
       list.push(service);
       byNamespace.set(service.namespace, list);
     }
-    return [...byNamespace.keys()]
-      .sort()
-      .map((namespace) => ({
-        type: 'namespace',
-        namespace,
-        services: (byNamespace.get(namespace) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
-      }));
+    return [...byNamespace.keys()].sort().map((namespace) => ({
+      type: 'namespace',
+      namespace,
+      services: (byNamespace.get(namespace) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+    }));
   }
 
   protected childrenOf(node: LoadBalancerNode): LoadBalancerNode[] {
@@ -62,12 +59,18 @@ function serviceItem(service: ServiceView): vscode.TreeItem {
   const outside = service.inRange === false ? ' (outside)' : '';
   item.description = service.range ? `${ips} · ${service.range}${outside}` : ips;
   const hasConflicts = service.conflicts.length > 0;
-  const flags = [service.ips.length > 0 ? 'assigned' : 'pending', hasConflicts ? 'conflict' : undefined, service.location ? 'located' : undefined].filter(Boolean);
+  const flags = [service.ips.length > 0 ? 'assigned' : 'pending', hasConflicts ? 'conflict' : undefined, service.location ? 'located' : undefined].filter(
+    Boolean,
+  );
   item.contextValue = ['capiIpam.service', ...flags].join('.');
   item.iconPath = hasConflicts
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
     : new vscode.ThemeIcon(service.ips.length > 0 ? 'broadcast' : 'watch');
-  item.tooltip = [`${service.namespace}/${service.name}: ${ips}`, service.range ? `draws from kube-vip ${service.range}${outside ? ': the requested IP is outside it' : ''}` : '', ...service.conflicts.map((c) => `⚠ ${c}`)]
+  item.tooltip = [
+    `${service.namespace}/${service.name}: ${ips}`,
+    service.range ? `draws from kube-vip ${service.range}${outside ? ': the requested IP is outside it' : ''}` : '',
+    ...service.conflicts.map((c) => `⚠ ${c}`),
+  ]
     .filter(Boolean)
     .join('\n');
   return item;

@@ -206,7 +206,11 @@ function allocationItem(pool: PoolView, allocation: AllocationView): vscode.Tree
   item.contextValue = ['capiIpam.allocation', ...flags].join('.');
   item.iconPath = new vscode.ThemeIcon('pass-filled');
   const where = allocation.namespace ? `${allocation.namespace}/${allocation.name}` : allocation.name;
-  item.tooltip = [`${allocation.address} — ${where}`, allocation.claim ? `claim: ${allocation.claim}` : '', allocation.cluster ? `cluster: ${allocation.cluster}` : '']
+  item.tooltip = [
+    `${allocation.address} — ${where}`,
+    allocation.claim ? `claim: ${allocation.claim}` : '',
+    allocation.cluster ? `cluster: ${allocation.cluster}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   if (allocation.location) {

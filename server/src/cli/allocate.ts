@@ -34,7 +34,10 @@ export function findCluster(ws: Workspace, name: string, namespace?: string): Wo
 export function writeEdits(ws: Workspace, rendered: TextEdit[], maps: RenderMap[] = []): string[] {
   let edits: TextEdit[] | undefined = rendered;
   for (const m of maps) edits = edits && m.edits(edits);
-  if (!edits) throw new Error('some VIP places of the rendering come from no values key or patch capi-ipam can edit (a --set, a computed value): edit the source by hand');
+  if (!edits)
+    throw new Error(
+      'some VIP places of the rendering come from no values key or patch capi-ipam can edit (a --set, a computed value): edit the source by hand',
+    );
   const uris = [...new Set(edits.map((e) => e.uri))];
   const texts = new Map(uris.map((u) => [u, sourceText(ws, u)]));
   const next = applyEdits(texts, edits);
@@ -56,7 +59,11 @@ export async function runAllocate(args: string[]): Promise<number> {
     if (free) {
       const files = writeEdits(workspace, allocationEdits(cluster, free.address), maps);
       process.stdout.write(`${free.address}\n`);
-      process.stderr.write(terminalSafe(`wrote ${free.address} (next free address of ${poolLabel(free.pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`) + '\n');
+      process.stderr.write(
+        terminalSafe(
+          `wrote ${free.address} (next free address of ${poolLabel(free.pool)}) into ${files.join(', ')}. Offline: nothing reserves this address — create an IPAddressClaim or run without --offline.`,
+        ) + '\n',
+      );
       return 0;
     }
     process.stderr.write(terminalSafe(`capi-ipam: no free address in the workspace pools usable by ${cluster.namespace}/${cluster.name}`) + '\n');
@@ -64,10 +71,18 @@ export async function runAllocate(args: string[]): Promise<number> {
   }
   const { allocateLive } = await import('./live');
   const result = await allocateLive(workspace, cluster, {
-    pool: values.pool, kubeconfig: values.kubeconfig, context: values.context, writeClaim: values['write-claim'], timeoutSeconds: Number(values.timeout), maps, claimWriter: claimEditsFor(workspace, renderings, cluster),
+    pool: values.pool,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    writeClaim: values['write-claim'],
+    timeoutSeconds: Number(values.timeout),
+    maps,
+    claimWriter: claimEditsFor(workspace, renderings, cluster),
   });
   process.stdout.write(`${result.address}\n`);
-  process.stderr.write(terminalSafe(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.`) + '\n');
+  process.stderr.write(
+    terminalSafe(`IPAddressClaim ${result.claim.namespace}/${result.claim.name} holds ${result.address}; wrote it into ${result.files.join(', ')}.`) + '\n',
+  );
   return 0;
 }
 
@@ -94,7 +109,9 @@ export async function runRelease(args: string[]): Promise<number> {
   try {
     const r = await releaseLive(what, { kubeconfig: values.kubeconfig, context: values.context });
     const held = [r.address, r.pool && `from ${r.pool}`, r.cluster && `cluster ${r.cluster}`].filter(Boolean).join(', ');
-    process.stderr.write(terminalSafe(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.`) + '\n');
+    process.stderr.write(
+      terminalSafe(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.`) + '\n',
+    );
     return 0;
   } catch (e) {
     if (!(e instanceof ReleaseError)) throw e;

@@ -14,7 +14,8 @@ interface Candidate {
   root?: string;
 }
 
-const why = (e: unknown) => (e instanceof FileRefused ? e.message : `${(e as { path?: string }).path ?? ''}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+const why = (e: unknown) =>
+  e instanceof FileRefused ? e.message : `${(e as { path?: string }).path ?? ''}: ${(e as { code?: string }).code ?? (e as Error).message}`;
 
 /** The files named, and those the editor's walk (folderFiles.ts) lists in the directories named, without its cap. */
 export function yamlFiles(paths: string[], selection: FileSelection = DEFAULT_SELECTION): { files: Candidate[]; problems: string[] } {

@@ -19,8 +19,16 @@ export function kubeVipRows(inventory: Inventory): KubeVipRow[] {
   const c = activeKubeVip(inventory.kubeVipConfigs);
   if (!c) return [];
   return kubeVipUsage(inventory).map((u) => ({
-    kind: 'KubeVipRange', configMap: `${c.namespace}/kubevip`, key: u.key, scope: u.scope, value: c.values.get(u.key)!.value,
-    total: u.total.toString(), used: String(u.used), free: u.free.toString(), firstFree: u.firstFree, errors: u.errors,
+    kind: 'KubeVipRange',
+    configMap: `${c.namespace}/kubevip`,
+    key: u.key,
+    scope: u.scope,
+    value: c.values.get(u.key)!.value,
+    total: u.total.toString(),
+    used: String(u.used),
+    free: u.free.toString(),
+    firstFree: u.firstFree,
+    errors: u.errors,
     users: u.users.map((s) => `${s.namespace}/${s.name}`),
   }));
 }
@@ -28,5 +36,10 @@ export function kubeVipRows(inventory: Inventory): KubeVipRow[] {
 /** Table rows after a header, like the pools table; printable text only (ConfigMap values come from files or a cluster). */
 export function kubeVipTable(rows: KubeVipRow[]): string[][] {
   const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return [['KUBE-VIP KEY', 'SCOPE', 'VALUE', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.key, r.scope, JSON.stringify(r.value), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')].map(clean))];
+  return [
+    ['KUBE-VIP KEY', 'SCOPE', 'VALUE', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'],
+    ...rows.map((r) =>
+      [r.key, r.scope, JSON.stringify(r.value), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')].map(clean),
+    ),
+  ];
 }

@@ -54,12 +54,17 @@ export async function releaseLive(what: ReleaseWhat, target: { kubeconfig?: stri
   const id = `${what.cluster.namespace}/${what.cluster.name}`;
   const refs = claimsHoldingVip(what.cluster, what.vips, inventory);
   if (refs.length === 0) throw new ReleaseError(`no IPAddressClaim holds the VIP of cluster ${id}: nothing to release`);
-  if (refs.length > 1) throw new ReleaseError(`several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): name one with --claim NAMESPACE/NAME`);
+  if (refs.length > 1)
+    throw new ReleaseError(
+      `several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): name one with --claim NAMESPACE/NAME`,
+    );
   const ref = refs[0]!;
   try {
     return await releaseClaim(kc, resources, ref, { foreign: false, inventory });
   } catch (e) {
     if (!/not created by capi-ipam/.test((e as Error).message)) throw e;
-    throw new ReleaseError(`${(e as Error).message.replace(/, confirm this claim by name to delete it$/, '')}. To delete it anyway: capi-ipam release --claim ${ref.namespace}/${ref.name} --foreign`);
+    throw new ReleaseError(
+      `${(e as Error).message.replace(/, confirm this claim by name to delete it$/, '')}. To delete it anyway: capi-ipam release --claim ${ref.namespace}/${ref.name} --foreign`,
+    );
   }
 }

@@ -60,7 +60,19 @@ async function withLive(workspace: Workspace, values: { kubeconfig?: string; con
 }
 
 async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'no-resolve': { type: 'boolean' }, namespace: { type: 'string' }, ...RENDER_OPTIONS, ...LIVE_OPTIONS, ...SELECTION_OPTIONS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      'no-resolve': { type: 'boolean' },
+      namespace: { type: 'string' },
+      ...RENDER_OPTIONS,
+      ...LIVE_OPTIONS,
+      ...SELECTION_OPTIONS,
+    },
+  });
   const format = values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) fail(`unknown --format ${format}`);
   const failOn = values['fail-on'];
@@ -87,7 +99,11 @@ function reportProblems(problems: string[]): number {
 }
 
 async function pools(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS, ...SELECTION_OPTIONS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS, ...SELECTION_OPTIONS },
+  });
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
   const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
   await withLive(workspace, values);
@@ -95,18 +111,49 @@ async function pools(args: string[]): Promise<number> {
   const { inventory } = api.current;
   const rows = inventory.pools.map((p) => {
     const u = api.usage(p);
-    return { kind: p.kind, namespace: p.namespace, name: p.name, addresses: p.spec.addresses, total: u.status.total.toString(), free: u.status.free.toString(), used: String(u.status.used), firstFree: u.firstFree, errors: p.analysis.errors.map((e) => e.message), users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })) };
+    return {
+      kind: p.kind,
+      namespace: p.namespace,
+      name: p.name,
+      addresses: p.spec.addresses,
+      total: u.status.total.toString(),
+      free: u.status.free.toString(),
+      used: String(u.status.used),
+      firstFree: u.firstFree,
+      errors: p.analysis.errors.map((e) => e.message),
+      users: u.users.map((x) => ({ address: x.address, name: x.name, cluster: x.cluster })),
+    };
   });
   const kubeVip = kubeVipRows(inventory);
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify([...rows, ...kubeVip], null, 2) + '\n');
     return reportProblems(problems);
   }
-  const table = [['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'], ...rows.map((r) => [r.namespace ? `${r.namespace}/${r.name}` : r.name, r.kind, JSON.stringify(r.addresses), r.total, r.free, r.used, r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted')])];
+  const table = [
+    ['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'],
+    ...rows.map((r) => [
+      r.namespace ? `${r.namespace}/${r.name}` : r.name,
+      r.kind,
+      JSON.stringify(r.addresses),
+      r.total,
+      r.free,
+      r.used,
+      r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted'),
+    ]),
+  ];
   const print = (t: string[][]) => {
     const safe = t.map((row) => row.map(terminalSafe));
     const widths = safe[0]!.map((_, i) => Math.max(...safe.map((row) => row[i]!.length)));
-    process.stdout.write(safe.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+    process.stdout.write(
+      safe
+        .map((row) =>
+          row
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('   ')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
   };
   print(table);
   if (kubeVip.length) {
@@ -126,14 +173,28 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     switch (command) {
-      case 'check': return await check(rest);
-      case 'pools': return await pools(rest);
-      case 'allocate': return await runAllocate(rest);
-      case 'release': return await runRelease(rest);
-      case 'policy': return await runPolicy(rest, withLive);
-      case '--version': case '-v': process.stdout.write(VERSION + '\n'); return 0;
-      case undefined: case 'help': case '--help': case '-h': process.stdout.write(USAGE); return command === undefined ? 2 : 0;
-      default: fail(`unknown command ${command}`);
+      case 'check':
+        return await check(rest);
+      case 'pools':
+        return await pools(rest);
+      case 'allocate':
+        return await runAllocate(rest);
+      case 'release':
+        return await runRelease(rest);
+      case 'policy':
+        return await runPolicy(rest, withLive);
+      case '--version':
+      case '-v':
+        process.stdout.write(VERSION + '\n');
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        fail(`unknown command ${command}`);
     }
   } catch (e) {
     const code = (e as { code?: unknown }).code; // a string for Node errors, a number for API errors

@@ -6,8 +6,14 @@ import { loadWorkspace } from './files';
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
 export async function runPolicy(args: string[], withLive: (w: Workspace, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { format: { type: 'string', default: 'vap' }, pool: { type: 'string', multiple: true }, kubeconfig: { type: 'string' }, context: { type: 'string' } },
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'vap' },
+      pool: { type: 'string', multiple: true },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+    },
   });
   const format = values.format as PolicyFormat;
   if (format !== 'vap' && format !== 'kyverno') throw Object.assign(new Error(`unknown --format ${format} (vap or kyverno)`), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -15,6 +21,7 @@ export async function runPolicy(args: string[], withLive: (w: Workspace, v: { ku
   await withLive(workspace, values);
   const { yaml, notes } = policyYaml(workspace.analyze().inventory, format, values.pool ?? []);
   process.stdout.write(yaml);
-  if (!notes.some((n) => n.startsWith('VIP pool '))) process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');
+  if (!notes.some((n) => n.startsWith('VIP pool ')))
+    process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');
   return 0;
 }

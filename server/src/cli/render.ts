@@ -38,12 +38,19 @@ const toUri = (p: string) => relative(process.cwd(), resolve(p)) || p;
 
 /** Renders what the arguments name into `workspace` (in place of their inputs). */
 export async function addRenderings(workspace: Workspace, v: RenderArgs): Promise<Rendering[]> {
-  if ((v.values?.length || v.set?.length || v.release) && !v.helm) throw Object.assign(new Error('--values, --set and --release need --helm'), { code: 'ERR_PARSE_ARGS_USAGE' });
+  if ((v.values?.length || v.set?.length || v.release) && !v.helm)
+    throw Object.assign(new Error('--values, --set and --release need --helm'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const ctx = { toUri };
   const renderings: Rendering[] = [];
   if (v.helm) {
     const helm = v['helm-path'] ?? process.env.CAPI_IPAM_HELM ?? 'helm';
-    renderings.push(await renderHelm(helm, { chart: v.helm, values: v.values ?? [], set: v.set ?? [], release: v.release, namespace: v['helm-namespace'] ?? v.namespace }, ctx));
+    renderings.push(
+      await renderHelm(
+        helm,
+        { chart: v.helm, values: v.values ?? [], set: v.set ?? [], release: v.release, namespace: v['helm-namespace'] ?? v.namespace },
+        ctx,
+      ),
+    );
   }
   const command = (v['kustomize-command'] ?? process.env.CAPI_IPAM_KUSTOMIZE ?? 'kubectl kustomize').split(' ').filter(Boolean);
   for (const dir of v.kustomize ?? []) {

@@ -43,15 +43,23 @@ export function formatText(list: Located[], fileCount: number): string {
 }
 
 export function formatJson(list: Located[]): string {
-  return JSON.stringify(
-    list.map((f) => ({
-      file: f.uri, line: f.start.line + 1, column: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1,
-      severity: f.severity, code: f.code, message: f.message,
-      related: f.related?.map((r) => ({ file: r.uri, message: r.message })),
-    })),
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      list.map((f) => ({
+        file: f.uri,
+        line: f.start.line + 1,
+        column: f.start.character + 1,
+        endLine: f.end.line + 1,
+        endColumn: f.end.character + 1,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+        related: f.related?.map((r) => ({ file: r.uri, message: r.message })),
+      })),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** SARIF wants a URI reference: a relative path percent-encoded per segment, an absolute one as a file: URL. */
@@ -66,15 +74,34 @@ export function formatSarif(list: Located[], version: string): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'capi-ipam', version, rules: codes.map((id) => ({ id, shortDescription: { text: RULE_SUMMARIES[id as RuleCode] ?? id }, help: { text: `${RULE_SUMMARIES[id as RuleCode] ?? id} See the README section rule-${id}.` } })) } },
-      results: list.map((f) => ({
-        ruleId: f.code,
-        level: level(f.severity),
-        message: { text: sarifText(f.message) },
-        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.uri) }, region: { startLine: f.start.line + 1, startColumn: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1 } } }],
-      })),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'capi-ipam',
+            version,
+            rules: codes.map((id) => ({
+              id,
+              shortDescription: { text: RULE_SUMMARIES[id as RuleCode] ?? id },
+              help: { text: `${RULE_SUMMARIES[id as RuleCode] ?? id} See the README section rule-${id}.` },
+            })),
+          },
+        },
+        results: list.map((f) => ({
+          ruleId: f.code,
+          level: level(f.severity),
+          message: { text: sarifText(f.message) },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(f.uri) },
+                region: { startLine: f.start.line + 1, startColumn: f.start.character + 1, endLine: f.end.line + 1, endColumn: f.end.character + 1 },
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }

@@ -20,7 +20,6 @@ import { type ClusterRef, declaredClusterAt } from './features/cursor';
 
 export type { ClusterRef };
 
-
 export class AnalysisApi {
   constructor(readonly workspace: Workspace) {}
 
@@ -106,7 +105,11 @@ export class AnalysisApi {
   }
 
   /** The allocation plan: the choices at a place, the pools in order, the offline address, why a pool gave none. */
-  allocationChoices(cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string): { resolves: Finding[]; choices: AllocationChoice[] } {
+  allocationChoices(
+    cluster: WorkloadCluster,
+    at: { uri: string; start: number; end: number },
+    defaultPool: string,
+  ): { resolves: Finding[]; choices: AllocationChoice[] } {
     return allocationChoices(this.current, cluster, at, defaultPool);
   }
 

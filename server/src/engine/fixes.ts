@@ -41,7 +41,15 @@ function usedIn(clusters: WorkloadCluster[], inventory: Inventory, family: Famil
 }
 
 /** Findings that a new address for the cluster resolves (offered by the allocation fixes). */
-export const NEEDS_NEW_ADDRESS: ReadonlySet<string> = new Set(['missing-vip', 'out-of-pool', 'duplicate-ip', 'ip-in-use', 'reserved-ip', 'lb-range-overlap', 'network-overlap']);
+export const NEEDS_NEW_ADDRESS: ReadonlySet<string> = new Set([
+  'missing-vip',
+  'out-of-pool',
+  'duplicate-ip',
+  'ip-in-use',
+  'reserved-ip',
+  'lb-range-overlap',
+  'network-overlap',
+]);
 
 /** Every address the workspace (and live inventory) already uses: VIPs, IPAddresses, Service IPs. */
 export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory): string[] {
@@ -69,23 +77,50 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     if (mismatch.length) {
       const vip = agreedVip(c)!;
       const values = [...(claimed ? [claimed] : []), vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
-      values.forEach((v, i) => fixes.push({ title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`, kind: 'quickfix', resolves: mismatch, edits: vipEdits(c, v), preferred: i === 0 }));
+      values.forEach((v, i) =>
+        fixes.push({
+          title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`,
+          kind: 'quickfix',
+          resolves: mismatch,
+          edits: vipEdits(c, v),
+          preferred: i === 0,
+        }),
+      );
     }
     const missing = mine.filter((f) => f.code === 'missing-vip');
     if (held && missing.length && !mismatch.length) {
-      fixes.push({ title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`, kind: 'quickfix', resolves: missing, edits: vipEdits(c, held.address), preferred: true });
+      fixes.push({
+        title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`,
+        kind: 'quickfix',
+        resolves: missing,
+        edits: vipEdits(c, held.address),
+        preferred: true,
+      });
     }
     const vip = agreedVip(c);
     for (const f of mine.filter((x) => x.code === 'stale-certsan')) {
       const site = c.certSans!.items.find((s) => s.uri === f.uri && s.span.start === f.span.start)!;
-      if (vip) fixes.push({ title: `Replace stale certSAN ${site.value} with the VIP ${vip}`, kind: 'quickfix', resolves: [f], edits: site.rewrite(vip), preferred: true });
+      if (vip)
+        fixes.push({
+          title: `Replace stale certSAN ${site.value} with the VIP ${vip}`,
+          kind: 'quickfix',
+          resolves: [f],
+          edits: site.rewrite(vip),
+          preferred: true,
+        });
     }
     const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
       for (const { pool: p, role } of rankPools({ inventory, clusters }, c, { defaultPool, from: 'workspace' })) {
         const [ip] = p.analysis.family ? nextFree(p.analysis, usedIn(clusters, inventory, p.analysis.family), 1) : [];
         if (!ip) continue;
-        fixes.push({ title: `Use next free address of pool ${p.name}: ${ip} (not reserved${roleSuffix(role)})`, kind: 'quickfix', resolves: needsAddress, edits: vipEdits(c, ip), preferred: false });
+        fixes.push({
+          title: `Use next free address of pool ${p.name}: ${ip} (not reserved${roleSuffix(role)})`,
+          kind: 'quickfix',
+          resolves: needsAddress,
+          edits: vipEdits(c, ip),
+          preferred: false,
+        });
       }
     }
   }
@@ -99,8 +134,14 @@ function poolFixes(inventory: Inventory, findings: Finding[]): Fix[] {
     const typo = p.origin?.excludeTypo;
     if (!typo || p.origin!.excludedKey) continue;
     const at = findings.filter((f) => f.code === 'invalid-pool' && f.uri === p.origin!.uri && f.span.start === typo.start && f.span.end === typo.end);
-    if (at.length) out.push({ title: 'Rename to `excludedAddresses`', kind: 'quickfix', resolves: at, edits: [{ uri: p.origin!.uri, span: typo, newText: 'excludedAddresses' }], preferred: true });
+    if (at.length)
+      out.push({
+        title: 'Rename to `excludedAddresses`',
+        kind: 'quickfix',
+        resolves: at,
+        edits: [{ uri: p.origin!.uri, span: typo, newText: 'excludedAddresses' }],
+        preferred: true,
+      });
   }
   return out;
 }
-

@@ -40,7 +40,10 @@ export class HostResolver {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
     });
     entry.pending = Promise.race([this.lookup(host), timeout])
-      .then((addresses): Resolution => ({ addresses }), (e: Error): Resolution => ({ error: (e as { code?: string }).code ?? e.message }))
+      .then(
+        (addresses): Resolution => ({ addresses }),
+        (e: Error): Resolution => ({ error: (e as { code?: string }).code ?? e.message }),
+      )
       .then((result) => {
         clearTimeout(timer);
         const changed = JSON.stringify(result) !== JSON.stringify(entry.result);

@@ -34,10 +34,19 @@ function inScope(v: KubeVipValue, services: LbServiceInfo[]): LbServiceInfo[] {
 /** Usage of `sets` (a whole pool, or one entry of it) among the Services the key serves. */
 function usageOf(c: KubeVipConfig, v: KubeVipValue, sets: RangeSet[], services: LbServiceInfo[]): Omit<KubeVipUsage, 'key' | 'scope' | 'errors'> {
   const scoped = inScope(v, services);
-  const taken = new Map<Family, bigint[]>([[4, []], [6, []]]);
+  const taken = new Map<Family, bigint[]>([
+    [4, []],
+    [6, []],
+  ]);
   for (const s of scoped) for (const a of requested(s)) taken.get(a.family)!.push(a.value);
   const counted = (a: Addr) => !endsIn0Or255(a) && sets.some((s) => s.family === a.family && s.contains(a.value));
-  const usedIps = new Set(scoped.flatMap((s) => requested(s).filter(counted).map((a) => formatAddr(a))));
+  const usedIps = new Set(
+    scoped.flatMap((s) =>
+      requested(s)
+        .filter(counted)
+        .map((a) => formatAddr(a)),
+    ),
+  );
   const total = sets.reduce((n, s) => n + handOutCount(s), 0n);
   let firstFree: string | undefined;
   for (const set of sets) {
@@ -54,12 +63,14 @@ function usageOf(c: KubeVipConfig, v: KubeVipValue, sets: RangeSet[], services: 
 export function kubeVipUsage(inventory: Inventory): KubeVipUsage[] {
   const c = activeKubeVip(inventory.kubeVipConfigs);
   if (!c) return [];
-  return [...c.values.values()].filter((v) => isPoolKey(v.key)).map((v) => {
-    const pool = poolOf(c, v);
-    const errors = [...(pool.error ? [pool.error] : []), ...pool.entries.flatMap((e) => (e.error ? [e.error] : []))];
-    const usage = errors.length ? { total: 0n, used: 0, free: 0n, users: [] } : usageOf(c, v, pool.sets, inventory.services);
-    return { key: v.key, scope: v.key.replace(/^(cidr|range)-/, ''), errors, ...usage };
-  });
+  return [...c.values.values()]
+    .filter((v) => isPoolKey(v.key))
+    .map((v) => {
+      const pool = poolOf(c, v);
+      const errors = [...(pool.error ? [pool.error] : []), ...pool.entries.flatMap((e) => (e.error ? [e.error] : []))];
+      const usage = errors.length ? { total: 0n, used: 0, free: 0n, users: [] } : usageOf(c, v, pool.sets, inventory.services);
+      return { key: v.key, scope: v.key.replace(/^(cidr|range)-/, ''), errors, ...usage };
+    });
 }
 
 /** Usage of one entry of a key (the kube-vip ranges view lists entries). */

@@ -41,10 +41,12 @@ export class ClusterLocator {
   private anchors: Map<string, Entry[]> | undefined;
 
   constructor(private readonly clusters: WorkloadCluster[]) {
-    this.sites = byFile(clusters.flatMap((c) => [
-      ...c.places.map((p): [string, Entry] => [p.uri, { span: p.span, cluster: c, place: true }]),
-      ...(c.certSans?.items ?? []).map((s): [string, Entry] => [s.uri, { span: s.span, cluster: c, place: false }]),
-    ]));
+    this.sites = byFile(
+      clusters.flatMap((c) => [
+        ...c.places.map((p): [string, Entry] => [p.uri, { span: p.span, cluster: c, place: true }]),
+        ...(c.certSans?.items ?? []).map((s): [string, Entry] => [s.uri, { span: s.span, cluster: c, place: false }]),
+      ]),
+    );
   }
 
   /** Clusters with a place or certSAN starting exactly at `start` (findings are reported exactly there). */
@@ -67,7 +69,9 @@ export class ClusterLocator {
 
   /** The first cluster whose Cluster document's anchor lies in `span` of `uri`. */
   anchoredIn(uri: string, span: Span): WorkloadCluster | undefined {
-    this.anchors ??= byFile(this.clusters.flatMap((c): [string, Entry][] => (c.cluster ? [[c.cluster.uri, { span: c.cluster.span, cluster: c, place: false }]] : [])));
+    this.anchors ??= byFile(
+      this.clusters.flatMap((c): [string, Entry][] => (c.cluster ? [[c.cluster.uri, { span: c.cluster.span, cluster: c, place: false }]] : [])),
+    );
     const list = this.anchors.get(uri) ?? [];
     const i = lastAtOrBefore(list, span.end);
     return i >= 0 && list[i]!.span.start >= span.start ? list[i]!.cluster : undefined;

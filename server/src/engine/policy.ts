@@ -26,11 +26,20 @@ export interface PolicyParams {
 
 /** A set as the fewest CIDRs, ascending (CEL has cidr() but no ranges). */
 export function toCidrs(set: RangeSet): string[] {
-  return set.ranges.flatMap(([a, b]) => prefixesOf(a, b).map(([p, q]) => `${formatAddr({ family: set.family, value: p })}/${BITS[set.family] - (q - p + 1n).toString(2).length + 1}`));
+  return set.ranges.flatMap(([a, b]) =>
+    prefixesOf(a, b).map(([p, q]) => `${formatAddr({ family: set.family, value: p })}/${BITS[set.family] - (q - p + 1n).toString(2).length + 1}`),
+  );
 }
 
 function union(sets: RangeSet[]): string[] {
-  return ([4, 6] as const).flatMap((f) => toCidrs(RangeSet.of(f, sets.filter((s) => s.family === f).flatMap((s) => s.ranges))));
+  return ([4, 6] as const).flatMap((f) =>
+    toCidrs(
+      RangeSet.of(
+        f,
+        sets.filter((s) => s.family === f).flatMap((s) => s.ranges),
+      ),
+    ),
+  );
 }
 
 /** The VIP pools (all valid pools, or the ones named) and the kube-vip ranges, as policy parameters. */
@@ -61,7 +70,8 @@ export function policyParams(inventory: Inventory, poolNames: string[] = []): Po
 
 export function paramsConfigMap(p: PolicyParams): object {
   return {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: PARAMS.name, namespace: PARAMS.namespace, labels: { 'app.kubernetes.io/managed-by': 'capi-ipam' } },
     data: { vipCidrs: p.vipCidrs.join(','), lbCidrs: p.lbCidrs.join(',') },
   };
@@ -70,24 +80,31 @@ export function paramsConfigMap(p: PolicyParams): object {
 /** The CEL of both formats: variables, then one validation for cluster endpoints and one for Services. */
 export const CEL = {
   variables: [
-    { name: 'host', expression: "has(object.spec) && has(object.spec.controlPlaneEndpoint) && has(object.spec.controlPlaneEndpoint.host) ? object.spec.controlPlaneEndpoint.host : ''" },
+    {
+      name: 'host',
+      expression:
+        "has(object.spec) && has(object.spec.controlPlaneEndpoint) && has(object.spec.controlPlaneEndpoint.host) ? object.spec.controlPlaneEndpoint.host : ''",
+    },
     { name: 'vipCidrs', expression: "has(params.data) && 'vipCidrs' in params.data ? params.data.vipCidrs.split(',').filter(c, c != '') : []" },
     { name: 'lbCidrs', expression: "has(params.data) && 'lbCidrs' in params.data ? params.data.lbCidrs.split(',').filter(c, c != '') : []" },
     {
       name: 'lbIps',
-      expression: "has(object.spec) && has(object.spec.type) && object.spec.type == 'LoadBalancer' ? (has(object.metadata.annotations) && 'kube-vip.io/loadbalancerIPs' in object.metadata.annotations && object.metadata.annotations['kube-vip.io/loadbalancerIPs'] != '' ? object.metadata.annotations['kube-vip.io/loadbalancerIPs'].split(',') : (has(object.spec.loadBalancerIP) && object.spec.loadBalancerIP != '' ? [object.spec.loadBalancerIP] : [])) : []",
+      expression:
+        "has(object.spec) && has(object.spec.type) && object.spec.type == 'LoadBalancer' ? (has(object.metadata.annotations) && 'kube-vip.io/loadbalancerIPs' in object.metadata.annotations && object.metadata.annotations['kube-vip.io/loadbalancerIPs'] != '' ? object.metadata.annotations['kube-vip.io/loadbalancerIPs'].split(',') : (has(object.spec.loadBalancerIP) && object.spec.loadBalancerIP != '' ? [object.spec.loadBalancerIP] : [])) : []",
     },
   ],
   validations: [
     {
       // Empty and templated hosts are filled in later (clusterctl, Helm, the IPAM flow); anything else must be allocatable.
-      expression: "request.resource.resource == 'services' || variables.host == '' || variables.host.contains('${') || variables.host.contains('{{') || (isIP(variables.host) && variables.vipCidrs.exists(c, cidr(c).containsIP(ip(variables.host))))",
+      expression:
+        "request.resource.resource == 'services' || variables.host == '' || variables.host.contains('${') || variables.host.contains('{{') || (isIP(variables.host) && variables.vipCidrs.exists(c, cidr(c).containsIP(ip(variables.host))))",
       messageExpression: "'controlPlaneEndpoint.host ' + variables.host + ' is not an address the VIP pools can allocate (capi-ipam policy)'",
       reason: 'Invalid',
     },
     {
       // 0.0.0.0 and :: ask kube-vip for a DHCP lease.
-      expression: "request.resource.resource != 'services' || variables.lbIps.all(a, a == '0.0.0.0' || a == '::' || (isIP(a) && variables.lbCidrs.exists(c, cidr(c).containsIP(ip(a)))))",
+      expression:
+        "request.resource.resource != 'services' || variables.lbIps.all(a, a == '0.0.0.0' || a == '::' || (isIP(a) && variables.lbCidrs.exists(c, cidr(c).containsIP(ip(a)))))",
       messageExpression: "'LoadBalancer IP ' + variables.lbIps.join(',') + ' lies outside the kube-vip ranges (capi-ipam policy)'",
       reason: 'Invalid',
     },
@@ -101,7 +118,8 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
   return [
     paramsConfigMap(p),
     {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy',
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
       metadata: { name: POLICY_NAME },
       spec: {
         failurePolicy: 'Fail',
@@ -118,7 +136,8 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
       },
     },
     {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding',
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
       metadata: { name: POLICY_NAME },
       spec: {
         policyName: POLICY_NAME,
@@ -139,15 +158,32 @@ export function kyvernoDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KIN
   return [
     paramsConfigMap(p),
     {
-      apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy',
-      metadata: { name: POLICY_NAME, annotations: { 'policies.kyverno.io/title': 'Addresses from the IPAM and kube-vip pools', 'policies.kyverno.io/description': 'Generated by capi-ipam policy: control-plane endpoints must be allocatable from the VIP pools, LoadBalancer IPs must lie in the kube-vip ranges.' } },
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: {
+        name: POLICY_NAME,
+        annotations: {
+          'policies.kyverno.io/title': 'Addresses from the IPAM and kube-vip pools',
+          'policies.kyverno.io/description':
+            'Generated by capi-ipam policy: control-plane endpoints must be allocatable from the VIP pools, LoadBalancer IPs must lie in the kube-vip ranges.',
+        },
+      },
       spec: {
         validationFailureAction: 'Enforce',
         background: false,
         rules: [
           {
             name: 'control-plane-endpoint-in-vip-pools',
-            match: { any: [{ resources: { kinds: ['cluster.x-k8s.io/*/Cluster', ...INFRA_GROUPS.flatMap((g) => infraKinds.map((k) => `${g}/*/${k}`))], operations: ['CREATE', 'UPDATE'] } }] },
+            match: {
+              any: [
+                {
+                  resources: {
+                    kinds: ['cluster.x-k8s.io/*/Cluster', ...INFRA_GROUPS.flatMap((g) => infraKinds.map((k) => `${g}/*/${k}`))],
+                    operations: ['CREATE', 'UPDATE'],
+                  },
+                },
+              ],
+            },
             validate: { cel: cel([CEL.validations[0]!]) },
           },
           {

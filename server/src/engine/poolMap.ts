@@ -54,7 +54,10 @@ export function poolMap(pool: PoolInfo, a: Ctx, zoom?: string): PoolMapData {
   const fmt = (value: bigint) => formatAddr({ family: fam, value });
   const usage = poolUsage(pool, a.inventory, a.clusters);
   const users = new Map(usage.users.map((u) => [u.address, u]));
-  const free = freeSet(an, usage.users.map((u) => u.address));
+  const free = freeSet(
+    an,
+    usage.users.map((u) => u.address),
+  );
   const span: [bigint, bigint] = [an.addresses.ranges[0]![0], an.addresses.ranges[an.addresses.ranges.length - 1]![1]];
   const window = zoom ? blockOf(zoom, fam) : span;
   if (window && window[1] - window[0] + 1n <= BigInt(MAX_CELLS)) {
@@ -77,25 +80,36 @@ export function poolMap(pool: PoolInfo, a: Ctx, zoom?: string): PoolMapData {
     starts = [];
     for (let b = firstBlock; b <= lastBlock; b++) starts.push(b << BLOCK_BITS);
   } else {
-    const points = [...users.keys()].flatMap((ip) => { const p = parseAddr(ip); return p.ok ? [p.value.value] : []; });
+    const points = [...users.keys()].flatMap((ip) => {
+      const p = parseAddr(ip);
+      return p.ok ? [p.value.value] : [];
+    });
     const reserved = an.addresses.subtract(an.allocatable).ranges.map(([x]) => x);
     const firstFree = free.first();
     const set = new Set([...points, ...reserved, ...(firstFree !== undefined ? [firstFree] : [])].map((v) => (v >> BLOCK_BITS) << BLOCK_BITS));
     starts = [...set].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).slice(0, MAX_BLOCKS);
     note = `Only the blocks of ${size} addresses that hold something (and the first free one) are listed: the pool has ${an.addresses.size().toString()} addresses.`;
   }
-  const used = RangeSet.ofValues(fam, [...users.keys()].flatMap((ip) => { const p = parseAddr(ip); return p.ok ? [p.value.value] : []; }));
+  const used = RangeSet.ofValues(
+    fam,
+    [...users.keys()].flatMap((ip) => {
+      const p = parseAddr(ip);
+      return p.ok ? [p.value.value] : [];
+    }),
+  );
   const unusable = an.addresses.subtract(an.allocatable);
-  const blocks = starts.map((s) => {
-    const b = RangeSet.of(fam, [[s, s + size - 1n]]);
-    return {
-      block: `${fmt(s)}/${fam === 4 ? 24 : 120}`,
-      inPool: an.addresses.intersect(b).size().toString(),
-      allocated: used.intersect(b).intersect(an.addresses).size().toString(),
-      free: free.intersect(b).size().toString(),
-      reserved: unusable.intersect(b).size().toString(),
-    };
-  }).filter((b) => b.inPool !== '0');
+  const blocks = starts
+    .map((s) => {
+      const b = RangeSet.of(fam, [[s, s + size - 1n]]);
+      return {
+        block: `${fmt(s)}/${fam === 4 ? 24 : 120}`,
+        inPool: an.addresses.intersect(b).size().toString(),
+        allocated: used.intersect(b).intersect(an.addresses).size().toString(),
+        free: free.intersect(b).size().toString(),
+        reserved: unusable.intersect(b).size().toString(),
+      };
+    })
+    .filter((b) => b.inPool !== '0');
   return { title, mode: 'blocks', rows: [], blocks, note };
 }
 
@@ -112,7 +126,11 @@ function cell(pool: PoolInfo, a: Ctx, v: bigint, address: string, users: Map<str
   if (an.gateway?.value === v) return { address, state: 'gateway', detail: 'gateway: never allocated' };
   if (!an.addresses.contains(v)) return { address, state: 'outside', detail: 'not an address of this pool' };
   if (an.subnet && !pool.spec.allocateReservedIPAddresses && (v === an.subnet.first || (an.family === 4 && v === an.subnet.last))) {
-    return { address, state: 'reserved', detail: `${v === an.subnet.first ? (an.family === 6 ? 'anycast' : 'network') : 'broadcast'} address: never allocated` };
+    return {
+      address,
+      state: 'reserved',
+      detail: `${v === an.subnet.first ? (an.family === 6 ? 'anycast' : 'network') : 'broadcast'} address: never allocated`,
+    };
   }
   if (an.excluded.contains(v)) return { address, state: 'excluded', detail: 'excluded (spec.excludedAddresses)' };
   const user = users.get(address);

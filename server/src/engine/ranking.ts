@@ -40,30 +40,39 @@ export function usableFrom(p: PoolInfo, namespace: string): boolean {
  * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
  * hold. Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
  */
-export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject((inventory: Inventory, clusters: WorkloadCluster[]) => {
-  const out = new Map<PoolInfo, PoolRole>();
-  const vips = new Set<string>();
-  for (const c of clusters) {
-    const vip = agreedVip(c);
-    if (vip) vips.add(vip);
-  }
-  for (const e of inventory.endpoints) vips.add(e.host);
-  const vipClaims = new Set([...clusters.map((c) => `${c.namespace}/${vipClaimName(c.name)}`), ...inventory.endpoints.map((e) => `${e.namespace}/${vipClaimName(e.clusterName)}`)]);
-  for (const p of inventory.pools) {
-    const node = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
-    const holdsVip = () =>
-      [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
-      inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
-    if (node) out.set(p, 'node');
-    else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
-  }
-  return out;
-});
+export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject(
+  (inventory: Inventory, clusters: WorkloadCluster[]) => {
+    const out = new Map<PoolInfo, PoolRole>();
+    const vips = new Set<string>();
+    for (const c of clusters) {
+      const vip = agreedVip(c);
+      if (vip) vips.add(vip);
+    }
+    for (const e of inventory.endpoints) vips.add(e.host);
+    const vipClaims = new Set([
+      ...clusters.map((c) => `${c.namespace}/${vipClaimName(c.name)}`),
+      ...inventory.endpoints.map((e) => `${e.namespace}/${vipClaimName(e.clusterName)}`),
+    ]);
+    for (const p of inventory.pools) {
+      const node = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
+      const holdsVip = () =>
+        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
+        inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
+      if (node) out.set(p, 'node');
+      else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
+    }
+    return out;
+  },
+);
 
 const ORDER = (r: RankedPool) => (r.preferred ? 0 : r.role === 'vip' ? 1 : r.role === undefined ? 2 : 3);
 
 /** Pools `cluster` may get its VIP from, best first (stable within a rank: the inventory's order). */
-export function rankPools(a: { inventory: Inventory; clusters: WorkloadCluster[] }, cluster: { namespace: string; poolHint?: string }, opts: RankOptions = {}): RankedPool[] {
+export function rankPools(
+  a: { inventory: Inventory; clusters: WorkloadCluster[] },
+  cluster: { namespace: string; poolHint?: string },
+  opts: RankOptions = {},
+): RankedPool[] {
   const from = opts.from ?? 'any';
   const role = poolRoles(a.inventory, a.clusters);
   const hinted = a.inventory.pools.some((p) => namesPool(p, cluster.poolHint));
@@ -75,7 +84,10 @@ export function rankPools(a: { inventory: Inventory; clusters: WorkloadCluster[]
       preferred: hinted ? namesPool(pool, cluster.poolHint) : namesPool(pool, opts.defaultPool),
       usage: poolUsage(pool, a.inventory, a.clusters),
     }));
-  return ranked.map((r, i) => ({ r, i })).sort((x, y) => ORDER(x.r) - ORDER(y.r) || x.i - y.i).map(({ r }) => r);
+  return ranked
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => ORDER(x.r) - ORDER(y.r) || x.i - y.i)
+    .map(({ r }) => r);
 }
 
 /** " · VIP pool" / " · node pool", for titles and details. */

@@ -34,7 +34,6 @@ export type RuleCode =
   | 'lb-ip-outside-range'
   | 'lb-range-pool-overlap'
   | 'invalid-lb-range'
-
   | 'render-failed';
 
 export interface RelatedInfo extends Location {

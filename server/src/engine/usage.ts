@@ -23,14 +23,26 @@ export function poolUsers(pool: PoolInfo, inventory: Inventory, clusters: Worklo
   const claims = new Map(inventory.claims.map((c) => [`${c.namespace}/${c.name}`, c.clusterName]));
   const users: PoolUser[] = inventory.addresses
     .filter((a) => refersTo(pool, a.poolRef, a.namespace))
-    .map((a) => ({ address: canonical(a.address) ?? a.address, name: a.name, namespace: a.namespace, claim: a.claimName, cluster: a.clusterName ?? claims.get(`${a.namespace}/${a.claimName}`), location: a.origin }));
+    .map((a) => ({
+      address: canonical(a.address) ?? a.address,
+      name: a.name,
+      namespace: a.namespace,
+      claim: a.claimName,
+      cluster: a.clusterName ?? claims.get(`${a.namespace}/${a.claimName}`),
+      location: a.origin,
+    }));
   const taken = new Set(users.map((u) => u.address));
   for (const c of clusters) {
     for (const ip of distinctIps(c)) {
       if (taken.has(ip) || !inPoolAddresses(pool.analysis, ip)) continue;
       taken.add(ip);
       // No claim backs it: nothing to release, so no `cluster` (that is what makes an allocation releasable).
-      users.push({ address: ip, name: `VIP of ${c.namespace}/${c.name} (no claim)`, namespace: c.namespace, location: c.places.find((p) => canonical(p.value) === ip) });
+      users.push({
+        address: ip,
+        name: `VIP of ${c.namespace}/${c.name} (no claim)`,
+        namespace: c.namespace,
+        location: c.places.find((p) => canonical(p.value) === ip),
+      });
     }
   }
   return users;

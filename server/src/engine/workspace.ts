@@ -40,7 +40,21 @@ export interface WorkspaceOptions {
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
   if (text.length > MAX_FILE_BYTES) {
-    return { text, chunks, docs: [], objects: [], findings: [{ code: 'yaml-syntax', severity: 'info', uri, span: { start: 0, end: 0 }, message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.` }] };
+    return {
+      text,
+      chunks,
+      docs: [],
+      objects: [],
+      findings: [
+        {
+          code: 'yaml-syntax',
+          severity: 'info',
+          uri,
+          span: { start: 0, end: 0 },
+          message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.`,
+        },
+      ],
+    };
   }
   const docs = chunks.update(text);
   const findings: Finding[] = [];
@@ -48,7 +62,13 @@ function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): Fi
     if (d.errors.length === 0) continue;
     // Template markup is masked before parsing (yaml/templates.ts): what remains is a real error.
     const e = d.errors[0]!;
-    findings.push({ code: 'yaml-syntax', severity: 'error', uri, span: d.source.outerSpan(e.span.start, e.span.end), message: `YAML syntax error: ${e.message}` });
+    findings.push({
+      code: 'yaml-syntax',
+      severity: 'error',
+      uri,
+      span: d.source.outerSpan(e.span.start, e.span.end),
+      message: `YAML syntax error: ${e.message}`,
+    });
   }
   // A document with syntax errors is not checked: its values are unreliable.
   const objects = docs.filter((d) => d.errors.length === 0).flatMap(objectsOf);
@@ -76,7 +96,10 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     pools: [...live.pools, ...files.pools.filter((p) => !livePools.has(poolKey(p)))],
     claims: [...live.claims, ...files.claims.filter((c) => !liveClaims.has(`${c.namespace}/${c.name}`))],
     addresses: [...live.addresses, ...files.addresses.filter((a) => !liveAddresses.has(`${a.namespace}/${a.name}`))],
-    services: [...live.services.map((s) => withFile(s, fileServices.get(`${s.namespace}/${s.name}`))), ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`))],
+    services: [
+      ...live.services.map((s) => withFile(s, fileServices.get(`${s.namespace}/${s.name}`))),
+      ...files.services.filter((s) => !liveServices.has(`${s.namespace}/${s.name}`)),
+    ],
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
@@ -162,11 +185,13 @@ export class Workspace {
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [...analysed.flatMap((f) => f.findings), ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined })];
+    const findings = [
+      ...analysed.flatMap((f) => f.findings),
+      ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined }),
+    ];
     this.cached = { clusters, inventory, findings };
     return this.cached;
   }
-
 
   /**
    * Quick fixes for the findings that overlap [start, end] of `uri`. Fixes are computed when code
@@ -219,7 +244,6 @@ export class Workspace {
     const hit = this.documentAt(uri, offset);
     return hit && this.files.get(uri)!.text.slice(hit.span.start, hit.span.end);
   }
-
 
   cluster(id: string): WorkloadCluster | undefined {
     return this.analyze().clusters.find((c) => clusterId(c) === id);

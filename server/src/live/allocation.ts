@@ -28,19 +28,28 @@ export class Rollback extends Error {}
  * by its code and reason only: client-node's message carries headers and body); a Rollback from
  * `write` becomes one that says the claim is gone; any other error from `write` is rethrown as is.
  */
-export async function allocateVip<R>(target: AllocationTarget, cluster: ClusterRef, pool: ClaimPool, opts: AllocateVipOptions, write: (allocation: Allocation) => Promise<R>): Promise<R> {
+export async function allocateVip<R>(
+  target: AllocationTarget,
+  cluster: ClusterRef,
+  pool: ClaimPool,
+  opts: AllocateVipOptions,
+  write: (allocation: Allocation) => Promise<R>,
+): Promise<R> {
   let allocation: Allocation;
   try {
     allocation = await claimAddress(target.kc, target.resources, cluster, pool, opts);
   } catch (e) {
     const exhausted = opts.exhaustion(pool);
-    throw new AllocationError(e instanceof AllocationError ? `${e.message}${exhausted ? ` — ${exhausted}` : ''}` : `IPAddressClaim request failed: ${briefStatus(e)}`);
+    throw new AllocationError(
+      e instanceof AllocationError ? `${e.message}${exhausted ? ` — ${exhausted}` : ''}` : `IPAddressClaim request failed: ${briefStatus(e)}`,
+    );
   }
   try {
     return await write(allocation);
   } catch (e) {
     if (allocation.created) await deleteClaim(target.kc, target.resources, allocation.claim).catch(() => undefined);
-    if (e instanceof Rollback) throw new AllocationError(`${e.message}; the IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name} was deleted, no address is held`);
+    if (e instanceof Rollback)
+      throw new AllocationError(`${e.message}; the IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name} was deleted, no address is held`);
     throw e;
   }
 }

@@ -36,12 +36,20 @@ function need(resources: Resource[], kind: string): Resource {
 }
 
 /** Deletes one claim by name; with `uid`, only that object (a claim re-created under the name is kept: 409). */
-export async function deleteClaim(kc: k8s.KubeConfig, resources: Resource[], claim: ClusterRef, opts: { uid?: string; requestTimeoutMs?: number } = {}): Promise<boolean> {
+export async function deleteClaim(
+  kc: k8s.KubeConfig,
+  resources: Resource[],
+  claim: ClusterRef,
+  opts: { uid?: string; requestTimeoutMs?: number } = {},
+): Promise<boolean> {
   const r = need(resources, 'IPAddressClaim');
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
   const body = opts.uid ? { preconditions: { uid: opts.uid } } : undefined;
   try {
-    await api.deleteNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, name: claim.name, body }, withTimeout(opts.requestTimeoutMs ?? 10_000));
+    await api.deleteNamespacedCustomObject(
+      { group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, name: claim.name, body },
+      withTimeout(opts.requestTimeoutMs ?? 10_000),
+    );
     return true;
   } catch (e) {
     if (statusOf(e).code === 404) return false;
@@ -59,7 +67,10 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
   const fieldSelector = `metadata.name=${claim.name}`;
   const list: ListPage = (page) =>
-    api.listNamespacedCustomObject({ group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, fieldSelector, ...page }, withTimeout(opts.requestTimeoutMs ?? 10_000)) as Promise<ListResult>;
+    api.listNamespacedCustomObject(
+      { group: r.group, version: r.version, namespace: claim.namespace, plural: r.plural, fieldSelector, ...page },
+      withTimeout(opts.requestTimeoutMs ?? 10_000),
+    ) as Promise<ListResult>;
   return new Promise<Address>((resolve, reject) => {
     let settled = false;
     const finish = (err: Error | undefined, value?: Address) => {
@@ -73,15 +84,27 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
     };
     const found = () => [...watcher.objects.values()].find((a) => (a as Address).spec?.address) as Address | undefined;
     // Retries stay quick (at most 2 s apart): the allocation has its own deadline.
-    const watcher = new ListWatcher(kc, collectionPath(r, claim.namespace), list, {
-      changed: () => {
-        const hit = found();
-        if (hit) finish(undefined, hit);
+    const watcher = new ListWatcher(
+      kc,
+      collectionPath(r, claim.namespace),
+      list,
+      {
+        changed: () => {
+          const hit = found();
+          if (hit) finish(undefined, hit);
+        },
+        health: () => {},
       },
-      health: () => {},
-    }, { fieldSelector }, 2000);
+      { fieldSelector },
+      2000,
+    );
     const timer = setTimeout(
-      () => finish(new AllocationError(`the IPAM provider did not allocate an address from ${pool.kind} ${pool.name} within ${Math.round(opts.timeoutMs / 1000)} s (pool exhausted, paused, or no provider running?)`)),
+      () =>
+        finish(
+          new AllocationError(
+            `the IPAM provider did not allocate an address from ${pool.kind} ${pool.name} within ${Math.round(opts.timeoutMs / 1000)} s (pool exhausted, paused, or no provider running?)`,
+          ),
+        ),
       opts.timeoutMs,
     );
     const onAbort = () => finish(new AllocationError('allocation cancelled'));
@@ -91,7 +114,13 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
   });
 }
 
-export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, pool: ClaimPool, opts: AllocateOptions): Promise<Allocation> {
+export async function claimAddress(
+  kc: k8s.KubeConfig,
+  resources: Resource[],
+  cluster: ClusterRef,
+  pool: ClaimPool,
+  opts: AllocateOptions,
+): Promise<Allocation> {
   const claims = need(resources, 'IPAddressClaim');
   const addresses = need(resources, 'IPAddress');
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
@@ -100,14 +129,26 @@ export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cl
   const reqOpts = withTimeout(opts.requestTimeoutMs ?? 10_000);
   let created = true;
   try {
-    await api.createNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body }, reqOpts);
+    await api.createNamespacedCustomObject(
+      { group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body },
+      reqOpts,
+    );
   } catch (e) {
     const s = statusOf(e);
-    if (s.code !== 409) throw new AllocationError(`could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.opaque ? briefStatus(e) : `${s.code ?? ''} ${s.message}`.trim()}`);
-    const existing = (await api.getNamespacedCustomObject({ group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name }, reqOpts)) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
-    if (existing.metadata?.deletionTimestamp) throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
+    if (s.code !== 409)
+      throw new AllocationError(
+        `could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.opaque ? briefStatus(e) : `${s.code ?? ''} ${s.message}`.trim()}`,
+      );
+    const existing = (await api.getNamespacedCustomObject(
+      { group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name },
+      reqOpts,
+    )) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
+    if (existing.metadata?.deletionTimestamp)
+      throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
     if (existing.spec?.poolRef?.kind !== pool.kind || existing.spec?.poolRef?.name !== pool.name) {
-      throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} already exists for pool ${existing.spec?.poolRef?.kind} ${existing.spec?.poolRef?.name}: release it first`);
+      throw new AllocationError(
+        `IPAddressClaim ${claim.namespace}/${claim.name} already exists for pool ${existing.spec?.poolRef?.kind} ${existing.spec?.poolRef?.name}: release it first`,
+      );
     }
     created = false; // this cluster already holds an address from this pool: reuse it
   }
@@ -116,8 +157,13 @@ export async function claimAddress(kc: k8s.KubeConfig, resources: Resource[], cl
     return { address: a.spec.address, prefix: a.spec.prefix, gateway: a.spec.gateway, claim, created };
   } catch (e) {
     if (!created) throw e;
-    const deleted = await deleteClaim(kc, resources, claim).then(() => true, () => false);
-    throw new AllocationError(`${(e as Error).message}; ${deleted ? `the IPAddressClaim ${claim.namespace}/${claim.name} was deleted, no address is held` : `deleting the IPAddressClaim ${claim.namespace}/${claim.name} failed: delete it by hand`}`);
+    const deleted = await deleteClaim(kc, resources, claim).then(
+      () => true,
+      () => false,
+    );
+    throw new AllocationError(
+      `${(e as Error).message}; ${deleted ? `the IPAddressClaim ${claim.namespace}/${claim.name} was deleted, no address is held` : `deleting the IPAddressClaim ${claim.namespace}/${claim.name} failed: delete it by hand`}`,
+    );
   }
 }
 
@@ -125,7 +171,12 @@ export async function clusterExists(kc: k8s.KubeConfig, resources: Resource[], c
   const r = resources.find((x) => x.kind === 'Cluster');
   if (!r) return false;
   try {
-    await kc.makeApiClient(k8s.CustomObjectsApi).getNamespacedCustomObject({ group: r.group, version: r.version, namespace: cluster.namespace, plural: r.plural, name: cluster.name }, withTimeout(requestTimeoutMs));
+    await kc
+      .makeApiClient(k8s.CustomObjectsApi)
+      .getNamespacedCustomObject(
+        { group: r.group, version: r.version, namespace: cluster.namespace, plural: r.plural, name: cluster.name },
+        withTimeout(requestTimeoutMs),
+      );
     return true;
   } catch {
     return false;

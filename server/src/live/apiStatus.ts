@@ -53,11 +53,11 @@ export function isAuthProblem(s: ApiStatus): boolean {
 
 const TRANSPORT: [RegExp, string][] = [
   [/ECONNREFUSED/, 'the API server refused the connection (is it running?)'],
-  [/ENOTFOUND|EAI_AGAIN/, 'the API server\'s host name does not resolve'],
+  [/ENOTFOUND|EAI_AGAIN/, "the API server's host name does not resolve"],
   [/ETIMEDOUT|timed? ?out|AbortError|aborted/i, 'the API server did not answer in time'],
   [/ECONNRESET|socket hang up/, 'the connection to the API server was reset'],
-  [/EHOSTUNREACH|ENETUNREACH/, 'the API server\'s network is unreachable'],
-  [/certificate|CERT_|self[- ]signed/i, 'the API server\'s certificate is not trusted'],
+  [/EHOSTUNREACH|ENETUNREACH/, "the API server's network is unreachable"],
+  [/certificate|CERT_|self[- ]signed/i, "the API server's certificate is not trusted"],
 ];
 
 /** A transport error in words, without the request URL (the status bar and messages show this; the log keeps the details). */

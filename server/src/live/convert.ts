@@ -1,5 +1,15 @@
 // Raw API objects → the engine's Inventory, through the engine's one decoder (engine/model/decode.ts).
-import { CLUSTER_NAME_LABEL, decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService, rangesOf, type Inventory, type KnownEndpoint } from '../engine/index';
+import {
+  CLUSTER_NAME_LABEL,
+  decodeAddress,
+  decodeClaim,
+  decodeKubeVipConfig,
+  decodePool,
+  decodeService,
+  rangesOf,
+  type Inventory,
+  type KnownEndpoint,
+} from '../engine/index';
 import type { Obj } from './watcher';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -12,7 +22,7 @@ export function endpointFromApi(o: Any, kind: string): KnownEndpoint | undefined
   if (!host) return undefined;
   // An infrastructure cluster belongs to the Cluster named by its owner reference or label.
   const owner = (meta(o) as Any).ownerReferences?.find((r: Any) => r.kind === 'Cluster')?.name ?? meta(o).labels?.[CLUSTER_NAME_LABEL] ?? meta(o).name;
-  return { clusterName: kind === 'Cluster' ? meta(o).name ?? '' : owner, namespace: meta(o).namespace ?? 'default', host, kind };
+  return { clusterName: kind === 'Cluster' ? (meta(o).name ?? '') : owner, namespace: meta(o).namespace ?? 'default', host, kind };
 }
 
 export function toInventory(byKind: Map<string, Obj[]>): Inventory {
@@ -32,7 +42,10 @@ export function toInventory(byKind: Map<string, Obj[]>): Inventory {
   const kubeVipConfigs = list('ConfigMap').map((o) => decodeKubeVipConfig(o));
   return {
     source: 'live',
-    pools: [...list('InClusterIPPool').map((o) => decodePool(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => decodePool(o, 'GlobalInClusterIPPool'))],
+    pools: [
+      ...list('InClusterIPPool').map((o) => decodePool(o, 'InClusterIPPool')),
+      ...list('GlobalInClusterIPPool').map((o) => decodePool(o, 'GlobalInClusterIPPool')),
+    ],
     claims: list('IPAddressClaim').map((o) => decodeClaim(o)),
     addresses: list('IPAddress').map((o) => decodeAddress(o)),
     services: list('Service').flatMap((o) => decodeService(o) ?? []),

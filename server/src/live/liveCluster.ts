@@ -100,44 +100,59 @@ export class LiveCluster {
     const core = this.config.kc.makeApiClient(k8s.CoreV1Api);
     const opts = withTimeout(this.timeoutMs);
     for (const r of this.resources) {
-      this.add(r.kind, collectionPath(r), (page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>);
+      this.add(
+        r.kind,
+        collectionPath(r),
+        (page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>,
+      );
     }
     this.add('Service', '/api/v1/services', (page) => core.listServiceForAllNamespaces(page, opts) as unknown as Promise<ListResult>);
     const field = `metadata.name=${KUBE_VIP_CONFIGMAP.name}`;
     this.add(
       'ConfigMap',
       `/api/v1/namespaces/${KUBE_VIP_CONFIGMAP.namespace}/configmaps`,
-      (page) => core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field, ...page }, opts) as unknown as Promise<ListResult>,
+      (page) =>
+        core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field, ...page }, opts) as unknown as Promise<ListResult>,
       { fieldSelector: field },
     );
   }
 
   private add(kind: string, path: string, list: ListPage, query?: Record<string, string>): void {
-    const w = new ListWatcher(this.config.kc, path, list, {
-      changed: () => {
-        this.cached = undefined;
-        this.parts.delete(groupOf(kind));
-        // One change per turn of the event loop: a burst of watch events (a provider reconciling,
-        // a list of 100,000) costs one new inventory and one analysis, not one per event.
-        this.pendingChange ??= setImmediate(() => {
-          this.pendingChange = undefined;
-          this.listener.changed();
-        });
+    const w = new ListWatcher(
+      this.config.kc,
+      path,
+      list,
+      {
+        changed: () => {
+          this.cached = undefined;
+          this.parts.delete(groupOf(kind));
+          // One change per turn of the event loop: a burst of watch events (a provider reconciling,
+          // a list of 100,000) costs one new inventory and one analysis, not one per event.
+          this.pendingChange ??= setImmediate(() => {
+            this.pendingChange = undefined;
+            this.listener.changed();
+          });
+        },
+        health: (ok, problem) => {
+          if (ok) this.problems.delete(kind);
+          else this.problems.set(kind, problem!);
+          this.updateState();
+        },
+        log: (m) => this.listener.log?.(m),
       },
-      health: (ok, problem) => {
-        if (ok) this.problems.delete(kind);
-        else this.problems.set(kind, problem!);
-        this.updateState();
-      },
-      log: (m) => this.listener.log?.(m),
-    }, query);
+      query,
+    );
     this.watchers.set(kind, w);
     w.start();
   }
 
   private describe(s: ApiStatus, what: string): LiveState {
     const exec = this.config.kc.getCurrentUser()?.exec?.command;
-    if (s.opaque && exec) return { state: 'forbidden', reason: `${what}: the exec credential plugin ${basename(exec)} failed (its output is not shown: it can contain credentials; run it in a terminal)` };
+    if (s.opaque && exec)
+      return {
+        state: 'forbidden',
+        reason: `${what}: the exec credential plugin ${basename(exec)} failed (its output is not shown: it can contain credentials; run it in a terminal)`,
+      };
     if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
     return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${plainMessage(s)}` };
   }

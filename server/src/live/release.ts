@@ -10,7 +10,14 @@ import type { Resource } from './resources';
 export class ReleaseError extends Error {}
 
 type RawClaim = {
-  metadata?: { name?: string; namespace?: string; uid?: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: { clusterName?: string; poolRef?: { kind?: string; name?: string } };
 };
 
@@ -24,7 +31,8 @@ const label = (c: ClaimRef) => `${c.namespace}/${c.name}`;
 export function claimsHoldingVip(cluster: { name: string; namespace: string }, vips: string[], inventory: Pick<Inventory, 'addresses' | 'claims'>): ClaimRef[] {
   const ips = new Set(vips.map((v) => canonical(v)).filter(Boolean));
   const names = new Set(inventory.addresses.filter((a) => a.namespace === cluster.namespace && ips.has(canonical(a.address))).map((a) => a.claimName));
-  if (names.size === 0 && inventory.claims.some((c) => c.namespace === cluster.namespace && c.name === vipClaimName(cluster.name))) names.add(vipClaimName(cluster.name));
+  if (names.size === 0 && inventory.claims.some((c) => c.namespace === cluster.namespace && c.name === vipClaimName(cluster.name)))
+    names.add(vipClaimName(cluster.name));
   return [...names].sort().map((name) => ({ namespace: cluster.namespace, name }));
 }
 
@@ -40,7 +48,12 @@ export function describeClaim(raw: RawClaim, inventory?: Pick<Inventory, 'addres
 
 async function readClaim(kc: k8s.KubeConfig, r: Resource, ref: ClaimRef, ms: number): Promise<RawClaim | undefined> {
   try {
-    return (await kc.makeApiClient(k8s.CustomObjectsApi).getNamespacedCustomObject({ group: r.group, version: r.version, namespace: ref.namespace, plural: r.plural, name: ref.name }, withTimeout(ms))) as RawClaim;
+    return (await kc
+      .makeApiClient(k8s.CustomObjectsApi)
+      .getNamespacedCustomObject(
+        { group: r.group, version: r.version, namespace: ref.namespace, plural: r.plural, name: ref.name },
+        withTimeout(ms),
+      )) as RawClaim;
   } catch (e) {
     if (statusOf(e).code === 404) return undefined;
     throw new ReleaseError(`reading IPAddressClaim ${label(ref)} failed: ${briefStatus(e)}`);
@@ -67,10 +80,13 @@ export async function releaseClaim(kc: k8s.KubeConfig, resources: Resource[], re
   if (opts.uid && target.uid !== opts.uid) throw new ReleaseError(`IPAddressClaim ${label(ref)} was re-created since it was confirmed: nothing deleted`);
   if (raw.metadata?.deletionTimestamp) throw new ReleaseError(`IPAddressClaim ${label(ref)} is already being deleted`);
   if (!target.ours && !opts.foreign) {
-    throw new ReleaseError(`IPAddressClaim ${label(ref)} was not created by capi-ipam (no ${CREATED_BY_ANNOTATION}: ${CREATED_BY} annotation): nothing deleted; another tool may own it, confirm this claim by name to delete it`);
+    throw new ReleaseError(
+      `IPAddressClaim ${label(ref)} was not created by capi-ipam (no ${CREATED_BY_ANNOTATION}: ${CREATED_BY} annotation): nothing deleted; another tool may own it, confirm this claim by name to delete it`,
+    );
   }
   try {
-    if (!(await deleteClaim(kc, resources, ref, { uid: target.uid, requestTimeoutMs: ms }))) throw new ReleaseError(`IPAddressClaim ${label(ref)} was deleted meanwhile`);
+    if (!(await deleteClaim(kc, resources, ref, { uid: target.uid, requestTimeoutMs: ms })))
+      throw new ReleaseError(`IPAddressClaim ${label(ref)} was deleted meanwhile`);
   } catch (e) {
     if (e instanceof ReleaseError) throw e;
     if (statusOf(e).code === 409) throw new ReleaseError(`IPAddressClaim ${label(ref)} was re-created meanwhile: nothing deleted`);

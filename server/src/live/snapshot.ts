@@ -12,13 +12,20 @@ export async function readInventory(kc: k8s.KubeConfig, timeoutMs = 10_000): Pro
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const opts = withTimeout(timeoutMs);
   const byKind = new Map<string, Obj[]>();
-  await Promise.all(resources.map(async (r) => {
-    const list = await listAll((page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>);
-    byKind.set(r.kind, list.items);
-  }));
+  await Promise.all(
+    resources.map(async (r) => {
+      const list = await listAll(
+        (page) => custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural, ...page }, opts) as Promise<ListResult>,
+      );
+      byKind.set(r.kind, list.items);
+    }),
+  );
   const services = await listAll((page) => core.listServiceForAllNamespaces(page, opts) as unknown as Promise<ListResult>);
   byKind.set('Service', services.items);
-  const configMaps = await listAll((page) => core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: 'metadata.name=kubevip', ...page }, opts) as unknown as Promise<ListResult>);
+  const configMaps = await listAll(
+    (page) =>
+      core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: 'metadata.name=kubevip', ...page }, opts) as unknown as Promise<ListResult>,
+  );
   byKind.set('ConfigMap', configMaps.items);
   return { inventory: toInventory(byKind), resources };
 }

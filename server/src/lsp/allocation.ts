@@ -16,7 +16,14 @@ import type { ServerSettings } from './settings';
  * The plan's "Allocate IP from pool …" choices as code actions; `blocked`: why they cannot run now (the
  * cluster is unreachable): offered disabled, with that reason.
  */
-export function allocationActions(api: AnalysisApi, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string, positions: Positions, blocked?: string): CodeAction[] {
+export function allocationActions(
+  api: AnalysisApi,
+  cluster: WorkloadCluster,
+  at: { uri: string; start: number; end: number },
+  defaultPool: string,
+  positions: Positions,
+  blocked?: string,
+): CodeAction[] {
   const { resolves, choices } = api.allocationChoices(cluster, at, defaultPool);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };
   return choices.map((c) => ({
@@ -63,7 +70,10 @@ export class Allocations {
     token?.onCancellationRequested(() => abort.abort());
     const pool = { kind: p.pool.kind, name: p.pool.name };
     const opts = {
-      timeoutMs: this.ctx.settings().allocate.timeoutSeconds * 1000, signal: abort.signal, clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name), exhaustion: (q: typeof pool) => api.exhaustion(q),
+      timeoutMs: this.ctx.settings().allocate.timeoutSeconds * 1000,
+      signal: abort.signal,
+      clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name),
+      exhaustion: (q: typeof pool) => api.exhaustion(q),
     };
     try {
       const allocation = await allocateVip({ kc: live.config.kc, resources: live.resources }, p.cluster, pool, opts, async (allocation) => {
@@ -72,9 +82,11 @@ export class Allocations {
         const cluster = api.cluster(p.cluster);
         if (!cluster) throw new Rollback(`cluster ${id} disappeared from the workspace during the allocation`);
         const edits = this.edits(cluster, allocation.address, pool, allocation.created, live);
-        const r = await this.ctx.connection.workspace.applyEdit({ label: `Allocate ${allocation.address} to ${id}`, edit: toWorkspaceEdit(edits, this.ctx.positions, this.ctx.versionOf) }).catch((e: unknown) => {
-          throw e instanceof ResponseError ? e : new Rollback(`the edit could not be applied: ${(e as Error).message}`);
-        });
+        const r = await this.ctx.connection.workspace
+          .applyEdit({ label: `Allocate ${allocation.address} to ${id}`, edit: toWorkspaceEdit(edits, this.ctx.positions, this.ctx.versionOf) })
+          .catch((e: unknown) => {
+            throw e instanceof ResponseError ? e : new Rollback(`the edit could not be applied: ${(e as Error).message}`);
+          });
         if (!r.applied) throw new Rollback(`the edit was not applied${r.failureReason ? ` (${r.failureReason})` : ' (the document changed meanwhile?)'}`);
         return allocation;
       });
@@ -86,7 +98,13 @@ export class Allocations {
   }
 
   /** The address into every VIP place; for a rendered cluster into its values keys or patches instead (the claim is left to `capi-ipam allocate --write-claim`). */
-  private edits(cluster: WorkloadCluster, address: string, pool: { kind: string; name: string }, created: boolean, live: NonNullable<ClusterConnection['cluster']>): TextEdit[] {
+  private edits(
+    cluster: WorkloadCluster,
+    address: string,
+    pool: { kind: string; name: string },
+    created: boolean,
+    live: NonNullable<ClusterConnection['cluster']>,
+  ): TextEdit[] {
     const uri = clusterFile(cluster);
     if (this.ctx.rendered?.isRendering(uri)) {
       const moved = this.ctx.rendered.sourceEdits(allocationEdits(cluster, address));
@@ -108,7 +126,11 @@ export class Allocations {
       const id = `${p.cluster.namespace}/${p.cluster.name}`;
       const refs = claimsHoldingVip(p.cluster, this.ctx.api.vips(p.cluster), inventory);
       if (refs.length === 0) throw new ResponseError(1, `no IPAddressClaim holds the VIP of cluster ${id}: nothing to release`);
-      if (refs.length > 1) throw new ResponseError(1, `several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): release one from the Pools view`);
+      if (refs.length > 1)
+        throw new ResponseError(
+          1,
+          `several IPAddressClaims hold the VIP of cluster ${id} (${refs.map((r) => r.name).join(', ')}): release one from the Pools view`,
+        );
       ref = refs[0];
     }
     if (!ref) throw new ResponseError(1, 'name a claim or a cluster');
@@ -120,8 +142,14 @@ export class Allocations {
   async release(p: ReleaseParams): Promise<ReleaseResult> {
     const live = this.liveOrFail();
     try {
-      const released = await releaseClaim(live.config.kc, live.resources, p.claim, { uid: p.uid, foreign: p.foreignConfirmed === true, inventory: live.inventory() });
-      this.ctx.connection.console.log(`released IPAddressClaim ${released.claim.namespace}/${released.claim.name}${released.address ? ` (${released.address})` : ''}`);
+      const released = await releaseClaim(live.config.kc, live.resources, p.claim, {
+        uid: p.uid,
+        foreign: p.foreignConfirmed === true,
+        inventory: live.inventory(),
+      });
+      this.ctx.connection.console.log(
+        `released IPAddressClaim ${released.claim.namespace}/${released.claim.name}${released.address ? ` (${released.address})` : ''}`,
+      );
       return { released };
     } catch (e) {
       throw new ResponseError(1, (e as Error).message);

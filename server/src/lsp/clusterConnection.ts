@@ -17,7 +17,10 @@ export class ClusterConnection {
   private current: ConnectionState = { state: 'offline' };
   private key = '';
 
-  constructor(private readonly events: ConnectionEvents, private readonly requestTimeoutMs = 10_000) {}
+  constructor(
+    private readonly events: ConnectionEvents,
+    private readonly requestTimeoutMs = 10_000,
+  ) {}
 
   get cluster(): LiveCluster | undefined {
     return this.live;
@@ -55,15 +58,19 @@ export class ClusterConnection {
     const server = redactUrls(loaded.server);
     this.events.log(`connecting to context ${loaded.context} (${server})`);
     const base = { context: loaded.context, server };
-    this.live = new LiveCluster(loaded, {
-      changed: () => this.events.inventoryChanged(),
-      state: (s) => {
-        const cachedAt = s.state === 'unreachable' || s.state === 'forbidden' ? this.live?.staleSince : undefined;
-        this.set({ ...base, state: s.state, reason: s.reason, ...(cachedAt !== undefined ? { cachedAt } : {}) });
-        if (s.state !== 'connecting') this.events.inventoryChanged();
+    this.live = new LiveCluster(
+      loaded,
+      {
+        changed: () => this.events.inventoryChanged(),
+        state: (s) => {
+          const cachedAt = s.state === 'unreachable' || s.state === 'forbidden' ? this.live?.staleSince : undefined;
+          this.set({ ...base, state: s.state, reason: s.reason, ...(cachedAt !== undefined ? { cachedAt } : {}) });
+          if (s.state !== 'connecting') this.events.inventoryChanged();
+        },
+        log: (m) => this.events.log(m),
       },
-      log: (m) => this.events.log(m),
-    }, this.requestTimeoutMs);
+      this.requestTimeoutMs,
+    );
     this.set({ ...base, state: 'connecting', reason: `connecting to ${server}` });
     this.live.start();
   }

@@ -3,7 +3,12 @@ import { type CodeAction, CodeActionKind, type Diagnostic, DiagnosticSeverity, t
 import type { Finding, Fix, TextEdit } from '../engine/index';
 import type { Positions } from './positions';
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+} as const;
 /** Rule help that works offline: the extension opens its bundled README section (command:capiIpam.showRuleHelp). */
 export const ruleHelp = (code: string) => `command:capiIpam.showRuleHelp?${encodeURIComponent(JSON.stringify([code]))}`;
 

@@ -2,8 +2,18 @@
 // out, plus the custom requests of the tree views and the allocation. Engine work is synchronous
 // and in memory; the cluster is only read through watches.
 import {
-  type CancellationToken, CodeActionKind, CodeLensRefreshRequest, type Connection, DidChangeConfigurationNotification, FileChangeType,
-  ResponseError, TextDocuments, TextDocumentSyncKind, type CodeAction, type InitializeParams, type InitializeResult,
+  type CancellationToken,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  type Connection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
@@ -11,10 +21,39 @@ import { AnalysisApi, HostResolver, Workspace, policyYaml } from '../engine/inde
 import { systemLookup } from '../live/resolve';
 import { FileRefused } from '../safeFile';
 import {
-  type AllocateParams, AllocateRequest, ClusterAtRequest, type ClusterAtParams, type ClusterAtResult, ConnectionStateNotification, ContextsRequest, type ContextsResult, type InitializationOptions,
-  InventoryChangedNotification, KubeVipRangesRequest, PolicyRequest, type PolicyParams, type PolicyResult, LoadBalancersRequest, PoolsRequest, PoolYamlRequest, type PoolYamlParams, ReleaseRequest,
-  type ReleaseParams, ReleaseTargetRequest, type ReleaseTargetParams, TrustChangedNotification, type TrustChangedParams, RankedPoolsRequest, type RankedPoolsParams, RetryRequest, PoolMapRequest, type PoolMapParams, type PoolMapData,
-  PoolBlockRequest, type PoolBlockParams, type PoolBlockResult,
+  type AllocateParams,
+  AllocateRequest,
+  ClusterAtRequest,
+  type ClusterAtParams,
+  type ClusterAtResult,
+  ConnectionStateNotification,
+  ContextsRequest,
+  type ContextsResult,
+  type InitializationOptions,
+  InventoryChangedNotification,
+  KubeVipRangesRequest,
+  PolicyRequest,
+  type PolicyParams,
+  type PolicyResult,
+  LoadBalancersRequest,
+  PoolsRequest,
+  PoolYamlRequest,
+  type PoolYamlParams,
+  ReleaseRequest,
+  type ReleaseParams,
+  ReleaseTargetRequest,
+  type ReleaseTargetParams,
+  TrustChangedNotification,
+  type TrustChangedParams,
+  RankedPoolsRequest,
+  type RankedPoolsParams,
+  RetryRequest,
+  PoolMapRequest,
+  type PoolMapParams,
+  type PoolMapData,
+  PoolBlockRequest,
+  type PoolBlockParams,
+  type PoolBlockResult,
 } from '../protocol';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
@@ -123,7 +162,9 @@ export class IpamLanguageServer {
       const hit = this.api.hover(uri, this.positions.offset(uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
       return hit ? toHover(hit, uri, this.positions) : null;
     });
-    c.onCodeAction((p) => this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)));
+    c.onCodeAction((p) =>
+      this.codeActions(p.textDocument.uri, this.positions.offset(p.textDocument.uri, p.range.start), this.positions.offset(p.textDocument.uri, p.range.end)),
+    );
     c.onCompletion((p) => {
       const uri = p.textDocument.uri;
       return this.api.completion(uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => toCompletion(x, uri, this.positions));
@@ -131,7 +172,11 @@ export class IpamLanguageServer {
     c.onCodeLens((p) => {
       const uri = p.textDocument.uri;
       const cluster = this.connectionToCluster;
-      const lenses = this.api.codeLenses(uri, { live: !!cluster.cluster?.ready && this.trusted, blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined, defaultPool: this.settings.defaultPool });
+      const lenses = this.api.codeLenses(uri, {
+        live: !!cluster.cluster?.ready && this.trusted,
+        blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined,
+        defaultPool: this.settings.defaultPool,
+      });
       return lenses.map((l) => toCodeLens(l, uri, this.positions));
     });
     c.onRequest(PoolsRequest, () => this.api.pools().map((p) => wirePool(p, this.positions)));
@@ -145,7 +190,9 @@ export class IpamLanguageServer {
       if (!map) throw new ResponseError(1, `unknown pool ${p.id}`);
       return map;
     });
-    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) => this.api.rankedPools(p.cluster, this.settings.defaultPool).map((v) => wirePool(v, this.positions)));
+    c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) =>
+      this.api.rankedPools(p.cluster, this.settings.defaultPool).map((v) => wirePool(v, this.positions)),
+    );
     c.onRequest(LoadBalancersRequest, () => this.api.services().map((s) => wireService(s, this.positions)));
     c.onRequest(KubeVipRangesRequest, () => this.api.kubeVipRanges().map((r) => wireKubeVipRange(r, this.positions)));
     c.onRequest(ClusterAtRequest, (p: ClusterAtParams): ClusterAtResult => this.api.clusterAt(p.uri, this.positions.offset(p.uri, p.position)) ?? null);
@@ -182,7 +229,8 @@ export class IpamLanguageServer {
   }
 
   private async initialized(): Promise<void> {
-    if (this.configurationSupport) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capiIpam' }).catch(() => undefined);
+    if (this.configurationSupport)
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capiIpam' }).catch(() => undefined);
     if (this.foldersSupport) {
       this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
         this.folders = [...this.folders.filter((f) => !e.removed.some((r) => r.uri === f)), ...e.added.map((a) => a.uri)];
@@ -226,7 +274,8 @@ export class IpamLanguageServer {
         if (!this.documents.get(uri)) this.workspace.setFile(uri, text);
       }
     }
-    for (const uri of this.workspace.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.removeFile(uri);
+    for (const uri of this.workspace.uris())
+      if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.removeFile(uri);
     this.schedule();
     this.renders.schedule();
   }
@@ -285,7 +334,8 @@ export class IpamLanguageServer {
     const byUri = new Map<string, typeof findings>();
     for (const f of findings) {
       const list = byUri.get(f.uri);
-      if (list) list.push(f); // not a copy per finding: 10,000 findings in one file stay linear
+      if (list)
+        list.push(f); // not a copy per finding: 10,000 findings in one file stay linear
       else byUri.set(f.uri, [f]);
     }
     for (const uri of this.published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
@@ -335,5 +385,4 @@ export class IpamLanguageServer {
     const { managedFields: _managed, ...metadata } = raw.metadata ?? {};
     return `# ${this.connectionToCluster.state.context ?? 'management cluster'}: ${pool.kind} ${pool.namespace ? pool.namespace + '/' : ''}${pool.name}\n${stringify({ ...raw, metadata })}`;
   }
-
 }

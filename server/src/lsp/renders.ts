@@ -27,13 +27,25 @@ export function readRenderSettings(r: Record<string, unknown>): RenderSettings {
   const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const helm = o(r.helm);
   const kust = o(r.kustomize);
-  const charts = (Array.isArray(helm.charts) ? helm.charts : []).map(o).filter((c) => typeof c.chart === 'string').map((c) => ({
-    chart: c.chart as string, values: strs(c.values), set: strs(c.set),
-    release: typeof c.release === 'string' ? c.release : undefined, namespace: typeof c.namespace === 'string' ? c.namespace : undefined,
-  }));
+  const charts = (Array.isArray(helm.charts) ? helm.charts : [])
+    .map(o)
+    .filter((c) => typeof c.chart === 'string')
+    .map((c) => ({
+      chart: c.chart as string,
+      values: strs(c.values),
+      set: strs(c.set),
+      release: typeof c.release === 'string' ? c.release : undefined,
+      namespace: typeof c.namespace === 'string' ? c.namespace : undefined,
+    }));
   const d = DEFAULT_RENDER;
   const discover = o(r.render).discover;
-  return { helmPath: str(helm.path, d.helmPath), charts, kustomizeCommand: str(kust.command, d.kustomizeCommand), overlays: strs(kust.overlays), discover: typeof discover === 'boolean' ? discover : d.discover };
+  return {
+    helmPath: str(helm.path, d.helmPath),
+    charts,
+    kustomizeCommand: str(kust.command, d.kustomizeCommand),
+    overlays: strs(kust.overlays),
+    discover: typeof discover === 'boolean' ? discover : d.discover,
+  };
 }
 
 const RENDER_DELAY_MS = 300;
@@ -134,14 +146,22 @@ export class Renders {
     }
     if (!s.discover) return out;
     // Real files only (a rendering's own uri carries a #fragment).
-    const files = this.host.workspace.uris().filter((u) => u.startsWith('file:') && !u.includes('#')).map((u) => fileURLToPath(u));
+    const files = this.host.workspace
+      .uris()
+      .filter((u) => u.startsWith('file:') && !u.includes('#'))
+      .map((u) => fileURLToPath(u));
     const declared = new Set(out.map((t) => (t.kind === 'helm' ? t.target.chart : t.dir)));
-    const folderOf = (p: string) => this.host.folders().map((f) => fileURLToPath(f)).find((f) => p.startsWith(f + sep));
+    const folderOf = (p: string) =>
+      this.host
+        .folders()
+        .map((f) => fileURLToPath(f))
+        .find((f) => p.startsWith(f + sep));
     for (const f of files) {
       const folder = folderOf(f);
       if (!folder || declared.has(dirname(f))) continue;
       // A library chart renders nothing by itself.
-      if (f.endsWith(sep + 'Chart.yaml') && !/^type:\s*library\s*$/m.test(this.textOf(f))) out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
+      if (f.endsWith(sep + 'Chart.yaml') && !/^type:\s*library\s*$/m.test(this.textOf(f)))
+        out.push({ kind: 'helm', folder, target: { chart: dirname(f), values: [], set: [] } });
     }
     // An overlay is a kustomization no other kustomization of the workspace uses (bases are rendered through it).
     // A Component is only built as part of an overlay.
@@ -189,7 +209,10 @@ export class Renders {
     const renderings: Rendering[] = [];
     const failures: Finding[] = [];
     for (const t of this.targets()) {
-      const anchor = t.kind === 'helm' ? join(t.target.chart, 'Chart.yaml') : join(t.dir, KUSTOMIZATION_FILES.find((k) => ws.text(pathToFileURL(join(t.dir, k)).toString()) !== undefined) ?? 'kustomization.yaml');
+      const anchor =
+        t.kind === 'helm'
+          ? join(t.target.chart, 'Chart.yaml')
+          : join(t.dir, KUSTOMIZATION_FILES.find((k) => ws.text(pathToFileURL(join(t.dir, k)).toString()) !== undefined) ?? 'kustomization.yaml');
       const render = () =>
         t.kind === 'helm'
           ? renderHelm(s.helmPath, t.target, ctx, this.cache)
@@ -202,7 +225,13 @@ export class Renders {
         const message = (e as Error).message;
         // A broken chart fails again at every pause in typing: logged once per message.
         if (!this.failures.some((f) => f.message.endsWith(message))) this.host.log(`render of ${anchor} failed: ${message}`);
-        failures.push({ uri: pathToFileURL(anchor).toString(), span: { start: 0, end: 0 }, severity: 'warning', code: 'render-failed', message: `${t.kind === 'helm' ? 'helm template' : 'kustomize build'} failed, so the clusters it renders are not checked: ${message}` });
+        failures.push({
+          uri: pathToFileURL(anchor).toString(),
+          span: { start: 0, end: 0 },
+          severity: 'warning',
+          code: 'render-failed',
+          message: `${t.kind === 'helm' ? 'helm template' : 'kustomize build'} failed, so the clusters it renders are not checked: ${message}`,
+        });
       }
     }
     if (!abort.signal.aborted) this.apply(renderings, failures);
@@ -215,7 +244,10 @@ export class Renders {
     for (const r of renderings) ws.setFile(r.uri, r.text);
     this.inputs = new Set(renderings.flatMap((r) => r.inputs));
     ws.setExcluded([...this.inputs]);
-    const same = renderings.length === this.renderings.length && renderings.every((r, i) => r === this.renderings[i]) && JSON.stringify(failures) === JSON.stringify(this.failures);
+    const same =
+      renderings.length === this.renderings.length &&
+      renderings.every((r, i) => r === this.renderings[i]) &&
+      JSON.stringify(failures) === JSON.stringify(this.failures);
     this.renderings = renderings;
     this.failures = failures;
     if (!same) this.host.changed();

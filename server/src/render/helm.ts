@@ -38,18 +38,38 @@ function sourceOf(chart: string, text: string, ctx: RenderContext): (doc: number
 
 export function renderHelm(helm: string, target: HelmTarget, ctx: RenderContext, cache?: RenderCache): Promise<Rendering> {
   const chart = resolve(target.chart);
-  const files = withEditorTexts([
-    ...readTree(chart, () => true).map((f) => ({ ...f, rel: `chart/${f.rel}` })),
-    ...target.values.map((v, i): InputFile => ({ rel: `values-${i}-${basename(v)}`, path: resolve(v), data: Buffer.from(readRegular(v)) })),
-  ], ctx);
+  const files = withEditorTexts(
+    [
+      ...readTree(chart, () => true).map((f) => ({ ...f, rel: `chart/${f.rel}` })),
+      ...target.values.map((v, i): InputFile => ({ rel: `values-${i}-${basename(v)}`, path: resolve(v), data: Buffer.from(readRegular(v)) })),
+    ],
+    ctx,
+  );
   const values = files.filter((f) => !f.rel.startsWith('chart/')).map((f) => f.rel);
   // One chart may be rendered with several values sets: each rendering has its own uri.
-  const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template-${contentKey([templateArgs(target, '', target.values.map((v) => resolve(v)))], []).slice(0, 12)}`;
+  const uri = `${ctx.toUri(join(chart, 'Chart.yaml'))}#helm-template-${contentKey(
+    [
+      templateArgs(
+        target,
+        '',
+        target.values.map((v) => resolve(v)),
+      ),
+    ],
+    [],
+  ).slice(0, 12)}`;
   const key = contentKey([helm, uri, templateArgs(target, '', [])], files);
   const render = async (sentinels?: Sentinels, empties: (rel: string) => boolean = () => false) => {
     const copy = copyInputs(files, ctx, sentinels, empties);
     try {
-      return await runTool(helm, templateArgs(target, join(copy.dir, 'chart'), values.map((v) => join(copy.dir, v))), { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
+      return await runTool(
+        helm,
+        templateArgs(
+          target,
+          join(copy.dir, 'chart'),
+          values.map((v) => join(copy.dir, v)),
+        ),
+        { signal: ctx.signal, timeoutMs: ctx.timeoutMs },
+      );
     } finally {
       copy.dispose();
     }

@@ -30,7 +30,8 @@ export function readTree(dir: string, want: (rel: string) => boolean): InputFile
       const rel = relative(dir, full).split(sep).join('/');
       if (!e.isFile() || !want(rel)) continue;
       bytes += lstatSync(full).size;
-      if (out.length >= MAX_INPUT_FILES || bytes > MAX_INPUT_BYTES) throw new RenderError(`${dir}: more than ${MAX_INPUT_FILES} files or ${MAX_INPUT_BYTES / 1024 / 1024} MiB to render`);
+      if (out.length >= MAX_INPUT_FILES || bytes > MAX_INPUT_BYTES)
+        throw new RenderError(`${dir}: more than ${MAX_INPUT_FILES} files or ${MAX_INPUT_BYTES / 1024 / 1024} MiB to render`);
       out.push({ rel, path: full, data: readFileSync(full) });
     }
   };

@@ -28,7 +28,10 @@ export function renderKustomize(command: string[], target: KustomizeTarget, ctx:
   const kfile = KUSTOMIZATION_FILES.find((f) => existsSync(join(dir, f)));
   if (!kfile) throw new RenderError(`${target.dir} has no kustomization.yaml`);
   const prefix = overlay ? overlay.split(sep).join('/') + '/' : '';
-  const files = withEditorTexts(readTree(root, (rel) => TEXT_INPUT.test(rel) || rel.startsWith(prefix)), ctx);
+  const files = withEditorTexts(
+    readTree(root, (rel) => TEXT_INPUT.test(rel) || rel.startsWith(prefix)),
+    ctx,
+  );
   const uri = `${ctx.toUri(join(dir, kfile))}#kustomize-build`;
   const [cmd, ...sub] = command;
   if (!cmd) throw new RenderError('no kustomize command configured');

@@ -87,7 +87,9 @@ export class RenderMap {
 
   /** The rendered span of the place whose source characters overlap [start, end] of `uri`. */
   renderedAt(uri: string, start: number, end: number): Span | undefined {
-    return this.sites.find((s) => s.target && s.target.sentinel.source.uri === uri && s.target.sentinel.source.span.start <= end && start <= s.target.sentinel.source.span.end)?.span;
+    return this.sites.find(
+      (s) => s.target && s.target.sentinel.source.uri === uri && s.target.sentinel.source.span.start <= end && start <= s.target.sentinel.source.span.end,
+    )?.span;
   }
 
   private siteAt(span: Span): SiteMap | undefined {

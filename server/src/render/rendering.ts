@@ -42,7 +42,12 @@ export function withEditorTexts(files: InputFile[], ctx: RenderContext): InputFi
  * Writes `files` under a new temporary folder; with `sentinels`, text inputs get sentinels
  * (`empties(rel)`: also empty quoted values). Remove the folder with `dispose`.
  */
-export function copyInputs(files: InputFile[], ctx: RenderContext, sentinels?: Sentinels, empties: (rel: string) => boolean = () => false): { dir: string; dispose(): void } {
+export function copyInputs(
+  files: InputFile[],
+  ctx: RenderContext,
+  sentinels?: Sentinels,
+  empties: (rel: string) => boolean = () => false,
+): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-render-'));
   try {
     for (const f of files) {

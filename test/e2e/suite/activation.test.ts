@@ -39,7 +39,11 @@ describe('activation', () => {
       const ext = extension();
       const extensionsDir = process.env.CAPI_IPAM_E2E_EXTENSIONS_DIR;
       assert.ok(extensionsDir, 'the launcher names the extensions directory');
-      assert.strictEqual(path.dirname(ext.extensionPath), extensionsDir, `installed into the server's extensions directory, not loaded from ${ext.extensionPath}`);
+      assert.strictEqual(
+        path.dirname(ext.extensionPath),
+        extensionsDir,
+        `installed into the server's extensions directory, not loaded from ${ext.extensionPath}`,
+      );
       assert.notStrictEqual(ext.extensionPath, process.env.CAPI_IPAM_E2E_REPO);
       assert.strictEqual(ext.extensionKind, vscode.ExtensionKind.Workspace, 'runs in the Node extension host of the server');
       for (const file of ['package.json', 'dist/extension.js', 'dist/server.js', 'resources/poolMap/poolMap.js', 'resources/walkthrough/ci.md']) {

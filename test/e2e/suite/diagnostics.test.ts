@@ -6,7 +6,16 @@ import * as vscode from 'vscode';
 import { api, codeOf, documentedCodes, expectedMode, ours, waitForDiagnostics, workspaceYamlFiles } from './helpers';
 
 /** Codes whose diagnostic underlines one IP address (README: "a diagnostic underlines the address itself"). */
-const ADDRESS_CODES = new Set(['vip-mismatch', 'duplicate-ip', 'ip-in-use', 'out-of-pool', 'reserved-ip', 'lb-range-overlap', 'network-overlap', 'stale-certsan']);
+const ADDRESS_CODES = new Set([
+  'vip-mismatch',
+  'duplicate-ip',
+  'ip-in-use',
+  'out-of-pool',
+  'reserved-ip',
+  'lb-range-overlap',
+  'network-overlap',
+  'stale-certsan',
+]);
 const DIAGNOSTICS_WITHIN_MS = 20_000;
 
 function allOurs(): [vscode.Uri, vscode.Diagnostic[]][] {
@@ -60,7 +69,10 @@ describe('diagnostics', () => {
       const readme = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'README.md'))).toString('utf8');
       const expected = new Map<string, string[]>();
       for (const row of readme.split('\n').filter((line) => line.startsWith('| `'))) {
-        const [file, shows] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+        const [file, shows] = row
+          .split('|')
+          .slice(1, 3)
+          .map((cell) => cell.trim());
         const listed = [...(shows ?? '').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!).filter((code) => codes.has(code));
         if (file && listed.length > 0) expected.set(file.replace(/`/g, ''), listed);
       }
@@ -69,9 +81,11 @@ describe('diagnostics', () => {
         const uri = vscode.Uri.joinPath(folder, file);
         if (!opened.some((d) => d.uri.toString() === uri.toString())) opened.push(await vscode.workspace.openTextDocument(uri));
         const missing = () => listed.filter((code) => !ours(uri).some((d) => codeOf(d) === code));
-        await waitForDiagnostics(() => (missing().length === 0 ? true : undefined), DIAGNOSTICS_WITHIN_MS, `${file} to show ${listed.join(', ')}`).catch((error: Error) => {
-          throw new Error(`${error.message}; missing ${missing().join(', ')}, got ${ours(uri).map(codeOf).join(', ') || 'nothing'}`);
-        });
+        await waitForDiagnostics(() => (missing().length === 0 ? true : undefined), DIAGNOSTICS_WITHIN_MS, `${file} to show ${listed.join(', ')}`).catch(
+          (error: Error) => {
+            throw new Error(`${error.message}; missing ${missing().join(', ')}, got ${ours(uri).map(codeOf).join(', ') || 'nothing'}`);
+          },
+        );
       }
     });
   }
@@ -83,7 +97,10 @@ describe('diagnostics', () => {
     for (const [uri, list] of published) {
       for (const diagnostic of list) {
         const code = codeOf(diagnostic);
-        assert.ok(code && codes.has(code), `${path.basename(uri.fsPath)}:${diagnostic.range.start.line + 1}: code ${String(code)} is one of ${[...codes].join(', ')}`);
+        assert.ok(
+          code && codes.has(code),
+          `${path.basename(uri.fsPath)}:${diagnostic.range.start.line + 1}: code ${String(code)} is one of ${[...codes].join(', ')}`,
+        );
         assert.ok(diagnostic.message.trim().length > 0, 'the diagnostic has a message');
       }
     }
@@ -119,15 +136,27 @@ describe('diagnostics', () => {
       );
       assert.strictEqual(unquote(document.getText(mismatch.range)), '10.20.0.11', 'the odd one out (kube-vip address) is underlined');
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, mismatch.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        mismatch.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions.find((a) => /^Make VIP consistent\b.*\b10\.20\.0\.10\b/.test(a.title));
-      assert.ok(fix, `a "Make VIP consistent: use 10.20.0.10" quick fix (the value the other places agree on) among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(
+        fix,
+        `a "Make VIP consistent: use 10.20.0.10" quick fix (the value the other places agree on) among: ${actions.map((a) => a.title).join(' | ')}`,
+      );
       if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the workspace edit applies');
       if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
 
       assert.ok(!document.getText().includes('10.20.0.11'), 'no VIP place keeps the old address');
       assert.strictEqual(document.getText().split('10.20.0.10').length - 1, 4, 'all four VIP places hold 10.20.0.10');
-      await waitForDiagnostics(() => (ours(uri).some((d) => codeOf(d) === 'vip-mismatch') ? undefined : true), DIAGNOSTICS_WITHIN_MS, 'the vip-mismatch to go away');
+      await waitForDiagnostics(
+        () => (ours(uri).some((d) => codeOf(d) === 'vip-mismatch') ? undefined : true),
+        DIAGNOSTICS_WITHIN_MS,
+        'the vip-mismatch to go away',
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.workspace.fs.delete(uri);

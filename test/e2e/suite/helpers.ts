@@ -25,14 +25,14 @@ let rest: Rest | undefined;
 /** The live run's management cluster through the Kubernetes API, with the kubeconfig the extension uses. */
 export function cluster(): Rest {
   const kubeconfig = process.env.KUBECONFIG;
-  if (!kubeconfig) throw new Error('KUBECONFIG is not set: the live run needs the launcher\'s management cluster');
+  if (!kubeconfig) throw new Error("KUBECONFIG is not set: the live run needs the launcher's management cluster");
   return (rest ??= Rest.fromKubeconfig(kubeconfig));
 }
 
 /** An outage of the live run's API server and its end, through the launcher's control endpoint (same port and data after). */
 export async function apiServer(action: 'stop' | 'start'): Promise<void> {
   const base = process.env.CAPI_IPAM_E2E_CONTROL;
-  if (!base) throw new Error('CAPI_IPAM_E2E_CONTROL is not set: the live run needs the launcher\'s control endpoint');
+  if (!base) throw new Error("CAPI_IPAM_E2E_CONTROL is not set: the live run needs the launcher's control endpoint");
   const response = await fetch(`${base}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
   const value = (await response.json()) as { error?: string };
   if (!response.ok) throw new Error(`control POST /${action}: ${value.error ?? response.status}`);
@@ -103,7 +103,12 @@ export function whenChanged<T>(capi: CapiIpamApi, probe: () => Promise<T | undef
     let running = false;
     let again = false;
     const { pools, loadBalancers, kubeVipRanges } = capi.trees;
-    const events: vscode.Event<unknown>[] = [vscode.languages.onDidChangeDiagnostics, pools.onDidChangeTreeData, loadBalancers.onDidChangeTreeData, kubeVipRanges.onDidChangeTreeData];
+    const events: vscode.Event<unknown>[] = [
+      vscode.languages.onDidChangeDiagnostics,
+      pools.onDidChangeTreeData,
+      loadBalancers.onDidChangeTreeData,
+      kubeVipRanges.onDidChangeTreeData,
+    ];
     const finish = (settle: () => void) => {
       done = true;
       clearTimeout(timer);
@@ -112,7 +117,10 @@ export function whenChanged<T>(capi: CapiIpamApi, probe: () => Promise<T | undef
     };
     // An event during a probe asks again once that probe is answered: no change is missed, none doubled.
     const run = async (): Promise<void> => {
-      if (running) { again = true; return; }
+      if (running) {
+        again = true;
+        return;
+      }
       running = true;
       try {
         do {

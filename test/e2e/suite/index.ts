@@ -9,7 +9,10 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000, slow: 5_000 });
   const grep = process.env.CAPI_IPAM_E2E_GREP;
   if (grep) mocha.grep(grep);
-  const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) throw new Error(`no bundled tests in ${__dirname}: run node test/e2e/build.mjs`);
   for (const file of files) mocha.addFile(path.join(__dirname, file));
 

@@ -12,7 +12,11 @@ import { api, apiServer, backend, cluster, codeOf, expectedMode, ours, waitFor, 
 
 const G = 'ipam.cluster.x-k8s.io';
 const API_VERSION: Record<string, string> = {
-  InClusterIPPool: `${G}/v1alpha2`, GlobalInClusterIPPool: `${G}/v1alpha2`, IPAddressClaim: `${G}/v1beta2`, IPAddress: `${G}/v1beta2`, Service: 'v1',
+  InClusterIPPool: `${G}/v1alpha2`,
+  GlobalInClusterIPPool: `${G}/v1alpha2`,
+  IPAddressClaim: `${G}/v1beta2`,
+  IPAddress: `${G}/v1beta2`,
+  Service: 'v1',
 };
 
 /** The parts of an object the tests read. */
@@ -85,17 +89,28 @@ if (expectedMode() === 'live') {
 
     before(async () => {
       capi = await api();
-      await waitFor(() => capi.connection().state === 'connected', 20_000, 'state connected', () => JSON.stringify(capi.connection()));
+      await waitFor(
+        () => capi.connection().state === 'connected',
+        20_000,
+        'state connected',
+        () => JSON.stringify(capi.connection()),
+      );
     });
 
     it("lists the cluster's pools in the Pools view", async () => {
       const pools: PoolRef[] = [...(await list('InClusterIPPool')), ...(await list('GlobalInClusterIPPool'))];
       assert.ok(pools.length > 0, 'the cluster holds pools');
       let labels: string[] = [];
-      await whenChanged(capi, async () => {
-        labels = await poolLabels(capi);
-        return pools.every((pool) => shows(labels, pool)) || undefined;
-      }, 20_000, 'every pool of the cluster in the Pools view', () => `shown ${labels.join(', ')}; expected ${pools.map((p) => p.name).join(', ')}`);
+      await whenChanged(
+        capi,
+        async () => {
+          labels = await poolLabels(capi);
+          return pools.every((pool) => shows(labels, pool)) || undefined;
+        },
+        20_000,
+        'every pool of the cluster in the Pools view',
+        () => `shown ${labels.join(', ')}; expected ${pools.map((p) => p.name).join(', ')}`,
+      );
     });
 
     it('shows a pool created in the cluster without a manual refresh', async () => {
@@ -108,10 +123,16 @@ if (expectedMode() === 'live') {
       assert.strictEqual(created.status, 201, JSON.stringify(created.body));
       const pool: PoolRef = { kind: 'GlobalInClusterIPPool', name: 'e2e-new-pool' };
       let labels: string[] = [];
-      await whenChanged(capi, async () => {
-        labels = await poolLabels(capi);
-        return shows(labels, pool) || undefined;
-      }, 20_000, `${pool.name} in the Pools view`, () => labels.join(', '));
+      await whenChanged(
+        capi,
+        async () => {
+          labels = await poolLabels(capi);
+          return shows(labels, pool) || undefined;
+        },
+        20_000,
+        `${pool.name} in the Pools view`,
+        () => labels.join(', '),
+      );
     });
 
     it('"Allocate IP from pool" on lab.yaml claims in the cluster, gets the provider\'s lowest free address, writes every VIP place and shows in the Pools view', async () => {
@@ -121,7 +142,10 @@ if (expectedMode() === 'live') {
       await vscode.window.showTextDocument(document, { preview: false });
       try {
         const before = vipPlaces(document.getText());
-        assert.ok(Object.values(before).every((value) => value === ''), `lab.yaml starts without a VIP: ${JSON.stringify(before)}`);
+        assert.ok(
+          Object.values(before).every((value) => value === ''),
+          `lab.yaml starts without a VIP: ${JSON.stringify(before)}`,
+        );
         const missing = await waitForDiagnostics(() => ours(uri).find((d) => codeOf(d) === 'missing-vip'), 20_000, 'a missing-vip diagnostic on lab.yaml');
 
         // The quick fix as the light bulb asks for it, once the server has the live pools.
@@ -129,7 +153,12 @@ if (expectedMode() === 'live') {
         const action = await whenChanged(
           capi,
           async () => {
-            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
+            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+              'vscode.executeCodeActionProvider',
+              uri,
+              missing.range,
+              vscode.CodeActionKind.QuickFix.value,
+            );
             titles = actions.map((a) => a.title);
             const allocations = actions.filter((a) => /^Allocate IP from pool \S+ \(\d+ free( · (VIP|node) pool)?\)$/.test(a.title));
             return allocations.find((a) => a.isPreferred) ?? allocations[0];
@@ -176,8 +205,18 @@ if (expectedMode() === 'live') {
         const after = vipPlaces(document.getText());
         for (const [place, value] of Object.entries(after)) assert.strictEqual(value, result.address, `${place} holds ${result.address}`);
         assert.ok(Object.keys(after).length >= 3, `at least the Cluster, VSphereCluster and kube-vip places: ${Object.keys(after).join(', ')}`);
-        await waitForDiagnostics(() => (ours(uri).some((d) => codeOf(d) === 'missing-vip') ? undefined : true), 20_000, 'the missing-vip diagnostic to go away');
-        assert.deepStrictEqual(ours(uri).filter((d) => codeOf(d) === 'ip-in-use').map((d) => d.message), [], 'its own claim is no conflict');
+        await waitForDiagnostics(
+          () => (ours(uri).some((d) => codeOf(d) === 'missing-vip') ? undefined : true),
+          20_000,
+          'the missing-vip diagnostic to go away',
+        );
+        assert.deepStrictEqual(
+          ours(uri)
+            .filter((d) => codeOf(d) === 'ip-in-use')
+            .map((d) => d.message),
+          [],
+          'its own claim is no conflict',
+        );
 
         // The Pools view lists the pool's new allocation.
         const poolsTree = capi.trees.pools;
@@ -186,12 +225,14 @@ if (expectedMode() === 'live') {
           capi,
           async () => {
             const pool = (await poolsTree.getChildren()).find((node) => node.type === 'pool' && node.pool.name === poolName);
-            if (!pool) return (seen = 'pool missing'), undefined;
+            if (!pool) return ((seen = 'pool missing'), undefined);
             const sections = await poolsTree.getChildren(pool);
             const allocated = sections.find((node) => node.type === 'section' && node.section === 'allocated');
             const allocations: PoolNode[] = allocated ? await poolsTree.getChildren(allocated) : [];
             seen = allocations.map((node) => labelOf(poolsTree.getTreeItem(node))).join(', ');
-            return allocations.find((node) => node.type === 'allocation' && node.allocation.address === result.address && labelOf(poolsTree.getTreeItem(node)) === result.address);
+            return allocations.find(
+              (node) => node.type === 'allocation' && node.allocation.address === result.address && labelOf(poolsTree.getTreeItem(node)) === result.address,
+            );
           },
           20_000,
           `${result.address} under ${poolName} › Allocated`,
@@ -226,7 +267,11 @@ if (expectedMode() === 'live') {
         () => 'still there',
       );
       const left = (await list('IPAddressClaim')).filter((c) => !c.deleting).map((c) => `${c.namespace}/${c.name}`);
-      assert.deepStrictEqual(left.filter((c) => others.includes(c)), others, 'every other claim is still there');
+      assert.deepStrictEqual(
+        left.filter((c) => others.includes(c)),
+        others,
+        'every other claim is still there',
+      );
     });
 
     it("lists the cluster's LoadBalancer Services in the Load balancers view, with their IP or pending", async () => {
@@ -236,7 +281,10 @@ if (expectedMode() === 'live') {
         (await list('Service'))
           .filter((s) => s.spec.type === 'LoadBalancer')
           .map((s) => {
-            const ips = new Set<string>([...(s.spec.loadBalancerIP ? [s.spec.loadBalancerIP] : []), ...(s.status.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip).filter(Boolean)]);
+            const ips = new Set<string>([
+              ...(s.spec.loadBalancerIP ? [s.spec.loadBalancerIP] : []),
+              ...(s.status.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip).filter(Boolean),
+            ]);
             return `${s.namespace}/${s.name}: ${ips.size > 0 ? [...ips].sort().join(', ') : 'pending'}`;
           })
           .sort();
@@ -259,7 +307,7 @@ if (expectedMode() === 'live') {
           return expected.length > 0 && JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
         },
         20_000,
-        'the Load balancers view to list the cluster\'s Services',
+        "the Load balancers view to list the cluster's Services",
         () => `shown ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`,
       );
       // The demo's prometheus Service asks for an address: kube-vip's cloud provider gives it the first
@@ -272,11 +320,21 @@ if (expectedMode() === 'live') {
       this.timeout(180_000); // the real kube-apiserver takes its time to stop and to start
       await apiServer('stop');
       try {
-        await waitFor(() => capi.connection().state === 'unreachable', 30_000, 'state unreachable after the API server stopped', () => JSON.stringify(capi.connection()));
+        await waitFor(
+          () => capi.connection().state === 'unreachable',
+          30_000,
+          'state unreachable after the API server stopped',
+          () => JSON.stringify(capi.connection()),
+        );
       } finally {
         await apiServer('start');
       }
-      await waitFor(() => capi.connection().state === 'connected', 30_000, 'state connected after the API server came back', () => JSON.stringify(capi.connection()));
+      await waitFor(
+        () => capi.connection().state === 'connected',
+        30_000,
+        'state connected after the API server came back',
+        () => JSON.stringify(capi.connection()),
+      );
       assert.ok(vscode.workspace.isTrusted);
     });
   });

@@ -9,7 +9,10 @@ describe('admission policy', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  for (const [format, kinds] of [['vap', ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']], ['kyverno', ['ConfigMap', 'ClusterPolicy']]] as const) {
+  for (const [format, kinds] of [
+    ['vap', ['ConfigMap', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+    ['kyverno', ['ConfigMap', 'ClusterPolicy']],
+  ] as const) {
     it(`opens the ${format} policy in an untitled YAML document`, async () => {
       await api();
       const document = await vscode.commands.executeCommand<vscode.TextDocument>('capiIpam.generatePolicy', format);
@@ -17,7 +20,10 @@ describe('admission policy', () => {
       assert.strictEqual(document.isUntitled, true);
       assert.strictEqual(document.languageId, 'yaml');
       assert.strictEqual(vscode.window.activeTextEditor?.document, document, 'the policy is shown');
-      assert.deepStrictEqual([...document.getText().matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]), [...kinds]);
+      assert.deepStrictEqual(
+        [...document.getText().matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]),
+        [...kinds],
+      );
       assert.match(document.getText(), /^ {2}vipCidrs: \S+/m, 'the parameters hold the allocatable VIP addresses');
     });
   }

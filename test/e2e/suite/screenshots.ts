@@ -33,7 +33,12 @@ export async function run(): Promise<void> {
   let chosen: { document: vscode.TextDocument; diagnostic: vscode.Diagnostic } | undefined;
   for (const document of [withDiagnostics, ...documents.filter((d) => d !== withDiagnostics)]) {
     for (const diagnostic of ours(document.uri)) {
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       if (actions.length > 0) {
         chosen = { document, diagnostic };
         break;

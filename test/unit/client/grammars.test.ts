@@ -113,7 +113,10 @@ describe('kube-vip-embedded grammar', () => {
   test('the block ends at the first less-indented non-blank line; blank lines stay inside', () => {
     // end regexes use back-references to begin captures: substitute them as TextMate does.
     const endOf = (rule: string, captures: string[]): RegExp =>
-      toJs(repo[rule]!.end!.replace(/\\(\d)/g, (_, n: string) => captures[Number(n)]!.replace(/\s/g, ' ')), '');
+      toJs(
+        repo[rule]!.end!.replace(/\\(\d)/g, (_, n: string) => captures[Number(n)]!.replace(/\s/g, ' ')),
+        '',
+      );
     const seqEnd = endOf('file-content-in-sequence', ['', '    ', '-', ' ']);
     assert.ok(!seqEnd.test('        apiVersion: v1'), 'content line');
     assert.ok(!seqEnd.test(''), 'blank line');

@@ -5,7 +5,7 @@ import { kubeconfigForServer, pendingQuestion } from '../../../client/src/kubeco
 const repo = { globalValue: '/home/me/.kube/mgmt', workspaceValue: '/repo/.kube/evil-config' };
 
 test('a kubeconfig from workspace settings is withheld from the server until the user allows it', () => {
-  assert.equal(kubeconfigForServer(repo, {}), '/home/me/.kube/mgmt', 'unanswered: the user\'s own setting');
+  assert.equal(kubeconfigForServer(repo, {}), '/home/me/.kube/mgmt', "unanswered: the user's own setting");
   assert.equal(kubeconfigForServer({ workspaceValue: '/repo/k' }, {}), '', 'unanswered, no user setting: the default chain');
   assert.equal(kubeconfigForServer(repo, { '/repo/.kube/evil-config': 'deny' }), '/home/me/.kube/mgmt');
   assert.equal(kubeconfigForServer(repo, { '/repo/.kube/evil-config': 'allow' }), '/repo/.kube/evil-config');

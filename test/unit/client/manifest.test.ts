@@ -45,11 +45,15 @@ describe('package.json contributions', () => {
 
   test('the walkthrough: four steps with shipped media, links to known commands, the SARIF check with a code-scanning workflow', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
-    assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['connect', 'openCluster', 'allocate', 'ci']);
+    assert.deepEqual(
+      walkthrough.steps.map((s: { id: string }) => s.id),
+      ['connect', 'openCluster', 'allocate', 'ci'],
+    );
     for (const step of walkthrough.steps) {
       assert.ok(existsSync(new URL(step.media.markdown, root)), step.media.markdown);
       assert.match(step.media.markdown, /^resources\//, 'shipped in the .vsix (.vscodeignore keeps resources/)');
-      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.includes(command) || command.startsWith('workbench.'), command);
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g))
+        assert.ok(contributed.includes(command) || command.startsWith('workbench.'), command);
       assert.ok(step.completionEvents.length > 0, step.id);
     }
     const ci = readFileSync(new URL(walkthrough.steps[3].media.markdown, root), 'utf8');
@@ -79,7 +83,12 @@ describe('package.json contributions', () => {
     }
     assert.deepEqual(properties['capiIpam.include']!.default, ['**/*.yaml', '**/*.yml']);
     assert.equal(properties['capiIpam.allocate.timeoutSeconds']!.default, 60);
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['capiIpam.kubeconfig', 'capiIpam.context', 'capiIpam.helm.path', 'capiIpam.kustomize.command']);
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
+      'capiIpam.kubeconfig',
+      'capiIpam.context',
+      'capiIpam.helm.path',
+      'capiIpam.kustomize.command',
+    ]);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
   });

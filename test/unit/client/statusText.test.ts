@@ -27,10 +27,18 @@ describe('status bar text', () => {
 
   test('a cluster that cannot be read: warning icon, the age of the cache, and why allocation waits', () => {
     const now = Date.UTC(2026, 0, 1, 12, 0);
-    const state = { state: 'unreachable' as const, context: 'mgmt', reason: 'cannot list Service: the API server refused the connection (is it running?)', cachedAt: now - 7 * 60_000 - 5_000 };
+    const state = {
+      state: 'unreachable' as const,
+      context: 'mgmt',
+      reason: 'cannot list Service: the API server refused the connection (is it running?)',
+      cachedAt: now - 7 * 60_000 - 5_000,
+    };
     assert.equal(statusText(state, now), '$(warning) mgmt · unreachable · cached, 7 min ago');
     assert.match(statusTooltip(state, now), /shown are cached, 7 min ago; allocation waits for the cluster/);
-    assert.equal(allocationBlocked(state, now), 'Allocation needs the management cluster mgmt, which is unreachable (cannot list Service: the API server refused the connection (is it running?)). The views show data cached, 7 min ago.');
+    assert.equal(
+      allocationBlocked(state, now),
+      'Allocation needs the management cluster mgmt, which is unreachable (cannot list Service: the API server refused the connection (is it running?)). The views show data cached, 7 min ago.',
+    );
     assert.equal(allocationBlocked({ state: 'connected', context: 'mgmt' }), undefined);
     assert.match(allocationBlocked({ state: 'offline' })!, /none is connected \(offline\)/);
   });

@@ -6,12 +6,20 @@ import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { CORPUS, type CorpusFile, type Role, VIP, envsubst, occurrences, readCorpus } from '../../support/corpus';
 
-interface Expected { code: string; severity: string; text: string; start: number }
+interface Expected {
+  code: string;
+  severity: string;
+  text: string;
+  start: number;
+}
 
 function findings(text: string): Expected[] {
   const ws = new Workspace();
   ws.setFile('t.yaml', text);
-  return ws.analyze().findings.map((f) => ({ code: f.code, severity: f.severity, text: text.slice(f.span.start, f.span.end), start: f.span.start })).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  return ws
+    .analyze()
+    .findings.map((f) => ({ code: f.code, severity: f.severity, text: text.slice(f.span.start, f.span.end), start: f.span.start }))
+    .sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
 }
 
 const ENDPOINT_ROLES = new Set<Role>(['cluster-endpoint', 'infra-endpoint', 'topology-variable']);
@@ -43,7 +51,11 @@ function outOfPool(c: CorpusFile, values: { text: string; start: number }[]): Ex
  * (but information that no pool's subnet covers the VIP when the file's only pool is another network's).
  */
 function baseline(c: CorpusFile, raw: boolean, at: number[], token: string): Expected[] {
-  if (!raw) return outOfPool(c, c.places.map((p) => ({ text: token, start: at[p.occurrence]! })));
+  if (!raw)
+    return outOfPool(
+      c,
+      c.places.map((p) => ({ text: token, start: at[p.occurrence]! })),
+    );
   return c.places.filter((p) => ENDPOINT_ROLES.has(p.role)).map((p) => ({ code: 'missing-vip', severity: 'hint', text: token, start: at[p.occurrence]! }));
 }
 
@@ -69,8 +81,13 @@ for (const c of CORPUS) {
         const value = alone ? '10.20.30.400' : '10.20.30.41';
         const { out, shifted } = mutate(text, token, at, k, value);
         const expected = raw
-          ? baseline(c, raw, at, token).filter((e) => e.start !== at[k]).map((e) => ({ ...e, start: shifted[at.indexOf(e.start)]! }))
-          : outOfPool(c, c.places.map((p) => (p === place ? { text: value, start: shifted[k]! } : { text: token, start: shifted[p.occurrence]! })));
+          ? baseline(c, raw, at, token)
+              .filter((e) => e.start !== at[k])
+              .map((e) => ({ ...e, start: shifted[at.indexOf(e.start)]! }))
+          : outOfPool(
+              c,
+              c.places.map((p) => (p === place ? { text: value, start: shifted[k]! } : { text: token, start: shifted[p.occurrence]! })),
+            );
         if (alone) expected.push({ code: 'invalid-ip', severity: 'error', text: value, start: shifted[k]! });
         else {
           const others = c.places.filter((p) => p !== place);
@@ -85,6 +102,9 @@ for (const c of CORPUS) {
 }
 
 test('the corpus covers every shape the issue names', () => {
-  assert.deepEqual(new Set(CORPUS.flatMap((c) => c.places.map((p) => p.role))), new Set(['infra-endpoint', 'kube-vip-address', 'topology-variable', 'cluster-endpoint']));
+  assert.deepEqual(
+    new Set(CORPUS.flatMap((c) => c.places.map((p) => p.role))),
+    new Set(['infra-endpoint', 'kube-vip-address', 'topology-variable', 'cluster-endpoint']),
+  );
   assert.equal(CORPUS.length, 7);
 });

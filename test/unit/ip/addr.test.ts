@@ -30,14 +30,30 @@ test('entry syntax: ranges, CIDRs with host bits, single IPs (CAIP poolutil/pool
   for (const ok of ['192.168.1.2', '192.168.1.2-192.168.1.4', '192.168.1.2/24', 'fe80::1', 'fe80::1-fe80::3', 'fe80::1/64']) {
     assert.equal(parseEntry(ok).ok, true, ok);
   }
-  for (const bad of ['192.168.1.2.4', '192.168.1.2612', '192.168.1.4-192.168.1.1', '192.168.1.2/33', 'fe80::zzzz', 'fe80::3-fe80::1',
-    'fe80::1/129', '192.168.1.2-192.168.1.4-', '192.168.1.2-192.168.1.4-192.168.1.9', '192.168.1.4/21-192.168.1.2',
-    '192.168.1.4/-192.168.1.2', '10.0.0.0/024', 'fe80::1%eth0/64', '10.0.0.1-fd00::1']) {
+  for (const bad of [
+    '192.168.1.2.4',
+    '192.168.1.2612',
+    '192.168.1.4-192.168.1.1',
+    '192.168.1.2/33',
+    'fe80::zzzz',
+    'fe80::3-fe80::1',
+    'fe80::1/129',
+    '192.168.1.2-192.168.1.4-',
+    '192.168.1.2-192.168.1.4-192.168.1.9',
+    '192.168.1.4/21-192.168.1.2',
+    '192.168.1.4/-192.168.1.2',
+    '10.0.0.0/024',
+    'fe80::1%eth0/64',
+    '10.0.0.1-fd00::1',
+  ]) {
     assert.equal(parseEntry(bad).ok, false, bad);
   }
   const count = (list: string[]) => {
     const rs = list.map((e) => parseEntry(e)).map((r) => (r.ok ? r.value : assert.fail()));
-    return RangeSet.of(rs[0]?.family ?? 4, rs.map((r) => [r.first, r.last] as const)).size();
+    return RangeSet.of(
+      rs[0]?.family ?? 4,
+      rs.map((r) => [r.first, r.last] as const),
+    ).size();
   };
   assert.equal(count([]), 0n);
   assert.equal(count(['192.168.1.1-192.168.1.10', '192.168.1.20-192.168.1.25']), 16n);
@@ -48,11 +64,30 @@ test('entry syntax: ranges, CIDRs with host bits, single IPs (CAIP poolutil/pool
 });
 
 test('range sets subtract, intersect and search on ranges', () => {
-  const a = RangeSet.of(4, [[10n, 20n], [30n, 40n]]);
-  const b = RangeSet.of(4, [[15n, 32n], [40n, 40n]]);
-  assert.deepEqual(a.subtract(b).ranges, [[10n, 14n], [33n, 39n]]);
-  assert.deepEqual(a.intersect(b).ranges, [[15n, 20n], [30n, 32n], [40n, 40n]]);
-  assert.deepEqual(RangeSet.of(4, [[1n, 2n], [3n, 4n]]).ranges, [[1n, 4n]]);
+  const a = RangeSet.of(4, [
+    [10n, 20n],
+    [30n, 40n],
+  ]);
+  const b = RangeSet.of(4, [
+    [15n, 32n],
+    [40n, 40n],
+  ]);
+  assert.deepEqual(a.subtract(b).ranges, [
+    [10n, 14n],
+    [33n, 39n],
+  ]);
+  assert.deepEqual(a.intersect(b).ranges, [
+    [15n, 20n],
+    [30n, 32n],
+    [40n, 40n],
+  ]);
+  assert.deepEqual(
+    RangeSet.of(4, [
+      [1n, 2n],
+      [3n, 4n],
+    ]).ranges,
+    [[1n, 4n]],
+  );
   assert.equal(a.contains(35n), true);
   assert.equal(a.contains(25n), false);
   assert.equal(a.covers(RangeSet.of(4, [[31n, 33n]])), true);

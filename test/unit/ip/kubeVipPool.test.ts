@@ -15,9 +15,19 @@ const addr = (s: string) => {
 /** The provider's pick from `value` with `used` taken, as text. */
 function pick(value: string, used: string[], opts: { desc?: boolean; skip?: boolean } = {}): string | undefined {
   const pool = providerPool(value, opts.skip);
-  assert.deepEqual(pool.entries.filter((e) => e.error), [], value);
+  assert.deepEqual(
+    pool.entries.filter((e) => e.error),
+    [],
+    value,
+  );
   for (const set of pool.sets) {
-    const taken = RangeSet.ofValues(set.family, used.map(addr).filter((a) => a.family === set.family).map((a) => a.value));
+    const taken = RangeSet.ofValues(
+      set.family,
+      used
+        .map(addr)
+        .filter((a) => a.family === set.family)
+        .map((a) => a.value),
+    );
     const v = nextFree(set, taken, opts.desc);
     if (v !== undefined) return formatAddr({ family: set.family, value: v });
   }
@@ -70,7 +80,10 @@ test('counts by arithmetic: .0 and .255 never handed out', () => {
 
 test("entries the provider cannot parse, in its own (Go's) words", () => {
   const errors = (value: string) => providerPool(value).entries.map((e) => e.error);
-  assert.deepEqual(errors('10.0.0.0/30, 10.0.1.0/30'), [undefined, 'netip.ParsePrefix(" 10.0.1.0/30"): ParseAddr(" 10.0.1.0"): unexpected character (at " 10.0.1.0")']);
+  assert.deepEqual(errors('10.0.0.0/30, 10.0.1.0/30'), [
+    undefined,
+    'netip.ParsePrefix(" 10.0.1.0/30"): ParseAddr(" 10.0.1.0"): unexpected character (at " 10.0.1.0")',
+  ]);
   assert.deepEqual(errors('10.0.0.1-10.0.0.5, 10.0.1.1-10.0.1.5'), [undefined, 'ParseAddr(" 10.0.1.1"): unexpected character (at " 10.0.1.1")']);
   assert.deepEqual(errors('10.0.0.1-10.0.0.5,10.0.1.0/24'), ['netip.ParsePrefix("10.0.0.1-10.0.0.5"): no \'/\'', undefined]);
   assert.deepEqual(errors('10.0.0.5'), ['unable to parse IP range [10.0.0.5]']);

@@ -4,18 +4,38 @@ import assert from 'node:assert/strict';
 import { formatAddr } from '../../../server/src/engine/ip/addr';
 import { analyzePool, findFree, isAllocatable, nextFree, poolStatus, reservedReason, type PoolSpec } from '../../../server/src/engine/ip/pool';
 
-const spec = (prefix: number, gateway: string | undefined, addresses: string[], excludedAddresses?: string[], allocateReservedIPAddresses?: boolean): PoolSpec =>
-  ({ prefix, gateway, addresses, excludedAddresses, allocateReservedIPAddresses });
+const spec = (
+  prefix: number,
+  gateway: string | undefined,
+  addresses: string[],
+  excludedAddresses?: string[],
+  allocateReservedIPAddresses?: boolean,
+): PoolSpec => ({ prefix, gateway, addresses, excludedAddresses, allocateReservedIPAddresses });
 
 test('allocatable set and total (poolutil)', () => {
   const cases: [PoolSpec, number, string[]?, string[]?][] = [
     [spec(0, '192.168.0.1', ['192.168.0.3-192.168.0.10']), 8],
     [spec(24, '192.168.0.1', ['192.168.0.2', '192.168.0.3-192.168.0.4', '192.168.0.6/31']), 5],
     [spec(24, '192.168.0.1', ['192.168.0.0', '192.168.0.3-192.168.0.4', '192.168.0.6/31']), 4, [], ['192.168.0.0']],
-    [spec(16, '192.168.0.1', ['192.168.1.0', '192.168.0.255', '192.168.0.3-192.168.0.4', '192.168.0.6/31', '192.168.255.255']), 6, ['192.168.1.0', '192.168.0.255'], ['192.168.255.255']],
+    [
+      spec(16, '192.168.0.1', ['192.168.1.0', '192.168.0.255', '192.168.0.3-192.168.0.4', '192.168.0.6/31', '192.168.255.255']),
+      6,
+      ['192.168.1.0', '192.168.0.255'],
+      ['192.168.255.255'],
+    ],
     [spec(24, '192.168.0.1', ['192.168.0.1', '192.168.0.3-192.168.0.4', '192.168.0.6/31']), 4, [], ['192.168.0.1']],
-    [spec(24, '192.168.0.1', ['192.168.0.0', '192.168.0.1', '192.168.0.3-192.168.0.4', '192.168.0.6/31', '192.168.0.255'], undefined, true), 6, ['192.168.0.0', '192.168.0.255'], ['192.168.0.1']],
-    [spec(24, '192.168.0.1', ['192.168.0.0-192.168.0.10'], ['192.168.0.5', '192.168.0.6', '192.168.0.7']), 6, ['192.168.0.2', '192.168.0.10'], ['192.168.0.6', '192.168.0.11']],
+    [
+      spec(24, '192.168.0.1', ['192.168.0.0', '192.168.0.1', '192.168.0.3-192.168.0.4', '192.168.0.6/31', '192.168.0.255'], undefined, true),
+      6,
+      ['192.168.0.0', '192.168.0.255'],
+      ['192.168.0.1'],
+    ],
+    [
+      spec(24, '192.168.0.1', ['192.168.0.0-192.168.0.10'], ['192.168.0.5', '192.168.0.6', '192.168.0.7']),
+      6,
+      ['192.168.0.2', '192.168.0.10'],
+      ['192.168.0.6', '192.168.0.11'],
+    ],
     [spec(24, '192.168.0.1', ['192.168.0.0/24'], ['192.168.0.128/25']), 126],
     [spec(24, '192.168.0.1', ['192.168.0.0/24'], ['192.168.0.2-192.168.0.20']), 234],
     [spec(120, 'fd01::1', ['fd01::2', 'fd01::3-fd01::4', 'fd01::6/127']), 5],
@@ -33,7 +53,9 @@ test('allocatable set and total (poolutil)', () => {
 });
 
 test('worked examples (CAIP README and samples): README pool, samples pool, /32, /31, /64', () => {
-  const readme = analyzePool(spec(22, '10.0.0.1', ['10.0.0.0/24', '10.0.1.10-10.0.1.100', '10.0.2.1', '10.0.2.2'], ['10.10.0.16/28', '10.10.0.242', '10.0.1.25-10.0.1.30']));
+  const readme = analyzePool(
+    spec(22, '10.0.0.1', ['10.0.0.0/24', '10.0.1.10-10.0.1.100', '10.0.2.1', '10.0.2.2'], ['10.10.0.16/28', '10.10.0.242', '10.0.1.25-10.0.1.30']),
+  );
   assert.equal(readme.total, 341n);
   assert.equal(findFree(readme, []), '10.0.0.2');
   const samples = analyzePool(spec(24, '10.0.0.1', ['10.0.0.2-10.0.0.254'], ['10.0.0.3-10.0.1.6', '10.0.0.10', '10.0.0.192/26']));
@@ -52,8 +74,20 @@ test('first free address (poolutil, controllers)', () => {
   const p = analyzePool(spec(24, undefined, ['10.0.0.10-10.0.0.20']));
   assert.equal(findFree(p, []), '10.0.0.10');
   assert.equal(findFree(p, ['10.0.0.10', '10.0.0.11']), '10.0.0.12');
-  assert.equal(findFree(p, Array.from({ length: 10 }, (_, i) => `10.0.0.${10 + i}`)), '10.0.0.20');
-  assert.equal(findFree(p, Array.from({ length: 11 }, (_, i) => `10.0.0.${10 + i}`)), undefined);
+  assert.equal(
+    findFree(
+      p,
+      Array.from({ length: 10 }, (_, i) => `10.0.0.${10 + i}`),
+    ),
+    '10.0.0.20',
+  );
+  assert.equal(
+    findFree(
+      p,
+      Array.from({ length: 11 }, (_, i) => `10.0.0.${10 + i}`),
+    ),
+    undefined,
+  );
   const gap = analyzePool(spec(24, undefined, ['10.0.0.10-10.0.0.15', '10.0.0.20']));
   assert.equal(findFree(gap, ['10.0.0.10', '10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14', '10.0.0.15']), '10.0.0.20');
   assert.equal(findFree(analyzePool(spec(24, '10.0.1.1', ['10.0.1.0', '10.0.1.1', '10.0.1.2', '10.0.1.255'])), []), '10.0.1.2');
@@ -89,15 +123,25 @@ test("webhook validation with CAIP's messages (webhooks)", () => {
   assert.deepEqual(messages(spec(0, undefined, ['10.0.0.10-10.0.0.20'])), []);
   assert.deepEqual(messages(spec(24, '10.0.0.1', [])), ['spec.addresses: addresses is required']);
   assert.deepEqual(messages(spec(24, 'invalid', ['10.0.0.25'])), ['spec.gateway: ParseAddr("invalid"): unable to parse IP']);
-  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.25', '10.0.0.26', '10.0.1.27'])), ['spec.addresses: provided address belongs to a different subnet than others']);
+  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.25', '10.0.0.26', '10.0.1.27'])), [
+    'spec.addresses: provided address belongs to a different subnet than others',
+  ]);
   assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.25', 'garbage'])), ['spec.addresses: provided address is not a valid IP, range, nor CIDR']);
   assert.deepEqual(messages(spec(-1, '10.0.0.1', ['10.0.0.25'])), ['spec.prefix: a valid prefix is required']);
   assert.deepEqual(messages(spec(9999, '10.0.0.1', ['10.0.0.25'])), ['spec.prefix: provided prefix is not valid']);
-  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.1.0', '10.0.0.10-10.0.0.20'])), ['spec.addresses: provided address belongs to a different subnet than others']);
-  assert.deepEqual(messages(spec(24, 'fd00::1', ['10.0.1.0', '10.0.0.2-10.0.0.250'])), ['spec.gateway: provided gateway and addresses are of mixed IP families']);
+  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.1.0', '10.0.0.10-10.0.0.20'])), [
+    'spec.addresses: provided address belongs to a different subnet than others',
+  ]);
+  assert.deepEqual(messages(spec(24, 'fd00::1', ['10.0.1.0', '10.0.0.2-10.0.0.250'])), [
+    'spec.gateway: provided gateway and addresses are of mixed IP families',
+  ]);
   assert.deepEqual(messages(spec(24, '10.0.0.1', ['fd00::1', '10.0.1.0'])), ['spec.addresses: provided addresses are of mixed IP families']);
-  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.5'], ['fd00::1', '10.0.0.4'])), ['spec.excludedAddresses: provided addresses are of mixed IP families']);
-  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.5'], ['fd00::1'])), ['spec.excludedAddresses: addresses and excluded addresses are of mixed IP families']);
+  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.5'], ['fd00::1', '10.0.0.4'])), [
+    'spec.excludedAddresses: provided addresses are of mixed IP families',
+  ]);
+  assert.deepEqual(messages(spec(24, '10.0.0.1', ['10.0.0.5'], ['fd00::1'])), [
+    'spec.excludedAddresses: addresses and excluded addresses are of mixed IP families',
+  ]);
   assert.deepEqual(messages({ addresses: ['10.0.0.5'] }), ['spec.prefix: Required value']);
 });
 
@@ -119,7 +163,7 @@ test('huge pools answer on ranges: /8 IPv4 and /64 IPv6 with 100,000 used addres
   const t0 = performance.now();
   assert.equal(findFree(a4, used4), '10.1.134.160');
   assert.equal(poolStatus(a4, used4).free, (1n << 24n) - 3n - 100_000n);
-  const used6 = Array.from({ length: 100_000 }, (_, i) => formatAddr({ family: 6, value: 0xfd00n << 112n | BigInt(i + 1) }));
+  const used6 = Array.from({ length: 100_000 }, (_, i) => formatAddr({ family: 6, value: (0xfd00n << 112n) | BigInt(i + 1) }));
   const a6 = analyzePool(spec(64, undefined, ['fd00::/64']));
   assert.equal(findFree(a6, used6), 'fd00::1:86a1');
   assert.ok(performance.now() - t0 < 5000);

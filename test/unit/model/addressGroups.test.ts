@@ -26,7 +26,10 @@ test('256 addresses or fewer stay a flat list', () => {
 test('600 addresses of a /16 make /24 blocks that list their addresses in numeric order', () => {
   const blocks = groupAddresses(run('10.60.0.2', 600))!;
   assert.deepEqual(labels(blocks), ['10.60.0.0/24 254', '10.60.1.0/24 256', '10.60.2.0/24 90']);
-  assert.deepEqual(blocks[0]!.items!.slice(0, 3).map((x) => x.address), ['10.60.0.2', '10.60.0.3', '10.60.0.4']);
+  assert.deepEqual(
+    blocks[0]!.items!.slice(0, 3).map((x) => x.address),
+    ['10.60.0.2', '10.60.0.3', '10.60.0.4'],
+  );
   assert.equal(blocks[2]!.items!.at(-1)!.address, '10.60.2.89');
   assert.equal(blocks[1]!.blocks, undefined);
 });
@@ -62,19 +65,31 @@ test('a list with text that is no address, or with both families, is not grouped
   assert.equal(groupAddresses([...run('10.0.0.1', 300), { address: 'fd00::1' }]), undefined);
 });
 
-test('the Pools view sends a long allocation list as blocks with counts, and a block\'s addresses when asked', async () => {
+test("the Pools view sends a long allocation list as blocks with counts, and a block's addresses when asked", async () => {
   const { AnalysisApi, Workspace } = await import('../../../server/src/engine/index');
   const ws = new Workspace();
   const api = new AnalysisApi(ws);
-  const pool = 'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: big\nspec:\n  addresses: ["10.60.0.0/16"]\n  prefix: 16\n';
-  const cluster = (i: number) => `---\napiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: 10.60.${i >> 8}.${(i & 255) + 0}\n    port: 6443\n`;
+  const pool =
+    'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: big\nspec:\n  addresses: ["10.60.0.0/16"]\n  prefix: 16\n';
+  const cluster = (i: number) =>
+    `---\napiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: 10.60.${i >> 8}.${(i & 255) + 0}\n    port: 6443\n`;
   ws.setFile('file:///w/a.yaml', pool + Array.from({ length: 300 }, (_, i) => cluster(i + 2)).join(''));
   const view = api.pools()[0]!;
   assert.deepEqual(view.allocations, []);
-  assert.deepEqual(view.allocationBlocks, [{ block: '10.60.0.0/24', count: 254 }, { block: '10.60.1.0/24', count: 46 }], 'blocks and counts only');
+  assert.deepEqual(
+    view.allocationBlocks,
+    [
+      { block: '10.60.0.0/24', count: 254 },
+      { block: '10.60.1.0/24', count: 46 },
+    ],
+    'blocks and counts only',
+  );
   const inside = api.poolBlock(view.id, '10.60.1.0/24')!;
   assert.equal(inside.blocks, undefined);
-  assert.deepEqual(inside.allocations!.slice(0, 2).map((x) => `${x.address} ${x.name}`), ['10.60.1.0 VIP of default/c256 (no claim)', '10.60.1.1 VIP of default/c257 (no claim)']);
+  assert.deepEqual(
+    inside.allocations!.slice(0, 2).map((x) => `${x.address} ${x.name}`),
+    ['10.60.1.0 VIP of default/c256 (no claim)', '10.60.1.1 VIP of default/c257 (no claim)'],
+  );
   assert.equal(inside.allocations!.length, 46);
   assert.equal(api.poolBlock(view.id, '10.60.7.0/24'), undefined);
 });

@@ -6,33 +6,41 @@ import { parse } from 'yaml';
 import { claimDocumentEdit, type WorkloadCluster } from '../../../server/src/engine/index';
 
 const cluster = (name: string, namespace = 'default') =>
-  ({ name, namespace, cluster: { uri: 'file:///w/c.yaml', span: { start: 0, end: 0 } }, anchor: { uri: 'file:///w/c.yaml', span: { start: 0, end: 0 } } }) as unknown as WorkloadCluster;
+  ({
+    name,
+    namespace,
+    cluster: { uri: 'file:///w/c.yaml', span: { start: 0, end: 0 } },
+    anchor: { uri: 'file:///w/c.yaml', span: { start: 0, end: 0 } },
+  }) as unknown as WorkloadCluster;
 const pool = { kind: 'InClusterIPPool', name: 'vips' };
 
 test('the claim is appended as its own document, exactly', () => {
   const text = 'kind: Cluster\nmetadata:\n  name: lab\n';
   const [edit] = claimDocumentEdit(cluster('lab'), text, pool, { clusterExists: true });
   assert.equal(edit!.span.start, text.length);
-  assert.equal(edit!.newText, [
-    '---',
-    'apiVersion: ipam.cluster.x-k8s.io/v1beta2',
-    'kind: IPAddressClaim',
-    'metadata:',
-    '  name: lab-control-plane-vip',
-    '  namespace: default',
-    '  labels:',
-    '    cluster.x-k8s.io/cluster-name: lab',
-    '  annotations:',
-    '    capi-ipam.dev/created-by: capi-ipam',
-    '    capi-ipam.dev/cluster: lab',
-    'spec:',
-    '  poolRef:',
-    '    apiGroup: ipam.cluster.x-k8s.io',
-    '    kind: InClusterIPPool',
-    '    name: vips',
-    '  clusterName: lab',
-    '',
-  ].join('\n'));
+  assert.equal(
+    edit!.newText,
+    [
+      '---',
+      'apiVersion: ipam.cluster.x-k8s.io/v1beta2',
+      'kind: IPAddressClaim',
+      'metadata:',
+      '  name: lab-control-plane-vip',
+      '  namespace: default',
+      '  labels:',
+      '    cluster.x-k8s.io/cluster-name: lab',
+      '  annotations:',
+      '    capi-ipam.dev/created-by: capi-ipam',
+      '    capi-ipam.dev/cluster: lab',
+      'spec:',
+      '  poolRef:',
+      '    apiGroup: ipam.cluster.x-k8s.io',
+      '    kind: InClusterIPPool',
+      '    name: vips',
+      '  clusterName: lab',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('a value YAML would misread is quoted, and reads back as written', () => {

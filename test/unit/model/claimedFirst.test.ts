@@ -52,11 +52,11 @@ spec:
 `,
 };
 
-
 /** Every fix of every finding (code actions ask per range; here all ranges at once), each once. */
 function allFixes(ws: Workspace): Fix[] {
   const seen = new Map<string, Fix>();
-  for (const f of ws.analyze().findings) for (const fix of ws.fixesAt(f.uri, f.span.start, f.span.end)) seen.set(`${fix.title}|${JSON.stringify(fix.edits)}`, fix);
+  for (const f of ws.analyze().findings)
+    for (const fix of ws.fixesAt(f.uri, f.span.start, f.span.end)) seen.set(`${fix.title}|${JSON.stringify(fix.edits)}`, fix);
   return [...seen.values()];
 }
 
@@ -72,30 +72,38 @@ test('a cleared place: the quick fix offers the claimed address first, preferred
   const missing = a.findings.filter((f) => f.code === 'missing-vip');
   assert.equal(missing.length, 2);
   const fixes = allFixes(ws).filter((f) => f.resolves.some((r) => missing.includes(r)));
-  assert.deepEqual(fixes.map((f) => `${f.title}${f.preferred ? ' *' : ''}`), [
-    'Use 10.0.0.20, the address IPAddressClaim default/prod-control-plane-vip holds *',
-    'Use next free address of pool vips: 10.0.0.10 (not reserved · VIP pool)',
-  ]);
+  assert.deepEqual(
+    fixes.map((f) => `${f.title}${f.preferred ? ' *' : ''}`),
+    [
+      'Use 10.0.0.20, the address IPAddressClaim default/prod-control-plane-vip holds *',
+      'Use next free address of pool vips: 10.0.0.10 (not reserved · VIP pool)',
+    ],
+  );
   const text = applyEdits(new Map([['file:///w/prod.yaml', ws.text('file:///w/prod.yaml')!]]), fixes[0]!.edits).get('file:///w/prod.yaml')!;
   assert.equal(text.match(/host: "10\.0\.0\.20"/g)?.length, 2);
 });
 
-test('completion in a cleared place offers the claimed address first, then the pools\' next free ones', () => {
+test("completion in a cleared place offers the claimed address first, then the pools' next free ones", () => {
   const ws = workspace();
   const text = ws.text('file:///w/prod.yaml')!;
   const offset = text.indexOf('host: ""') + 'host: "'.length;
   const items = new AnalysisApi(ws).completion('file:///w/prod.yaml', offset).sort((x, y) => x.sortText.localeCompare(y.sortText));
-  assert.deepEqual(items.slice(0, 3).map((i) => `${i.address} ${i.detail}`), [
-    '10.0.0.20 held by IPAddressClaim default/prod-control-plane-vip',
-    '10.0.0.10 GlobalInClusterIPPool vips · 1/41 used · VIP pool · workspace pool (not reserved)',
-    '10.0.0.11 GlobalInClusterIPPool vips · 1/41 used · VIP pool · workspace pool (not reserved)',
-  ]);
+  assert.deepEqual(
+    items.slice(0, 3).map((i) => `${i.address} ${i.detail}`),
+    [
+      '10.0.0.20 held by IPAddressClaim default/prod-control-plane-vip',
+      '10.0.0.10 GlobalInClusterIPPool vips · 1/41 used · VIP pool · workspace pool (not reserved)',
+      '10.0.0.11 GlobalInClusterIPPool vips · 1/41 used · VIP pool · workspace pool (not reserved)',
+    ],
+  );
 });
 
 test('a mismatch: "use the claimed address" is the first, preferred choice', () => {
   const [cluster, infra] = files['file:///w/prod.yaml'].split('---\n');
   const ws = workspace({ 'file:///w/prod.yaml': `${cluster!.replace('host: ""', 'host: 10.0.0.20')}---\n${infra!.replace('host: ""', 'host: 10.0.0.33')}` });
-  const titles = allFixes(ws).filter((f) => f.resolves.some((r) => r.code === 'vip-mismatch')).map((f) => `${f.title}${f.preferred ? ' *' : ''}`);
+  const titles = allFixes(ws)
+    .filter((f) => f.resolves.some((r) => r.code === 'vip-mismatch'))
+    .map((f) => `${f.title}${f.preferred ? ' *' : ''}`);
   assert.equal(titles[0], 'Make VIP consistent: use 10.0.0.20 (its claim holds it) *');
   assert.equal(new Set(titles).size, titles.length, 'each address once');
 });
@@ -124,7 +132,10 @@ test('the excludeAddresses typo: a quick fix renames exactly the key', () => {
   const fixed = applyEdits(new Map([['file:///w/lab.yaml', ws.text('file:///w/lab.yaml')!]]), fix!.edits).get('file:///w/lab.yaml')!;
   assert.equal(fixed, typoPool().replace('excludeAddresses:', 'excludedAddresses:'));
   ws.setFile('file:///w/lab.yaml', fixed);
-  assert.deepEqual(ws.analyze().findings.map((f) => f.code), []);
+  assert.deepEqual(
+    ws.analyze().findings.map((f) => f.code),
+    [],
+  );
 });
 
 test('no rename when the right key is there too (it would be duplicated)', () => {
@@ -132,5 +143,8 @@ test('no rename when the right key is there too (it would be duplicated)', () =>
   ws.setFile('file:///w/lab.yaml', typoPool('  excludedAddresses: []\n'));
   const a = ws.analyze();
   assert.ok(a.findings.some((f) => /excludeAddresses/.test(f.message)));
-  assert.deepEqual(allFixes(ws).map((f) => f.title), []);
+  assert.deepEqual(
+    allFixes(ws).map((f) => f.title),
+    [],
+  );
 });

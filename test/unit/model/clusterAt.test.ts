@@ -65,7 +65,10 @@ describe('clusterAt', () => {
   });
 
   test('else the cluster with a VIP place at the cursor, even in a file of several Clusters', () => {
-    const placed = manifests.replace('  namespace: org-a\n---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: wc3', '  namespace: org-a\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.0.5\n---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: wc3');
+    const placed = manifests.replace(
+      '  namespace: org-a\n---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: wc3',
+      '  namespace: org-a\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.0.5\n---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: wc3',
+    );
     assert.notEqual(placed, manifests);
     assert.equal(clusterAt(placed, placed.indexOf('VSphereCluster')), undefined);
     assert.deepEqual(clusterAt(placed, placed.indexOf('10.0.0.5') + 2), { name: 'wc1', namespace: 'org-a' });

@@ -106,8 +106,14 @@ function analyse(files: Record<string, string>, vip?: string[]) {
 }
 
 test('templateRefs: the variables a Go template reads, with sub-paths', () => {
-  assert.deepEqual(templateRefs("host: '{{ .controlPlaneEndpoint.IP }}'\nport: {{ .controlPlaneEndpoint.port }}"), ['controlPlaneEndpoint.IP', 'controlPlaneEndpoint.port']);
-  assert.deepEqual(templateRefs('{{ printf "%q" (regexReplaceAll "x" .kubeVipPodManifest (printf "$1 %s" .controlPlaneIpAddr)) }}'), ['kubeVipPodManifest', 'controlPlaneIpAddr']);
+  assert.deepEqual(templateRefs("host: '{{ .controlPlaneEndpoint.IP }}'\nport: {{ .controlPlaneEndpoint.port }}"), [
+    'controlPlaneEndpoint.IP',
+    'controlPlaneEndpoint.port',
+  ]);
+  assert.deepEqual(templateRefs('{{ printf "%q" (regexReplaceAll "x" .kubeVipPodManifest (printf "$1 %s" .controlPlaneIpAddr)) }}'), [
+    'kubeVipPodManifest',
+    'controlPlaneIpAddr',
+  ]);
   assert.deepEqual(templateRefs('no markup: .notAVariable'), []);
 });
 
@@ -115,26 +121,46 @@ test('Proxmox-like class: valueFrom.variable controlPlaneEndpoint.host and the t
   const cluster = topologyCluster('pve1', 'pve-class', '        host: 10.10.10.300\n        port: 6443');
   const r = analyse({ 'class.yaml': PROXMOX_LIKE_CLASS, 'c.yaml': cluster });
   assert.deepEqual(r.places, [[['Cluster pve1 topology variable controlPlaneEndpoint.host', '10.10.10.300']]]);
-  assert.deepEqual(r.findings.map((f) => f.slice(0, 2)), [['invalid-ip', '10.10.10.300']]);
+  assert.deepEqual(
+    r.findings.map((f) => f.slice(0, 2)),
+    [['invalid-ip', '10.10.10.300']],
+  );
   // The templated kube-vip address alone teaches the same path.
   const onlyKubeVip = PROXMOX_LIKE_CLASS.replace('        variable: controlPlaneEndpoint.host', '        variable: unrelated');
   assert.deepEqual(analyse({ 'class.yaml': onlyKubeVip, 'c.yaml': cluster }).places, r.places);
   // Without the class in the workspace and without configured paths, the object variable is not read.
   assert.deepEqual(analyse({ 'c.yaml': cluster }).places, [[]]);
   // A templated host is a placeholder, as everywhere.
-  const raw = analyse({ 'class.yaml': PROXMOX_LIKE_CLASS, 'c.yaml': topologyCluster('pve1', 'pve-class', '        host: ${CONTROL_PLANE_ENDPOINT_IP}\n        port: 6443') });
-  assert.deepEqual(raw.findings.map((f) => f.slice(0, 2)), [['missing-vip', '${CONTROL_PLANE_ENDPOINT_IP}']]);
+  const raw = analyse({
+    'class.yaml': PROXMOX_LIKE_CLASS,
+    'c.yaml': topologyCluster('pve1', 'pve-class', '        host: ${CONTROL_PLANE_ENDPOINT_IP}\n        port: 6443'),
+  });
+  assert.deepEqual(
+    raw.findings.map((f) => f.slice(0, 2)),
+    [['missing-vip', '${CONTROL_PLANE_ENDPOINT_IP}']],
+  );
 });
 
 test('Nutanix-like class (v1beta2 classRef): a template writing host from controlPlaneEndpoint.IP; two clusters sharing the IP are duplicate-ip', () => {
   const a = topologyCluster('ntnx-a', 'ntnx-class', '        IP: 10.20.0.5\n        port: 6443', true);
   const b = topologyCluster('ntnx-b', 'ntnx-class', '        {IP: 10.20.0.5, port: 6443}');
   const r = analyse({ 'class.yaml': NUTANIX_LIKE_CLASS, 'a.yaml': a, 'b.yaml': b.replace('      value:\n        {', '      value: {').replace('}\n', '}\n') });
-  assert.deepEqual(r.places, [[['Cluster ntnx-a topology variable controlPlaneEndpoint.IP', '10.20.0.5']], [['Cluster ntnx-b topology variable controlPlaneEndpoint.IP', '10.20.0.5']]]);
-  assert.deepEqual(r.findings.map((f) => f.slice(0, 2)), [['duplicate-ip', '10.20.0.5'], ['duplicate-ip', '10.20.0.5']]);
+  assert.deepEqual(r.places, [
+    [['Cluster ntnx-a topology variable controlPlaneEndpoint.IP', '10.20.0.5']],
+    [['Cluster ntnx-b topology variable controlPlaneEndpoint.IP', '10.20.0.5']],
+  ]);
+  assert.deepEqual(
+    r.findings.map((f) => f.slice(0, 2)),
+    [
+      ['duplicate-ip', '10.20.0.5'],
+      ['duplicate-ip', '10.20.0.5'],
+    ],
+  );
 });
 
 test('no class at hand: capiIpam.topologyVariables accepts object paths', () => {
   const cluster = topologyCluster('pve1', 'elsewhere', '        host: 10.10.10.9\n        port: 6443');
-  assert.deepEqual(analyse({ 'c.yaml': cluster }, ['controlPlaneEndpoint.host']).places, [[['Cluster pve1 topology variable controlPlaneEndpoint.host', '10.10.10.9']]]);
+  assert.deepEqual(analyse({ 'c.yaml': cluster }, ['controlPlaneEndpoint.host']).places, [
+    [['Cluster pve1 topology variable controlPlaneEndpoint.host', '10.10.10.9']],
+  ]);
 });

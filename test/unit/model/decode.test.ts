@@ -74,11 +74,67 @@ data:
 
 // The same objects as the API server serves them (what JSON.parse gives).
 const API: [string, object[]][] = [
-  ['InClusterIPPool', [{ apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', kind: 'InClusterIPPool', metadata: { name: 'vips', namespace: 'infra' }, spec: { addresses: ['10.0.0.10-10.0.0.20', '10.0.0.30'], prefix: 24, gateway: '10.0.0.1', excludedAddresses: ['10.0.0.15'], allocateReservedIPAddresses: true } }]],
-  ['GlobalInClusterIPPool', [{ apiVersion: 'ipam.cluster.x-k8s.io/v1alpha1', kind: 'GlobalInClusterIPPool', metadata: { name: 'old' }, spec: { subnet: '10.1.0.0/29', gateway: '10.1.0.1' } }]],
-  ['IPAddressClaim', [{ metadata: { name: 'a-vip', labels: { 'cluster.x-k8s.io/cluster-name': 'a' } }, spec: { poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'vips' } } }]],
-  ['IPAddress', [{ metadata: { name: 'a-vip', namespace: 'infra' }, spec: { address: '10.0.0.10', prefix: 24, poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'vips' }, claimRef: { name: 'a-vip' } } }]],
-  ['Service', [{ metadata: { name: 'web', namespace: 'shop', annotations: { 'kube-vip.io/loadbalancerIPs': '10.2.0.5,,fd00::5' } }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }, { port: '80' }] }, status: { loadBalancer: { ingress: [{ ip: '10.2.0.5' }, { ip: '10.2.0.6' }] } } }]],
+  [
+    'InClusterIPPool',
+    [
+      {
+        apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2',
+        kind: 'InClusterIPPool',
+        metadata: { name: 'vips', namespace: 'infra' },
+        spec: {
+          addresses: ['10.0.0.10-10.0.0.20', '10.0.0.30'],
+          prefix: 24,
+          gateway: '10.0.0.1',
+          excludedAddresses: ['10.0.0.15'],
+          allocateReservedIPAddresses: true,
+        },
+      },
+    ],
+  ],
+  [
+    'GlobalInClusterIPPool',
+    [
+      {
+        apiVersion: 'ipam.cluster.x-k8s.io/v1alpha1',
+        kind: 'GlobalInClusterIPPool',
+        metadata: { name: 'old' },
+        spec: { subnet: '10.1.0.0/29', gateway: '10.1.0.1' },
+      },
+    ],
+  ],
+  [
+    'IPAddressClaim',
+    [
+      {
+        metadata: { name: 'a-vip', labels: { 'cluster.x-k8s.io/cluster-name': 'a' } },
+        spec: { poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'vips' } },
+      },
+    ],
+  ],
+  [
+    'IPAddress',
+    [
+      {
+        metadata: { name: 'a-vip', namespace: 'infra' },
+        spec: {
+          address: '10.0.0.10',
+          prefix: 24,
+          poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'vips' },
+          claimRef: { name: 'a-vip' },
+        },
+      },
+    ],
+  ],
+  [
+    'Service',
+    [
+      {
+        metadata: { name: 'web', namespace: 'shop', annotations: { 'kube-vip.io/loadbalancerIPs': '10.2.0.5,,fd00::5' } },
+        spec: { type: 'LoadBalancer', ports: [{ port: 443 }, { port: '80' }] },
+        status: { loadBalancer: { ingress: [{ ip: '10.2.0.5' }, { ip: '10.2.0.6' }] } },
+      },
+    ],
+  ],
   ['ConfigMap', [{ metadata: { name: 'kubevip' }, data: { 'cidr-global': '10.2.0.0/28,10.3.0.0/30', 'range-shop': '10.4.0.1-10.4.0.9' } }]],
 ];
 
@@ -88,7 +144,11 @@ function model(inv: Inventory): unknown {
     if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, strip(x)]));
     if (Array.isArray(v)) return v.map(strip);
     if (typeof v !== 'object' || v === null) return v;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'origin' && k !== 'site').map(([k, x]) => [k, strip(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'origin' && k !== 'site')
+        .map(([k, x]) => [k, strip(x)]),
+    );
   };
   const { pools, claims, addresses, services, kubeVipRanges, kubeVipConfigs } = inv;
   return strip({ pools, claims, addresses, services, kubeVipRanges, kubeVipConfigs });
@@ -109,14 +169,32 @@ test('the same objects as YAML and as API JSON decode to the same inventory', ()
 test('defaults that drifted between the file and live decoders are one', () => {
   for (const inv of [fromFile().inv, fromApi()]) {
     // A kubevip ConfigMap that names no namespace is in `default`, as for every other kind.
-    assert.deepEqual(inv.kubeVipConfigs!.map((c) => c.namespace), ['default']);
-    assert.deepEqual(inv.kubeVipRanges.map((r) => `${r.configMapNamespace}:${r.key}:${r.entry}`), ['default:cidr-global:10.2.0.0/28', 'default:cidr-global:10.3.0.0/30', 'default:range-shop:10.4.0.1-10.4.0.9']);
+    assert.deepEqual(
+      inv.kubeVipConfigs!.map((c) => c.namespace),
+      ['default'],
+    );
+    assert.deepEqual(
+      inv.kubeVipRanges.map((r) => `${r.configMapNamespace}:${r.key}:${r.entry}`),
+      ['default:cidr-global:10.2.0.0/28', 'default:cidr-global:10.3.0.0/30', 'default:range-shop:10.4.0.1-10.4.0.9'],
+    );
     assert.equal(inv.pools[0]!.spec.allocateReservedIPAddresses, true);
-    assert.deepEqual(inv.pools.map((p) => `${p.namespace ?? ''}/${p.name}:${p.spec.addresses.join()}/${p.spec.prefix}`), ['infra/vips:10.0.0.10-10.0.0.20,10.0.0.30/24', '/old:10.1.0.1-10.1.0.6/29']);
-    assert.deepEqual(inv.claims.map((c) => `${c.namespace}/${c.name}→${c.clusterName}`), ['default/a-vip→a']);
+    assert.deepEqual(
+      inv.pools.map((p) => `${p.namespace ?? ''}/${p.name}:${p.spec.addresses.join()}/${p.spec.prefix}`),
+      ['infra/vips:10.0.0.10-10.0.0.20,10.0.0.30/24', '/old:10.1.0.1-10.1.0.6/29'],
+    );
+    assert.deepEqual(
+      inv.claims.map((c) => `${c.namespace}/${c.name}→${c.clusterName}`),
+      ['default/a-vip→a'],
+    );
     // The provider fails on an empty annotation part: it stays requested; addresses are listed once.
-    assert.deepEqual(inv.services[0]!.requested!.map((r) => r.value), ['10.2.0.5', '', 'fd00::5']);
-    assert.deepEqual(inv.services[0]!.ips.map((r) => r.value), ['10.2.0.5', 'fd00::5', '10.2.0.6']);
+    assert.deepEqual(
+      inv.services[0]!.requested!.map((r) => r.value),
+      ['10.2.0.5', '', 'fd00::5'],
+    );
+    assert.deepEqual(
+      inv.services[0]!.ips.map((r) => r.value),
+      ['10.2.0.5', 'fd00::5', '10.2.0.6'],
+    );
     assert.deepEqual(inv.services[0]!.ports, [443, 80]);
   }
 });
@@ -130,8 +208,14 @@ test("a file's values keep their exact places; an API object has none", () => {
   assert.equal(at(pool.origin!.gateway), '10.0.0.1');
   assert.equal(at(pool.origin!.prefix), '24');
   assert.equal(at(inv.addresses[0]!.origin!.span), '10.0.0.10');
-  assert.deepEqual(inv.services[0]!.requested!.map((r) => at(r.site!.span)), ['10.2.0.5', '', 'fd00::5']);
-  assert.deepEqual(inv.kubeVipRanges.map((r) => at(r.site!.span)), ['10.2.0.0/28', '10.3.0.0/30', '10.4.0.1-10.4.0.9']);
+  assert.deepEqual(
+    inv.services[0]!.requested!.map((r) => at(r.site!.span)),
+    ['10.2.0.5', '', 'fd00::5'],
+  );
+  assert.deepEqual(
+    inv.kubeVipRanges.map((r) => at(r.site!.span)),
+    ['10.2.0.0/28', '10.3.0.0/30', '10.4.0.1-10.4.0.9'],
+  );
   const live = fromApi();
   assert.equal(live.pools[0]!.origin, undefined);
   assert.equal(live.services[0]!.requested![0]!.site, undefined);
@@ -139,14 +223,23 @@ test("a file's values keep their exact places; an API object has none", () => {
 
 test('a pool without prefix: missing in a file (the webhook refuses it), 0 as the API server serves it', () => {
   const ws = new Workspace();
-  ws.setFile('file:///w/p.yaml', 'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata: {name: g}\nspec:\n  addresses: [10.0.0.1]\n');
+  ws.setFile(
+    'file:///w/p.yaml',
+    'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata: {name: g}\nspec:\n  addresses: [10.0.0.1]\n',
+  );
   assert.equal(ws.analyze().inventory.pools[0]!.spec.prefix, undefined);
-  const live = toInventory(new Map([['GlobalInClusterIPPool', [{ apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', metadata: { name: 'g' }, spec: { addresses: ['10.0.0.1'] } }]]]) as never);
+  const live = toInventory(
+    new Map([
+      ['GlobalInClusterIPPool', [{ apiVersion: 'ipam.cluster.x-k8s.io/v1alpha2', metadata: { name: 'g' }, spec: { addresses: ['10.0.0.1'] } }]],
+    ]) as never,
+  );
   assert.equal(live.pools[0]!.spec.prefix, 0);
 });
 
 test("a file's plain values follow the yaml/ lookups: first duplicate key, no alias, __proto__ a plain key, depth bounded", () => {
-  const root = parseDocument('a: 1\na: 2\nb: &x [1]\nc: *x\n__proto__: {polluted: true}\nd: ' + '['.repeat(40) + ']'.repeat(40) + '\n', { uniqueKeys: false }).contents;
+  const root = parseDocument('a: 1\na: 2\nb: &x [1]\nc: *x\n__proto__: {polluted: true}\nd: ' + '['.repeat(40) + ']'.repeat(40) + '\n', {
+    uniqueKeys: false,
+  }).contents;
   const plain = plainOf(root) as Record<string, unknown>;
   assert.equal(plain.a, 1);
   assert.deepEqual(plain.b, [1]);

@@ -18,27 +18,51 @@ const VIP_LABEL = 'kube-vip env address (KubeadmControlPlane web files[0] /etc/k
 
 test('a host name is not a vip-mismatch; unresolved, a hint says what it must resolve to', () => {
   assert.deepEqual(analyse(hostnameCluster('api.lab.local', '10.10.0.77')), [
-    { code: 'dns-mismatch', severity: 'hint', text: 'api.lab.local', message: `api.lab.local (${LABEL}) is a DNS name: it must resolve to the VIP 10.10.0.77 (${VIP_LABEL}).` },
+    {
+      code: 'dns-mismatch',
+      severity: 'hint',
+      text: 'api.lab.local',
+      message: `api.lab.local (${LABEL}) is a DNS name: it must resolve to the VIP 10.10.0.77 (${VIP_LABEL}).`,
+    },
   ]);
-  assert.deepEqual(analyse(hostnameCluster('api.lab.local', '10.10.0.77'), { 'api.lab.local': { error: 'ENOTFOUND' } })[0]!.message,
-    `api.lab.local (${LABEL}) is a DNS name: it must resolve to the VIP 10.10.0.77 (${VIP_LABEL}). It did not resolve here (ENOTFOUND).`);
+  assert.deepEqual(
+    analyse(hostnameCluster('api.lab.local', '10.10.0.77'), { 'api.lab.local': { error: 'ENOTFOUND' } })[0]!.message,
+    `api.lab.local (${LABEL}) is a DNS name: it must resolve to the VIP 10.10.0.77 (${VIP_LABEL}). It did not resolve here (ENOTFOUND).`,
+  );
 });
 
 test('resolved: no finding when the addresses include the VIP, an error at the name when they do not', () => {
   assert.deepEqual(analyse(hostnameCluster('api.lab.local', '10.10.0.77'), { 'api.lab.local': { addresses: ['10.10.0.76', '10.10.0.77'] } }), []);
   assert.deepEqual(analyse(hostnameCluster('api.lab.local', '10.10.0.77'), { 'api.lab.local': { addresses: ['10.10.0.9', 'fd00::9'] } }), [
-    { code: 'dns-mismatch', severity: 'error', text: 'api.lab.local', message: `api.lab.local (${LABEL}) resolves to 10.10.0.9, fd00::9, not to the VIP 10.10.0.77 (${VIP_LABEL}): clients would reach another machine.` },
+    {
+      code: 'dns-mismatch',
+      severity: 'error',
+      text: 'api.lab.local',
+      message: `api.lab.local (${LABEL}) resolves to 10.10.0.9, fd00::9, not to the VIP 10.10.0.77 (${VIP_LABEL}): clients would reach another machine.`,
+    },
   ]);
   // IP places still disagree among themselves; a placeholder or template is no host name.
-  assert.deepEqual(analyse(hostnameCluster('TODO', '10.10.0.77')).map((f) => f.code), ['missing-vip', 'vip-mismatch']);
-  assert.deepEqual(analyse(hostnameCluster('${API_HOST}', '10.10.0.77')).map((f) => f.code), ['missing-vip']);
+  assert.deepEqual(
+    analyse(hostnameCluster('TODO', '10.10.0.77')).map((f) => f.code),
+    ['missing-vip', 'vip-mismatch'],
+  );
+  assert.deepEqual(
+    analyse(hostnameCluster('${API_HOST}', '10.10.0.77')).map((f) => f.code),
+    ['missing-vip'],
+  );
 });
 
 test('HostResolver: a miss starts one lookup and notifies; a slow lookup times out; localhost resolves through the system resolver', async () => {
   let calls = 0;
   let notified!: () => void;
   const done = new Promise<void>((r) => (notified = r));
-  const r = new HostResolver(async (h) => { calls++; return h === 'a.test' ? ['10.0.0.1'] : []; }, () => notified());
+  const r = new HostResolver(
+    async (h) => {
+      calls++;
+      return h === 'a.test' ? ['10.0.0.1'] : [];
+    },
+    () => notified(),
+  );
   assert.equal(r.get('a.test'), undefined);
   assert.equal(r.get('a.test'), undefined);
   await done;

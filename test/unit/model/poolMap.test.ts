@@ -46,13 +46,23 @@ function map(text: string, name: string, zoom?: string) {
   const ws = new Workspace();
   ws.setFile('file:///w/a.yaml', text);
   const a = ws.analyze();
-  return poolMap(a.inventory.pools.find((p) => p.name === name)!, a, zoom);
+  return poolMap(
+    a.inventory.pools.find((p) => p.name === name)!,
+    a,
+    zoom,
+  );
 }
 
 test('a small pool: one cell per address, coloured by state, with who holds it', () => {
-  const m = map(pool('vips', '"10.0.0.0-10.0.0.20"', 24, '  gateway: 10.0.0.1\n  excludedAddresses: [10.0.0.12]\n') + cluster('prod', '10.0.0.11') + service, 'vips');
+  const m = map(
+    pool('vips', '"10.0.0.0-10.0.0.20"', 24, '  gateway: 10.0.0.1\n  excludedAddresses: [10.0.0.12]\n') + cluster('prod', '10.0.0.11') + service,
+    'vips',
+  );
   assert.equal(m.mode, 'addresses');
-  assert.deepEqual(m.rows.map((r) => r.label), ['10.0.0.0', '10.0.0.16']);
+  assert.deepEqual(
+    m.rows.map((r) => r.label),
+    ['10.0.0.0', '10.0.0.16'],
+  );
   const cells = new Map(m.rows.flatMap((r) => r.cells).map((c) => [c.address, `${c.state}: ${c.detail}`]));
   assert.equal(cells.get('10.0.0.0'), 'reserved: network address: never allocated');
   assert.equal(cells.get('10.0.0.1'), 'gateway: gateway: never allocated');
@@ -84,7 +94,10 @@ test('an IPv6 /64 lists only the blocks that hold something, without enumerating
   const started = performance.now();
   const m = map(pool('v6', '"fd00:10::/64"', 64, '  gateway: fd00:10::1\n') + cluster('a', 'fd00:10::5:7'), 'v6');
   assert.equal(m.mode, 'blocks');
-  assert.deepEqual(m.blocks.map((b) => `${b.block} ${b.allocated}/${b.free}/${b.reserved}`), ['fd00:10::/120 0/254/2', 'fd00:10::5:0/120 1/255/0']);
+  assert.deepEqual(
+    m.blocks.map((b) => `${b.block} ${b.allocated}/${b.free}/${b.reserved}`),
+    ['fd00:10::/120 0/254/2', 'fd00:10::5:0/120 1/255/0'],
+  );
   assert.match(m.note!, /the pool has 18446744073709551616 addresses/);
   assert.ok(performance.now() - started < 2000);
 });
@@ -94,5 +107,8 @@ test('the Pools view lists allocated addresses in numeric order', async () => {
   const ws = new Workspace();
   ws.setFile('file:///w/a.yaml', pool('vips', '"10.0.0.2-10.0.0.200"', 24) + ['100', '9', '10', '2'].map((n) => cluster(`c${n}`, `10.0.0.${n}`)).join(''));
   const [view] = new AnalysisApi(ws).pools();
-  assert.deepEqual(view!.allocations.map((x) => x.address), ['10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100']);
+  assert.deepEqual(
+    view!.allocations.map((x) => x.address),
+    ['10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100'],
+  );
 });

@@ -69,8 +69,12 @@ function rank(files: string[], name: string, namespace = 'default', defaultPool?
 
 const pools = pool('node-pool', '10.0.1.0/24') + pool('other', '10.0.2.10-10.0.2.20') + pool('vip-pool', '10.0.0.10-10.0.0.50');
 
-test('node pools (addressesFromPools of a CAPV machine template) come last, VIP pools (holding other clusters\' VIPs) first', () => {
-  assert.deepEqual(rank([pools, capvTemplate('node-pool'), cluster('prod', '10.0.0.12') + cluster('new', '')], 'new'), ['vip-pool:vip', 'other', 'node-pool:node']);
+test("node pools (addressesFromPools of a CAPV machine template) come last, VIP pools (holding other clusters' VIPs) first", () => {
+  assert.deepEqual(rank([pools, capvTemplate('node-pool'), cluster('prod', '10.0.0.12') + cluster('new', '')], 'new'), [
+    'vip-pool:vip',
+    'other',
+    'node-pool:node',
+  ]);
 });
 
 test('a CAPMOX ipv4PoolRef marks a global pool as a node pool', () => {
@@ -78,7 +82,7 @@ test('a CAPMOX ipv4PoolRef marks a global pool as a node pool', () => {
   assert.deepEqual(rank([pools, global, capmoxTemplate('pve-nodes'), cluster('new', '')], 'new'), ['node-pool', 'other', 'vip-pool', 'pve-nodes:node']);
 });
 
-test('capiIpam.defaultPool comes first, even before a VIP pool; the cluster\'s annotation wins over it', () => {
+test("capiIpam.defaultPool comes first, even before a VIP pool; the cluster's annotation wins over it", () => {
   const files = [pools, capvTemplate('node-pool'), cluster('prod', '10.0.0.12')];
   assert.deepEqual(rank([...files, cluster('new', '')], 'new', 'default', 'other'), ['other:preferred', 'vip-pool:vip', 'node-pool:node']);
   assert.deepEqual(rank([...files, cluster('new', '')], 'new', 'default', 'default/node-pool'), ['node-pool:node:preferred', 'vip-pool:vip', 'other']);

@@ -70,7 +70,12 @@ function run(files: Record<string, string>) {
 }
 
 test('a cluster split over three files is linked by its refs; a clean cluster has no findings', () => {
-  const r = run({ 'p.yaml': pool('vips', '"10.0.0.10-10.0.0.50"'), 'c.yaml': cluster('a', '10.0.0.10'), 'i.yaml': infra('a', '10.0.0.10'), 'k.yaml': kcp('a', ['10.0.0.10', 'api.example.com', '127.0.0.1']) });
+  const r = run({
+    'p.yaml': pool('vips', '"10.0.0.10-10.0.0.50"'),
+    'c.yaml': cluster('a', '10.0.0.10'),
+    'i.yaml': infra('a', '10.0.0.10'),
+    'k.yaml': kcp('a', ['10.0.0.10', 'api.example.com', '127.0.0.1']),
+  });
   assert.deepEqual(r.codes(), []);
   assert.deepEqual(r.a.clusters[0]!.uris.sort(), ['c.yaml', 'i.yaml', 'k.yaml']);
 });
@@ -85,12 +90,25 @@ test('out-of-pool, reserved-ip (gateway, network, excluded) and lb-range-overlap
   const base = pool('vips', '"10.0.0.0/24"', '  excludedAddresses: [10.0.0.100]\n');
   const kv = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kubevip\n  namespace: kube-system\ndata:\n  cidr-global: 10.0.0.200/29\n';
   const elsewhere = run({ p: base, c: cluster('a', '10.1.0.10') }).a.findings.filter((f) => f.uri === 'c');
-  assert.deepEqual(elsewhere.map((f) => [f.code, f.severity, f.message]), [['out-of-pool', 'info', '10.1.0.10 is in no subnet of the 1 known IPv4 pools (GlobalInClusterIPPool vips): nothing reserves it.']]);
+  assert.deepEqual(
+    elsewhere.map((f) => [f.code, f.severity, f.message]),
+    [['out-of-pool', 'info', '10.1.0.10 is in no subnet of the 1 known IPv4 pools (GlobalInClusterIPPool vips): nothing reserves it.']],
+  );
   const range = run({ p: pool('vips', '"10.0.0.10-10.0.0.50", 10.0.0.60'), c: cluster('a', '10.0.0.77') });
   const missed = range.a.findings.filter((f) => f.uri === 'c');
-  assert.deepEqual(missed.map((f) => [f.code, f.severity, f.message]), [['out-of-pool', 'warning', '10.0.0.77 lies in the subnet 10.0.0.0/24 of GlobalInClusterIPPool vips but outside the addresses it hands out (10.0.0.10-10.0.0.50, 10.0.0.60): nothing reserves it.']]);
+  assert.deepEqual(
+    missed.map((f) => [f.code, f.severity, f.message]),
+    [
+      [
+        'out-of-pool',
+        'warning',
+        '10.0.0.77 lies in the subnet 10.0.0.0/24 of GlobalInClusterIPPool vips but outside the addresses it hands out (10.0.0.10-10.0.0.50, 10.0.0.60): nothing reserves it.',
+      ],
+    ],
+  );
   assert.deepEqual(range.at('out-of-pool'), ['10.0.0.77']);
-  for (const ip of ['10.0.0.1', '10.0.0.0', '10.0.0.255', '10.0.0.100']) assert.deepEqual(run({ p: base, c: cluster('a', ip) }).codes('c'), ['reserved-ip'], ip);
+  for (const ip of ['10.0.0.1', '10.0.0.0', '10.0.0.255', '10.0.0.100'])
+    assert.deepEqual(run({ p: base, c: cluster('a', ip) }).codes('c'), ['reserved-ip'], ip);
   assert.match(run({ p: base, c: cluster('a', '10.0.0.1') }).a.findings[0]!.message, /the gateway of GlobalInClusterIPPool vips/);
   assert.deepEqual(run({ p: base, k: kv, c: cluster('a', '10.0.0.201') }).codes('c'), ['lb-range-overlap']);
   assert.deepEqual(run({ c: cluster('a', '10.1.0.10') }).codes('c'), [], 'no pools known: no out-of-pool');
@@ -110,11 +128,16 @@ test('invalid-ip only for values meant as IPs; DNS names and templates are fine'
 });
 
 test('stale-certsan: an old VIP in the pool is reported, loopback/link-local and DNS names never', () => {
-  const files = { p: pool('vips', '"10.0.0.10-10.0.0.50"'), c: cluster('a', '10.0.0.10'), i: infra('a', '10.0.0.10'), k: kcp('a', ['10.0.0.10', '10.0.0.12', '127.0.0.1', '169.254.1.1', 'api.example.com', '10.9.9.9']) };
+  const files = {
+    p: pool('vips', '"10.0.0.10-10.0.0.50"'),
+    c: cluster('a', '10.0.0.10'),
+    i: infra('a', '10.0.0.10'),
+    k: kcp('a', ['10.0.0.10', '10.0.0.12', '127.0.0.1', '169.254.1.1', 'api.example.com', '10.9.9.9']),
+  };
   assert.deepEqual(run(files).at('stale-certsan'), ['10.0.0.12']);
 });
 
-test('ip-in-use: an IPAddress of another claim holds the VIP; the cluster\'s own claim does not', () => {
+test("ip-in-use: an IPAddress of another claim holds the VIP; the cluster's own claim does not", () => {
   const address = (claim: string, label = '') => `apiVersion: ipam.cluster.x-k8s.io/v1beta2
 kind: IPAddress
 metadata:
@@ -126,11 +149,22 @@ ${label}spec:
   claimRef: {name: ${claim}}
   poolRef: {apiGroup: ipam.cluster.x-k8s.io, kind: GlobalInClusterIPPool, name: vips}
 `;
-  const other = run({ p: pool('vips', '"10.0.0.10-10.0.0.50"'), c: cluster('a', '10.0.0.10'), x: address('b-vip', '  labels:\n    cluster.x-k8s.io/cluster-name: b\n') });
+  const other = run({
+    p: pool('vips', '"10.0.0.10-10.0.0.50"'),
+    c: cluster('a', '10.0.0.10'),
+    x: address('b-vip', '  labels:\n    cluster.x-k8s.io/cluster-name: b\n'),
+  });
   assert.deepEqual(other.codes('c'), ['ip-in-use']);
   assert.match(other.a.findings.find((f) => f.code === 'ip-in-use')!.message, /IPAddressClaim default\/b-vip of cluster b/);
   assert.deepEqual(run({ p: pool('vips', '"10.0.0.10-10.0.0.50"'), c: cluster('a', '10.0.0.10'), x: address('a-control-plane-vip') }).codes('c'), []);
-  assert.deepEqual(run({ p: pool('vips', '"10.0.0.10-10.0.0.50"'), c: cluster('a', '10.0.0.10'), x: address('whatever', '  labels:\n    cluster.x-k8s.io/cluster-name: a\n') }).codes('c'), []);
+  assert.deepEqual(
+    run({
+      p: pool('vips', '"10.0.0.10-10.0.0.50"'),
+      c: cluster('a', '10.0.0.10'),
+      x: address('whatever', '  labels:\n    cluster.x-k8s.io/cluster-name: a\n'),
+    }).codes('c'),
+    [],
+  );
 });
 
 test('invalid-pool: webhook errors on the entry, overlapping pools, gateway outside the subnet', () => {
@@ -141,7 +175,11 @@ test('invalid-pool: webhook errors on the entry, overlapping pools, gateway outs
   const msgs = overlap.a.findings.filter((f) => f.code === 'invalid-pool').map((f) => f.message);
   assert.equal(msgs.length, 2);
   assert.match(msgs[0]!, /overlaps GlobalInClusterIPPool b \(6 addresses, e\.g\. 10\.0\.0\.15-10\.0\.0\.20\)/);
-  const ns = run({ p: pool('a', '"10.0.0.10-10.0.0.20"', '', 'InClusterIPPool') + pool('b', '"10.0.0.10-10.0.0.20"', '', 'InClusterIPPool').replace('namespace: default', 'namespace: other') });
+  const ns = run({
+    p:
+      pool('a', '"10.0.0.10-10.0.0.20"', '', 'InClusterIPPool') +
+      pool('b', '"10.0.0.10-10.0.0.20"', '', 'InClusterIPPool').replace('namespace: default', 'namespace: other'),
+  });
   assert.deepEqual(ns.codes(), [], 'namespaced pools of different namespaces allocate independently');
   const gw = run({ p: pool('a', '"10.0.5.10-10.0.5.20"') });
   assert.match(gw.a.findings[0]!.message, /gateway 10\.0\.0\.1 is outside the pool's subnet 10\.0\.5\.0\/24/);

@@ -58,20 +58,32 @@ test('1,000 clusters sharing a VIP (two places each): one duplicate-ip per clust
   // The cluster's own other place is related information, not a second finding.
   assert.match(dup[0]!.related!.at(-1)!.message, /^also 10\.0\.0\.10 here: VSphereCluster c0/);
   // Twice the clusters, twice the output (give or take the digits of longer names), not four times.
-  const twice = findings(Array.from({ length: 2 * n }, (_, i) => cluster(i)), 'duplicate-ip');
+  const twice = findings(
+    Array.from({ length: 2 * n }, (_, i) => cluster(i)),
+    'duplicate-ip',
+  );
   assert.equal(twice.length, 2 * n);
   assert.ok(size(twice) < 2.2 * size(dup), `${size(twice)} vs ${size(dup)}`);
 });
 
 test('1,000 pools over one subnet: one overlap warning per pool, related info capped', () => {
   const n = 1000;
-  const overlaps = findings(Array.from({ length: n }, (_, i) => pool(i)), 'invalid-pool');
+  const overlaps = findings(
+    Array.from({ length: n }, (_, i) => pool(i)),
+    'invalid-pool',
+  );
   assert.equal(overlaps.length, n);
   for (const f of overlaps) {
     assert.ok(f.related!.length <= RELATED_CAP);
-    assert.match(f.message, /overlaps GlobalInClusterIPPool p\d+ \(254 addresses, e\.g\. 10\.1\.0\.1-10\.1\.0\.254\).* one of 1000 pools linked by overlaps: .* and 988 more\.$/);
+    assert.match(
+      f.message,
+      /overlaps GlobalInClusterIPPool p\d+ \(254 addresses, e\.g\. 10\.1\.0\.1-10\.1\.0\.254\).* one of 1000 pools linked by overlaps: .* and 988 more\.$/,
+    );
   }
-  const twice = findings(Array.from({ length: 2 * n }, (_, i) => pool(i)), 'invalid-pool');
+  const twice = findings(
+    Array.from({ length: 2 * n }, (_, i) => pool(i)),
+    'invalid-pool',
+  );
   assert.equal(twice.length, 2 * n);
   assert.ok(size(twice) < 2.2 * size(overlaps), `${size(twice)} vs ${size(overlaps)}`);
 });
@@ -82,7 +94,7 @@ test('two overlapping pools: each names the other, as before', () => {
   assert.match(b!.message, /^GlobalInClusterIPPool p2 overlaps GlobalInClusterIPPool p1 /);
 });
 
-test('code actions at one of 1,000 clusters sharing a VIP are that cluster\'s only, and find it by position', () => {
+test("code actions at one of 1,000 clusters sharing a VIP are that cluster's only, and find it by position", () => {
   const pools = `apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: vips\nspec:\n  addresses: [10.0.0.0/16]\n  prefix: 16\n`;
   const text = [pools, ...Array.from({ length: 1000 }, (_, i) => cluster(i))].join('---\n');
   const ws = new Workspace();
@@ -90,10 +102,19 @@ test('code actions at one of 1,000 clusters sharing a VIP are that cluster\'s on
   const c500 = text.indexOf('name: c500\n');
   const at = text.indexOf('10.0.0.10', c500);
   const fixes = ws.fixesAt('f.yaml', at, at);
-  assert.deepEqual(fixes.map((f) => f.title), ['Use next free address of pool vips: 10.0.0.1 (not reserved · VIP pool)']);
+  assert.deepEqual(
+    fixes.map((f) => f.title),
+    ['Use next free address of pool vips: 10.0.0.1 (not reserved · VIP pool)'],
+  );
   // The edits touch cluster c500's two places and nothing else.
   const next = text.indexOf('name: c501\n');
-  assert.deepEqual(fixes[0]!.edits.map((e) => [text.slice(e.span.start, e.span.end), c500 < e.span.start && e.span.end < next]), [['10.0.0.10', true], ['10.0.0.10', true]]);
+  assert.deepEqual(
+    fixes[0]!.edits.map((e) => [text.slice(e.span.start, e.span.end), c500 < e.span.start && e.span.end < next]),
+    [
+      ['10.0.0.10', true],
+      ['10.0.0.10', true],
+    ],
+  );
   assert.equal(ws.clusterAt('f.yaml', at)?.name, 'c500');
   assert.equal(ws.clusterAt('f.yaml', c500)?.name, 'c500');
   assert.deepEqual(ws.fixesAt('f.yaml', c500, c500), []);

@@ -92,13 +92,21 @@ spec:
     name: c1
 `;
 
-const indent = (t: string, n: number) => t.trimEnd().split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+const indent = (t: string, n: number) =>
+  t
+    .trimEnd()
+    .split('\n')
+    .map((l) => ' '.repeat(n) + l)
+    .join('\n');
 
 test('kind: List wrappers: each item is an object, linked and checked at its exact place', () => {
   const list = `apiVersion: v1\nkind: List\nitems:\n- ${indent(CLUSTER('10.0.0.6'), 2).slice(2)}\n- ${indent(INFRA, 2).slice(2)}\n`;
   const { a, shown } = analyse({ 'l.yaml': list });
   assert.deepEqual(shown, [['vip-mismatch', 'l.yaml', '10.0.0.5']]);
-  assert.deepEqual(a.clusters.map((c) => [c.name, c.places.map((p) => p.role)]), [['c1', ['cluster-endpoint', 'infra-endpoint']]]);
+  assert.deepEqual(
+    a.clusters.map((c) => [c.name, c.places.map((p) => p.role)]),
+    [['c1', ['cluster-endpoint', 'infra-endpoint']]],
+  );
 });
 
 test('the same Cluster supplied twice (a copy, or a List and its items) does not double its findings', () => {
@@ -107,9 +115,15 @@ test('the same Cluster supplied twice (a copy, or a List and its items) does not
   assert.deepEqual(once, [['vip-mismatch', 'a.yaml', '10.0.0.5']]);
   const twice = analyse({ 'a.yaml': text, 'b.yaml': text });
   assert.equal(twice.a.clusters.length, 1);
-  assert.deepEqual(twice.shown.map((f) => f[0]), ['vip-mismatch']);
+  assert.deepEqual(
+    twice.shown.map((f) => f[0]),
+    ['vip-mismatch'],
+  );
   const list = `apiVersion: v1\nkind: List\nitems:\n- ${indent(CLUSTER('10.0.0.6'), 2).slice(2)}\n`;
-  assert.deepEqual(analyse({ 'a.yaml': text, 'l.yaml': list }).shown.map((f) => f[0]), ['vip-mismatch']);
+  assert.deepEqual(
+    analyse({ 'a.yaml': text, 'l.yaml': list }).shown.map((f) => f[0]),
+    ['vip-mismatch'],
+  );
   // Two different Clusters of one name are both checked (and both reported).
   assert.equal(analyse({ 'a.yaml': text, 'b.yaml': text.replace('10.0.0.6', '10.0.0.7') }).a.clusters.length, 2);
 });
@@ -118,8 +132,11 @@ test('templates sharing templated names (${CLUSTER_NAME}): each Cluster links th
   const file = (vip: string) => `${CLUSTER(vip)}---\n${INFRA.replace('host: 10.0.0.5', `host: ${vip}`)}`.replaceAll('name: c1', 'name: ${CLUSTER_NAME}');
   const { a, shown } = analyse({ 'a.yaml': file('10.0.0.5'), 'b.yaml': file('10.0.0.9') });
   assert.deepEqual(shown, []);
-  assert.deepEqual(a.clusters.map((c) => [c.name, c.places.map((p) => `${p.uri}:${p.value}`)]), [
-    ['${CLUSTER_NAME}', ['a.yaml:10.0.0.5', 'a.yaml:10.0.0.5']],
-    ['${CLUSTER_NAME}', ['b.yaml:10.0.0.9', 'b.yaml:10.0.0.9']],
-  ]);
+  assert.deepEqual(
+    a.clusters.map((c) => [c.name, c.places.map((p) => `${p.uri}:${p.value}`)]),
+    [
+      ['${CLUSTER_NAME}', ['a.yaml:10.0.0.5', 'a.yaml:10.0.0.5']],
+      ['${CLUSTER_NAME}', ['b.yaml:10.0.0.9', 'b.yaml:10.0.0.9']],
+    ],
+  );
 });

@@ -10,7 +10,10 @@ const GOOD = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 test('texts set between analyses: the newest text is read, analysed and removable', () => {
   const ws = new Workspace();
   ws.setFile('file:///a.yaml', BROKEN);
-  assert.deepEqual(ws.analyze().findings.map((f) => f.code), ['yaml-syntax']);
+  assert.deepEqual(
+    ws.analyze().findings.map((f) => f.code),
+    ['yaml-syntax'],
+  );
   ws.setFile('file:///a.yaml', GOOD + 'x: [');
   ws.setFile('file:///a.yaml', GOOD);
   assert.equal(ws.text('file:///a.yaml'), GOOD);

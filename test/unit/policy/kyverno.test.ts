@@ -38,13 +38,19 @@ function generated(): Schema[] {
   }
 }
 
-test('the Kyverno ClusterPolicy is valid under Kyverno v1.15.2\'s CRD schema (strict)', () => {
+test("the Kyverno ClusterPolicy is valid under Kyverno v1.15.2's CRD schema (strict)", () => {
   const docs = generated();
-  assert.deepEqual(docs.map((d) => d.kind), ['ConfigMap', 'ClusterPolicy']);
+  assert.deepEqual(
+    docs.map((d) => d.kind),
+    ['ConfigMap', 'ClusterPolicy'],
+  );
   const policy = docs[1]!;
   assert.ok(validate(policy), JSON.stringify(validate.errors, null, 2));
   const rules = (policy.spec as { rules: { name: string; validate: { cel: { expressions: { expression: string }[]; paramRef: { name: string } } } }[] }).rules;
-  assert.deepEqual(rules.map((r) => r.name), ['control-plane-endpoint-in-vip-pools', 'loadbalancer-ip-in-kube-vip-ranges']);
+  assert.deepEqual(
+    rules.map((r) => r.name),
+    ['control-plane-endpoint-in-vip-pools', 'loadbalancer-ip-in-kube-vip-ranges'],
+  );
   assert.ok(rules.every((r) => r.validate.cel.paramRef.name === 'capi-ipam-policy-params'));
 });
 

@@ -30,14 +30,24 @@ function examples() {
 const { inventory, docs } = examples();
 const [configMap, vap, binding] = docs as [Any, Any, Any];
 const params = { data: configMap.data };
-const cluster = (host: string | undefined): Any => ({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c' }, spec: host === undefined ? {} : { controlPlaneEndpoint: { host, port: 6443 } } });
+const cluster = (host: string | undefined): Any => ({
+  apiVersion: 'cluster.x-k8s.io/v1beta1',
+  kind: 'Cluster',
+  metadata: { name: 'c' },
+  spec: host === undefined ? {} : { controlPlaneEndpoint: { host, port: 6443 } },
+});
 const service = (ip: string | undefined, annotation?: string, type = 'LoadBalancer'): Any => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name: 's', ...(annotation ? { annotations: { 'kube-vip.io/loadbalancerIPs': annotation } } : {}) },
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 's', ...(annotation ? { annotations: { 'kube-vip.io/loadbalancerIPs': annotation } } : {}) },
   spec: { type, ...(ip ? { loadBalancerIP: ip } : {}) },
 });
 
 test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) and its binding', { skip }, () => {
-  assert.deepEqual(docs.map((d) => `${d.apiVersion} ${d.kind}`), ['v1 ConfigMap', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding']);
+  assert.deepEqual(
+    docs.map((d) => `${d.apiVersion} ${d.kind}`),
+    ['v1 ConfigMap', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding'],
+  );
   assert.deepEqual(vap.spec.paramKind, { apiVersion: 'v1', kind: 'ConfigMap' });
   assert.deepEqual(binding.spec.paramRef, { name: configMap.metadata.name, namespace: configMap.metadata.namespace, parameterNotFoundAction: 'Deny' });
   assert.equal(binding.spec.policyName, vap.metadata.name);
@@ -46,10 +56,20 @@ test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) a
 
 test('cluster endpoints: allocatable admitted; reserved, excluded, gateway, outside and DNS names rejected; empty and templated admitted', { skip }, () => {
   const hosts: [string | undefined, boolean][] = [
-    ['10.10.0.16', true], ['10.10.0.49', true], ['10.10.0.52', false], // vip-pool excludes 10.10.0.50-55
-    ['10.10.1.1', false], ['10.10.1.0', false], ['10.10.1.255', false], ['10.10.1.2', true], // node-pool: gateway, network, broadcast
-    ['10.10.9.9', false], ['api.example.com', false], ['::ffff:10.10.0.16', false],
-    ['', true], [undefined, true], ['${CONTROL_PLANE_ENDPOINT_IP}', true], ['{{ .Values.host }}', true],
+    ['10.10.0.16', true],
+    ['10.10.0.49', true],
+    ['10.10.0.52', false], // vip-pool excludes 10.10.0.50-55
+    ['10.10.1.1', false],
+    ['10.10.1.0', false],
+    ['10.10.1.255', false],
+    ['10.10.1.2', true], // node-pool: gateway, network, broadcast
+    ['10.10.9.9', false],
+    ['api.example.com', false],
+    ['::ffff:10.10.0.16', false],
+    ['', true],
+    [undefined, true],
+    ['${CONTROL_PLANE_ENDPOINT_IP}', true],
+    ['{{ .Values.host }}', true],
   ];
   const cases: CelCase[] = hosts.flatMap(([host], i) => [
     { name: `cluster ${i}`, resource: 'clusters', object: cluster(host), params },
@@ -57,16 +77,23 @@ test('cluster endpoints: allocatable admitted; reserved, excluded, gateway, outs
   ]);
   const verdicts = evaluateCel(vap.spec, cases);
   hosts.forEach(([host, allowed], i) => {
-    for (const v of verdicts.filter((x) => x.name.endsWith(` ${i}`))) assert.equal(v.allowed, allowed, `${v.name} host ${String(host)}: ${v.messages.join('; ')}`);
+    for (const v of verdicts.filter((x) => x.name.endsWith(` ${i}`)))
+      assert.equal(v.allowed, allowed, `${v.name} host ${String(host)}: ${v.messages.join('; ')}`);
   });
-  assert.deepEqual(verdicts.find((v) => v.name === 'cluster 2')!.messages, ['controlPlaneEndpoint.host 10.10.0.52 is not an address the VIP pools can allocate (capi-ipam policy)']);
+  assert.deepEqual(verdicts.find((v) => v.name === 'cluster 2')!.messages, [
+    'controlPlaneEndpoint.host 10.10.0.52 is not an address the VIP pools can allocate (capi-ipam policy)',
+  ]);
 });
 
-test('the CEL verdict equals the engine\'s allocatable set on every address of 10.10.0.0/22', { skip }, () => {
+test("the CEL verdict equals the engine's allocatable set on every address of 10.10.0.0/22", { skip }, () => {
   const cases: CelCase[] = [];
-  for (let v = 0x0a0a0000n; v <= 0x0a0a03ffn; v++) cases.push({ name: formatAddr({ family: 4, value: v }), resource: 'clusters', object: cluster(formatAddr({ family: 4, value: v })), params });
+  for (let v = 0x0a0a0000n; v <= 0x0a0a03ffn; v++)
+    cases.push({ name: formatAddr({ family: 4, value: v }), resource: 'clusters', object: cluster(formatAddr({ family: 4, value: v })), params });
   const verdicts = evaluateCel(vap.spec, cases);
-  const allocatable = (ip: string) => inventory.pools.some((p) => p.analysis.errors.length === 0 && p.analysis.allocatable.contains(BigInt(ip.split('.').reduce((n, o) => n * 256 + Number(o), 0))));
+  const allocatable = (ip: string) =>
+    inventory.pools.some(
+      (p) => p.analysis.errors.length === 0 && p.analysis.allocatable.contains(BigInt(ip.split('.').reduce((n, o) => n * 256 + Number(o), 0))),
+    );
   const disagree = verdicts.filter((v) => v.allowed !== allocatable(v.name)).map((v) => v.name);
   assert.deepEqual(disagree, []);
   assert.equal(verdicts.filter((v) => v.allowed).length, 42 + 253 + 31);
@@ -84,9 +111,14 @@ test('Services: a requested IP outside the kube-vip ranges is rejected; DHCP, pe
     ['not a LoadBalancer', service('10.10.5.5', undefined, 'ClusterIP'), true],
     ['not an IP', service(undefined, 'lb.example.com'), false],
   ];
-  const verdicts = evaluateCel(vap.spec, list.map(([name, object]) => ({ name, resource: 'services', object, params })));
+  const verdicts = evaluateCel(
+    vap.spec,
+    list.map(([name, object]) => ({ name, resource: 'services', object, params })),
+  );
   for (const [name, , allowed] of list) assert.equal(verdicts.find((v) => v.name === name)!.allowed, allowed, name);
-  assert.deepEqual(verdicts.find((v) => v.name === 'one of two outside')!.messages, ['LoadBalancer IP 10.10.2.5,10.10.9.9 lies outside the kube-vip ranges (capi-ipam policy)']);
+  assert.deepEqual(verdicts.find((v) => v.name === 'one of two outside')!.messages, [
+    'LoadBalancer IP 10.10.2.5,10.10.9.9 lies outside the kube-vip ranges (capi-ipam policy)',
+  ]);
 });
 
 test('a pool change is a new ConfigMap, not a new policy: the same CEL with other parameters', { skip }, () => {
@@ -96,5 +128,12 @@ test('a pool change is a new ConfigMap, not a new policy: the same CEL with othe
     { name: 'new', resource: 'clusters', object: cluster('192.168.7.3'), params: other },
     { name: 'no data', resource: 'clusters', object: cluster('192.168.7.3'), params: {} },
   ]);
-  assert.deepEqual(verdicts.map((v) => [v.name, v.allowed]), [['old', false], ['new', true], ['no data', false]]);
+  assert.deepEqual(
+    verdicts.map((v) => [v.name, v.allowed]),
+    [
+      ['old', false],
+      ['new', true],
+      ['no data', false],
+    ],
+  );
 });

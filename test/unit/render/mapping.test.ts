@@ -60,8 +60,14 @@ test('a finding on a rendered place moves to the source characters; a place whos
   const ws = new Workspace();
   ws.setFile('render', real);
   const findings = mapFindings(ws.analyze().findings, [map]);
-  assert.deepEqual(findings.map((f) => [f.code, f.uri, f.span.start, f.span.end]), [['vip-mismatch', 'values.yaml', 6, 15]]);
-  assert.deepEqual(findings[0]!.related?.map((r) => r.uri), ['template-2.yaml', 'template-3.yaml']);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.uri, f.span.start, f.span.end]),
+    [['vip-mismatch', 'values.yaml', 6, 15]],
+  );
+  assert.deepEqual(
+    findings[0]!.related?.map((r) => r.uri),
+    ['template-2.yaml', 'template-3.yaml'],
+  );
 });
 
 test('fix edits go to the source once; an edit of an unexplained place drops the fix', () => {

@@ -19,6 +19,11 @@ test('1,000-level nesting (flow and block): one yaml-syntax error that says the 
     assert.equal(fs[0]!.message, 'YAML syntax error: collections are nested too deeply to read (hundreds of levels)');
   }
   // A document after the deep one is still checked.
-  const after = findings(`${flow}---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: a\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.0.300\n`);
-  assert.deepEqual(after.map((f) => f.code), ['yaml-syntax', 'invalid-ip']);
+  const after = findings(
+    `${flow}---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: a\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.0.300\n`,
+  );
+  assert.deepEqual(
+    after.map((f) => f.code),
+    ['yaml-syntax', 'invalid-ip'],
+  );
 });

@@ -8,7 +8,11 @@ import { kubeVipPod } from '../../support/kubeVipPod';
 
 const POD = (addr: string) => kubeVipPod(addr);
 
-const indent = (text: string, n: number) => text.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+const indent = (text: string, n: number) =>
+  text
+    .split('\n')
+    .map((l) => (l ? ' '.repeat(n) + l : l))
+    .join('\n');
 
 function kcp(files: string, extra = '') {
   return `apiVersion: controlplane.cluster.x-k8s.io/v1beta1
@@ -112,13 +116,20 @@ spec:
 `;
   const { a } = analyse(text);
   const c = a.clusters[0]!;
-  assert.deepEqual(c.places.map((p) => `${p.role}=${p.value}`), ['topology-variable=10.0.0.5', 'kube-vip-address=10.0.0.8']);
+  assert.deepEqual(
+    c.places.map((p) => `${p.role}=${p.value}`),
+    ['topology-variable=10.0.0.5', 'kube-vip-address=10.0.0.8'],
+  );
   const f = a.findings.find((x) => x.code === 'vip-mismatch')!;
   assert.equal(text.slice(f.span.start, f.span.end), '10.0.0.8');
 });
 
 test('KCP controlPlaneEndpoint host:port and IPv6 [host]:port: only the host is a place', () => {
-  for (const [ep, host] of [['10.0.0.5:6443', '10.0.0.5'], ['"[fd00::5]:6443"', 'fd00::5'], ['fd00::5', 'fd00::5']] as const) {
+  for (const [ep, host] of [
+    ['10.0.0.5:6443', '10.0.0.5'],
+    ['"[fd00::5]:6443"', 'fd00::5'],
+    ['fd00::5', 'fd00::5'],
+  ] as const) {
     const text = `apiVersion: controlplane.cluster.x-k8s.io/v1beta2
 kind: KubeadmControlPlane
 metadata:
@@ -140,11 +151,18 @@ test('unicode before the address and tabs: spans stay exact; tab indentation is 
   const { place } = kubeVipPlace(text);
   assert.equal(text.slice(place.span.start, place.span.end), '10.0.0.6');
   const { a } = analyse('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n');
-  assert.deepEqual(a.findings.map((f) => f.code), ['yaml-syntax']);
+  assert.deepEqual(
+    a.findings.map((f) => f.code),
+    ['yaml-syntax'],
+  );
 });
 
 test('an edit re-parses only the documents it touches and later positions follow', () => {
-  const docs = Array.from({ length: 50 }, (_, i) => `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.${i}.5\n`).join('---\n');
+  const docs = Array.from(
+    { length: 50 },
+    (_, i) =>
+      `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\nspec:\n  controlPlaneEndpoint:\n    host: 10.0.${i}.5\n`,
+  ).join('---\n');
   const ws = new Workspace();
   ws.setFile('f.yaml', docs);
   const edited = docs.replace('name: c0\n', 'name: c0\n  labels: {a: b}\n');
@@ -165,5 +183,8 @@ test('address and vip_address inside one base64 Secret value are rewritten in on
   const next = applyEdits(new Map([['f.yaml', text]]), edits).get('f.yaml')!;
   const decoded = Buffer.from(/content: (\S+)\n$/.exec(next)![1]!, 'base64').toString();
   assert.equal(decoded, pod.replace('10.0.0.7', '10.0.0.5').replace('10.0.0.8', '10.0.0.5'));
-  assert.deepEqual(analyse(next).a.findings.filter((f) => f.code === 'vip-mismatch'), []);
+  assert.deepEqual(
+    analyse(next).a.findings.filter((f) => f.code === 'vip-mismatch'),
+    [],
+  );
 });

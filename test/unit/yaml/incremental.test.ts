@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
 
-const key = (w: Workspace) => w.analyze().findings.map((f) => `${f.code}@${f.span.start}-${f.span.end}:${f.message}`).join('\n');
+const key = (w: Workspace) =>
+  w
+    .analyze()
+    .findings.map((f) => `${f.code}@${f.span.start}-${f.span.end}:${f.message}`)
+    .join('\n');
 
 function fresh(text: string): string {
   const w = new Workspace();
@@ -19,7 +23,10 @@ test('typing after a final `---` without a newline re-parses the document before
   const edited = 'apiVersion: v1\nkind: ConfigMap\n---x';
   ws.setFile('f.yaml', edited);
   assert.equal(key(ws), fresh(edited));
-  assert.deepEqual(ws.analyze().findings.map((f) => f.code), ['yaml-syntax']);
+  assert.deepEqual(
+    ws.analyze().findings.map((f) => f.code),
+    ['yaml-syntax'],
+  );
 });
 
 test('lone CR line endings: `---` after `\\r` splits documents as YAML does; U+2028 is no line break', () => {
@@ -41,7 +48,8 @@ test('lone CR line endings: `---` after `\\r` splits documents as YAML does; U+2
 test('differential fuzz: 2,000 seeded edits, incremental equals fresh (CR, CRLF, `---` at EOF, embedded manifests)', () => {
   // Small on purpose (each edit is parsed twice): a cluster whose kube-vip manifest is a block
   // literal, one whose manifest is a double-quoted topology variable, and a trailing `---`.
-  const pod = (addr: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-vip\nspec:\n  containers:\n  - name: kube-vip\n    env:\n    - name: address\n      value: ${addr}\n`;
+  const pod = (addr: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-vip\nspec:\n  containers:\n  - name: kube-vip\n    env:\n    - name: address\n      value: ${addr}\n`;
   const base = `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster
 metadata:

@@ -33,7 +33,10 @@ test('each syntax is replaced by a stand-in of its own length; $$ is an escaped 
     assert.equal(m.text, masked, input);
     assert.equal(m.text.length, input.length);
   }
-  assert.deepEqual(maskTemplates('a: ${X} $${Y} {{ z }}').regions, [{ start: 3, end: 7 }, { start: 14, end: 21 }]);
+  assert.deepEqual(maskTemplates('a: ${X} $${Y} {{ z }}').regions, [
+    { start: 3, end: 7 },
+    { start: 14, end: 21 },
+  ]);
 });
 
 const KCP = (body: string) => `apiVersion: controlplane.cluster.x-k8s.io/v1beta1
@@ -90,7 +93,13 @@ test('a real indentation error next to {{ ds.meta_data.hostname }} is a yaml-syn
   assert.equal(f.span.start, text.indexOf('     sshAuthorizedKeys: [${VM_SSH_KEYS}]'));
   assert.equal(syntax[0]!.message, 'YAML syntax error: All mapping items must start at the same column');
   // The other KCP still parses and is read (its own cluster c2 has a kube-vip place).
-  assert.deepEqual(a.clusters.map((c) => [c.name, c.places.map((p) => p.value)]), [['c1', ['10.0.0.5']], ['c2', ['10.0.0.6']]]);
+  assert.deepEqual(
+    a.clusters.map((c) => [c.name, c.places.map((p) => p.value)]),
+    [
+      ['c1', ['10.0.0.5']],
+      ['c2', ['10.0.0.6']],
+    ],
+  );
 });
 
 test('clusterctl variables in flow sequences, ${ VAR } and defaults parse; templated values give no finding but the missing-vip hint', () => {
@@ -103,14 +112,28 @@ test('clusterctl variables in flow sequences, ${ VAR } and defaults parse; templ
 ${POD_FILE('"${CONTROL_PLANE_ENDPOINT_IP}"')}`);
   const text = `${INFRA('${CONTROL_PLANE_ENDPOINT_IP}')}---\n${kcp}`;
   const { a, shown } = analyse({ 'f.yaml': text });
-  assert.deepEqual(shown.map((f) => [f.code, f.severity, f.text, f.message]), [
-    ['missing-vip', 'hint', '${CONTROL_PLANE_ENDPOINT_IP}', 'The control-plane VIP of cluster default/c1 is a placeholder (${CONTROL_PLANE_ENDPOINT_IP}) in VSphereCluster c1 .spec.controlPlaneEndpoint.host: it is filled in later, so it is not checked.'],
-  ]);
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.severity, f.text, f.message]),
+    [
+      [
+        'missing-vip',
+        'hint',
+        '${CONTROL_PLANE_ENDPOINT_IP}',
+        'The control-plane VIP of cluster default/c1 is a placeholder (${CONTROL_PLANE_ENDPOINT_IP}) in VSphereCluster c1 .spec.controlPlaneEndpoint.host: it is filled in later, so it is not checked.',
+      ],
+    ],
+  );
   const place = a.clusters[0]!.places.find((p) => p.role === 'kube-vip-address')!;
   assert.equal(place.value, '${CONTROL_PLANE_ENDPOINT_IP}');
   assert.equal(place.templated, true);
   assert.equal(text.slice(place.span.start, place.span.end), '${CONTROL_PLANE_ENDPOINT_IP}');
-  assert.deepEqual(a.clusters[0]!.certSans!.items.map((s) => [s.value, s.templated]), [['${EXTRA_SAN}', true], ['10.0.${X}.5', true]]);
+  assert.deepEqual(
+    a.clusters[0]!.certSans!.items.map((s) => [s.value, s.templated]),
+    [
+      ['${EXTRA_SAN}', true],
+      ['10.0.${X}.5', true],
+    ],
+  );
 });
 
 test('Helm and Jinja markup: directive lines, quoted and inline values; the values keep their original text', () => {
@@ -121,20 +144,32 @@ ${INFRA('{{ .Values.controlPlane.host }}').replace('name: c1', 'name: {{ include
 ${KCP(POD_FILE('"{{ .Values.vip }}"')).replace('name: c1', 'name: {{ include "name" . }}')}{% endif %} {# end #}
 `;
   const { a, shown } = analyse({ 'f.yaml': text });
-  assert.deepEqual(shown.map((f) => [f.code, f.text]), [['missing-vip', '{{ .Values.controlPlane.host }}']]);
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.text]),
+    [['missing-vip', '{{ .Values.controlPlane.host }}']],
+  );
   const c = a.clusters[0]!;
   assert.equal(c.name, '{{ include "name" . }}');
-  assert.deepEqual(c.places.map((p) => [p.role, p.value, text.slice(p.span.start, p.span.end)]), [
-    ['infra-endpoint', '{{ .Values.controlPlane.host }}', '{{ .Values.controlPlane.host }}'],
-    ['kube-vip-address', '{{ .Values.vip }}', '{{ .Values.vip }}'],
-  ]);
+  assert.deepEqual(
+    c.places.map((p) => [p.role, p.value, text.slice(p.span.start, p.span.end)]),
+    [
+      ['infra-endpoint', '{{ .Values.controlPlane.host }}', '{{ .Values.controlPlane.host }}'],
+      ['kube-vip-address', '{{ .Values.vip }}', '{{ .Values.vip }}'],
+    ],
+  );
 });
 
 test('a directive line inside a block scalar keeps the embedded manifest readable', () => {
-  const pod = POD_FILE('10.0.0.7').replace('            env:\n', '            env:\n{{- if .Values.arp }}\n            - name: vip_arp\n              value: "true"\n{{- end }}\n');
+  const pod = POD_FILE('10.0.0.7').replace(
+    '            env:\n',
+    '            env:\n{{- if .Values.arp }}\n            - name: vip_arp\n              value: "true"\n{{- end }}\n',
+  );
   const text = `${INFRA('10.0.0.5')}---\n${KCP(pod)}`;
   const { shown } = analyse({ 'f.yaml': text });
-  assert.deepEqual(shown.map((f) => [f.code, f.text]), [['vip-mismatch', '10.0.0.7']]);
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.text]),
+    [['vip-mismatch', '10.0.0.7']],
+  );
 });
 
 test('pools with templated fields are not judged (no invalid-pool), and are not used to judge VIPs', () => {
@@ -146,10 +181,17 @@ metadata:
 spec:
 ${spec}---
 `;
-  const text = pool('secondary', '  addresses: ${SECONDARY_IP_RANGES}\n  prefix: ${SECONDARY_PREFIX:=24}\n  gateway: ${SECONDARY_GATEWAY}\n') +
+  const text =
+    pool('secondary', '  addresses: ${SECONDARY_IP_RANGES}\n  prefix: ${SECONDARY_PREFIX:=24}\n  gateway: ${SECONDARY_GATEWAY}\n') +
     pool('nodes', '  addresses: ["${NODE_IP_START}-${NODE_IP_END}"]\n  prefix: 24\n  gateway: 10.0.0.1\n') +
     pool('broken', '  addresses: ["10.1.0.300"]\n  prefix: 24\n');
   const { a, shown } = analyse({ 'p.yaml': text });
-  assert.deepEqual(a.inventory.pools.map((p) => p.name), ['broken']);
-  assert.deepEqual(shown.map((f) => [f.code, f.severity, f.text]), [['invalid-pool', 'error', '10.1.0.300']]);
+  assert.deepEqual(
+    a.inventory.pools.map((p) => p.name),
+    ['broken'],
+  );
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.severity, f.text]),
+    [['invalid-pool', 'error', '10.1.0.300']],
+  );
 });

@@ -29,7 +29,12 @@ export interface AllocationChoice {
  * "Allocate IP from pool …" at [start, end] of `uri`: one per live pool with room, best first, when
  * the range touches a VIP place that is empty or has an address problem; `resolves`: those problems.
  */
-export function allocationChoices(a: Analysis, cluster: WorkloadCluster, at: { uri: string; start: number; end: number }, defaultPool: string): { resolves: Finding[]; choices: AllocationChoice[] } {
+export function allocationChoices(
+  a: Analysis,
+  cluster: WorkloadCluster,
+  at: { uri: string; start: number; end: number },
+  defaultPool: string,
+): { resolves: Finding[]; choices: AllocationChoice[] } {
   const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === at.uri && f.span.start <= at.end && at.start <= f.span.end;
   const resolves = a.findings.filter((f) => overlaps(f) && ADDRESS_CODES.has(f.code));
   if (!cluster.places.some(overlaps) || !(resolves.length || cluster.places.some((p) => p.value === ''))) return { resolves, choices: [] };
@@ -53,7 +58,10 @@ export function choosePool(a: Pools, cluster: WorkloadCluster, wanted: string | 
 
 /** Offline: the next free address of the first workspace pool with room (nothing reserves it). */
 export function nextFreeAddress(a: Pools, cluster: WorkloadCluster, wanted: string | undefined): { pool: PoolInfo; address: string } | undefined {
-  const used = usedAddresses(a.clusters.filter((c) => c !== cluster), a.inventory);
+  const used = usedAddresses(
+    a.clusters.filter((c) => c !== cluster),
+    a.inventory,
+  );
   for (const pool of choosePool(a, cluster, wanted, 'workspace')) {
     const [address] = nextFree(pool.analysis, used, 1);
     if (address) return { pool, address };

@@ -16,8 +16,7 @@ export interface Lens {
 
 /** What clicking the lens does: the client's Release VIP or Allocate VIP, with these arguments. */
 export type LensAction =
-  | { release: { claim: { namespace: string; name: string } } }
-  | { allocate: { uri: string; cluster: { name: string; namespace: string }; poolId: string } };
+  { release: { claim: { namespace: string; name: string } } } | { allocate: { uri: string; cluster: { name: string; namespace: string }; poolId: string } };
 
 export interface LensOptions {
   /** Connected and listed: allocation can run. */

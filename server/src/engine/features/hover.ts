@@ -29,19 +29,26 @@ function describeIp(ip: string, a: Analysis, live: string, self?: LbServiceInfo)
     const why = reservedReason(p.analysis, p.spec, ip);
     if (!inPoolAddresses(p.analysis, ip) && !why) continue;
     const u = poolUsage(p, a.inventory, a.clusters);
-    lines.push(`Pool **${md(poolLabel(p))}** (${p.origin ? 'workspace' : live}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`);
+    lines.push(
+      `Pool **${md(poolLabel(p))}** (${p.origin ? 'workspace' : live}): ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`,
+    );
     if (why) lines.push(`- reserved: **${why}** address of this pool (never allocated)`);
     const holder = u.users.find((x) => x.address === ip);
-    if (holder) lines.push(`- held by ${holder.claim ? `IPAddress ${md(`${holder.namespace}/${holder.name}`)} (claim ${md(holder.claim)}${holder.cluster ? ` → cluster ${md(holder.cluster)}` : ''})` : md(holder.name)}`);
+    if (holder)
+      lines.push(
+        `- held by ${holder.claim ? `IPAddress ${md(`${holder.namespace}/${holder.name}`)} (claim ${md(holder.claim)}${holder.cluster ? ` → cluster ${md(holder.cluster)}` : ''})` : md(holder.name)}`,
+      );
     else if (!why) lines.push('- not allocated by the IPAM provider');
   }
-  for (const s of a.inventory.services) if (s !== self && s.ips.some((x) => canonical(x.value) === ip)) lines.push(`LoadBalancer IP of Service **${md(`${s.namespace}/${s.name}`)}**`);
+  for (const s of a.inventory.services)
+    if (s !== self && s.ips.some((x) => canonical(x.value) === ip)) lines.push(`LoadBalancer IP of Service **${md(`${s.namespace}/${s.name}`)}**`);
   if (!self) for (const r of a.inventory.kubeVipRanges) if (inEntry(r.entry, ip)) lines.push(`In kube-vip range ${md(`${r.key} ${r.entry}`)}`);
   for (const c of a.clusters) {
     const place = c.places.find((p) => canonical(p.value) === ip);
     if (place) lines.push(`VIP of cluster **${md(`${c.namespace}/${c.name}`)}**`);
   }
-  for (const e of a.inventory.endpoints) if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster)`);
+  for (const e of a.inventory.endpoints)
+    if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster)`);
   if (lines.length === 0) lines.push(NOTHING);
   return lines;
 }
@@ -74,16 +81,30 @@ export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live')
       const e = parseEntry(entry);
       const u = poolUsage(p, a.inventory, a.clusters);
       const size = e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid';
-      return { span: o.addresses[i]!, markdown: [`**${md(entry)}** — ${size} address(es) of ${md(poolLabel(p))}`, `Pool: ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`].join('\n\n') };
+      return {
+        span: o.addresses[i]!,
+        markdown: [
+          `**${md(entry)}** — ${size} address(es) of ${md(poolLabel(p))}`,
+          `Pool: ${u.status.used} used of ${u.status.total}, ${u.status.free < 0n ? 0n : u.status.free} free${u.firstFree ? `, next free ${u.firstFree}` : ''}`,
+        ].join('\n\n'),
+      };
     }
-    if (o.gateway && within(o.gateway, offset) && p.spec.gateway) return { span: o.gateway, markdown: `**${md(p.spec.gateway)}** — gateway of ${md(poolLabel(p))}: never allocated` };
+    if (o.gateway && within(o.gateway, offset) && p.spec.gateway)
+      return { span: o.gateway, markdown: `**${md(p.spec.gateway)}** — gateway of ${md(poolLabel(p))}: never allocated` };
   }
   for (const s of a.inventory.services) {
     for (const ip of s.ips) {
       if (ip.site?.uri === uri && within(ip.site.span, offset)) {
         const c = canonical(ip.value);
         const others = c ? describeIp(c, a, live, s) : [];
-        return { span: ip.site.span, markdown: [`**${md(ip.value)}** — Service ${md(`${s.namespace}/${s.name}`)}`, ...drawLines(a, s), ...(others.length && others[0] !== NOTHING ? ['Also uses it:', ...others] : ['No other Service, cluster or IPAM allocation uses it.'])].join('\n\n') };
+        return {
+          span: ip.site.span,
+          markdown: [
+            `**${md(ip.value)}** — Service ${md(`${s.namespace}/${s.name}`)}`,
+            ...drawLines(a, s),
+            ...(others.length && others[0] !== NOTHING ? ['Also uses it:', ...others] : ['No other Service, cluster or IPAM allocation uses it.']),
+          ].join('\n\n'),
+        };
       }
     }
   }
@@ -91,7 +112,10 @@ export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live')
     if (r.site?.uri === uri && within(r.site.span, offset)) {
       const users = a.inventory.services.filter((s) => s.ips.some((x) => inEntry(r.entry, x.value)));
       const e = parseEntry(r.entry);
-      return { span: r.site.span, markdown: `**${md(r.entry)}** — kube-vip range ${md(r.key)} (${e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid'} addresses), used by ${users.length ? users.map((s) => md(`${s.namespace}/${s.name}`)).join(', ') : 'no Service'}` };
+      return {
+        span: r.site.span,
+        markdown: `**${md(r.entry)}** — kube-vip range ${md(r.key)} (${e.ok ? (e.value.last - e.value.first + 1n).toString() : 'invalid'} addresses), used by ${users.length ? users.map((s) => md(`${s.namespace}/${s.name}`)).join(', ') : 'no Service'}`,
+      };
     }
   }
   return undefined;

@@ -22,7 +22,10 @@ export function poolId(p: { kind: string; namespace?: string; name: string }): s
 const at = (l: Location | undefined): Location | undefined => l && { uri: l.uri, span: l.span };
 
 export function poolView(p: PoolInfo, a: Analysis, usage = poolUsage(p, a.inventory, a.clusters)): PoolView {
-  const excluded = p.analysis.excluded.intersect(p.analysis.addresses).describe(20).map((address) => ({ address, reason: 'excluded' as const }));
+  const excluded = p.analysis.excluded
+    .intersect(p.analysis.addresses)
+    .describe(20)
+    .map((address) => ({ address, reason: 'excluded' as const }));
   return {
     id: poolId(p),
     kind: p.kind,
@@ -79,7 +82,10 @@ export function rankedPoolViews(a: Analysis, cluster: { name: string; namespace:
 /** Numerically: 10.0.0.9 before 10.0.0.10 (a text sort gets that wrong). */
 function byAddress<T extends { address: string }>(list: T[]): T[] {
   // Each address parsed once, not once per comparison: 65,000 allocations sort in milliseconds.
-  const value = (ip: string) => { const p = parseAddr(ip); return p.ok ? p.value.value : -1n; };
+  const value = (ip: string) => {
+    const p = parseAddr(ip);
+    return p.ok ? p.value.value : -1n;
+  };
   const keyed = list.map((item) => ({ item, v: value(item.address) }));
   return keyed.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0)).map((k) => k.item);
 }
@@ -101,7 +107,15 @@ export function serviceViews(a: Analysis): ServiceView[] {
         conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
       }
     }
-    return { namespace: s.namespace, name: s.name, ips, range: draw?.pool, inRange: draw && (s.requested?.length ? draw.inside : undefined), conflicts: [...conflicts], location: at(s.origin) };
+    return {
+      namespace: s.namespace,
+      name: s.name,
+      ips,
+      range: draw?.pool,
+      inRange: draw && (s.requested?.length ? draw.inside : undefined),
+      conflicts: [...conflicts],
+      location: at(s.origin),
+    };
   });
 }
 
@@ -112,9 +126,17 @@ export function kubeVipRangeViews(a: Analysis): KubeVipRangeView[] {
     const index = config?.values.get(r.key)?.entries.findIndex((e) => e.text === r.entry) ?? -1;
     const u = r.configMapNamespace === config?.namespace ? kubeVipEntryUsage(a.inventory, r.key, index) : undefined;
     return {
-      configMap: `${r.configMapNamespace}/kubevip`, key: r.key, scope: r.scope, entry: r.entry,
-      size: (u?.total ?? 0n).toString(), used: String(u?.used ?? 0), free: u && u.free.toString(), firstFree: u?.firstFree, error: errors.get(r.key),
-      users: (u?.users ?? []).map((s) => `${s.namespace}/${s.name}`), location: at(r.site),
+      configMap: `${r.configMapNamespace}/kubevip`,
+      key: r.key,
+      scope: r.scope,
+      entry: r.entry,
+      size: (u?.total ?? 0n).toString(),
+      used: String(u?.used ?? 0),
+      free: u && u.free.toString(),
+      firstFree: u?.firstFree,
+      error: errors.get(r.key),
+      users: (u?.users ?? []).map((s) => `${s.namespace}/${s.name}`),
+      location: at(r.site),
     };
   });
 }

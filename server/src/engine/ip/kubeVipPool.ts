@@ -36,7 +36,8 @@ function parseRangeEntry(text: string): Omit<ProviderEntry, 'text' | 'start'> {
   const to = parseAddr(sides[1]!);
   if (!to.ok) return { error: to.error };
   // netipx refuses a range with mixed families or from > to, naming it with both ends.
-  if (from.value.family !== to.value.family || from.value.value > to.value.value) return { error: `AddRange(${formatAddr(from.value)}-${formatAddr(to.value)})` };
+  if (from.value.family !== to.value.family || from.value.value > to.value.value)
+    return { error: `AddRange(${formatAddr(from.value)}-${formatAddr(to.value)})` };
   return { family: from.value.family, first: from.value.value, last: to.value.value };
 }
 
@@ -61,7 +62,10 @@ export function prefixesOf(a: bigint, b: bigint): Range[] {
 /** `skip-end-ips-in-cidr`: first and last address of every prefix of the merged IPv4 set, except /31 and /32. */
 function skipEnds(set: RangeSet): RangeSet {
   if (set.family !== 4) return set;
-  return RangeSet.of(4, set.ranges.flatMap(([a, b]) => prefixesOf(a, b).map(([p, q]): Range => (q - p < 2n ? [p, q] : [p + 1n, q - 1n]))));
+  return RangeSet.of(
+    4,
+    set.ranges.flatMap(([a, b]) => prefixesOf(a, b).map(([p, q]): Range => (q - p < 2n ? [p, q] : [p + 1n, q - 1n]))),
+  );
 }
 
 export function providerPool(value: string, skipEndIpsInCidr = false): ProviderPool {
@@ -75,7 +79,10 @@ export function providerPool(value: string, skipEndIpsInCidr = false): ProviderP
     start += text.length + 1;
   }
   const sets = ([4, 6] as const).map((family) => {
-    const set = RangeSet.of(family, entries.flatMap((e) => (e.family === family ? [[e.first!, e.last!] as const] : [])));
+    const set = RangeSet.of(
+      family,
+      entries.flatMap((e) => (e.family === family ? [[e.first!, e.last!] as const] : [])),
+    );
     return mode === 'cidr' && skipEndIpsInCidr ? skipEnds(set) : set;
   });
   return { mode, entries, sets: sets.filter((s) => !s.isEmpty) };

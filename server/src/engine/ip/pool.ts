@@ -68,7 +68,12 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
   const prefix = wholePrefix ? (spec.prefix ?? 0) : 0;
 
   if (spec.prefix === undefined) errors.push({ field: 'spec.prefix', value: '', message: 'Required value' });
-  if (!wholePrefix) errors.push({ field: 'spec.prefix', value: String(spec.prefix), message: `${spec.prefix} is not a prefix length: the API server accepts only a whole number (0 to 128)` });
+  if (!wholePrefix)
+    errors.push({
+      field: 'spec.prefix',
+      value: String(spec.prefix),
+      message: `${spec.prefix} is not a prefix length: the API server accepts only a whole number (0 to 128)`,
+    });
   if (addrs.length === 0) errors.push({ field: 'spec.addresses', value: '[]', message: 'addresses is required' });
   if (prefix < 0) errors.push({ field: 'spec.prefix', value: JSON.stringify(addrs), message: 'a valid prefix is required' });
   const valid = entries(addrs, 'spec.addresses', errors);
@@ -92,12 +97,22 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
   if (exFams.length > 1) {
     errors.push({ field: 'spec.excludedAddresses', value: JSON.stringify(spec.excludedAddresses), message: 'provided addresses are of mixed IP families' });
   } else if (exFams.length === 1 && family !== undefined && exFams[0] !== family) {
-    errors.push({ field: 'spec.excludedAddresses', value: JSON.stringify(spec.excludedAddresses), message: 'addresses and excluded addresses are of mixed IP families' });
+    errors.push({
+      field: 'spec.excludedAddresses',
+      value: JSON.stringify(spec.excludedAddresses),
+      message: 'addresses and excluded addresses are of mixed IP families',
+    });
   }
 
   const fam: Family = family ?? 4;
-  const addresses = RangeSet.of(fam, valid.filter((e) => e.family === fam).map((e) => [e.first, e.last] as const));
-  const excluded = RangeSet.of(fam, excludedValid.filter((e) => e.family === fam).map((e) => [e.first, e.last] as const));
+  const addresses = RangeSet.of(
+    fam,
+    valid.filter((e) => e.family === fam).map((e) => [e.first, e.last] as const),
+  );
+  const excluded = RangeSet.of(
+    fam,
+    excludedValid.filter((e) => e.family === fam).map((e) => [e.first, e.last] as const),
+  );
 
   let subnet: PoolAnalysis['subnet'];
   const lowest = addresses.first();
@@ -127,17 +142,27 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
 
   if (errors.length === 0) {
     if (gateway && subnet && (gateway.value < subnet.first || gateway.value > subnet.last)) {
-      warnings.push({ field: 'spec.gateway', value: spec.gateway!, message: `gateway ${spec.gateway} is outside the pool's subnet ${formatAddr({ family: fam, value: subnet.first })}/${subnet.prefix} (the provider does not check this)` });
+      warnings.push({
+        field: 'spec.gateway',
+        value: spec.gateway!,
+        message: `gateway ${spec.gateway} is outside the pool's subnet ${formatAddr({ family: fam, value: subnet.first })}/${subnet.prefix} (the provider does not check this)`,
+      });
     }
     for (const e of excludedValid) {
       if (!addresses.overlaps(RangeSet.of(fam, [[e.first, e.last]]))) {
-        warnings.push({ field: 'spec.excludedAddresses', index: e.index, value: e.text, message: `excluded entry ${e.text} is not in the pool's addresses: it excludes nothing` });
+        warnings.push({
+          field: 'spec.excludedAddresses',
+          index: e.index,
+          value: e.text,
+          message: `excluded entry ${e.text} is not in the pool's addresses: it excludes nothing`,
+        });
       }
     }
     if (total === 0n) {
-      const why = subnet && !spec.allocateReservedIPAddresses && addresses.size() <= (fam === 4 ? 2n : 1n)
-        ? ` (with prefix /${prefix} its addresses are the reserved ${fam === 4 ? 'network/broadcast' : 'anycast'} addresses; set allocateReservedIPAddresses: true to use them)`
-        : '';
+      const why =
+        subnet && !spec.allocateReservedIPAddresses && addresses.size() <= (fam === 4 ? 2n : 1n)
+          ? ` (with prefix /${prefix} its addresses are the reserved ${fam === 4 ? 'network/broadcast' : 'anycast'} addresses; set allocateReservedIPAddresses: true to use them)`
+          : '';
       warnings.push({ field: 'spec.addresses', value: JSON.stringify(addrs), message: `no address of this pool can be allocated${why}` });
     }
   }
@@ -256,4 +281,3 @@ export function poolStatus(a: PoolAnalysis, usedAddresses: string[]): PoolStatus
   const outOfRange = distinct.subtract(a.allocatable).size();
   return { total, used: usedAddresses.length, free: total - BigInt(usedAddresses.length), outOfRange: cap(outOfRange) };
 }
-

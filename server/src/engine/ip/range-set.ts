@@ -28,7 +28,10 @@ export class RangeSet {
   }
 
   static ofValues(family: Family, values: Iterable<bigint>): RangeSet {
-    return RangeSet.of(family, [...values].map((v) => [v, v] as const));
+    return RangeSet.of(
+      family,
+      [...values].map((v) => [v, v] as const),
+    );
   }
 
   get isEmpty(): boolean {

@@ -52,7 +52,10 @@ function kcpEndpointPlace(kcp: K8sObject): VipPlace | undefined {
   if (!node || node.value === null || node.value === undefined || node.value === '') return undefined;
   const text = scalarSource(kcp.doc.source, node);
   const { start, end } = hostPart(text.text);
-  return derive(textSite(text, start, end), { role: 'kcp-endpoint' as const, label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint` });
+  return derive(textSite(text, start, end), {
+    role: 'kcp-endpoint' as const,
+    label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint`,
+  });
 }
 
 function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlace[] {
@@ -91,9 +94,7 @@ function certSanList(kcp: K8sObject): CertSanList {
   const source = kcp.doc.source;
   const path = [...CLUSTER_CONFIG, 'apiServer', 'certSANs'];
   const seq = seqAt(kcp.root, path);
-  const items = seq
-    ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [derive(valueSite(source, n), { index })] : []))
-    : [];
+  const items = seq ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [derive(valueSite(source, n), { index })] : [])) : [];
   const append = (value: string): TextEdit[] => {
     if (seq) return appendToSeq(source, seq, value);
     // Create the missing keys under the deepest mapping that exists.
@@ -145,7 +146,13 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
 
 function newCluster(name: string, namespace: string, first: K8sObject): WorkloadCluster {
   return {
-    name, namespace, places: [], podCidrs: [], serviceCidrs: [], uris: [], claimNames: [vipClaimName(name)],
+    name,
+    namespace,
+    places: [],
+    podCidrs: [],
+    serviceCidrs: [],
+    uris: [],
+    claimNames: [vipClaimName(name)],
     get anchor() {
       return first.anchor;
     },
@@ -162,7 +169,8 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
     if (ep) c.places.push(ep);
     c.places.push(...kcpFilePlaces(part, secrets));
     seqAt(part.root, ['spec', 'kubeadmConfigSpec', 'preKubeadmCommands'])?.items.forEach((n, i) => {
-      if (isScalar(n) && typeof n.value === 'string') c.places.push(...commandPlaces(scalarSource(part.doc.source, n), `KubeadmControlPlane ${part.name} preKubeadmCommands[${i}]`));
+      if (isScalar(n) && typeof n.value === 'string')
+        c.places.push(...commandPlaces(scalarSource(part.doc.source, n), `KubeadmControlPlane ${part.name} preKubeadmCommands[${i}]`));
     });
     c.certSans = certSanList(part);
   }
@@ -229,19 +237,21 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
     const className = classNameOf(o);
     const cc = className !== undefined ? classes.get(className) : undefined;
     const deps = [o.doc, cc?.doc ?? null, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
-    clusters.push(memoised(o.root, deps, vars, () => {
-      const c = newCluster(o.name, o.namespace ?? 'default', o);
-      Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
-      c.uris.push(o.doc.source.uri);
-      const own = endpointPlace(o, 'cluster-endpoint');
-      if (own) c.places.push(own);
-      c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
-      for (const part of refs) addParts(c, part, secrets);
-      c.podCidrs = cidrs(o, 'pods');
-      c.serviceCidrs = cidrs(o, 'services');
-      c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
-      return c;
-    }));
+    clusters.push(
+      memoised(o.root, deps, vars, () => {
+        const c = newCluster(o.name, o.namespace ?? 'default', o);
+        Object.defineProperty(c, 'cluster', { get: () => o.anchor, enumerable: true });
+        c.uris.push(o.doc.source.uri);
+        const own = endpointPlace(o, 'cluster-endpoint');
+        if (own) c.places.push(own);
+        c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
+        for (const part of refs) addParts(c, part, secrets);
+        c.podCidrs = cidrs(o, 'pods');
+        c.serviceCidrs = cidrs(o, 'services');
+        c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
+        return c;
+      }),
+    );
   }
   // Parts no Cluster refers to (a template split differently): group them by namespace/name.
   const orphans = new Map<string, K8sObject[]>();
@@ -253,11 +263,13 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   for (const group of orphans.values()) {
     const first = group[0]!;
     const deps = group.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])]);
-    clusters.push(memoised(first.root, deps, vars, () => {
-      const c = newCluster(first.name, first.namespace ?? 'default', first);
-      for (const part of group) addParts(c, part, secrets);
-      return c;
-    }));
+    clusters.push(
+      memoised(first.root, deps, vars, () => {
+        const c = newCluster(first.name, first.namespace ?? 'default', first);
+        for (const part of group) addParts(c, part, secrets);
+        return c;
+      }),
+    );
   }
   return clusters;
 }

@@ -28,7 +28,8 @@ type Plain = Record<string, unknown>;
 const obj = (v: unknown): Plain => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Plain) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** A scalar as its text (a file's `prefix: 24` and `gateway: 10` are scalars too); null and collections are not. */
-const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined;
 const num = (v: unknown): number | undefined => (v === '' || text(v) === undefined ? undefined : Number(v));
 const has = (o: Plain, k: string) => Object.hasOwn(o, k);
 
@@ -116,7 +117,12 @@ function poolRefOf(v: unknown): PoolRef {
 export function decodeClaim(o: unknown, at?: Positions): ClaimInfo {
   const m = metaOf(o);
   const s = obj(obj(o).spec);
-  const claim: ClaimInfo = { name: m.name, namespace: m.namespace, poolRef: poolRefOf(s.poolRef), clusterName: text(s.clusterName) ?? text(m.labels[CLUSTER_NAME_LABEL]) };
+  const claim: ClaimInfo = {
+    name: m.name,
+    namespace: m.namespace,
+    poolRef: poolRefOf(s.poolRef),
+    clusterName: text(s.clusterName) ?? text(m.labels[CLUSTER_NAME_LABEL]),
+  };
   if (at) claim.origin = at.anchor;
   return claim;
 }

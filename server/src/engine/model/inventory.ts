@@ -41,8 +41,7 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.
     if (is.pool(o)) {
       if (!containsTemplate(o.root.get('spec', true))) inv.pools.push(decodePool(plain(), o.kind as PoolKind, filePositions(o)));
-    }
-    else if (is.claim(o)) inv.claims.push(decodeClaim(plain(), filePositions(o)));
+    } else if (is.claim(o)) inv.claims.push(decodeClaim(plain(), filePositions(o)));
     else if (is.address(o)) inv.addresses.push(decodeAddress(plain(), filePositions(o)));
     else if (is.service(o)) {
       const s = decodeService(plain(), filePositions(o));
@@ -51,8 +50,7 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
       const config = decodeKubeVipConfig(plain(), filePositions(o));
       (inv.kubeVipConfigs ??= []).push(config);
       inv.kubeVipRanges.push(...rangesOf(config));
-    }
-    else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o));
+    } else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o));
   }
   return inv;
 }

@@ -33,8 +33,13 @@ export const PLACEHOLDER = /^(|todo|tbd|changeme|change-me|x\.x\.x\.x|<.*>|0\.0\
 
 /** A DNS name (letters somewhere, RFC 1123 labels), as opposed to an IP or a placeholder. */
 export function isHostname(value: string): boolean {
-  return /[A-Za-z]/.test(value) && !looksLikeIp(value) && !PLACEHOLDER.test(value) && value.length <= 253 &&
-    /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(value);
+  return (
+    /[A-Za-z]/.test(value) &&
+    !looksLikeIp(value) &&
+    !PLACEHOLDER.test(value) &&
+    value.length <= 253 &&
+    /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(value)
+  );
 }
 
 /** Places whose value is a concrete IP (not empty, not templated). */
@@ -47,7 +52,12 @@ export const ipPlaces: (c: WorkloadCluster) => (VipPlace & { ip: string })[] = p
 );
 
 const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
-  'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kcp-endpoint': 3, 'kube-vip-address': 2, 'kube-vip-vip_address': 1,
+  'cluster-endpoint': 6,
+  'infra-endpoint': 5,
+  'topology-variable': 4,
+  'kcp-endpoint': 3,
+  'kube-vip-address': 2,
+  'kube-vip-vip_address': 1,
 };
 
 /**

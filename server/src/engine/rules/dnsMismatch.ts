@@ -27,9 +27,19 @@ export const dnsMismatch: Rule = ({ clusters, resolveHost }) =>
       if (r && 'addresses' in r) {
         if (r.addresses.some((a) => vips.some((v) => v.ip === canonical(a)))) return [];
         const got = r.addresses.length ? r.addresses.join(', ') : 'no address';
-        return [finding('dns-mismatch', 'error', h, `${h.value} (${h.label}) resolves to ${got}, not to the VIP ${vipText} (${vips[0]!.label}): clients would reach another machine.`, where)];
+        return [
+          finding(
+            'dns-mismatch',
+            'error',
+            h,
+            `${h.value} (${h.label}) resolves to ${got}, not to the VIP ${vipText} (${vips[0]!.label}): clients would reach another machine.`,
+            where,
+          ),
+        ];
       }
       const why = r ? ` It did not resolve here (${r.error}).` : '';
-      return [finding('dns-mismatch', 'hint', h, `${h.value} (${h.label}) is a DNS name: it must resolve to the VIP ${vipText} (${vips[0]!.label}).${why}`, where)];
+      return [
+        finding('dns-mismatch', 'hint', h, `${h.value} (${h.label}) is a DNS name: it must resolve to the VIP ${vipText} (${vips[0]!.label}).${why}`, where),
+      ];
     });
   });

@@ -53,20 +53,34 @@ export const duplicateIp: Rule = ({ clusters, inventory }) => {
       const { shown, total } = othersHolding(byIp.get(g.ip) ?? [], c);
       if (total > 0) {
         const name = (o: WorkloadCluster) => `${o.namespace}/${o.name}`;
-        const message = total === 1
-          ? `${g.ip} is also the VIP of cluster ${name(shown[0]!)}: two clusters would fight over the address.`
-          : `${g.ip} is also the VIP of ${total} other clusters (${someOf(shown.map(name), total)}): they would all fight over the address.`;
+        const message =
+          total === 1
+            ? `${g.ip} is also the VIP of cluster ${name(shown[0]!)}: two clusters would fight over the address.`
+            : `${g.ip} is also the VIP of ${total} other clusters (${someOf(shown.map(name), total)}): they would all fight over the address.`;
         const theirs: RelatedInfo[] = shown.flatMap((o) => related(vipGroups(o).find((x) => x.ip === g.ip)?.at, `VIP of cluster ${name(o)}`));
         out.push(finding('duplicate-ip', 'error', g.at, message, [...theirs, ...same]));
       }
       for (const s of services.get(g.ip) ?? []) {
         const site = s.ips.find((x) => canonical(x.value) === g.ip)?.site ?? s.origin;
-        out.push(finding('duplicate-ip', 'error', g.at, `${g.ip} is the load-balancer IP of Service ${s.namespace}/${s.name}.`, [...related(site, `Service ${s.namespace}/${s.name}`), ...same]));
+        out.push(
+          finding('duplicate-ip', 'error', g.at, `${g.ip} is the load-balancer IP of Service ${s.namespace}/${s.name}.`, [
+            ...related(site, `Service ${s.namespace}/${s.name}`),
+            ...same,
+          ]),
+        );
       }
       for (const e of endpoints.get(g.ip) ?? []) {
         if (e.clusterName === c.name && e.namespace === c.namespace) continue;
         if (inFiles.has(`${e.namespace}/${e.clusterName}`)) continue; // reported above from the files
-        out.push(finding('duplicate-ip', 'error', g.at, `${g.ip} is the control-plane endpoint of cluster ${e.namespace}/${e.clusterName} (${e.kind}) in the management cluster.`, same));
+        out.push(
+          finding(
+            'duplicate-ip',
+            'error',
+            g.at,
+            `${g.ip} is the control-plane endpoint of cluster ${e.namespace}/${e.clusterName} (${e.kind}) in the management cluster.`,
+            same,
+          ),
+        );
       }
     }
     // ip-in-use: a VIP (at its main place) and each certSAN that is not a VIP, once per address.
@@ -81,9 +95,13 @@ export const duplicateIp: Rule = ({ clusters, inventory }) => {
         if (ownsAddress(c, a, claimCluster)) continue;
         const owner = a.clusterName ?? claimCluster.get(`${a.namespace}/${a.claimName}`);
         out.push(
-          finding('ip-in-use', 'error', at,
+          finding(
+            'ip-in-use',
+            'error',
+            at,
             `${ip} is allocated to IPAddressClaim ${a.namespace}/${a.claimName}${owner ? ` of cluster ${owner}` : ''} (pool ${a.poolRef.kind} ${a.poolRef.name}).`,
-            [...related(a.origin, `IPAddress ${a.namespace}/${a.name}`), ...same]),
+            [...related(a.origin, `IPAddress ${a.namespace}/${a.name}`), ...same],
+          ),
         );
       }
     }

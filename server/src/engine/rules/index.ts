@@ -14,7 +14,20 @@ import { poolMembership } from './poolMembership';
 import { staleCertSan } from './staleCertSan';
 import { vipMismatch } from './vipMismatch';
 
-export const RULES: Rule[] = [invalidIp, missingVip, vipMismatch, dnsMismatch, staleCertSan, duplicateIp, poolMembership, invalidPool, lbIpConflict, lbIpOutsideRange, lbRangePoolOverlap, invalidLbRange];
+export const RULES: Rule[] = [
+  invalidIp,
+  missingVip,
+  vipMismatch,
+  dnsMismatch,
+  staleCertSan,
+  duplicateIp,
+  poolMembership,
+  invalidPool,
+  lbIpConflict,
+  lbIpOutsideRange,
+  lbRangePoolOverlap,
+  invalidLbRange,
+];
 
 export function runRules(ctx: RuleContext): Finding[] {
   return RULES.flatMap((rule) => rule(ctx));

@@ -9,6 +9,8 @@ export const invalidIp: Rule = ({ clusters }) =>
       if (site.templated || site.value === '' || !looksLikeIp(site.value)) return [];
       const parsed = parseAddr(site.value, false);
       if (parsed.ok) return [];
-      return [finding('invalid-ip', 'error', site, `"${site.value}" is not a valid IP address (${what}): ${parsed.error.replace(/^ParseAddr\("[^"]*"\): /, '')}`)];
+      return [
+        finding('invalid-ip', 'error', site, `"${site.value}" is not a valid IP address (${what}): ${parsed.error.replace(/^ParseAddr\("[^"]*"\): /, '')}`),
+      ];
     });
   });

@@ -30,7 +30,14 @@ export const invalidPool: Rule = ({ inventory }) => {
     }
     for (const w of p.analysis.warnings) out.push(finding('invalid-pool', 'warning', at(p, w), w.message));
     if (p.origin!.excludeTypo) {
-      out.push(finding('invalid-pool', 'warning', { uri: p.origin!.uri, span: p.origin!.excludeTypo }, '`excludeAddresses` is not a field of the pool: the API server rejects it under strict validation or silently drops it. Did you mean `excludedAddresses`?'));
+      out.push(
+        finding(
+          'invalid-pool',
+          'warning',
+          { uri: p.origin!.uri, span: p.origin!.excludeTypo },
+          '`excludeAddresses` is not a field of the pool: the API server rejects it under strict validation or silently drops it. Did you mean `excludedAddresses`?',
+        ),
+      );
     }
   }
   for (const { pool: self, partner: other, group } of poolOverlaps(inventory.pools)) {
@@ -39,10 +46,18 @@ export const invalidPool: Rule = ({ inventory }) => {
     if (!origin) continue;
     const common = self.analysis.allocatable.intersect(other.analysis.allocatable);
     const rest = group.filter((p) => p !== self && p !== other);
-    const more = rest.length ? ` It is one of ${group.length} pools linked by overlaps: ${someOf(rest.slice(0, RELATED_CAP).map(poolLabel), rest.length)}.` : '';
-    out.push(finding('invalid-pool', 'warning', origin,
-      `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${common.describe(2).join(', ')}): the provider hands out the same address from both.${more}`,
-      [other, ...rest.slice(0, RELATED_CAP - 1)].flatMap((p) => related(p.origin ?? documents.get(identity(p)), poolLabel(p)))));
+    const more = rest.length
+      ? ` It is one of ${group.length} pools linked by overlaps: ${someOf(rest.slice(0, RELATED_CAP).map(poolLabel), rest.length)}.`
+      : '';
+    out.push(
+      finding(
+        'invalid-pool',
+        'warning',
+        origin,
+        `${poolLabel(self)} overlaps ${poolLabel(other)} (${common.size()} addresses, e.g. ${common.describe(2).join(', ')}): the provider hands out the same address from both.${more}`,
+        [other, ...rest.slice(0, RELATED_CAP - 1)].flatMap((p) => related(p.origin ?? documents.get(identity(p)), poolLabel(p))),
+      ),
+    );
   }
   return out;
 };

@@ -36,24 +36,58 @@ export const lbIpConflict: Rule = ({ clusters, inventory }) => {
     for (const { other, hit } of byIp.get(r.ip) ?? []) {
       if (other === s || (other.namespace === s.namespace && other.name === s.name)) continue;
       if (mayShare(config, r, other)) continue;
-      const why = r.addr.family === 4 && config && allowShare(config, s.namespace) ? ' (sharing needs allow-share for both namespaces and ports on both Services that do not overlap)' : '';
-      out.push(finding('lb-ip-conflict', 'error', r.site, `${r.ip} is also the load-balancer IP of ${serviceLabel(other)}${why}.`, related(hit.site ?? other.origin, serviceLabel(other))));
+      const why =
+        r.addr.family === 4 && config && allowShare(config, s.namespace)
+          ? ' (sharing needs allow-share for both namespaces and ports on both Services that do not overlap)'
+          : '';
+      out.push(
+        finding(
+          'lb-ip-conflict',
+          'error',
+          r.site,
+          `${r.ip} is also the load-balancer IP of ${serviceLabel(other)}${why}.`,
+          related(hit.site ?? other.origin, serviceLabel(other)),
+        ),
+      );
     }
     const seen = new Set<string>();
     for (const { c, p } of vips) {
       if (p.ip !== r.ip || seen.has(`${c.namespace}/${c.name}`)) continue;
       seen.add(`${c.namespace}/${c.name}`);
-      out.push(finding('lb-ip-conflict', 'error', r.site, `${r.ip} is also the control-plane VIP of cluster ${c.namespace}/${c.name}: kube-vip would announce it for both.`, related(p, `VIP of cluster ${c.namespace}/${c.name}`)));
+      out.push(
+        finding(
+          'lb-ip-conflict',
+          'error',
+          r.site,
+          `${r.ip} is also the control-plane VIP of cluster ${c.namespace}/${c.name}: kube-vip would announce it for both.`,
+          related(p, `VIP of cluster ${c.namespace}/${c.name}`),
+        ),
+      );
     }
     for (const e of inventory.endpoints) {
       if (canonical(e.host) !== r.ip || seen.has(`${e.namespace}/${e.clusterName}`)) continue;
       seen.add(`${e.namespace}/${e.clusterName}`);
-      out.push(finding('lb-ip-conflict', 'error', r.site, `${r.ip} is also the control-plane endpoint of cluster ${e.namespace}/${e.clusterName} (${e.kind}) in the management cluster.`));
+      out.push(
+        finding(
+          'lb-ip-conflict',
+          'error',
+          r.site,
+          `${r.ip} is also the control-plane endpoint of cluster ${e.namespace}/${e.clusterName} (${e.kind}) in the management cluster.`,
+        ),
+      );
     }
     for (const a of inventory.addresses) {
       if (canonical(a.address) !== r.ip) continue;
       const owner = a.clusterName ?? claimCluster.get(`${a.namespace}/${a.claimName}`);
-      out.push(finding('lb-ip-conflict', 'error', r.site, `${r.ip} is allocated from IPAM pool ${a.poolRef.kind} ${a.poolRef.name} to IPAddressClaim ${a.namespace}/${a.claimName}${owner ? ` of cluster ${owner}` : ''}.`, related(a.origin, `IPAddress ${a.namespace}/${a.name}`)));
+      out.push(
+        finding(
+          'lb-ip-conflict',
+          'error',
+          r.site,
+          `${r.ip} is allocated from IPAM pool ${a.poolRef.kind} ${a.poolRef.name} to IPAddressClaim ${a.namespace}/${a.claimName}${owner ? ` of cluster ${owner}` : ''}.`,
+          related(a.origin, `IPAddress ${a.namespace}/${a.name}`),
+        ),
+      );
     }
   }
   return out;

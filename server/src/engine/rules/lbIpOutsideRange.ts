@@ -13,7 +13,8 @@ const inSets = (sets: { family: number; contains(v: bigint): boolean }[], a: Add
 function reason(c: KubeVipConfig, key: string, value: string, a: Addr): string {
   const pool = poolOf(c, c.values.get(key)!);
   if (inSets(pool.sets, a) && endsIn0Or255(a)) return ': the provider never hands out IPv4 addresses ending in .0 or .255';
-  if (pool.mode === 'cidr' && options(c).skipEndIpsInCidr && inSets(providerPool(value).sets, a)) return ': skip-end-ips-in-cidr drops the first and last address of each CIDR';
+  if (pool.mode === 'cidr' && options(c).skipEndIpsInCidr && inSets(providerPool(value).sets, a))
+    return ': skip-end-ips-in-cidr drops the first and last address of each CIDR';
   const shadowed = [...c.values.values()].find((v) => v.key !== key && isPoolKey(v.key) && inSets(poolOf(c, v).sets, a));
   return shadowed ? `: ${shadowed.key} lists it, but the provider looks up ${key} first` : '';
 }
@@ -27,13 +28,27 @@ export const lbIpOutsideRange: Rule = ({ inventory }) => {
     const hit = poolForNamespace(c, ns);
     const cm = `ConfigMap ${c.namespace}/kubevip`;
     if (!hit) {
-      out.push(finding('lb-ip-outside-range', 'warning', r.site, `${r.ip} is outside every kube-vip range: ${cm} has no cidr-${ns}, cidr-global, range-${ns} or range-global for namespace ${ns}.`));
+      out.push(
+        finding(
+          'lb-ip-outside-range',
+          'warning',
+          r.site,
+          `${r.ip} is outside every kube-vip range: ${cm} has no cidr-${ns}, cidr-global, range-${ns} or range-global for namespace ${ns}.`,
+        ),
+      );
       continue;
     }
     const { value, pool } = hit;
     if (pool.error || pool.entries.some((e) => e.error)) continue; // invalid-lb-range says why the pool is unusable
     if (inSets(pool.sets, r.addr) && !endsIn0Or255(r.addr)) continue;
-    out.push(finding('lb-ip-outside-range', 'warning', r.site, `${r.ip} is outside ${value.key} ${value.value}, the kube-vip range namespace ${ns} draws from${reason(c, value.key, value.value, r.addr)}.`));
+    out.push(
+      finding(
+        'lb-ip-outside-range',
+        'warning',
+        r.site,
+        `${r.ip} is outside ${value.key} ${value.value}, the kube-vip range namespace ${ns} draws from${reason(c, value.key, value.value, r.addr)}.`,
+      ),
+    );
   }
   return out;
 };

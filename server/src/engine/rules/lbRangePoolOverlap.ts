@@ -19,7 +19,9 @@ export const lbRangePoolOverlap: Rule = ({ inventory }) => {
       const hits = provider.entries.flatMap((e, i) => {
         if (e.error || e.family === undefined || e.family !== pool.analysis.family) return [];
         const candidates = provider.sets.find((s) => s.family === e.family)!;
-        const common = RangeSet.of(e.family, [[e.first!, e.last!]]).intersect(candidates).intersect(pool.analysis.allocatable);
+        const common = RangeSet.of(e.family, [[e.first!, e.last!]])
+          .intersect(candidates)
+          .intersect(pool.analysis.allocatable);
         const n = handOutCount(common);
         const sample = nextFree(common, RangeSet.empty(e.family));
         return n > 0n && sample !== undefined ? [{ entry: v.entries[i]!, n, sample: formatAddr({ family: e.family, value: sample }) }] : [];
@@ -27,7 +29,16 @@ export const lbRangePoolOverlap: Rule = ({ inventory }) => {
       const message = (what: string, n: bigint, sample: string) =>
         `${what} overlaps ${poolLabel(pool)}: ${n} address(es) both the kube-vip cloud provider and the IPAM provider can hand out, e.g. ${sample}.`;
       for (const h of hits) {
-        if (h.entry.site) out.push(finding('lb-range-pool-overlap', 'error', h.entry.site, message(`${v.key} entry ${h.entry.text}`, h.n, h.sample), related(pool.origin, poolLabel(pool))));
+        if (h.entry.site)
+          out.push(
+            finding(
+              'lb-range-pool-overlap',
+              'error',
+              h.entry.site,
+              message(`${v.key} entry ${h.entry.text}`, h.n, h.sample),
+              related(pool.origin, poolLabel(pool)),
+            ),
+          );
       }
       // A live ConfigMap has no place in the workspace: report once on the workspace pool instead.
       if (hits.length && !hits.some((h) => h.entry.site) && pool.origin) {

@@ -21,14 +21,28 @@ const REASONS = {
  */
 function outOfPool(p: Location & { ip: string }, sameFamily: PoolInfo[], family: 4 | 6, same: RelatedInfo[]): Finding {
   const a = parseAddr(p.ip);
-  const covering = a.ok ? sameFamily.filter((q) => q.analysis.subnet && a.value.value >= q.analysis.subnet.first && a.value.value <= q.analysis.subnet.last) : [];
+  const covering = a.ok
+    ? sameFamily.filter((q) => q.analysis.subnet && a.value.value >= q.analysis.subnet.first && a.value.value <= q.analysis.subnet.last)
+    : [];
   const pool = covering[0];
   if (pool) {
     const subnet = `${formatAddr({ family, value: pool.analysis.subnet!.first })}/${pool.analysis.subnet!.prefix}`;
-    return finding('out-of-pool', 'warning', p, `${p.ip} lies in the subnet ${subnet} of ${poolLabel(pool)} but outside the addresses it hands out (${pool.spec.addresses.join(', ')}): nothing reserves it.`, [...related(pool.origin, poolLabel(pool)), ...same]);
+    return finding(
+      'out-of-pool',
+      'warning',
+      p,
+      `${p.ip} lies in the subnet ${subnet} of ${poolLabel(pool)} but outside the addresses it hands out (${pool.spec.addresses.join(', ')}): nothing reserves it.`,
+      [...related(pool.origin, poolLabel(pool)), ...same],
+    );
   }
   const names = `${sameFamily.map(poolLabel).slice(0, 3).join(', ')}${sameFamily.length > 3 ? ', …' : ''}`;
-  return finding('out-of-pool', 'info', p, `${p.ip} is in no subnet of the ${sameFamily.length} known IPv${family} pools (${names}): nothing reserves it.`, same);
+  return finding(
+    'out-of-pool',
+    'info',
+    p,
+    `${p.ip} is in no subnet of the ${sameFamily.length} known IPv${family} pools (${names}): nothing reserves it.`,
+    same,
+  );
 }
 
 export const poolMembership: Rule = ({ clusters, inventory }) => {
@@ -45,20 +59,43 @@ export const poolMembership: Rule = ({ clusters, inventory }) => {
         return why ? [{ pool: q, why }] : [];
       });
       for (const { pool, why } of reserved) {
-        out.push(finding('reserved-ip', 'warning', p, `${p.ip} is ${REASONS[why]} of ${poolLabel(pool)}: the IPAM provider never hands it out, and using it as a VIP breaks the subnet.`, [...related(pool.origin, poolLabel(pool)), ...same]));
+        out.push(
+          finding(
+            'reserved-ip',
+            'warning',
+            p,
+            `${p.ip} is ${REASONS[why]} of ${poolLabel(pool)}: the IPAM provider never hands it out, and using it as a VIP breaks the subnet.`,
+            [...related(pool.origin, poolLabel(pool)), ...same],
+          ),
+        );
       }
       if (sameFamily.length > 0 && reserved.length === 0 && poolsHolding(inventory, p.ip).length === 0) out.push(outOfPool(p, sameFamily, family!, same));
       for (const r of inventory.kubeVipRanges) {
         if (!inEntry(r.entry, p.ip)) continue;
-        out.push(finding('lb-range-overlap', 'warning', p, `${p.ip} lies in the kube-vip cloud provider range ${r.key} ${r.entry} (ConfigMap ${r.configMapNamespace}/kubevip): a LoadBalancer Service may be given the same address.`, [...related(r.site, `${r.key}: ${r.entry}`), ...same]));
+        out.push(
+          finding(
+            'lb-range-overlap',
+            'warning',
+            p,
+            `${p.ip} lies in the kube-vip cloud provider range ${r.key} ${r.entry} (ConfigMap ${r.configMapNamespace}/kubevip): a LoadBalancer Service may be given the same address.`,
+            [...related(r.site, `${r.key}: ${r.entry}`), ...same],
+          ),
+        );
       }
       for (const cidr of [...c.podCidrs, ...c.serviceCidrs]) {
         if (!inEntry(cidr.value, p.ip)) continue;
         const kind = c.podCidrs.includes(cidr) ? 'pod' : 'service';
-        out.push(finding('network-overlap', 'error', p, `${p.ip} lies in the cluster's own ${kind} CIDR ${cidr.value}: traffic to the VIP would be routed inside the cluster.`, [...related(cidr, `${kind} CIDR`), ...same]));
+        out.push(
+          finding(
+            'network-overlap',
+            'error',
+            p,
+            `${p.ip} lies in the cluster's own ${kind} CIDR ${cidr.value}: traffic to the VIP would be routed inside the cluster.`,
+            [...related(cidr, `${kind} CIDR`), ...same],
+          ),
+        );
       }
     }
   }
   return out;
 };
-

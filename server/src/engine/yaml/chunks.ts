@@ -6,7 +6,11 @@ import { type Change, type SourceText, eachChange } from './source';
 
 /** A slice of a file at a movable offset: positions shift when text before it changes. */
 export class ChunkSource implements SourceText {
-  constructor(readonly uri: string, readonly text: string, public base: number) {}
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+    public base: number,
+  ) {}
 
   outerSpan(start: number, end: number): Span {
     return { start: this.base + start, end: this.base + end };

@@ -46,7 +46,9 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
  * Parses YAML embedded in the scalar `key` once for as long as that node lives (it lives as long
  * as its document is unchanged). Spans stay right: they are computed through `source` on demand.
  */
-export const parseEmbedded: (key: object, source: () => SourceText) => ParsedDoc[] = perObject((_key: object, source: () => SourceText) => parseDocuments(source()));
+export const parseEmbedded: (key: object, source: () => SourceText) => ParsedDoc[] = perObject((_key: object, source: () => SourceText) =>
+  parseDocuments(source()),
+);
 
 /** The parser catches its own stack overflow on deeply nested collections and reports it as an error. */
 const TOO_DEEP = 'collections are nested too deeply to read (hundreds of levels)';

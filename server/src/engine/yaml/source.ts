@@ -79,8 +79,24 @@ export function decodedOffsets(parentText: string, node: Scalar, value: string):
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
 };
 
 /** Decodes a single-line-or-folded quoted scalar, recording each decoded char's source offset. */
@@ -98,7 +114,10 @@ function quotedMap(raw: string, base: number, double: boolean, value: string): n
       const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
       if (hex) {
         const cp = parseInt(raw.slice(i + 2, i + 2 + hex), 16);
-        for (const ch of String.fromCodePoint(cp)) { out.push(ch); map.push(base + i); }
+        for (const ch of String.fromCodePoint(cp)) {
+          out.push(ch);
+          map.push(base + i);
+        }
         i += 2 + hex;
       } else if (e === '\n' || e === '\r') {
         i += e === '\r' && raw[i + 2] === '\n' ? 3 : 2;
@@ -124,7 +143,14 @@ function quotedMap(raw: string, base: number, double: boolean, value: string): n
         if (raw[i] === '\n') breaks++;
         i++;
       }
-      if (breaks <= 1) { out.push(' '); map.push(at); } else for (let k = 1; k < breaks; k++) { out.push('\n'); map.push(at); }
+      if (breaks <= 1) {
+        out.push(' ');
+        map.push(at);
+      } else
+        for (let k = 1; k < breaks; k++) {
+          out.push('\n');
+          map.push(at);
+        }
     } else {
       out.push(c);
       map.push(base + i);
@@ -139,7 +165,10 @@ function quotedMap(raw: string, base: number, double: boolean, value: string): n
 function literalMap(text: string, start: number, end: number, value: string): number[] | undefined {
   const headerEnd = text.indexOf('\n', start);
   if (headerEnd < 0 || headerEnd >= end) return value === '' ? [start] : undefined;
-  const header = text.slice(start, headerEnd).replace(/\s+#.*$/, '').trim();
+  const header = text
+    .slice(start, headerEnd)
+    .replace(/\s+#.*$/, '')
+    .trim();
   const explicit = /[1-9]/.exec(header)?.[0];
   let indent = -1;
   if (explicit) {
@@ -158,7 +187,10 @@ function literalMap(text: string, start: number, end: number, value: string): nu
     if (line.endsWith('\r')) line = line.slice(0, -1); // CRLF files
     if (indent < 0 && line.trim() !== '') indent = /^ */.exec(line)![0].length;
     const from = indent < 0 ? line.length : Math.min(indent, line.length);
-    for (let k = from; k < line.length; k++) { out.push(line[k]!); map.push(pos + k); }
+    for (let k = from; k < line.length; k++) {
+      out.push(line[k]!);
+      map.push(pos + k);
+    }
     out.push('\n');
     map.push(pos + line.length);
     pos = lineEnd + 1;
