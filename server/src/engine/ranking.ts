@@ -33,8 +33,14 @@ export function namesPool(p: { name: string; namespace?: string }, wanted: strin
 
 /** Whether pods of `namespace` may claim from the pool (the provider resolves InClusterIPPool in the claim's namespace). */
 export function usableFrom(p: PoolInfo, namespace: string): boolean {
-  return p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === namespace);
+  return p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === namespace) && claimsAddresses(p);
 }
+
+/** A pool a claim gets one VIP from: not a node range (never claimed from), not a prefix pool (it hands out sub-prefixes). */
+export const claimsAddresses = (p: PoolInfo): boolean => !p.source?.nodeRange && p.source?.allocationPrefixLength === undefined;
+
+/** " (ranges managed by Infoblox)" for a pool whose ranges live outside the cluster. */
+export const managedBySuffix = (p: PoolInfo): string => (p.source?.managedBy ? `ranges managed by ${p.source.managedBy}` : '');
 
 /**
  * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
@@ -58,8 +64,10 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
       const holdsVip = () =>
         [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
         inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
-      if (node) out.set(p, 'node');
+      // A node range is the nodes' by definition; a Metal3 IPPool is (Metal3DataTemplate) unless it holds a VIP.
+      if (node || p.source?.nodeRange) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
+      else if (p.kind === 'IPPool') out.set(p, 'node');
     }
     return out;
   },

@@ -21,4 +21,8 @@ export const RULE_SUMMARIES: Record<RuleCode, string> = {
   'lb-range-pool-overlap': 'A kube-vip range overlaps what an IPAM pool can allocate.',
   'invalid-lb-range': 'A kube-vip cidr-*/range-* entry the kube-vip cloud provider cannot parse.',
   'render-failed': 'A Helm chart or Kustomize overlay could not be rendered.',
+  'vip-in-node-pool': 'The VIP lies in a node pool (addressesFromPools, a Metal3 IPPool, a ProxmoxCluster node range): a machine can be given it.',
+  'lb-pool-overlap': 'A MetalLB or Cilium LB-IPAM pool overlaps a VIP pool, a node pool, a cluster VIP or another load-balancer range.',
+  'rollout-capacity':
+    "A node pool has too few free addresses for a rolling update of the machines drawing from it (replicas + maxSurge, plus the grace period's).",
 };

@@ -34,7 +34,11 @@ export type RuleCode =
   | 'lb-ip-outside-range'
   | 'lb-range-pool-overlap'
   | 'invalid-lb-range'
-  | 'render-failed';
+  | 'render-failed'
+  // Other address sources (issue 23).
+  | 'vip-in-node-pool'
+  | 'lb-pool-overlap'
+  | 'rollout-capacity';
 
 export interface RelatedInfo extends Location {
   message: string;

@@ -105,6 +105,18 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     endpoints: live.endpoints,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
+    lbPools: [
+      ...live.lbPools,
+      ...files.lbPools.filter((p) => !live.lbPools.some((q) => q.kind === p.kind && q.namespace === p.namespace && q.name === p.name)),
+    ],
+    l2Advertisements: [
+      ...live.l2Advertisements,
+      ...files.l2Advertisements.filter((p) => !live.l2Advertisements.some((q) => q.namespace === p.namespace && q.name === p.name)),
+    ],
+    rollouts: [
+      ...live.rollouts,
+      ...files.rollouts.filter((p) => !live.rollouts.some((q) => q.kind === p.kind && q.namespace === p.namespace && q.name === p.name)),
+    ],
   };
 }
 

@@ -6,6 +6,16 @@ import {
   decodeKubeVipConfig,
   decodePool,
   decodeService,
+  decodeCiliumPool,
+  decodeExternalPool,
+  decodeL2Advertisement,
+  decodeMetal3Pool,
+  decodeMetalLbPool,
+  decodePrefixPool,
+  decodeProxmoxRanges,
+  decodeRollout,
+  EXTERNAL_POOL_KINDS,
+  type ExternalPoolKind,
   rangesOf,
   type Inventory,
   type KnownEndpoint,
@@ -40,11 +50,13 @@ export function toInventory(byKind: Map<string, Obj[]>): Inventory {
     }
   }
   const kubeVipConfigs = list('ConfigMap').map((o) => decodeKubeVipConfig(o));
+  const sources = sourcesOf(list);
   return {
     source: 'live',
     pools: [
       ...list('InClusterIPPool').map((o) => decodePool(o, 'InClusterIPPool')),
       ...list('GlobalInClusterIPPool').map((o) => decodePool(o, 'GlobalInClusterIPPool')),
+      ...sources.pools,
     ],
     claims: list('IPAddressClaim').map((o) => decodeClaim(o)),
     addresses: list('IPAddress').map((o) => decodeAddress(o)),
@@ -52,5 +64,27 @@ export function toInventory(byKind: Map<string, Obj[]>): Inventory {
     kubeVipRanges: kubeVipConfigs.flatMap(rangesOf),
     kubeVipConfigs,
     endpoints,
+    lbPools: sources.lbPools,
+    l2Advertisements: sources.l2Advertisements,
+    rollouts: sources.rollouts,
+  };
+}
+
+/** The other address sources' share of the inventory. */
+function sourcesOf(list: (k: string) => Any[]): Pick<Inventory, 'lbPools' | 'l2Advertisements' | 'rollouts'> & { pools: Inventory['pools'] } {
+  return {
+    pools: [
+      ...list('IPPool').map((o) => decodeMetal3Pool(o)),
+      ...list('InClusterPrefixPool').map((o) => decodePrefixPool(o, 'InClusterPrefixPool')),
+      ...list('GlobalInClusterPrefixPool').map((o) => decodePrefixPool(o, 'GlobalInClusterPrefixPool')),
+      ...Object.keys(EXTERNAL_POOL_KINDS).flatMap((k) => list(k).map((o) => decodeExternalPool(o, k as ExternalPoolKind))),
+      ...list('ProxmoxCluster').flatMap((o) => decodeProxmoxRanges(o)),
+    ],
+    lbPools: [...list('IPAddressPool').map((o) => decodeMetalLbPool(o)), ...list('CiliumLoadBalancerIPPool').map((o) => decodeCiliumPool(o))],
+    l2Advertisements: list('L2Advertisement').map((o) => decodeL2Advertisement(o)),
+    rollouts: [
+      ...list('KubeadmControlPlane').map((o) => decodeRollout(o, 'KubeadmControlPlane')),
+      ...list('MachineDeployment').map((o) => decodeRollout(o, 'MachineDeployment')),
+    ],
   };
 }

@@ -15,10 +15,15 @@ export interface AllocationView<L = Location> {
 export interface PoolView<L = Location> {
   /** `<kind>/<namespace or "">/<name>` */
   id: string;
-  kind: 'InClusterIPPool' | 'GlobalInClusterIPPool';
+  /** InClusterIPPool, GlobalInClusterIPPool, or another source's kind (IPPool, InClusterPrefixPool, InfobloxIPPool, ProxmoxCluster, …). */
+  kind: string;
   name: string;
   namespace?: string;
   source: 'workspace' | 'live';
+  /** "Infoblox", "NetBox", …: the ranges live there; only the pool's IPAddresses are known. */
+  managedBy?: string;
+  /** A node pool: the free addresses left while the rollouts drawing from it surge (negative: the rollout would not fit). */
+  freeAfterRollout?: string;
   addresses: string[];
   prefix?: number;
   gateway?: string;

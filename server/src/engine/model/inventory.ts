@@ -10,7 +10,17 @@ import { decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeServ
 import { type K8sObject, is } from './kinds';
 import { rangesOf } from './kubeVipConfig';
 import { isMachineTemplate, nodePoolRefs } from './nodePools';
-import type { Inventory, PoolKind } from './types';
+import {
+  decodeCiliumPool,
+  decodeExternalPool,
+  decodeL2Advertisement,
+  decodeMetal3Pool,
+  decodeMetalLbPool,
+  decodePrefixPool,
+  decodeProxmoxRanges,
+  decodeRollout,
+} from './sourcesDecode';
+import type { ExternalPoolKind, Inventory, PoolKind } from './types';
 
 /** The positions of an object's values in its file, through the yaml/ layers. */
 function filePositions(o: K8sObject): Positions {
@@ -35,8 +45,21 @@ function filePositions(o: K8sObject): Positions {
 }
 
 export function workspaceInventory(objects: K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
+  const inv: Inventory = {
+    source: 'workspace',
+    pools: [],
+    claims: [],
+    addresses: [],
+    services: [],
+    kubeVipRanges: [],
+    endpoints: [],
+    nodePools: [],
+    lbPools: [],
+    l2Advertisements: [],
+    rollouts: [],
+  };
   for (const o of objects) {
+    if (sourceObject(inv, o)) continue;
     const plain = () => plainOf(o.root);
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.
     if (is.pool(o)) {
@@ -50,7 +73,38 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
       const config = decodeKubeVipConfig(plain(), filePositions(o));
       (inv.kubeVipConfigs ??= []).push(config);
       inv.kubeVipRanges.push(...rangesOf(config));
-    } else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o));
+    } else if (isMachineTemplate(o)) inv.nodePools!.push(...nodePoolRefs(o).map((r) => ({ ...r, template: { kind: o.kind, name: o.name } })));
   }
+  linkRollouts(inv, objects);
   return inv;
+}
+
+/** The other address sources (issue 23); true when `o` was one. Templated specs are neither judged nor used. */
+function sourceObject(inv: Inventory, o: K8sObject): boolean {
+  const plain = () => plainOf(o.root);
+  const templated = () => containsTemplate(o.root.get('spec', true));
+  if (is.metal3Pool(o)) !templated() && inv.pools.push(decodeMetal3Pool(plain(), filePositions(o)));
+  else if (is.prefixPool(o)) !templated() && inv.pools.push(decodePrefixPool(plain(), o.kind as 'InClusterPrefixPool', filePositions(o)));
+  else if (is.externalPool(o)) inv.pools.push(decodeExternalPool(plain(), o.kind as ExternalPoolKind, filePositions(o)));
+  else if (is.proxmoxCluster(o)) {
+    if (!templated()) inv.pools.push(...decodeProxmoxRanges(plain(), filePositions(o)));
+    return false; // also an infrastructure cluster (its endpoint)
+  } else if (is.metalLbPool(o)) !templated() && inv.lbPools.push(decodeMetalLbPool(plain(), filePositions(o)));
+  else if (is.ciliumPool(o)) !templated() && inv.lbPools.push(decodeCiliumPool(plain(), filePositions(o)));
+  else if (is.l2Advertisement(o)) inv.l2Advertisements.push(decodeL2Advertisement(plain()));
+  else if (is.rollout(o)) {
+    inv.rollouts.push(decodeRollout(plain(), o.kind as 'MachineDeployment', filePositions(o)));
+    return false; // a KCP is also a cluster's part
+  } else return false;
+  return true;
+}
+
+/** A KCP names no cluster: the Cluster whose controlPlaneRef names it does. */
+function linkRollouts(inv: Inventory, objects: K8sObject[]): void {
+  const byControlPlane = new Map<string, string>();
+  for (const o of objects) {
+    const ref = is.cluster(o) ? (plainOf(o.root) as { spec?: { controlPlaneRef?: { name?: unknown } } }).spec?.controlPlaneRef?.name : undefined;
+    if (typeof ref === 'string') byControlPlane.set(`${o.namespace}/${ref}`, o.name);
+  }
+  for (const r of inv.rollouts) r.clusterName ??= byControlPlane.get(`${r.namespace}/${r.name}`);
 }

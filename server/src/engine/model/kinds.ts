@@ -3,6 +3,10 @@ import type { YAMLMap } from 'yaml';
 import { type ParsedDoc, mapItems, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import type { Location } from '../types';
 import { perObject } from '../memo';
+import { EXTERNAL_POOL_KINDS } from './types';
+
+/** Cluster-scoped kinds of the other address sources (issue 23). */
+const SOURCE_CLUSTER_SCOPED = ['GlobalInClusterPrefixPool', 'GlobalNetBoxIPPool', 'CiliumLoadBalancerIPPool'];
 
 export const GROUPS = {
   cluster: 'cluster.x-k8s.io',
@@ -24,7 +28,7 @@ export interface K8sObject {
   anchor: Location;
 }
 
-const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass']);
+const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass', ...SOURCE_CLUSTER_SCOPED]);
 
 interface Identity {
   group: string;
@@ -93,4 +97,14 @@ export const is = {
   service: (o: K8sObject) => o.group === '' && o.version === 'v1' && o.kind === 'Service',
   secret: (o: K8sObject) => o.group === '' && o.kind === 'Secret',
   kubeVipConfigMap: (o: K8sObject) => o.group === '' && o.kind === 'ConfigMap' && o.name === 'kubevip',
+  // Other address sources (issue 23).
+  metal3Pool: (o: K8sObject) => o.group === 'ipam.metal3.io' && o.kind === 'IPPool',
+  prefixPool: (o: K8sObject) => o.group === GROUPS.ipam && (o.kind === 'InClusterPrefixPool' || o.kind === 'GlobalInClusterPrefixPool'),
+  externalPool: (o: K8sObject) => o.group === GROUPS.ipam && Object.hasOwn(EXTERNAL_POOL_KINDS, o.kind),
+  proxmoxCluster: (o: K8sObject) => o.group === GROUPS.infrastructure && o.kind === 'ProxmoxCluster',
+  metalLbPool: (o: K8sObject) => o.group === 'metallb.io' && o.kind === 'IPAddressPool',
+  l2Advertisement: (o: K8sObject) => o.group === 'metallb.io' && o.kind === 'L2Advertisement',
+  ciliumPool: (o: K8sObject) => o.group === 'cilium.io' && o.kind === 'CiliumLoadBalancerIPPool',
+  rollout: (o: K8sObject) =>
+    (o.group === GROUPS.controlPlane && o.kind === 'KubeadmControlPlane') || (o.group === GROUPS.cluster && o.kind === 'MachineDeployment'),
 };

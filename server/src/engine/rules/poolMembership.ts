@@ -4,6 +4,7 @@ import { reservedReason } from '../ip/pool';
 import { formatAddr, parseAddr } from '../ip/addr';
 import type { Finding, Location, RelatedInfo } from '../types';
 import type { PoolInfo } from '../model/types';
+import { poolRoles } from '../ranking';
 import { type Rule, alsoAt, familyOf, finding, inEntry, poolLabel, poolsHolding, related, vipGroups } from './context';
 
 const REASONS = {
@@ -19,12 +20,14 @@ const REASONS = {
  * range that missed it); information when no pool's subnet covers it (pools of other networks,
  * such as a secondary NIC's, say nothing about the VIP).
  */
-function outOfPool(p: Location & { ip: string }, sameFamily: PoolInfo[], family: 4 | 6, same: RelatedInfo[]): Finding {
+function outOfPool(p: Location & { ip: string }, sameFamily: PoolInfo[], family: 4 | 6, same: RelatedInfo[], nodePools: Set<PoolInfo>): Finding | undefined {
   const a = parseAddr(p.ip);
+  // Outside a node pool is where a VIP belongs: only a VIP pool's subnet makes a miss a warning.
   const covering = a.ok
     ? sameFamily.filter((q) => q.analysis.subnet && a.value.value >= q.analysis.subnet.first && a.value.value <= q.analysis.subnet.last)
     : [];
-  const pool = covering[0];
+  if (covering.length && covering.every((q) => nodePools.has(q))) return undefined;
+  const pool = covering.find((q) => !nodePools.has(q));
   if (pool) {
     const subnet = `${formatAddr({ family, value: pool.analysis.subnet!.first })}/${pool.analysis.subnet!.prefix}`;
     return finding(
@@ -45,9 +48,23 @@ function outOfPool(p: Location & { ip: string }, sameFamily: PoolInfo[], family:
   );
 }
 
+/** vip-in-node-pool: machines are handed addresses from a node pool, so one of them can be given the VIP. */
+function inNodePool(p: Location & { ip: string }, pool: PoolInfo, same: RelatedInfo[]): Finding {
+  const where = pool.source?.nodeRange ? 'the node range of' : 'the node pool';
+  return finding(
+    'vip-in-node-pool',
+    'warning',
+    p,
+    `${p.ip} lies in ${where} ${poolLabel(pool)}: the IPAM provider can hand it to a machine, which then answers on the VIP. Keep the VIP outside the nodes' range.`,
+    [...related(pool.origin, poolLabel(pool)), ...same],
+  );
+}
+
 export const poolMembership: Rule = ({ clusters, inventory }) => {
   const out: Finding[] = [];
   const validPools = inventory.pools.filter((p) => p.analysis.errors.length === 0);
+  const roles = poolRoles(inventory, clusters);
+  const nodePools = new Set(validPools.filter((p) => roles.get(p) === 'node'));
   for (const c of clusters) {
     for (const g of vipGroups(c)) {
       const p = g.at;
@@ -69,7 +86,11 @@ export const poolMembership: Rule = ({ clusters, inventory }) => {
           ),
         );
       }
-      if (sameFamily.length > 0 && reserved.length === 0 && poolsHolding(inventory, p.ip).length === 0) out.push(outOfPool(p, sameFamily, family!, same));
+      const holding = reserved.length === 0 ? poolsHolding(inventory, p.ip) : [];
+      const missed = sameFamily.length > 0 && reserved.length === 0 && holding.length === 0 && outOfPool(p, sameFamily, family!, same, nodePools);
+      if (missed) out.push(missed);
+      const node = holding.find((q) => nodePools.has(q));
+      if (node) out.push(inNodePool(p, node, same));
       for (const r of inventory.kubeVipRanges) {
         if (!inEntry(r.entry, p.ip)) continue;
         out.push(

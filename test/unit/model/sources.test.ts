@@ -1,0 +1,142 @@
+// The other address sources (issue 23) over real YAML modelled on the providers' samples
+// (test/fixtures/sources): Metal3 IPPool, CAIP prefix pools, external claim-contract pools,
+// ProxmoxCluster node ranges, MetalLB and Cilium LB pools, and the rollout capacity forecast.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Workspace } from '../../../server/src/engine/workspace';
+import { poolUsage } from '../../../server/src/engine/usage';
+import { rankPools } from '../../../server/src/engine/ranking';
+import { toInventory } from '../../../server/src/live/convert';
+import { parse } from 'yaml';
+import { allocationChoices } from '../../../server/src/engine/features/allocation';
+import { claimObject } from '../../../server/src/engine/claimDocument';
+
+const dir = join(__dirname, '../../fixtures/sources');
+const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+
+function analyze(names: string[]) {
+  const ws = new Workspace();
+  const files = Object.fromEntries(names.map((n) => [n, read(n)]));
+  for (const [uri, text] of Object.entries(files)) ws.setFile(uri, text);
+  const a = ws.analyze();
+  const at = (f: { uri: string; span: { start: number; end: number } }) => files[f.uri]!.slice(f.span.start, f.span.end);
+  return { ws, a, at, findings: (code: string) => a.findings.filter((f) => f.code === code).map((f) => ({ uri: f.uri, at: at(f), message: f.message })) };
+}
+
+test('Metal3 IPPool: pools[] start/end and subnet, preAllocations and status.allocations used; a VIP inside it warns', () => {
+  const { a, findings } = analyze(['metal3.yaml']);
+  const pool = a.inventory.pools.find((p) => p.kind === 'IPPool')!;
+  assert.equal(pool.analysis.total, 18n); // .10–.20 (11) and 192.168.112.1–.7 (7)
+  const u = poolUsage(pool, a.inventory, a.clusters);
+  assert.deepEqual(
+    u.users.map((x) => [x.address, x.name]),
+    [
+      ['192.168.111.10', 'bm-one-cp-0 (held by IPPool provisioning-pool)'],
+      ['192.168.111.11', 'bm-one-cp-1 (held by IPPool provisioning-pool)'],
+      ['192.168.111.12', 'VIP of metal3/bm-one (no claim)'],
+    ],
+  );
+  assert.equal(u.firstFree, '192.168.111.13');
+  assert.deepEqual(findings('vip-in-node-pool'), [
+    {
+      uri: 'metal3.yaml',
+      at: '192.168.111.12',
+      message:
+        "192.168.111.12 lies in the node pool IPPool metal3/provisioning-pool: the IPAM provider can hand it to a machine, which then answers on the VIP. Keep the VIP outside the nodes' range.",
+    },
+  ]);
+  assert.deepEqual(findings('out-of-pool'), []);
+});
+
+test('prefix pools: sub-prefixes counted, excluded ones skipped; IPv4 prefixes and a negative grace period rejected in the webhook words', () => {
+  const { a, findings } = analyze(['prefix-pools.yaml']);
+  const pods = a.inventory.pools.find((p) => p.name === 'pods-v6')!;
+  assert.equal(pods.analysis.total, 3n); // fd00:10::/62 at /64 is 4, less fd00:10:0:3::/64
+  assert.equal(poolUsage(pods, a.inventory, a.clusters).firstFree, 'fd00:10::/64');
+  assert.deepEqual(findings('invalid-pool'), [
+    { uri: 'prefix-pools.yaml', at: '10.0.0.0/24', message: 'spec.prefixes "10.0.0.0/24": only IPv6 prefixes are supported' },
+    { uri: 'prefix-pools.yaml', at: '-30', message: 'spec.addressReuseGracePeriodSeconds: addressReuseGracePeriodSeconds must not be negative' },
+  ]);
+  // A prefix pool hands out sub-prefixes, never one VIP.
+  assert.deepEqual(
+    rankPools(a, { namespace: 'default' }).map((r) => r.pool.name),
+    [],
+  );
+});
+
+test('ProxmoxCluster ipv4Config is a node range: a VIP inside warns, a VIP outside it in its subnet says nothing', () => {
+  const { findings } = analyze(['proxmox.yaml']);
+  assert.deepEqual(findings('vip-in-node-pool'), [
+    {
+      uri: 'proxmox.yaml',
+      at: '10.10.10.15',
+      message:
+        "10.10.10.15 lies in the node range of ProxmoxCluster default/pve-one ipv4Config: the IPAM provider can hand it to a machine, which then answers on the VIP. Keep the VIP outside the nodes' range.",
+    },
+  ]);
+  assert.deepEqual(findings('out-of-pool'), []);
+});
+
+test('a VIP outside a node pool (CAPV addressesFromPools) in its subnet is not out-of-pool; inside it is vip-in-node-pool', () => {
+  const pool = `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
+kind: InClusterIPPool
+metadata: {name: nodes, namespace: default}
+spec: {addresses: [10.20.0.10-10.20.0.50], prefix: 24, gateway: 10.20.0.1}
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+kind: VSphereMachineTemplate
+metadata: {name: md, namespace: default}
+spec:
+  template:
+    spec:
+      network:
+        devices:
+          - networkName: vm-network
+            addressesFromPools:
+              - {apiGroup: ipam.cluster.x-k8s.io, kind: InClusterIPPool, name: nodes}
+`;
+  const cluster = (name: string, ip: string) => `---
+apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata: {name: ${name}, namespace: default}
+spec: {controlPlaneEndpoint: {host: ${ip}, port: 6443}}
+`;
+  const ws = new Workspace();
+  const text = pool + cluster('outside', '10.20.0.200') + cluster('inside', '10.20.0.20');
+  ws.setFile('a.yaml', text);
+  const got = ws
+    .analyze()
+    .findings.filter((f) => f.code === 'out-of-pool' || f.code === 'vip-in-node-pool')
+    .map((f) => [f.code, f.severity, text.slice(f.span.start, f.span.end)]);
+  assert.deepEqual(got, [['vip-in-node-pool', 'warning', '10.20.0.20']]);
+});
+
+test('external claim-contract pools: "ranges managed by …", their IPAddresses used, offered through the claim flow', () => {
+  const { ws, a } = analyze(['external.yaml']);
+  const infoblox = a.inventory.pools.find((p) => p.kind === 'InfobloxIPPool')!;
+  assert.deepEqual(
+    poolUsage(infoblox, a.inventory, a.clusters).users.map((u) => u.address),
+    ['10.40.0.5'],
+  );
+  // Live, the same objects are claimable pools: the quick fix offers both, by the IPAM that keeps their ranges.
+  const byKind = new Map<string, Record<string, unknown>[]>();
+  for (const d of read('external.yaml')
+    .split(/^---$/m)
+    .map((t) => parse(t) as { kind: string }))
+    byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
+  ws.setLiveInventory(toInventory(byKind));
+  const live = ws.analyze();
+  const cluster = live.clusters.find((c) => c.name === 'needs-vip')!;
+  const place = cluster.places[0]!;
+  assert.deepEqual(
+    allocationChoices(live, cluster, { uri: place.uri, start: place.span.start, end: place.span.end }, '').choices.map((c) => c.title),
+    ['Allocate IP from pool infoblox-vips (ranges managed by Infoblox)', 'Allocate IP from pool netbox-dc1 (ranges managed by NetBox)'],
+  );
+  assert.equal(
+    claimObject(cluster, { kind: 'InfobloxIPPool', name: 'infoblox-vips' }, { clusterExists: false }).spec.poolRef.apiGroup,
+    'ipam.cluster.x-k8s.io',
+  );
+  assert.equal(claimObject(cluster, { kind: 'IPPool', name: 'provisioning-pool' }, { clusterExists: false }).spec.poolRef.apiGroup, 'ipam.metal3.io');
+});
