@@ -10,7 +10,7 @@ import type { Analysis, Workspace } from './workspace';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
 import { type Lens, type LensOptions, clusterLenses } from './features/codeLens';
-import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
+import { kubeVipRangeViews, lbPoolRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
 import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './features/viewTypes';
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
 import type { PoolMapData } from './poolMap';
@@ -96,7 +96,7 @@ export class AnalysisApi {
   }
 
   kubeVipRanges(): KubeVipRangeView[] {
-    return kubeVipRangeViews(this.current);
+    return [...kubeVipRangeViews(this.current), ...lbPoolRangeViews(this.current)];
   }
 
   usage(pool: PoolInfo): PoolUsage {

@@ -10,6 +10,7 @@ import { poolUsage } from '../../../server/src/engine/usage';
 import { rankPools } from '../../../server/src/engine/ranking';
 import { toInventory } from '../../../server/src/live/convert';
 import { parse } from 'yaml';
+import { AnalysisApi } from '../../../server/src/engine/api';
 import { allocationChoices } from '../../../server/src/engine/features/allocation';
 import { claimObject } from '../../../server/src/engine/claimDocument';
 
@@ -139,4 +140,90 @@ test('external claim-contract pools: "ranges managed by …", their IPAddresses 
     'ipam.cluster.x-k8s.io',
   );
   assert.equal(claimObject(cluster, { kind: 'IPPool', name: 'provisioning-pool' }, { clusterExists: false }).spec.poolRef.apiGroup, 'ipam.metal3.io');
+});
+
+test('MetalLB: a VIP in a pool, a pool overlapping the VIP pool, Services checked against the pools that admit them', () => {
+  const { findings } = analyze(['metallb.yaml']);
+  assert.deepEqual(findings('lb-range-overlap'), [
+    {
+      uri: 'metallb.yaml',
+      at: '172.16.5.25',
+      message: '172.16.5.25 lies in IPAddressPool metallb-system/shared (MetalLB): a LoadBalancer Service may be given the same address.',
+    },
+  ]);
+  assert.deepEqual(findings('lb-pool-overlap'), [
+    {
+      uri: 'metallb.yaml',
+      at: '172.16.5.10-172.16.5.30',
+      message:
+        'IPAddressPool metallb-system/shared entry 172.16.5.10-172.16.5.30 overlaps InClusterIPPool default/vips: 11 address(es) (e.g. 172.16.5.20) that both MetalLB and the IPAM provider can hand out.',
+    },
+  ]);
+  assert.deepEqual(findings('lb-ip-outside-range'), [
+    {
+      uri: 'metallb.yaml',
+      at: '172.16.1.6',
+      message:
+        '172.16.1.6 is outside every MetalLB pool Service team-b/db may draw from: IPAddressPool metallb-system/team-a holds it, but does not admit Service team-b/db (serviceAllocation or the address-pool annotation).',
+    },
+    {
+      uri: 'metallb.yaml',
+      at: '172.16.9.9',
+      message: '172.16.9.9 is outside every MetalLB pool Service team-b/api may draw from (IPAddressPool metallb-system/shared).',
+    },
+  ]);
+});
+
+test('Cilium LB-IPAM: first/last of a CIDR block held back, a disabled pool, an overlap with MetalLB; views group by provider', () => {
+  const { ws, findings } = analyze(['metallb.yaml', 'cilium.yaml']);
+  assert.deepEqual(
+    findings('lb-ip-outside-range').filter((f) => f.uri === 'cilium.yaml'),
+    [
+      {
+        uri: 'cilium.yaml',
+        at: '172.20.0.0',
+        message:
+          '172.20.0.0 is outside every Cilium LB-IPAM pool Service edge/ingress may draw from: CiliumLoadBalancerIPPool blue lists it, but Cilium never hands out the first and last address of a CIDR block unless allowFirstLastIPs is Yes.',
+      },
+      {
+        uri: 'cilium.yaml',
+        at: '172.21.0.1',
+        message:
+          '172.21.0.1 is outside every Cilium LB-IPAM pool Service edge/old may draw from: CiliumLoadBalancerIPPool drained holds it, but it is disabled.',
+      },
+    ],
+  );
+  assert.deepEqual(
+    findings('lb-pool-overlap').filter((f) => f.uri === 'cilium.yaml'),
+    [
+      {
+        uri: 'cilium.yaml',
+        at: '172.16.0.8',
+        message:
+          'CiliumLoadBalancerIPPool blue entry 172.16.0.8-172.16.0.12 overlaps IPAddressPool metallb-system/shared: 5 address(es) (e.g. 172.16.0.8) that both Cilium LB-IPAM and MetalLB can hand out to different Services.',
+      },
+    ],
+  );
+  const api = new AnalysisApi(ws);
+  assert.deepEqual(
+    api.services().map((s) => `${s.provider} ${s.namespace}/${s.name} ${s.range} ${s.inRange}`),
+    [
+      'MetalLB team-a/web IPAddressPool metallb-system/shared, IPAddressPool metallb-system/team-a true',
+      'MetalLB team-b/db IPAddressPool metallb-system/shared false',
+      'MetalLB team-b/api IPAddressPool metallb-system/shared false',
+      'Cilium LB-IPAM edge/ingress CiliumLoadBalancerIPPool blue false',
+      'Cilium LB-IPAM edge/old undefined undefined',
+    ],
+  );
+  assert.deepEqual(
+    api.kubeVipRanges().map((r) => `${r.provider} | ${r.configMap} | ${r.entry} | ${r.used}/${r.size} next ${r.firstFree} | ${r.users.join(' ')}`),
+    [
+      'MetalLB | IPAddressPool metallb-system/shared | 172.16.0.0/28 | 0/15 next 172.16.0.1 | ',
+      'MetalLB | IPAddressPool metallb-system/shared | 172.16.5.10-172.16.5.30 | 0/21 next 172.16.5.10 | ',
+      'MetalLB | IPAddressPool metallb-system/team-a | 172.16.1.0/28 | 2/16 next undefined | team-a/web team-b/db',
+      'Cilium LB-IPAM | CiliumLoadBalancerIPPool blue | 172.20.0.0/24 | 0/254 next 172.20.0.1 | ',
+      'Cilium LB-IPAM | CiliumLoadBalancerIPPool blue | 172.16.0.8-172.16.0.12 | 0/5 next 172.16.0.8 | ',
+      'Cilium LB-IPAM | CiliumLoadBalancerIPPool drained | 172.21.0.0/30 | 1/2 next undefined | edge/old',
+    ],
+  );
 });

@@ -65,11 +65,16 @@ export interface ServiceView<L = Location> {
   range?: string;
   /** False when the requested IP lies outside that pool. */
   inRange?: boolean;
+  /** The LB provider that serves it: "kube-vip cloud provider", "MetalLB", "Cilium LB-IPAM" (the view groups by it). */
+  provider?: string;
   conflicts: string[];
   location?: L;
 }
 
 export interface KubeVipRangeView<L = Location> {
+  /** The LB provider: "kube-vip cloud provider" (the ConfigMap's ranges), "MetalLB", "Cilium LB-IPAM" (their pools' entries). */
+  provider?: string;
+  /** The kube-vip ConfigMap, or the MetalLB/Cilium pool ("IPAddressPool metallb-system/shared"). */
   configMap: string;
   key: string;
   scope: string;

@@ -10,6 +10,14 @@ import { type KubeVipConfig, kubeVipConfig } from './kubeVipConfig';
 import type { AddressInfo, ClaimInfo, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
 
 export const LB_IPS_ANNOTATION = 'kube-vip.io/loadbalancerIPs';
+/** The annotations that request a Service's addresses, kube-vip's first, then MetalLB's (both prefixes) and Cilium's. */
+export const LB_REQUEST_ANNOTATIONS = [
+  LB_IPS_ANNOTATION,
+  'metallb.io/loadBalancerIPs',
+  'metallb.universe.tf/loadBalancerIPs',
+  'lbipam.cilium.io/ips',
+  'io.cilium/lb-ipam-ips',
+];
 
 /** Where a file writes the object's values (see filePositions in inventory.ts). */
 export interface Positions {
@@ -156,7 +164,9 @@ export function decodeService(o: unknown, at?: Positions): LbServiceInfo | undef
   const add = (found: LbServiceInfo['ips']) => {
     for (const x of found) if (x.value && !ips.some((y) => y.value === x.value)) ips.push(x);
   };
-  const annotation = parts(m.annotations[LB_IPS_ANNOTATION], ['metadata', 'annotations', LB_IPS_ANNOTATION], at);
+  // kube-vip's annotation, else MetalLB's or Cilium's (issue 23): the first one written is what the Service asks for.
+  const key = LB_REQUEST_ANNOTATIONS.find((k) => typeof m.annotations[k] === 'string' && m.annotations[k] !== '') ?? LB_IPS_ANNOTATION;
+  const annotation = parts(m.annotations[key], ['metadata', 'annotations', key], at);
   const specIp = parts(s.loadBalancerIP, ['spec', 'loadBalancerIP'], at);
   add(annotation);
   add(specIp);

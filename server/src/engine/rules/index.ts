@@ -8,6 +8,8 @@ import { invalidLbRange } from './invalidLbRange';
 import { invalidPool } from './invalidPool';
 import { lbIpConflict } from './lbIpConflict';
 import { lbIpOutsideRange } from './lbIpOutsideRange';
+import { lbIpOutsidePool } from './lbIpOutsidePool';
+import { lbPoolOverlap } from './lbPoolOverlap';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { missingVip } from './missingVip';
 import { poolMembership } from './poolMembership';
@@ -27,6 +29,9 @@ export const RULES: Rule[] = [
   lbIpOutsideRange,
   lbRangePoolOverlap,
   invalidLbRange,
+  // Other address sources (issue 23).
+  lbIpOutsidePool,
+  lbPoolOverlap,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

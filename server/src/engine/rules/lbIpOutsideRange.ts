@@ -6,6 +6,7 @@ import { type KubeVipConfig, activeKubeVip, isPoolKey, options, poolForNamespace
 import type { Finding } from '../types';
 import { type Rule, finding } from './context';
 import { requestedIps } from './lbServices';
+import { serviceProvider } from '../lbSources';
 
 const inSets = (sets: { family: number; contains(v: bigint): boolean }[], a: Addr) => sets.some((s) => s.family === a.family && s.contains(a.value));
 
@@ -24,6 +25,7 @@ export const lbIpOutsideRange: Rule = ({ inventory }) => {
   const c = activeKubeVip(inventory.kubeVipConfigs);
   if (!c) return out;
   for (const r of requestedIps(inventory)) {
+    if (serviceProvider(inventory, r.service) !== 'kube-vip') continue; // MetalLB's and Cilium's: lbIpOutsidePool
     const ns = r.service.namespace;
     const hit = poolForNamespace(c, ns);
     const cm = `ConfigMap ${c.namespace}/kubevip`;

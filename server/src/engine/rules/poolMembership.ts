@@ -4,6 +4,7 @@ import { reservedReason } from '../ip/pool';
 import { formatAddr, parseAddr } from '../ip/addr';
 import type { Finding, Location, RelatedInfo } from '../types';
 import type { PoolInfo } from '../model/types';
+import { PROVIDER_NAMES, lbPoolHolds, lbPoolLabel } from '../lbSources';
 import { poolRoles } from '../ranking';
 import { type Rule, alsoAt, familyOf, finding, inEntry, poolLabel, poolsHolding, related, vipGroups } from './context';
 
@@ -100,6 +101,19 @@ export const poolMembership: Rule = ({ clusters, inventory }) => {
             p,
             `${p.ip} lies in the kube-vip cloud provider range ${r.key} ${r.entry} (ConfigMap ${r.configMapNamespace}/kubevip): a LoadBalancer Service may be given the same address.`,
             [...related(r.site, `${r.key}: ${r.entry}`), ...same],
+          ),
+        );
+      }
+      for (const lb of inventory.lbPools) {
+        const a = parseAddr(p.ip);
+        if (lb.disabled || !a.ok || !lbPoolHolds(lb, a.value)) continue;
+        out.push(
+          finding(
+            'lb-range-overlap',
+            'warning',
+            p,
+            `${p.ip} lies in ${lbPoolLabel(lb)} (${PROVIDER_NAMES[lb.provider]}): a LoadBalancer Service may be given the same address.`,
+            [...related(lb.origin, lbPoolLabel(lb)), ...same],
           ),
         );
       }
