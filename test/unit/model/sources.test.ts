@@ -227,3 +227,43 @@ test('Cilium LB-IPAM: first/last of a CIDR block held back, a disabled pool, an 
     ],
   );
 });
+
+test('rollout-capacity: replicas + maxSurge (CAPI defaults, percentages, OnDelete) and the grace period, on the pool and the rollouts; the Pools view shows free after a rollout', () => {
+  const proxmox = analyze(['proxmox.yaml']);
+  assert.deepEqual(proxmox.findings('rollout-capacity'), [
+    {
+      uri: 'proxmox.yaml',
+      at: 'pve-one',
+      message:
+        'ProxmoxCluster default/pve-one ipv4Config can give its machines 9 address(es), but rolling them out at once needs 12 (KubeadmControlPlane default/pve-one-control-plane 3+1, MachineDeployment default/pve-one-workers 6+2): new machines would wait for addresses.',
+    },
+    {
+      uri: 'proxmox.yaml',
+      at: '3',
+      message:
+        'A rolling update of KubeadmControlPlane default/pve-one-control-plane needs 10 address(es) of ProxmoxCluster default/pve-one ipv4Config at once (its 3 replicas + 1, with 6 other machines), but the pool can give 9.',
+    },
+    {
+      uri: 'proxmox.yaml',
+      at: '6',
+      message:
+        'A rolling update of MachineDeployment default/pve-one-workers needs 11 address(es) of ProxmoxCluster default/pve-one ipv4Config at once (its 6 replicas + 2, with 3 other machines), but the pool can give 9.',
+    },
+  ]);
+  const capv = analyze(['capv-capacity.yaml']);
+  assert.deepEqual(
+    capv.findings('rollout-capacity').map((f) => f.at),
+    ['workers', '5'],
+  );
+  assert.match(
+    capv.findings('rollout-capacity')[0]!.message,
+    /needs 12 \(MachineDeployment prod\/prod-md-0 5\+5, MachineDeployment prod\/prod-md-ondelete 1\+1, and addressReuseGracePeriodSeconds 300/,
+  );
+  const api = new AnalysisApi(capv.ws);
+  assert.deepEqual(
+    api.pools().map((p) => [p.name, p.role, p.freeAfterRollout]),
+    [['workers', 'node', '-4']],
+  );
+  // Metal3: 18 addresses, 2 held and the VIP: a 3-replica KCP surging by 1 fits.
+  assert.deepEqual(analyze(['metal3.yaml']).findings('rollout-capacity'), []);
+});

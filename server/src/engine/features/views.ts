@@ -7,6 +7,7 @@ import { reservedAddresses } from '../ip/pool';
 import type { LbServiceInfo, PoolInfo } from '../model/types';
 import { PROVIDER_NAMES, addrOf, lbCount, lbEntrySets, lbNextFree, lbPoolHolds, lbPoolLabel, poolsForService, serviceProvider } from '../lbSources';
 import { RangeSet } from '../ip/range-set';
+import { poolForecasts } from '../capacity';
 import { INVALID_ENTRY, parseEntry } from '../ip/entry';
 import type { Analysis } from '../workspace';
 import { ipPlaces } from '../rules/context';
@@ -48,7 +49,15 @@ export function poolView(p: PoolInfo, a: Analysis, usage = poolUsage(p, a.invent
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: at(p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
+    ...(p.source?.managedBy ? { managedBy: p.source.managedBy } : {}),
+    ...freeAfterRollout(p, a),
   };
+}
+
+/** A node pool that rollouts draw from: its free addresses while they all surge. */
+function freeAfterRollout(p: PoolInfo, a: Analysis): Pick<PoolView, 'freeAfterRollout'> {
+  const f = poolForecasts(a.inventory, a.clusters).find((x) => x.pool === p);
+  return f ? { freeAfterRollout: f.freeAfter.toString() } : {};
 }
 
 /** In no particular order: a short list is sorted by allocationsOf, a long one by its grouping. */

@@ -45,7 +45,11 @@ export function decodeMetal3Pool(o: unknown, at?: Positions): PoolInfo {
     namespace: m.namespace,
     spec,
     analysis: analyzeMetal3Pool(entries, gateway),
-    source: { group: METAL3_GROUP, held: held.filter((h, i) => held.findIndex((x) => x.address === h.address) === i) },
+    source: {
+      group: METAL3_GROUP,
+      held: [...new Map(held.map((h) => [h.address, h])).values()],
+      ...(text(s.clusterName) ? { cluster: text(s.clusterName) } : {}),
+    },
   };
   if (at) {
     const spans = entries.flatMap((e, i) => at.span(['spec', 'pools', i, e.start ? 'start' : 'subnet']) ?? []);
@@ -108,7 +112,7 @@ export function decodeProxmoxRanges(o: unknown, at?: Positions): PoolInfo[] {
       namespace: m.namespace,
       spec,
       analysis: analyzePool(spec),
-      source: { nodeRange: true },
+      source: { nodeRange: true, cluster: m.name },
     };
     if (at) pool.origin = { ...origin(at, addresses.spans, [], {}, ['spec', key, 'gateway']), prefix: at.span(['spec', key, 'prefix']) };
     return [pool];

@@ -107,6 +107,8 @@ export interface PoolSource {
   nodeRange?: boolean;
   /** Prefix pools: the length of each sub-prefix handed out (`allocationPrefixLength`). */
   allocationPrefixLength?: number;
+  /** The cluster whose machines draw from it: a ProxmoxCluster node range's cluster, a Metal3 IPPool's `spec.clusterName`. */
+  cluster?: string;
 }
 
 export interface PoolInfo {

@@ -10,6 +10,7 @@ import { lbIpConflict } from './lbIpConflict';
 import { lbIpOutsideRange } from './lbIpOutsideRange';
 import { lbIpOutsidePool } from './lbIpOutsidePool';
 import { lbPoolOverlap } from './lbPoolOverlap';
+import { rolloutCapacity } from './rolloutCapacity';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { missingVip } from './missingVip';
 import { poolMembership } from './poolMembership';
@@ -32,6 +33,7 @@ export const RULES: Rule[] = [
   // Other address sources (issue 23).
   lbIpOutsidePool,
   lbPoolOverlap,
+  rolloutCapacity,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {
