@@ -267,3 +267,22 @@ test('rollout-capacity: replicas + maxSurge (CAPI defaults, percentages, OnDelet
   // Metal3: 18 addresses, 2 held and the VIP: a 3-replica KCP surging by 1 fits.
   assert.deepEqual(analyze(['metal3.yaml']).findings('rollout-capacity'), []);
 });
+
+test('kube-vip cloud provider ranges from the Helm chart values (cm.data) and a Flux HelmRelease (spec.values.cm.data)', () => {
+  const release = analyze(['helmrelease.yaml']);
+  const [overlap] = release.a.findings.filter((f) => f.code === 'lb-range-overlap');
+  assert.equal(release.at(overlap!), '10.60.0.20');
+  assert.deepEqual(
+    overlap!.related?.map((r) => [r.message, release.at(r)]),
+    [['range-global: 10.60.0.10-10.60.0.30', '10.60.0.10-10.60.0.30']],
+  );
+  const values = analyze(['kube-vip-cloud-provider-values.yaml']);
+  assert.deepEqual(
+    new AnalysisApi(values.ws).kubeVipRanges().map((r) => `${r.configMap} ${r.key} ${r.entry} ${r.size} ${values.at(r.location!)}`),
+    ['kube-system/kubevip cidr-global 10.50.0.0/29 7 10.50.0.0/29', 'kube-system/kubevip range-team 10.50.1.10-10.50.1.20 11 10.50.1.10-10.50.1.20'],
+  );
+  // `cm` in another chart's values is not the kube-vip cloud provider's.
+  const other = new Workspace();
+  other.setFile('v.yaml', 'cm:\n  data:\n    color: blue\n');
+  assert.deepEqual(other.analyze().inventory.kubeVipRanges, []);
+});

@@ -7,8 +7,10 @@ import { textSite, valueSite } from '../yaml/sites';
 import { scalarSource } from '../yaml/source';
 import { containsTemplate } from '../yaml/templates';
 import { decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService, type Positions } from './decode';
-import { type K8sObject, is } from './kinds';
-import { rangesOf } from './kubeVipConfig';
+import { isMap, isScalar } from 'yaml';
+import { stringAt } from '../yaml/documents';
+import { HELM_VALUES, type K8sObject, is } from './kinds';
+import { isPoolKey, rangesOf } from './kubeVipConfig';
 import { isMachineTemplate, nodePoolRefs } from './nodePools';
 import {
   decodeCiliumPool,
@@ -92,11 +94,37 @@ function sourceObject(inv: Inventory, o: K8sObject): boolean {
   } else if (is.metalLbPool(o)) !templated() && inv.lbPools.push(decodeMetalLbPool(plain(), filePositions(o)));
   else if (is.ciliumPool(o)) !templated() && inv.lbPools.push(decodeCiliumPool(plain(), filePositions(o)));
   else if (is.l2Advertisement(o)) inv.l2Advertisements.push(decodeL2Advertisement(plain()));
-  else if (is.rollout(o)) {
+  else if (is.kubeVipChartValues(o)) {
+    const config = kubeVipChartConfig(o);
+    if (config) {
+      (inv.kubeVipConfigs ??= []).push(config);
+      inv.kubeVipRanges.push(...rangesOf(config));
+    }
+  } else if (is.rollout(o)) {
     inv.rollouts.push(decodeRollout(plain(), o.kind as 'MachineDeployment', filePositions(o)));
     return false; // a KCP is also a cluster's part
   } else return false;
   return true;
+}
+
+/**
+ * The kube-vip cloud provider chart's `cm.data`, in a values document or a Flux HelmRelease's
+ * `spec.values`, read as the ConfigMap the chart renders (namespace: the release's, else kube-system).
+ * Only values with a `cidr-*`/`range-*` key count: `cm` is a common name in other charts.
+ */
+function kubeVipChartConfig(o: K8sObject) {
+  const release = o.kind !== HELM_VALUES;
+  const prefix = release ? ['spec', 'values', 'cm', 'data'] : ['cm', 'data'];
+  const data = o.root.getIn(prefix, true);
+  if (!isMap(data) || !data.items.some((p) => isScalar(p.key) && isPoolKey(String(p.key.value)))) return undefined;
+  if (containsTemplate(data)) return undefined;
+  const namespace = release ? (stringAt(o.root, ['spec', 'targetNamespace']) ?? o.namespace ?? 'default') : 'kube-system';
+  const at = filePositions(o);
+  const moved = (path: (string | number)[]) => [...prefix, ...path.slice(1)];
+  return decodeKubeVipConfig(
+    { metadata: { namespace }, data: plainOf(data as never) },
+    { ...at, anchor: at.anchor, span: (p) => at.span(moved(p)), partSpan: (p, a, b) => at.partSpan(moved(p), a, b), keySpan: (p) => at.keySpan(moved(p)) },
+  );
 }
 
 /** A KCP names no cluster: the Cluster whose controlPlaneRef names it does. */
