@@ -61,13 +61,12 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
     ]);
     for (const p of inventory.pools) {
       const node = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
-      const holdsVip = () =>
-        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
+      const holdsVipClaim = () =>
         inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
-      // A node range is the nodes' by definition; a Metal3 IPPool is (Metal3DataTemplate) unless it holds a VIP.
-      if (node || p.source?.nodeRange) out.set(p, 'node');
+      const holdsVip = () => [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) || holdsVipClaim();
+      // A node range is the nodes' by definition; a Metal3 IPPool is (Metal3DataTemplate) unless a VIP was claimed from it.
+      if (node || p.source?.nodeRange || (p.kind === 'IPPool' && !holdsVipClaim())) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
-      else if (p.kind === 'IPPool') out.set(p, 'node');
     }
     return out;
   },
