@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
-import { poolMap } from '../../../server/src/engine/poolMap';
+import { poolMap } from '../../../server/src/engine/features/poolMap';
 
 const pool = (name: string, addresses: string, prefix: number, extra = '') => `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
 kind: GlobalInClusterIPPool
