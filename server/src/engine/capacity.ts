@@ -5,7 +5,7 @@
 import { perObject } from './memo';
 import type { Inventory, PoolInfo, RolloutInfo, WorkloadCluster } from './model/types';
 import { poolRoles } from './ranking';
-import { poolUsage } from './usage';
+import { poolUsage } from './features/usage';
 
 export interface RolloutNeed {
   rollout: RolloutInfo;

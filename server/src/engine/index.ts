@@ -6,7 +6,7 @@
 export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
 export { AnalysisApi, type ClusterRef } from './api';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
-export { RULE_SUMMARIES } from './ruleSummaries';
+export { RULES, ruleOf, rulesMarkdown, type Rule, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
 export { escapeMarkdown, escapeCode } from './text/markdown';
 
@@ -15,9 +15,9 @@ export type { HoverHit } from './features/hover';
 export type { AddressCompletion } from './features/completion';
 export type { Lens, LensAction, LensOptions } from './features/codeLens';
 export type { AllocationView, PoolView, PoolBlockView, ServiceView, KubeVipRangeView } from './features/viewTypes';
-export type { AddressBlock } from './addressGroups';
-export type { PoolMapData, MapCell, MapBlock, CellState } from './poolMap';
-export type { PoolUsage } from './usage';
+export type { AddressBlock } from './features/addressGroups';
+export type { PoolMapData, MapCell, MapBlock, CellState } from './features/poolMap';
+export type { PoolUsage } from './features/usage';
 export { allocationEdits, clusterFile, type AllocationChoice, type ClaimEdit } from './features/allocation';
 
 // The model: clusters, pools and the other inventory (what the live side decodes into).
@@ -36,9 +36,9 @@ export {
 } from './model/sourcesDecode';
 export { EXTERNAL_POOL_KINDS, type ExternalPoolKind } from './model/types';
 export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
-export { kubeVipUsage } from './kubeVipUsage';
+export { kubeVipUsage } from './features/kubeVipUsage';
 export { canonical } from './ip/addr';
-export { poolLabel } from './rules/context';
+export { poolLabel } from './model/pools';
 
 // Edits and the claim document.
 export { applyEdits } from './edits';
@@ -48,5 +48,5 @@ export type { SourceText } from './yaml/source';
 
 // Host names and the admission policy.
 export { HostResolver, type Lookup, type Resolution } from './hostnames';
-export { policyYaml } from './policyYaml';
-export type { PolicyFormat } from './policy';
+export { policyYaml } from './policy/yaml';
+export type { PolicyFormat } from './policy/admission';

@@ -6,8 +6,8 @@
 import { inPoolAddresses } from './ip/pool';
 import { vipClaimName } from './model/clusters';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
-import { agreedVip } from './rules/context';
-import { type PoolUsage, poolUsage } from './usage';
+import { agreedVip } from './model/vipPlaces';
+import { type PoolUsage, poolUsage } from './features/usage';
 import { perObject } from './memo';
 
 export type PoolRole = 'vip' | 'node';
@@ -43,8 +43,26 @@ export const claimsAddresses = (p: PoolInfo): boolean => !p.source?.nodeRange &&
 export const managedBySuffix = (p: PoolInfo): string => (p.source?.managedBy ? `ranges managed by ${p.source.managedBy}` : '');
 
 /**
- * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
- * hold. Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
+ * Node pools, from the inventory alone (so per-cluster rules may read them): those machine templates
+ * reference, node ranges, and Metal3 IPPools (Metal3DataTemplate's) unless a VIP claim
+ * (`<cluster>-control-plane-vip`) was fulfilled from one.
+ */
+export const nodePools: (inventory: Inventory) => ReadonlySet<PoolInfo> = perObject((inventory: Inventory) => {
+  const vipClaimOf = (p: PoolInfo) =>
+    inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && a.claimName.endsWith(vipClaimName('')));
+  return new Set(
+    inventory.pools.filter(
+      (p) =>
+        p.source?.nodeRange ||
+        (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace) ||
+        (p.kind === 'IPPool' && !vipClaimOf(p)),
+    ),
+  );
+});
+
+/**
+ * Node pools (nodePools); VIP pools by the VIPs, endpoints or VIP claims they hold. Made once per
+ * inventory, i.e. per analysis (`clusters` are that analysis's).
  */
 export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject(
   (inventory: Inventory, clusters: WorkloadCluster[]) => {
@@ -59,13 +77,12 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
       ...clusters.map((c) => `${c.namespace}/${vipClaimName(c.name)}`),
       ...inventory.endpoints.map((e) => `${e.namespace}/${vipClaimName(e.clusterName)}`),
     ]);
+    const nodes = nodePools(inventory);
     for (const p of inventory.pools) {
-      const node = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
-      const holdsVipClaim = () =>
+      const holdsVip = () =>
+        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
         inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
-      const holdsVip = () => [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) || holdsVipClaim();
-      // A node range is the nodes' by definition; a Metal3 IPPool is (Metal3DataTemplate) unless a VIP was claimed from it.
-      if (node || p.source?.nodeRange || (p.kind === 'IPPool' && !holdsVipClaim())) out.set(p, 'node');
+      if (nodes.has(p)) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
     }
     return out;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../../server/src/engine/workspace';
-import { poolUsage } from '../../../server/src/engine/usage';
+import { poolUsage } from '../../../server/src/engine/features/usage';
 import { rankPools } from '../../../server/src/engine/ranking';
 import { toInventory } from '../../../server/src/live/convert';
 import { parse } from 'yaml';

@@ -3,10 +3,13 @@
 // or annotation do not admit, or a disabled one).
 import { PROVIDER_NAMES, lbPoolHolds, lbPoolLabel, poolsForService, serviceProvider } from '../lbSources';
 import type { Finding } from '../types';
-import { type Rule, finding, inEntry, someOf } from './context';
+import { type RuleContext, finding } from './context';
+import { inEntry } from '../model/pools';
+import { someOf } from './context';
 import { requestedIps, serviceLabel } from './lbServices';
 
-export const lbIpOutsidePool: Rule = ({ inventory }) => {
+/** lb-ip-outside-range's MetalLB and Cilium half (rules/lbIpOutsideRange.ts is the rule). */
+export function lbIpOutsidePool({ inventory }: RuleContext): Finding[] {
   const out: Finding[] = [];
   if (inventory.lbPools.length === 0) return out;
   for (const r of requestedIps(inventory)) {
@@ -36,4 +39,4 @@ export const lbIpOutsidePool: Rule = ({ inventory }) => {
     );
   }
   return out;
-};
+}

@@ -8,11 +8,26 @@ import { PROVIDER_NAMES, lbCount, lbEntrySets, lbPoolLabel, lbPoolSet } from '..
 import { activeKubeVip, isPoolKey, poolOf } from '../model/kubeVipConfig';
 import type { LbPoolInfo } from '../model/types';
 import type { Finding, Location } from '../types';
-import { type Rule, finding, poolLabel, related } from './context';
+import { finding, related } from './context';
+import { poolLabel } from '../model/pools';
+import { type RuleContext } from './context';
+import { defineRule } from './rule';
 
 const sample = (common: RangeSet, n = common.size()) => `${n} address(es) (e.g. ${formatAddr({ family: common.family, value: common.first()! })}) that`;
 
-export const lbPoolOverlap: Rule = ({ inventory }) => {
+export const lbPoolOverlap = defineRule({
+  code: 'lb-pool-overlap',
+  severities: ['error', 'warning'],
+  summary: 'A MetalLB or Cilium LB-IPAM pool overlaps a VIP or node pool, or another load-balancer range.',
+  docs: `**error/warning** — a MetalLB \`IPAddressPool\` or an enabled Cilium \`CiliumLoadBalancerIPPool\` can hand out an
+address that a VIP pool or node pool also hands out (**error**: a Service and a cluster or a machine would fight over
+it), or that another load-balancer range hands out — another MetalLB or Cilium pool, or a kube-vip cloud provider range
+(**warning**). Reported at the pool's entry; a MetalLB pool with \`autoAssign: false\` still counts (a Service may ask
+for any of its addresses). A cluster VIP inside an LB pool is \`rule-lb-range-overlap\`.`,
+  check: (ctx) => overlaps(ctx),
+});
+
+function overlaps({ inventory }: RuleContext): Finding[] {
   const out: Finding[] = [];
   const active = inventory.lbPools.filter((p) => !p.disabled);
   if (active.length === 0) return out;
@@ -70,4 +85,4 @@ export const lbPoolOverlap: Rule = ({ inventory }) => {
     }
   });
   return out;
-};
+}

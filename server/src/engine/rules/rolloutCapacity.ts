@@ -3,11 +3,28 @@
 // rolling them all at once would not fit; on each KCP/MachineDeployment whose own rollout would not.
 import { poolForecasts } from '../capacity';
 import type { Finding } from '../types';
-import { type Rule, finding, poolLabel, related } from './context';
+import { type RuleContext, finding, related } from './context';
+import { poolLabel } from '../model/pools';
+import { defineRule } from './rule';
 
 const label = (r: { kind: string; namespace: string; name: string }) => `${r.kind} ${r.namespace}/${r.name}`;
 
-export const rolloutCapacity: Rule = ({ inventory, clusters }) => {
+export const rolloutCapacity = defineRule({
+  code: 'rollout-capacity',
+  severities: ['warning'],
+  summary: "A node pool has too few free addresses for a rolling update of the machines drawing from it (replicas + maxSurge, plus the grace period's).",
+  docs: `**warning** — a node pool has fewer free addresses than a rolling update of the machines drawing from it needs at
+once: for the KubeadmControlPlane and each MachineDeployment whose machine template references the pool (or, for a
+\`ProxmoxCluster\` node range or a Metal3 \`IPPool\` with \`clusterName\`, every rollout of that cluster),
+\`replicas + maxSurge\` (CAPI's defaults: 1 replica, \`maxSurge\` 1; a percentage is rounded up; an \`OnDelete\`
+MachineDeployment surges nothing; KCP's \`maxSurge\` is 0 or 1), plus, when the pool sets
+\`addressReuseGracePeriodSeconds\`, the replaced machines' addresses, held until the grace period ends. Reported on the
+pool when rolling them all at once would not fit, and on each rollout whose own rolling update would not; the Pools
+view shows "free after a rollout".`,
+  check: (ctx) => forecast(ctx),
+});
+
+function forecast({ inventory, clusters }: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const f of poolForecasts(inventory, clusters)) {
     const grace =
@@ -41,4 +58,4 @@ export const rolloutCapacity: Rule = ({ inventory, clusters }) => {
     }
   }
   return out;
-};
+}
