@@ -18,7 +18,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { AnalysisApi, LineIndex, RULES, Workspace, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
+import { AnalysisApi, LineIndex, Workspace, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
+import { RULES } from '../../server/src/engine/rules/index';
 
 const MARKER = /^(\s*)#( *)(\^+|\|)(?:\s+(.*))?$/;
 const EXPECT = /^(error|warning|info|hint) ([a-z]+(?:-[a-z]+)*): ?(.*)$/;

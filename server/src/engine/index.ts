@@ -6,7 +6,7 @@
 export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
 export { AnalysisApi, type ClusterRef } from './api';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
-export { RULES, ruleOf, rulesMarkdown, type Rule, type RenderFailure } from './rules/index';
+export { ruleOf, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
 export { escapeMarkdown, escapeCode } from './text/markdown';
 
