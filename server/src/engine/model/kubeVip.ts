@@ -18,7 +18,8 @@ export function kubeVipPlaces(text: SourceText, where: string, key?: object): Vi
   const places: VipPlace[] = [];
   for (const doc of key ? parseEmbedded(key, () => text) : parseDocuments(text)) {
     if (!doc.root) continue;
-    const containers = mapItems(seqAt(doc.root, ['spec', 'containers']));
+    // A static Pod, or a DaemonSet (RKE2's and k3s' manifests folder, a ClusterResourceSet).
+    const containers = mapItems(seqAt(doc.root, ['spec', 'containers']) ?? seqAt(doc.root, ['spec', 'template', 'spec', 'containers']));
     for (const { map: c } of containers) {
       const image = stringAt(c, ['image']) ?? '';
       if (!/kube-vip/.test(image) && stringAt(c, ['name']) !== 'kube-vip') continue;

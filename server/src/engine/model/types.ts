@@ -31,7 +31,11 @@ export type VipRole =
   | 'kcp-endpoint' // KCP ...clusterConfiguration.controlPlaneEndpoint (host part of host[:port])
   | 'kube-vip-address' // env `address` of the kube-vip static pod
   | 'kube-vip-vip_address' // env `vip_address` of the kube-vip static pod
-  | 'topology-variable'; // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'topology-variable' // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'rke2-registration' // RKE2ControlPlane .spec.registrationAddress (registrationMethod address / control-plane-endpoint)
+  | 'talos-vip' // Talos' own VIP: machine.network.interfaces[].vip.ip (also vlans[]), a Layer2VIPConfig's name
+  | 'talos-endpoint' // Talos cluster.controlPlane.endpoint (the URL's host)
+  | 'keepalived-vip'; // an address of keepalived.conf's virtual_ipaddress block
 
 /** One place where a workload cluster's VIP is written. For `kcp-endpoint` the site covers only the host. */
 export interface VipPlace extends ValueSite {

@@ -56,7 +56,11 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'infra-endpoint': 5,
   'topology-variable': 4,
   'kcp-endpoint': 3,
+  'rke2-registration': 3,
+  'talos-endpoint': 3,
   'kube-vip-address': 2,
+  'talos-vip': 2,
+  'keepalived-vip': 2,
   'kube-vip-vip_address': 1,
 };
 

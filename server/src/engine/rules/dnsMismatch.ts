@@ -5,7 +5,9 @@ import { canonical } from '../ip/addr';
 import type { VipPlace, WorkloadCluster } from '../model/types';
 import { type Rule, finding, ipPlaces, isHostname, related } from './context';
 
-const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable']);
+const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable', 'rke2-registration', 'talos-endpoint']);
+/** What holds the VIP on the control-plane nodes: kube-vip, Talos, keepalived. */
+const HOLDER_ROLES = new Set<VipPlace['role']>(['kube-vip-address', 'kube-vip-vip_address', 'talos-vip', 'keepalived-vip']);
 
 /** Endpoint places written as a host name. */
 export function hostnamePlaces(c: WorkloadCluster): VipPlace[] {
@@ -17,7 +19,7 @@ export const dnsMismatch: Rule = ({ clusters, resolveHost }) =>
     const hosts = hostnamePlaces(c);
     if (hosts.length === 0) return [];
     const ips = ipPlaces(c);
-    const kubeVip = ips.filter((p) => (p.role === 'kube-vip-address' || p.role === 'kube-vip-vip_address') && !p.shadowed);
+    const kubeVip = ips.filter((p) => HOLDER_ROLES.has(p.role) && !p.shadowed);
     const vips = kubeVip.length ? kubeVip : ips;
     if (vips.length === 0) return [];
     const vipText = [...new Set(vips.map((v) => v.ip))].join(' or ');
