@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   offline: false,
   defaultPool: '',
   ...DEFAULT_SELECTION,
-  topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
+  topologyVariables: { vip: ['controlPlaneIpAddr', 'controlPlaneEndpoint.host', 'controlPlaneEndpoint.IP'], kubeVipManifest: ['kubeVipPodManifest'] },
   resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },
   render: DEFAULT_RENDER,

@@ -14,7 +14,14 @@ import { type TopologyVariables, classNameOf, classVariables, mergeVariables } f
 
 export type { TopologyVariables };
 
-export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] };
+/**
+ * Read without the ClusterClass: CAPV's `controlPlaneIpAddr`, and the `controlPlaneEndpoint` object
+ * of Proxmox, Metal3 and Harvester (`.host`) and Nutanix (`.IP`).
+ */
+export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = {
+  vip: ['controlPlaneIpAddr', 'controlPlaneEndpoint.host', 'controlPlaneEndpoint.IP'],
+  kubeVipManifest: ['kubeVipPodManifest'],
+};
 
 export const POOL_ANNOTATION = 'capi-ipam.dev/pool';
 export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';

@@ -89,6 +89,7 @@ export function talosParts(tcp: K8sObject): { places: VipPlace[]; certSans?: Cer
   }
   const first = out.lists[0];
   // The VIP is added to a certSANs list a patch already writes (a patch of its own would be a guess).
-  const certSans = out.sans.length || first ? { items: out.sans, append: (value: string) => (first ? appendToSeq(first.source, first.seq, value) : []) } : undefined;
+  const certSans =
+    out.sans.length || first ? { items: out.sans, append: (value: string) => (first ? appendToSeq(first.source, first.seq, value) : []) } : undefined;
   return { places: out.places, certSans };
 }

@@ -5,7 +5,14 @@ import { canonical } from '../ip/addr';
 import type { VipPlace, WorkloadCluster } from '../model/types';
 import { type Rule, finding, ipPlaces, isHostname, related } from './context';
 
-const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable', 'rke2-registration', 'talos-endpoint']);
+const ENDPOINT_ROLES = new Set<VipPlace['role']>([
+  'cluster-endpoint',
+  'infra-endpoint',
+  'kcp-endpoint',
+  'topology-variable',
+  'rke2-registration',
+  'talos-endpoint',
+]);
 /** What holds the VIP on the control-plane nodes: kube-vip, Talos, keepalived. */
 const HOLDER_ROLES = new Set<VipPlace['role']>(['kube-vip-address', 'kube-vip-vip_address', 'talos-vip', 'keepalived-vip']);
 

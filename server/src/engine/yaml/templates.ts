@@ -28,6 +28,35 @@ const CLOSE: Record<string, string> = { '${': '}', '{{': '}}', '{%': '%}', '{#':
 /** `${NAME` then a default (`:=`, `=`, `:-`, `-`, `:`): only a default may span lines. */
 const VARIABLE_WITH_DEFAULT = /^\$\{\s*[A-Za-z_]\w*\s*(?::?[=-]|:)/;
 
+function closeOf(text: string, from: number, close: string): number {
+  const at = text.indexOf(close, from + 2);
+  return at < 0 ? -1 : at + close.length;
+}
+
+/** How far a default may run (a longer one is no default: the scan stays linear on `${A:=` repeated). */
+const MAX_DEFAULT = 4096;
+
+/**
+ * The end of the variable at `start`, or -1. Without a default it closes on its line; a default may
+ * span lines and hold variables of its own (Harvester's `${UPDATE_CLOUD_PROVIDER:-key:⏎ name: ${CLUSTER_NAME}-csi⏎ }`).
+ */
+function variableEnd(text: string, start: number): number {
+  const close = text.indexOf('}', start + 2);
+  if (close < 0) return -1;
+  const head = text.slice(start, Math.min(close + 1, start + 200));
+  if (!VARIABLE_WITH_DEFAULT.test(head)) return /[\r\n]/.test(text.slice(start, close)) ? -1 : close + 1;
+  let depth = 0;
+  const limit = Math.min(text.length, start + MAX_DEFAULT);
+  for (let i = start; i < limit; i++) {
+    const c = text[i];
+    if (c === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (c === '}' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
 /**
  * The templates of `text`, in order. A `${` closes on its own line unless it opens a default
  * (`${VAR:=[⏎ "a"]}`); markup may span lines.
@@ -37,10 +66,8 @@ function scan(text: string): Span[] {
   OPEN.lastIndex = 0;
   for (let m = OPEN.exec(text); m; m = OPEN.exec(text)) {
     if (m[0] === '$$') continue; // escaped `$`, never a variable
-    const close = text.indexOf(CLOSE[m[0]]!, m.index + 2);
-    if (close < 0) continue;
-    const end = close + CLOSE[m[0]]!.length;
-    if (m[0] === '${' && /[\r\n]/.test(text.slice(m.index, end)) && !VARIABLE_WITH_DEFAULT.test(text.slice(m.index, end))) continue;
+    const end = m[0] === '${' ? variableEnd(text, m.index) : closeOf(text, m.index, CLOSE[m[0]]!);
+    if (end < 0) continue;
     out.push({ start: m.index, end });
     OPEN.lastIndex = end;
   }
