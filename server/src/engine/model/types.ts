@@ -44,6 +44,14 @@ export interface VipPlace extends ValueSite {
   label: string;
   /** kube-vip uses `address` when both are set: a `vip_address` next to an `address` is shadowed. */
   shadowed?: boolean;
+  /** For a kube-vip env place: its container (image and env names), for the kube-vip drift rule. */
+  kubeVip?: KubeVipContainer;
+}
+
+/** A kube-vip container of a manifest: its image and the names of its env entries, located. */
+export interface KubeVipContainer {
+  image?: ValueSite;
+  env: { name: string; at: ValueSite }[];
 }
 
 export interface CertSanSite extends ValueSite {
