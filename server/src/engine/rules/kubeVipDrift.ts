@@ -4,7 +4,8 @@
 // with a rename when it stands instead of `address`.
 import type { Finding, Fix } from '../types';
 import type { KubeVipContainer, WorkloadCluster } from '../model/types';
-import { type Rule, finding } from './context';
+import { finding } from './context';
+import { defineRule } from './rule';
 
 /** The kube-vip containers of a cluster's places, each once. */
 export function kubeVipContainers(c: WorkloadCluster): KubeVipContainer[] {
@@ -48,34 +49,47 @@ function driftOf(k: KubeVipContainer): Finding[] {
   return out;
 }
 
-export const kubeVipDrift: Rule = ({ clusters }) => {
-  // A manifest shared by clusters (a ClusterResourceSet's, a Secret's) is reported once.
-  const seen = new Set<string>();
-  return clusters.flatMap((c) =>
-    kubeVipContainers(c)
-      .flatMap(driftOf)
-      .filter((f) => {
-        const key = `${f.uri}\u0000${f.span.start}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      }),
-  );
-};
-
 /** Rename `vip_address` to `address` where it stands instead of `address`. */
-export function kubeVipDriftFixes(clusters: WorkloadCluster[], findings: Finding[]): Fix[] {
-  const mine = findings.filter((f) => f.code === 'kube-vip-drift' && f.severity === 'hint');
-  if (mine.length === 0) return [];
+function renames(clusters: WorkloadCluster[], mine: Finding[]): Fix[] {
+  const hints = mine.filter((f) => f.severity === 'hint');
   const fixes: Fix[] = [];
-  for (const c of clusters)
+  for (const c of hints.length ? clusters : [])
     for (const k of kubeVipContainers(c)) {
       if (k.env.some((e) => e.name === 'address')) continue;
       for (const e of k.env.filter((x) => x.name === 'vip_address')) {
-        const f = mine.find((x) => x.uri === e.at.uri && x.span.start === e.at.span.start && x.span.end === e.at.span.end);
+        const f = hints.find((x) => x.uri === e.at.uri && x.span.start === e.at.span.start && x.span.end === e.at.span.end);
         if (f && !fixes.some((x) => x.resolves[0] === f))
           fixes.push({ title: 'Rename vip_address to address', kind: 'quickfix', resolves: [f], edits: e.at.rewrite('address'), preferred: true });
       }
     }
   return fixes;
 }
+
+export const kubeVipDrift = defineRule({
+  code: 'kube-vip-drift',
+  severities: ['warning', 'hint'],
+  summary: 'A kube-vip setting kube-vip has moved past: vip_cidr (removed in v1.0.0), vip_address (deprecated).',
+  docs: `**warning/hint** — kube-vip settings that kube-vip has moved past, in any kube-vip manifest read (a static pod
+or DaemonSet in a control plane's files, a Secret, a ClusterResourceSet's ConfigMap or Secret, a topology variable).
+**warning**: env \`vip_cidr\` with a kube-vip image of v1.0.0 or later (or an image without a version tag): kube-vip
+removed it in v1.0.0 and ignores it; \`vip_subnet\` replaces it. An older image still reads it: nothing is said
+(CAPV's templates ship \`vip_cidr\` with v0.6.4). **hint**: env \`vip_address\`, deprecated (kube-vip v1.2.3 reads
+\`address\`); where it stands instead of \`address\` the quick fix *Rename vip_address to address* renames it, beside
+\`address\` it can go (kube-vip reads \`address\`; a value that disagrees is also a \`vip-mismatch\`). A manifest shared
+by several clusters is reported once.`,
+  check: ({ clusters }) => {
+    // A manifest shared by clusters (a ClusterResourceSet's, a Secret's) is reported once.
+    const seen = new Set<string>();
+    return clusters.flatMap((c) =>
+      kubeVipContainers(c)
+        .flatMap(driftOf)
+        .filter((f) => {
+          const key = `${f.uri}\u0000${f.span.start}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        }),
+    );
+  },
+  fixes: ({ clusters }, mine) => renames(clusters, mine),
+});
