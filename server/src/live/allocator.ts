@@ -96,7 +96,7 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
         health: () => {},
       },
       { fieldSelector },
-      2000,
+      { maxBackoffMs: 2000 },
     );
     const timer = setTimeout(
       () =>
