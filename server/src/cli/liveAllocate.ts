@@ -2,7 +2,7 @@
 // (claim → wait) → rewrite the files.
 import { AnalysisApi, type WorkloadCluster, type Workspace, allocationEdits, clusterFile } from '../engine/index';
 import { readInventory } from '../live/snapshot';
-import { type ClusterRef, clusterExists } from '../live/allocator';
+import { ClaimHeld, type ClusterRef, clusterExists } from '../live/allocator';
 import { allocateVip } from '../live/allocation';
 import { loadKubeConfig } from '../live/kube';
 import { claimsHoldingVip, releaseClaim, ReleaseError } from '../live/release';
@@ -16,6 +16,8 @@ export interface LiveAllocateOptions {
   kubeconfig?: string;
   context?: string;
   writeClaim?: boolean;
+  /** The cluster's claim exists already: write its address (`--keep`) instead of failing. */
+  keep?: boolean;
   timeoutSeconds: number;
   /** The bound of each request (`--request-timeout`). */
   requestTimeoutMs: number;
@@ -39,15 +41,21 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
   const allocateOpts = {
     timeoutMs: opts.timeoutSeconds * 1000,
     requestTimeoutMs: opts.requestTimeoutMs,
+    keepExisting: opts.keep === true,
     clusterExists: exists,
     exhaustion: (p: typeof claimPool) => api.exhaustion(p),
   };
   return allocateVip({ kc, resources }, ref, claimPool, allocateOpts, async (allocation) => {
     const claimsResource = resources.find((r) => r.kind === 'IPAddressClaim')!;
     const options = { apiVersion: `${claimsResource.group}/${claimsResource.version}`, clusterExists: exists };
-    const claim = opts.writeClaim ? { pool: claimPool, options, text: ws.text(clusterFile(cluster))!, writer: opts.claimWriter } : undefined;
+    // A kept claim exists already (and may be written elsewhere): it is not written again.
+    const claim =
+      opts.writeClaim && allocation.created ? { pool: claimPool, options, text: ws.text(clusterFile(cluster))!, writer: opts.claimWriter } : undefined;
     const files = writeEdits(ws, allocationEdits(cluster, allocation.address, claim), opts.maps);
     return { address: allocation.address, claim: allocation.claim, files };
+  }).catch((e: unknown) => {
+    if (e instanceof ClaimHeld) throw new Error(`${e.message} (--keep writes ${e.address ?? 'it'} into the files)`);
+    throw e;
   });
 }
 

@@ -28,8 +28,9 @@ Usage:
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
-                   [--write-claim] [--timeout SECONDS] [--offline]
+                   [--write-claim] [--keep] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
+                                                        (--keep: the cluster's existing claim's address)
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
                                                         delete the one IPAddressClaim holding the cluster's VIP
                                                         (only one capi-ipam created) and say which
