@@ -15,7 +15,7 @@ import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './f
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
 import type { PoolMapData } from './poolMap';
 import type { ClaimPool } from './claimDocument';
-import { ipPlaces } from './rules/context';
+import { ipPlaces } from './model/vipPlaces';
 import { type ClusterRef, declaredClusterAt } from './features/cursor';
 
 export type { ClusterRef };

@@ -6,7 +6,7 @@
 export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
 export { AnalysisApi, type ClusterRef } from './api';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
-export { RULE_SUMMARIES } from './ruleSummaries';
+export { RULES, ruleOf, rulesMarkdown, type Rule, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
 export { escapeMarkdown, escapeCode } from './text/markdown';
 
@@ -27,7 +27,7 @@ export { LB_IPS_ANNOTATION, decodeAddress, decodeClaim, decodeKubeVipConfig, dec
 export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
 export { kubeVipUsage } from './kubeVipUsage';
 export { canonical } from './ip/addr';
-export { poolLabel } from './rules/context';
+export { poolLabel } from './model/pools';
 
 // Edits and the claim document.
 export { applyEdits } from './edits';
