@@ -25,7 +25,7 @@ export async function runPolicy(
   // A policy from the files alone could reject what the cluster's pools allow: nothing rather than that.
   const live = await withLive(workspace, values);
   if (live) return live;
-  const { yaml, notes } = policyYaml(workspace.analyze().inventory, format, values.pool ?? []);
+  const { yaml, notes } = policyYaml(workspace.analyze(), format, values.pool ?? []);
   process.stdout.write(yaml);
   if (!notes.some((n) => n.startsWith('VIP pool ')))
     process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');
