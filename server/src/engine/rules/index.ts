@@ -21,6 +21,7 @@ import { lbIpOutsideRange } from './lbIpOutsideRange';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { invalidLbRange } from './invalidLbRange';
 import { renderFailed } from './renderFailed';
+import { kubeVipDrift } from './kubeVipDrift';
 
 export const RULES = [
   yamlSyntax,
@@ -40,6 +41,7 @@ export const RULES = [
   lbIpOutsideRange,
   lbRangePoolOverlap,
   invalidLbRange,
+  kubeVipDrift,
   renderFailed,
 ] as const;
 
