@@ -1,10 +1,10 @@
 // `capi-ipam policy`: the admission guard generated from the pools, on stdout.
 import { parseArgs } from 'node:util';
-import { policyYaml, type PolicyFormat, type Workspace } from '../engine/index';
+import { policyYaml, type PolicyFormat, type AnalysisHost } from '../engine/index';
 import { loadWorkspace } from './files';
 
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
-export async function runPolicy(args: string[], withLive: (w: Workspace, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
+export async function runPolicy(args: string[], withLive: (w: AnalysisHost, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -19,7 +19,7 @@ export async function runPolicy(args: string[], withLive: (w: Workspace, v: { ku
   if (format !== 'vap' && format !== 'kyverno') throw Object.assign(new Error(`unknown --format ${format} (vap or kyverno)`), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
   await withLive(workspace, values);
-  const { yaml, notes } = policyYaml(workspace.analyze().inventory, format, values.pool ?? []);
+  const { yaml, notes } = policyYaml(workspace.snapshot().inventory(), format, values.pool ?? []);
   process.stdout.write(yaml);
   if (!notes.some((n) => n.startsWith('VIP pool ')))
     process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');

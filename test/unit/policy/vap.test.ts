@@ -19,7 +19,7 @@ function examples() {
   process.chdir(ROOT);
   try {
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
-    const inventory = workspace.analyze().inventory;
+    const inventory = workspace.snapshot().inventory();
     const docs = parseAllDocuments(policyYaml(inventory, 'vap').yaml).map((d) => d.toJS() as Any);
     return { inventory, docs };
   } finally {
