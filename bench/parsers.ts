@@ -119,7 +119,7 @@ async function main() {
     add(
       'ours: rules',
       t(() => {
-        findings = runRules({ clusters, inventory: inv, live: false });
+        findings = runRules({ clusters, inventory: inv, live: false, files: [], renderFailures: [] });
       }),
     );
     add(

@@ -10,12 +10,12 @@ import { isInventoryObject, workspaceInventory } from './model/inventory';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import type { ParsedDoc } from './yaml/documents';
 import { ChunkedFile } from './yaml/chunks';
-import { runRules } from './rules/index';
+import { type FileFacts, type RenderFailure, runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
 import { ClusterLocator } from './locate';
 import type { Resolution } from './hostnames';
-import { hostnamePlaces } from './rules/dnsMismatch';
+import { hostnamePlaces, ipPlaces } from './model/vipPlaces';
 import { type PoolUsage, poolUsage } from './usage';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
@@ -25,7 +25,6 @@ import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './f
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
 import type { PoolMapData } from './poolMap';
 import type { ClaimPool } from './claimDocument';
-import { ipPlaces } from './rules/context';
 import { type ClusterRef, declaredClusterAt } from './features/cursor';
 
 export type { ClusterRef };
@@ -38,7 +37,7 @@ interface FileState {
   readonly chunks: ChunkedFile;
   readonly docs: readonly ParsedDoc[];
   readonly objects: readonly K8sObject[];
-  readonly findings: readonly Finding[];
+  readonly facts: FileFacts;
 }
 
 export interface Analysis {
@@ -58,40 +57,15 @@ export interface HostOptions {
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
-  if (text.length > MAX_FILE_BYTES) {
-    return {
-      text,
-      chunks,
-      docs: [],
-      objects: [],
-      findings: [
-        {
-          code: 'yaml-syntax',
-          severity: 'info',
-          uri,
-          span: { start: 0, end: 0 },
-          message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.`,
-        },
-      ],
-    };
-  }
+  if (text.length > MAX_FILE_BYTES) return { text, chunks, docs: [], objects: [], facts: { uri, syntaxErrors: [], tooLarge: MAX_FILE_BYTES } };
   const docs = chunks.update(text);
-  const findings: Finding[] = [];
-  for (const d of docs) {
-    if (d.errors.length === 0) continue;
-    // Template markup is masked before parsing (yaml/templates.ts): what remains is a real error.
-    const e = d.errors[0]!;
-    findings.push({
-      code: 'yaml-syntax',
-      severity: 'error',
-      uri,
-      span: d.source.outerSpan(e.span.start, e.span.end),
-      message: `YAML syntax error: ${e.message}`,
-    });
-  }
+  // The first error of each document, at its place in the file (the yaml-syntax rule reports them).
+  const syntaxErrors = docs.flatMap((d) =>
+    d.errors[0] ? [{ span: d.source.outerSpan(d.errors[0].span.start, d.errors[0].span.end), message: d.errors[0].message }] : [],
+  );
   // A document with syntax errors is not checked: its values are unreliable.
   const objects = docs.filter((d) => d.errors.length === 0).flatMap(objectsOfDoc);
-  return { text, chunks, docs, objects, findings };
+  return { text, chunks, docs, objects, facts: { uri, syntaxErrors } };
 }
 
 const poolKey = (p: { kind: string; namespace?: string; name: string }) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
@@ -141,6 +115,7 @@ interface State {
   readonly defaultPool: string;
   /** Bumped when host names resolve: the rules that read resolutions run again. */
   readonly resolutions: number;
+  readonly renderFailures: readonly RenderFailure[];
 }
 
 /**
@@ -149,6 +124,8 @@ interface State {
  */
 interface Carry {
   inventoryObjects: readonly K8sObject[];
+  /** Where each of them starts: decoded positions are plain spans, so an object that moved is decoded again. */
+  starts: readonly number[];
   files: Inventory;
   live: Inventory | undefined;
   merged: Inventory;
@@ -164,6 +141,7 @@ export class AnalysisHost {
   private resolver: HostOptions['resolver'];
   private defaultPool = '';
   private resolutions = 0;
+  private renderFailures: readonly RenderFailure[] = [];
   private latest: Snapshot | undefined;
   private carry: Carry | undefined;
 
@@ -207,6 +185,12 @@ export class AnalysisHost {
     this.latest = undefined;
   }
 
+  /** Charts and overlays that could not be rendered (the render-failed rule reports them). */
+  setRenderFailures(failures: readonly RenderFailure[]): void {
+    this.renderFailures = failures;
+    this.latest = undefined;
+  }
+
   /** The live management-cluster inventory, or undefined when offline. */
   setLiveInventory(inv: Inventory | undefined): void {
     this.live = inv;
@@ -238,6 +222,7 @@ export class AnalysisHost {
       resolver: this.resolver,
       defaultPool: this.defaultPool,
       resolutions: this.resolutions,
+      renderFailures: this.renderFailures,
     };
     this.latest = new Snapshot(state, (objects, live) => this.inventory(objects, live));
     return this.latest;
@@ -246,10 +231,12 @@ export class AnalysisHost {
   /** The merged inventory, the previous one when the inventory documents and the live inventory are the same objects. */
   private inventory(objects: readonly K8sObject[], live: Inventory | undefined): Inventory {
     const inventoryObjects = objects.filter(isInventoryObject);
+    const starts = inventoryObjects.map((o) => o.anchor.span.start);
     const c = this.carry;
-    const files = c && sameList(c.inventoryObjects, inventoryObjects) ? c.files : workspaceInventory(inventoryObjects);
+    const same = c && sameList(c.inventoryObjects, inventoryObjects) && sameList(c.starts, starts);
+    const files = same ? c.files : workspaceInventory(inventoryObjects);
     const merged = c && c.files === files && c.live === live ? c.merged : live ? mergeInventories(live, files) : files;
-    this.carry = { inventoryObjects, files, live, merged };
+    this.carry = { inventoryObjects, starts, files, live, merged };
     return merged;
   }
 }
@@ -297,11 +284,17 @@ export class Snapshot {
   private findingsStage(): Finding[] {
     if (this.ruleFindings) return this.ruleFindings;
     const { clusters, inventory } = this.modelStage();
-    const { resolver, live } = this.state;
-    this.ruleFindings = [
-      ...this.analysed().flatMap((f) => f.findings),
-      ...runRules({ clusters, inventory, live: live !== undefined, resolveHost: resolver ? (h) => resolver.get(h) : undefined }),
-    ];
+    const { resolver, live, renderFailures, resolutions } = this.state;
+    const ctx = {
+      clusters,
+      inventory,
+      live: live !== undefined,
+      resolveHost: resolver ? (h: string) => resolver.get(h) : undefined,
+      files: this.analysed().map((f) => f.facts),
+      renderFailures: [...renderFailures],
+    };
+    // Per-cluster findings are kept while these are the same (rules/index.ts): a new resolution re-runs them.
+    this.ruleFindings = runRules(ctx, [inventory, ctx.live, resolver, resolutions]);
     return this.ruleFindings;
   }
 

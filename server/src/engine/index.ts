@@ -5,7 +5,7 @@
 // The one door: changes in (files, the live inventory, options), immutable snapshots out, each answering every feature.
 export { AnalysisHost, Snapshot, MAX_FILE_BYTES, type Analysis, type HostOptions, type ClusterRef } from './host';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
-export { RULE_SUMMARIES } from './ruleSummaries';
+export { RULES, ruleOf, rulesMarkdown, type Rule, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
 export { escapeMarkdown, escapeCode } from './text/markdown';
 
@@ -26,7 +26,7 @@ export { LB_IPS_ANNOTATION, decodeAddress, decodeClaim, decodeKubeVipConfig, dec
 export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
 export { kubeVipUsage } from './kubeVipUsage';
 export { canonical } from './ip/addr';
-export { poolLabel } from './rules/context';
+export { poolLabel } from './model/pools';
 
 // Edits and the claim document.
 export { applyEdits } from './edits';

@@ -6,7 +6,7 @@ import { prefixesOf } from './ip/kubeVipPool';
 import { RangeSet } from './ip/range-set';
 import { activeKubeVip, isPoolKey, poolOf } from './model/kubeVipConfig';
 import type { Inventory, PoolInfo } from './model/types';
-import { poolLabel } from './rules/context';
+import { poolLabel } from './model/pools';
 
 export type PolicyFormat = 'vap' | 'kyverno';
 

@@ -5,7 +5,7 @@ import { type Family, formatAddr, parseAddr } from './ip/addr';
 import { freeSet } from './ip/pool';
 import { RangeSet } from './ip/range-set';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
-import { inEntry, poolLabel } from './rules/context';
+import { inEntry, poolLabel } from './model/pools';
 import { poolUsage } from './usage';
 
 export type CellState = 'free' | 'allocated' | 'reserved' | 'gateway' | 'excluded' | 'kubevip' | 'service' | 'outside';

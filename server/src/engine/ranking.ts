@@ -6,7 +6,7 @@
 import { inPoolAddresses } from './ip/pool';
 import { vipClaimName } from './model/clusters';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
-import { agreedVip } from './rules/context';
+import { agreedVip } from './model/vipPlaces';
 import { type PoolUsage, poolUsage } from './usage';
 import { perObject } from './memo';
 

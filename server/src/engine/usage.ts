@@ -3,7 +3,7 @@ import { canonical, formatAddr } from './ip/addr';
 import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from './ip/pool';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import type { Location } from './types';
-import { distinctIps } from './rules/context';
+import { distinctIps } from './model/vipPlaces';
 
 export interface PoolUser {
   address: string;

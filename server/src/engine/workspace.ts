@@ -48,6 +48,10 @@ export class Workspace {
     this.host.setExcluded(uris);
   }
 
+  setRenderFailures(failures: Parameters<AnalysisHost['setRenderFailures']>[0]): void {
+    this.host.setRenderFailures(failures);
+  }
+
   setLiveInventory(inv: Parameters<AnalysisHost['setLiveInventory']>[0]): void {
     this.host.setLiveInventory(inv);
   }

@@ -79,10 +79,23 @@ spec:
               value: ${vip}
 `;
 
-// Two files: the pool, a cluster and one with a templated VIP; a cluster sharing the first one's VIP.
+const ADDRESS = `apiVersion: ipam.cluster.x-k8s.io/v1beta1
+kind: IPAddress
+metadata:
+  name: other
+  namespace: default
+spec:
+  address: 10.100.0.2
+  prefix: 24
+  poolRef: {apiGroup: ipam.cluster.x-k8s.io, kind: InClusterIPPool, name: vips}
+  claimRef: {name: other}
+`;
+
+// Two files: a pool, a cluster, one with a templated VIP and a pool below them (its positions move with
+// edits above it); a cluster sharing the first one's VIP and an IPAddress holding it.
 const FILES: Record<string, string> = {
-  'file:///w/a.yaml': POOL + '---\n' + cluster('c1', '10.100.0.2') + '---\n' + cluster('c2', '${CLUSTER_VIP}'),
-  'file:///w/b.yaml': cluster('c3', '10.100.0.2'),
+  'file:///w/a.yaml': POOL + '---\n' + cluster('c1', '10.100.0.2') + '---\n' + cluster('c2', '${CLUSTER_VIP}') + '---\n' + POOL.replaceAll('vips', 'more'),
+  'file:///w/b.yaml': cluster('c3', '10.100.0.2') + '---\n' + ADDRESS,
 };
 
 const SNIPPETS = [
@@ -144,7 +157,8 @@ function answers(s: Snapshot, probe: { uri: string; offset: number }): string {
       places: c.places.map((p) => [p.role, p.value, p.templated, p.uri, p.span.start, p.span.end]),
       sans: c.certSans?.items.map((x) => [x.value, x.span.start, x.span.end]),
     })),
-    pools: a.inventory.pools.map((p) => [p.name, p.origin?.uri, p.origin?.span.start]),
+    pools: a.inventory.pools.map((p) => [p.name, p.origin]),
+    addresses: a.inventory.addresses.map((x) => [x.name, x.origin]),
     hover: s.hover(probe.uri, probe.offset),
   });
 }

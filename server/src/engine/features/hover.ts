@@ -2,7 +2,7 @@
 import { canonical } from '../ip/addr';
 import { parseEntry } from '../ip/entry';
 import { inPoolAddresses, reservedReason } from '../ip/pool';
-import { inEntry, poolLabel } from '../rules/context';
+import { inEntry, poolLabel } from '../model/pools';
 import { poolUsage } from '../usage';
 import type { Analysis } from '../workspace';
 import type { Span } from '../types';

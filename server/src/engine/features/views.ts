@@ -1,12 +1,11 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges (places as engine Locations).
 import { canonical, parseAddr } from '../ip/addr';
 import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../kubeVipUsage';
-import { activeKubeVip } from '../model/kubeVipConfig';
-import { mayShare } from '../rules/lbIpConflict';
+import { activeKubeVip, mayShare } from '../model/kubeVipConfig';
 import { reservedAddresses } from '../ip/pool';
 import type { PoolInfo } from '../model/types';
 import type { Analysis } from '../workspace';
-import { ipPlaces } from '../rules/context';
+import { ipPlaces } from '../model/vipPlaces';
 import { poolUsage } from '../usage';
 import { poolRoles, rankPools } from '../ranking';
 import { type PoolMapData, poolMap } from '../poolMap';
