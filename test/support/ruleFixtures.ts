@@ -18,7 +18,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { AnalysisApi, LineIndex, RULES, Workspace, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
+import { LineIndex, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
+import { Workspace } from '../../server/src/engine/workspace';
+import { RULES } from '../../server/src/engine/rules/index';
 
 const MARKER = /^(\s*)#( *)(\^+|\|)(?:\s+(.*))?$/;
 const EXPECT = /^(error|warning|info|hint) ([a-z]+(?:-[a-z]+)*): ?(.*)$/;
@@ -118,7 +120,9 @@ function markerOf(f: Finding, index: LineIndex, lines: string[]): string {
 /** The findings of the fixture at `path` are exactly its markers (range, severity, code, message start). */
 export function checkDiagnostics(path: string): Finding[] {
   const f = parse(path);
-  const findings = new AnalysisApi(workspaceOf(f)).diagnostics().filter((x) => x.uri === f.uri);
+  const findings = workspaceOf(f)
+    .analyze()
+    .findings.filter((x) => x.uri === f.uri);
   const index = new LineIndex(f.text);
   for (const x of findings) {
     const severities = SEVERITIES.get(x.code);
@@ -169,7 +173,7 @@ export function checkFix(path: string): void {
   const m = f.fixes[0]!;
   const index = new LineIndex(f.text);
   const offset = index.offset({ line: m.line, character: m.start });
-  const fixes = new AnalysisApi(workspaceOf(f)).codeActions(f.uri, offset, offset);
+  const fixes = workspaceOf(f).fixesAt(f.uri, offset, offset);
   const fix = fixes.find((x) => x.title.startsWith(m.title));
   assert.ok(fix, `${basename(path)}: no fix "${m.title}…" at line ${m.line + 1}; offered: ${JSON.stringify(fixes.map((x) => x.title))}`);
   const after = applyEdits(new Map([[f.uri, f.text]]), fix.edits).get(f.uri)!;

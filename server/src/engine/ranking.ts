@@ -61,7 +61,8 @@ export const nodePools: (inventory: Inventory) => ReadonlySet<PoolInfo> = perObj
 });
 
 /**
- * Node pools (nodePools); VIP pools by the VIPs, endpoints or VIP claims they hold. Made once per
+ * Node pools (nodePools); VIP pools by the VIPs, endpoints or VIP claims they hold; node pools again by
+ * the machines' addresses they hold (a cluster's claim that is not its VIP claim). Made once per
  * inventory, i.e. per analysis (`clusters` are that analysis's).
  */
 export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject(
@@ -77,13 +78,18 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
       ...clusters.map((c) => `${c.namespace}/${vipClaimName(c.name)}`),
       ...inventory.endpoints.map((e) => `${e.namespace}/${vipClaimName(e.clusterName)}`),
     ]);
+    // A cluster's address under another claim than its VIP claim is a machine's (CAPV, CAPM3 and CAPMOX
+    // label their claims with the cluster): its pool is a node pool even without the machine templates.
+    const machineAddress = (a: Inventory['addresses'][number]) =>
+      a.clusterName !== undefined && a.claimName !== vipClaimName(a.clusterName) && !vipClaims.has(`${a.namespace}/${a.claimName}`);
     const nodes = nodePools(inventory);
     for (const p of inventory.pools) {
+      const mine = (a: Inventory['addresses'][number]) => a.poolRef.kind === p.kind && a.poolRef.name === p.name;
       const holdsVip = () =>
-        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
-        inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
+        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) || inventory.addresses.some((a) => mine(a) && vipClaims.has(`${a.namespace}/${a.claimName}`));
       if (nodes.has(p)) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
+      else if (inventory.addresses.some((a) => mine(a) && machineAddress(a))) out.set(p, 'node');
     }
     return out;
   },

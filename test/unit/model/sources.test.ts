@@ -10,7 +10,6 @@ import { poolUsage } from '../../../server/src/engine/features/usage';
 import { rankPools } from '../../../server/src/engine/ranking';
 import { toInventory } from '../../../server/src/live/convert';
 import { parse } from 'yaml';
-import { AnalysisApi } from '../../../server/src/engine/api';
 import { allocationChoices } from '../../../server/src/engine/features/allocation';
 import { claimObject } from '../../../server/src/engine/claimDocument';
 
@@ -204,7 +203,7 @@ test('Cilium LB-IPAM: first/last of a CIDR block held back, a disabled pool, an 
       },
     ],
   );
-  const api = new AnalysisApi(ws);
+  const api = ws.host.snapshot();
   assert.deepEqual(
     api.services().map((s) => `${s.provider} ${s.namespace}/${s.name} ${s.range} ${s.inRange}`),
     [
@@ -259,7 +258,7 @@ test('rollout-capacity: replicas + maxSurge (CAPI defaults, percentages, OnDelet
     capv.findings('rollout-capacity')[0]!.message,
     /needs 12 \(MachineDeployment prod\/prod-md-0 5\+5, MachineDeployment prod\/prod-md-ondelete 1\+1, and addressReuseGracePeriodSeconds 300/,
   );
-  const api = new AnalysisApi(capv.ws);
+  const api = capv.ws.host.snapshot();
   assert.deepEqual(
     api.pools().map((p) => [p.name, p.role, p.freeAfterRollout]),
     [['workers', 'node', '-4']],
@@ -278,7 +277,10 @@ test('kube-vip cloud provider ranges from the Helm chart values (cm.data) and a 
   );
   const values = analyze(['kube-vip-cloud-provider-values.yaml']);
   assert.deepEqual(
-    new AnalysisApi(values.ws).kubeVipRanges().map((r) => `${r.configMap} ${r.key} ${r.entry} ${r.size} ${values.at(r.location!)}`),
+    values.ws.host
+      .snapshot()
+      .kubeVipRanges()
+      .map((r) => `${r.configMap} ${r.key} ${r.entry} ${r.size} ${values.at(r.location!)}`),
     ['kube-system/kubevip cidr-global 10.50.0.0/29 7 10.50.0.0/29', 'kube-system/kubevip range-team 10.50.1.10-10.50.1.20 11 10.50.1.10-10.50.1.20'],
   );
   // `cm` in another chart's values is not the kube-vip cloud provider's.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RULES } from '../../../server/src/engine/index';
+import { RULES } from '../../../server/src/engine/rules/index';
 import { checkDiagnostics, checkFix, hasFix } from '../../support/ruleFixtures';
 
 const ROOT = fileURLToPath(new URL('../../../server/src/engine/rules/fixtures/', import.meta.url));

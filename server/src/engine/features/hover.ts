@@ -9,6 +9,7 @@ import type { Span } from '../types';
 import type { LbServiceInfo } from '../model/types';
 import { serviceDraw } from './kubeVipUsage';
 import { escapeMarkdown as md } from '../text/markdown';
+import { vipHolder } from '../model/controlPlanes';
 
 // Every name, entry and raw value below comes from a file or the cluster: escaped (md) before it
 // reaches markdown. Canonical addresses and counts are computed here and need no escaping.
@@ -69,7 +70,9 @@ export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live')
       const ip = canonical(site.value);
       if (!ip) return undefined;
       const label = 'label' in site ? (site as { label: string }).label : 'certSAN';
-      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...describeIp(ip, a, live)].join('\n\n') };
+      const holder = vipHolder(c.places);
+      const held = holder ? [`Held on the control-plane nodes by ${holder} (no kube-vip)`] : [];
+      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...held, ...describeIp(ip, a, live)].join('\n\n') };
     }
   }
   for (const p of a.inventory.pools) {

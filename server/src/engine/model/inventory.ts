@@ -46,7 +46,12 @@ function filePositions(o: K8sObject): Positions {
   };
 }
 
-export function workspaceInventory(objects: K8sObject[]): Inventory {
+/** Whether `o` is of a kind the inventory reads (what `workspaceInventory` decodes). */
+export function isInventoryObject(o: K8sObject): boolean {
+  return is.pool(o) || is.claim(o) || is.address(o) || is.service(o) || is.kubeVipConfigMap(o) || isMachineTemplate(o) || isSourceObject(o);
+}
+
+export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
   const inv: Inventory = {
     source: 'workspace',
     pools: [],
@@ -79,6 +84,22 @@ export function workspaceInventory(objects: K8sObject[]): Inventory {
   }
   linkRollouts(inv, objects);
   return inv;
+}
+
+/** Objects the other address sources read (issue 23); Clusters too, whose controlPlaneRef names a KCP's cluster. */
+export function isSourceObject(o: K8sObject): boolean {
+  return (
+    is.metal3Pool(o) ||
+    is.prefixPool(o) ||
+    is.externalPool(o) ||
+    is.proxmoxCluster(o) ||
+    is.metalLbPool(o) ||
+    is.ciliumPool(o) ||
+    is.l2Advertisement(o) ||
+    is.kubeVipChartValues(o) ||
+    is.rollout(o) ||
+    is.cluster(o)
+  );
 }
 
 /** The other address sources (issue 23); true when `o` was one. Templated specs are neither judged nor used. */
@@ -128,7 +149,7 @@ function kubeVipChartConfig(o: K8sObject) {
 }
 
 /** A KCP names no cluster: the Cluster whose controlPlaneRef names it does. */
-function linkRollouts(inv: Inventory, objects: K8sObject[]): void {
+function linkRollouts(inv: Inventory, objects: readonly K8sObject[]): void {
   const byControlPlane = new Map<string, string>();
   for (const o of objects) {
     const ref = is.cluster(o) ? (plainOf(o.root) as { spec?: { controlPlaneRef?: { name?: unknown } } }).spec?.controlPlaneRef?.name : undefined;

@@ -31,7 +31,11 @@ export type VipRole =
   | 'kcp-endpoint' // KCP ...clusterConfiguration.controlPlaneEndpoint (host part of host[:port])
   | 'kube-vip-address' // env `address` of the kube-vip static pod
   | 'kube-vip-vip_address' // env `vip_address` of the kube-vip static pod
-  | 'topology-variable'; // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'topology-variable' // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'rke2-registration' // RKE2ControlPlane .spec.registrationAddress (registrationMethod address / control-plane-endpoint)
+  | 'talos-vip' // Talos' own VIP: machine.network.interfaces[].vip.ip (also vlans[]), a Layer2VIPConfig's name
+  | 'talos-endpoint' // Talos cluster.controlPlane.endpoint (the URL's host)
+  | 'keepalived-vip'; // an address of keepalived.conf's virtual_ipaddress block
 
 /** One place where a workload cluster's VIP is written. For `kcp-endpoint` the site covers only the host. */
 export interface VipPlace extends ValueSite {
@@ -40,6 +44,14 @@ export interface VipPlace extends ValueSite {
   label: string;
   /** kube-vip uses `address` when both are set: a `vip_address` next to an `address` is shadowed. */
   shadowed?: boolean;
+  /** For a kube-vip env place: its container (image and env names), for the kube-vip drift rule. */
+  kubeVip?: KubeVipContainer;
+}
+
+/** A kube-vip container of a manifest: its image and the names of its env entries, located. */
+export interface KubeVipContainer {
+  image?: ValueSite;
+  env: { name: string; at: ValueSite }[];
 }
 
 export interface CertSanSite extends ValueSite {
@@ -285,6 +297,12 @@ export interface Inventory {
   kubeVipRanges: KubeVipRange[];
   /** The kube-vip cloud provider's ConfigMaps, whole (pools, allow-share, search-order, …). */
   kubeVipConfigs?: KubeVipConfig[];
+  /**
+   * kube-vip ConfigMaps declared in workspace files, also when the live one replaces them in
+   * `kubeVipConfigs`: a live entry written in the file too is reported at its place there.
+   * Undefined: offline (`kubeVipConfigs` are the files').
+   */
+  declaredKubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
   // ---- Other address sources (issue 23) ----
   /** MetalLB and Cilium LB-IPAM pools. */

@@ -1,0 +1,143 @@
+// The VIP places of RKE2, k3s, Talos, keepalived and ClusterResourceSet kube-vip (issue 21): the
+// allocation edit writes every place and certSAN, rewriting only the address's characters; hover and
+// CodeLens say which mechanism holds the VIP where no kube-vip runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Workspace } from '../../../server/src/engine/workspace';
+import { applyEdits, vipEdits } from '../../../server/src/engine/edits';
+import { CORPUS, VIP, envsubst, occurrences, readCorpus } from '../../support/corpus';
+
+const NEW = '10.20.30.77';
+
+function analyse(text: string) {
+  const ws = new Workspace();
+  ws.setFile('t.yaml', text);
+  return { ws, a: ws.analyze() };
+}
+
+/** The occurrences of the VIP that are certSANs (rewritten too); the others listed in the corpus are VIP places. */
+const CERT_SANS: Record<string, number[]> = {
+  'rke2-kube-vip.yaml': [2],
+  'k3s-kube-vip.yaml': [1],
+  'talos-vip.yaml': [2],
+  'talos-layer2vip.yaml': [2],
+};
+
+for (const c of CORPUS.filter((x) => x.places.length > 0 && !x.file.startsWith('cap'))) {
+  test(`${c.file}: the allocation edit writes every VIP place and certSAN, only the address's characters`, () => {
+    const text = envsubst(readCorpus(c.file));
+    const { a } = analyse(text);
+    assert.equal(a.clusters.length, 1);
+    // (A certSANs list the control plane lacks is created besides: see below.)
+    const edits = vipEdits(a.clusters[0]!, NEW, { addCertSan: false });
+    const at = occurrences(text, VIP);
+    const written = [...c.places.map((p) => p.occurrence), ...(CERT_SANS[c.file] ?? [])].sort((x, y) => x - y);
+    assert.deepEqual(
+      edits.map((e) => [text.slice(e.span.start, e.span.end), e.newText, e.span.start]).sort((x, y) => (x[2] as number) - (y[2] as number)),
+      written.map((k) => [VIP, NEW, at[k]]),
+    );
+    const next = applyEdits(new Map([['t.yaml', text]]), edits).get('t.yaml')!;
+    const again = analyse(next).a;
+    assert.deepEqual(
+      again.clusters[0]!.places.map((p) => p.value),
+      c.places.map(() => NEW),
+    );
+    assert.deepEqual(again.findings, []);
+  });
+}
+
+const line = (text: string, needle: string) => text.split('\n').find((l) => l.includes(needle));
+
+test('the rewritten text: a Talos JSON patch value, a strategic patch, the endpoint URL, an RKE2 files entry and a preRKE2Commands line', () => {
+  const write = (file: string) => {
+    const text = envsubst(readCorpus(file));
+    return applyEdits(new Map([['t.yaml', text]]), vipEdits(analyse(text).a.clusters[0]!, NEW)).get('t.yaml')!;
+  };
+  const talos = write('talos-vip.yaml');
+  assert.equal(line(talos, `ip: ${NEW}`), `              ip: ${NEW}`);
+  assert.equal(line(talos, 'https://'), `        value: https://${NEW}:6443`);
+  assert.equal(line(talos, `- "${NEW}"`), `        - "${NEW}"`);
+  assert.equal(talos.split('\n').filter((l) => l.trim() === `ip: ${NEW}`).length, 2);
+  assert.match(talos, new RegExp(`vlanId: 20\\n {20}dhcp: true\\n {20}vip:\\n {22}ip: ${NEW.replace(/\./g, '\\.')}\\n`));
+  const l2 = write('talos-layer2vip.yaml');
+  assert.equal(line(l2, 'kind: Layer2VIPConfig') !== undefined && line(l2, `name: ${NEW}`), `        name: ${NEW}`);
+  const rke2 = write('rke2-kube-vip.yaml');
+  assert.equal(line(rke2, 'registrationAddress'), `  registrationAddress: "${NEW}"`);
+  assert.equal(line(rke2, `value: ${NEW}`), `                value: ${NEW}`);
+  const command = write('rke2-kube-vip-command.yaml');
+  assert.match(line(command, 'manifest daemonset')!, new RegExp(` --address ${NEW.replace(/\./g, '\\.')} --controlplane `));
+  const keepalived = write('metal3-keepalived.yaml');
+  assert.equal(line(keepalived, NEW), `    host: ${NEW}`);
+  assert.equal(
+    keepalived.split('\n').find((l) => l.trim() === NEW),
+    `                ${NEW}`,
+  );
+  // The health check is no VIP place: it keeps the old address.
+  assert.match(line(keepalived, 'healthz')!, new RegExp(`https://${VIP.replace(/\./g, '\\.')}:6443`));
+});
+
+test('hover and CodeLens say which mechanism holds the VIP where no kube-vip runs', () => {
+  for (const [file, holder] of [
+    ['talos-vip.yaml', "Talos' own VIP"],
+    ['metal3-keepalived.yaml', 'keepalived'],
+  ] as const) {
+    const text = envsubst(readCorpus(file));
+    const ws = new Workspace();
+    ws.setFile('t.yaml', text);
+    const api = ws.host.snapshot();
+    const hover = api.hover('t.yaml', text.indexOf(VIP) + 1, 'live')!;
+    assert.equal(hover.markdown.split('\n\n')[2], `Held on the control-plane nodes by ${holder} (no kube-vip)`);
+    assert.deepEqual(
+      api.codeLenses('t.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
+      [`VIP ${VIP} · in no known pool · no claim · held by ${holder}`],
+    );
+  }
+  // With kube-vip, nothing is added.
+  const text = envsubst(readCorpus('k3s-kube-vip.yaml'));
+  const ws = new Workspace();
+  ws.setFile('t.yaml', text);
+  assert.deepEqual(
+    ws.host
+      .snapshot()
+      .codeLenses('t.yaml', { live: false, defaultPool: '' })
+      .map((l) => l.title),
+    [`VIP ${VIP} · in no known pool · no claim`],
+  );
+});
+
+test('a ClusterResourceSet ships kube-vip only to the Clusters its selector matches, in its namespace', () => {
+  const text = envsubst(readCorpus('harvester-crs-kube-vip.yaml'));
+  const roles = (t: string) => analyse(t).a.clusters.map((c) => c.places.map((p) => p.role));
+  assert.deepEqual(roles(text), [['cluster-endpoint', 'kube-vip-address']]);
+  // Another label value, no selector, another namespace: not shipped.
+  assert.deepEqual(roles(text.replace('    kube-vip: lab\nspec:', '    kube-vip: other\nspec:')), [['cluster-endpoint']]);
+  assert.deepEqual(roles(text.replace('  clusterSelector:\n    matchLabels:\n      kube-vip: lab\n', '  clusterSelector: {}\n')), [['cluster-endpoint']]);
+  const moved = text.replace(/(kind: ClusterResourceSet\nmetadata:\n  name: lab-kube-vip\n  namespace:) default/, '$1 other');
+  assert.notEqual(moved, text);
+  assert.deepEqual(roles(moved), [['cluster-endpoint']]);
+  // A mismatching address in the shipped DaemonSet is found at its exact place.
+  const wrong = text.replace(`              value: ${VIP}`, '              value: 10.20.30.41');
+  const f = analyse(wrong).a.findings;
+  assert.deepEqual(
+    f.map((x) => [x.code, wrong.slice(x.span.start, x.span.end), x.span.start]),
+    [['vip-mismatch', '10.20.30.41', wrong.indexOf('10.20.30.41')]],
+  );
+  assert.match(f[0]!.message, /ConfigMap lab-kube-vip, applied by ClusterResourceSet lab-kube-vip key kube-vip\.yaml/);
+});
+
+test('RKE2 registrationAddress is a VIP place only with registrationMethod address or control-plane-endpoint', () => {
+  const text = envsubst(readCorpus('rke2-kube-vip.yaml'));
+  const roles = (t: string) => analyse(t).a.clusters[0]!.places.map((p) => p.role);
+  assert.deepEqual(roles(text), ['infra-endpoint', 'rke2-registration', 'kube-vip-address']);
+  assert.deepEqual(roles(text.replace('registrationMethod: "address"', 'registrationMethod: internal-first')), ['infra-endpoint', 'kube-vip-address']);
+});
+
+test('an RKE2 control plane without tlsSan gets serverConfig.tlsSan with the VIP', () => {
+  const text = envsubst(readCorpus('rke2-kube-vip-command.yaml'));
+  const next = applyEdits(new Map([['t.yaml', text]]), vipEdits(analyse(text).a.clusters[0]!, NEW)).get('t.yaml')!;
+  assert.match(next, new RegExp(`  serverConfig:\\n    cni: calico\\n    tlsSan:\\n      - ${NEW.replace(/\./g, '\\.')}\\n  machineTemplate:`));
+  assert.deepEqual(
+    analyse(next).a.clusters[0]!.certSans!.items.map((s) => s.value),
+    [NEW],
+  );
+});
