@@ -87,7 +87,8 @@ export function poolUsage(pool: PoolInfo, inventory: Inventory, clusters: Worklo
   const first = free.first();
   const texts = free.describe(20);
   return {
-    status: poolStatus(pool.analysis, used),
+    // An external IPAM's pool: its ranges are unknown here, every IPAddress of it counts.
+    status: pool.source?.managedBy ? { total: 0n, used: users.length, free: 0n, outOfRange: 0n } : poolStatus(pool.analysis, used),
     users,
     firstFree:
       first === undefined || pool.analysis.family === undefined
