@@ -16,3 +16,5 @@ export async function readLiveInventory(target: LiveTarget): Promise<Inventory> 
   const { kc } = loadKubeConfig(target);
   return (await readInventory(kc)).inventory;
 }
+
+export { readEstate, type EstateTarget, type EstateSnapshot } from '../live/estateSnapshot';

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadWorkspace, SELECTION_OPTIONS, selectionOf } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
-import { AnalysisApi, poolLabel, type Workspace, HostResolver } from '../engine/index';
+import { AnalysisApi, poolLabel, Workspace, HostResolver } from '../engine/index';
 import { runAllocate, runRelease } from './allocate';
 import { systemLookup } from '../live/resolve';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
@@ -10,22 +10,31 @@ import { runPolicy } from './policy';
 import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import { mapFindings } from '../render/mapping';
 import { briefStatus, statusOf } from '../live/apiStatus';
+import type { EstateSnapshot } from '../live/estateSnapshot';
+import { addressRows, estateTree, findingsOf, formatCsv, formatEstateText } from './estate';
 
 const VERSION = '0.1.0';
 
 const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API clusters against IPAM pools
 
 Usage:
-  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
+  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]…
+                  [--workload-clusters contexts|secrets|off]
                   [--no-resolve] [--helm CHART [--values FILE]… [--set K=V]… [--release NAME] [--namespace NS] [--helm-path P]]
                   [--kustomize DIR]… [--kustomize-command "kustomize build"] [--include GLOB]… [--exclude GLOB]…
                                                         diagnostics; exit 1 on errors (or as --fail-on says);
                                                         with a kubeconfig, also against the management cluster;
                                                         endpoint host names are resolved unless --no-resolve;
                                                         a chart or overlay is rendered and reported at its values key or patch
-  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C] [--include GLOB]… [--exclude GLOB]…
+  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]… [--workload-clusters contexts|secrets|off]
+                  [--include GLOB]… [--exclude GLOB]…
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
+  capi-ipam estate [PATH…] [--kubeconfig K] [--context C]… [--workload-clusters contexts|secrets|off] [--format text|json|csv]
+                                                        every address of the estate with its owner: VIPs, node
+                                                        addresses, LoadBalancer Services, pools, allocations and
+                                                        kube-vip ranges of every management and workload cluster;
+                                                        exit 1 when the estate has findings with errors
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
                    [--write-claim] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
@@ -38,6 +47,9 @@ Usage:
   capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
                                                         admission policy from the pools: a ValidatingAdmissionPolicy
                                                         and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
+--context is repeatable: each is a management cluster. --workload-clusters says how each CAPI Cluster's own API
+server is reached: contexts (default; a context of the kubeconfig whose server is the Cluster's endpoint), secrets
+(opt-in: the Cluster's <name>-kubeconfig Secret, read by name, held in memory only) or off.
 PATH defaults to the current directory. A directory is walked as the editor walks a workspace folder:
 --include/--exclude as capiIpam.include/exclude (default **/*.yaml **/*.yml, minus **/node_modules/** **/.git/**).
 Exit codes: 0 ok, 1 findings with errors or a failed operation,
@@ -50,13 +62,64 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' } } as const;
+const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string', multiple: true }, 'workload-clusters': { type: 'string' } } as const;
 
-/** With --kubeconfig/--context, the management cluster's inventory is read once and checked against too. */
-async function withLive(workspace: Workspace, values: { kubeconfig?: string; context?: string }): Promise<void> {
-  if (!values.kubeconfig && !values.context) return;
-  const { readLiveInventory } = await import('./live');
-  workspace.setLiveInventory(await readLiveInventory(values));
+interface LiveValues {
+  kubeconfig?: string;
+  context?: string | string[];
+  'workload-clusters'?: string;
+}
+
+/**
+ * With --kubeconfig/--context, the estate is read once and checked against too: every management
+ * cluster (--context, repeatable) and their workload clusters (--workload-clusters). A workload cluster
+ * that cannot be read is named on stderr and left out; a management cluster that cannot be read fails.
+ */
+async function withLive(workspace: Workspace, values: LiveValues): Promise<EstateSnapshot | undefined> {
+  if (!values.kubeconfig && values.context === undefined) return undefined;
+  const snapshot = await readLive(values);
+  workspace.setLiveInventory(snapshot.inventory);
+  return snapshot;
+}
+
+async function readLive(values: LiveValues): Promise<EstateSnapshot> {
+  const contexts = values.context === undefined ? [] : [values.context].flat();
+  const route = values['workload-clusters'] ?? 'contexts';
+  if (route !== 'contexts' && route !== 'secrets' && route !== 'off') fail(`unknown --workload-clusters ${route}`);
+  const { readEstate } = await import('./live');
+  const snapshot = await readEstate({ kubeconfig: values.kubeconfig, contexts, workloadClusters: route });
+  for (const m of snapshot.managementClusters)
+    for (const w of m.workloads)
+      if (w.state.state === 'forbidden' || w.state.state === 'unreachable')
+        process.stderr.write(
+          terminalSafe(`capi-ipam: workload cluster ${w.target.namespace}/${w.target.name} (${m.context}): ${w.state.state} — ${w.state.reason ?? ''}`) + '\n',
+        );
+  return snapshot;
+}
+
+/** `estate` always reads the estate (the kubeconfig's current context by default); PATHs are checked against it. */
+async function estate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS, ...SELECTION_OPTIONS },
+  });
+  if (!['text', 'json', 'csv'].includes(values.format)) fail(`unknown --format ${values.format}`);
+  const { workspace, problems } = positionals.length ? loadWorkspace(positionals, selectionOf(values)) : { workspace: new Workspace(), problems: [] };
+  const snapshot = await readLive(values);
+  workspace.setLiveInventory(snapshot.inventory);
+  return printEstate(workspace, snapshot, values.format, problems);
+}
+
+function printEstate(workspace: Workspace, snapshot: EstateSnapshot, format: string, problems: string[]): number {
+  const analysis = new AnalysisApi(workspace).current;
+  const rows = addressRows(snapshot);
+  const findings = findingsOf(analysis);
+  const tree = estateTree(snapshot);
+  if (format === 'json') process.stdout.write(JSON.stringify({ managementClusters: tree, addresses: rows, findings }, null, 2) + '\n');
+  else if (format === 'csv') process.stdout.write(formatCsv(rows));
+  else process.stdout.write(formatEstateText(rows, tree, findings));
+  return reportProblems(problems) || (findings.some((f) => f.severity === 'error') ? 1 : 0);
 }
 
 async function check(args: string[]): Promise<number> {
@@ -177,6 +240,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(rest);
       case 'pools':
         return await pools(rest);
+      case 'estate':
+        return await estate(rest);
       case 'allocate':
         return await runAllocate(rest);
       case 'release':

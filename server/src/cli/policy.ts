@@ -4,7 +4,10 @@ import { policyYaml, type PolicyFormat, type Workspace } from '../engine/index';
 import { loadWorkspace } from './files';
 
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
-export async function runPolicy(args: string[], withLive: (w: Workspace, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
+export async function runPolicy(
+  args: string[],
+  withLive: (w: Workspace, v: { kubeconfig?: string; context?: string | string[] }) => Promise<unknown>,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,

@@ -39,3 +39,8 @@ export type { SourceText } from './yaml/source';
 export { HostResolver, type Lookup, type Resolution } from './hostnames';
 export { policyYaml } from './policyYaml';
 export type { PolicyFormat } from './policy';
+// The estate (issue 22): several management clusters, their workload clusters and every address's owner.
+export type { Owner, NodeAddressInfo, EstateCluster } from './model/types';
+export { decodeMachine, decodeNode, leaseHolder, clusterNetworks, ownerLabel, KUBE_VIP_CP_LEASE, type ReadFrom } from './model/estate';
+export { estateFindings, type EstateFinding } from './rules/estate';
+export { estateClusterData, type EstateClusterData } from './features/estate';

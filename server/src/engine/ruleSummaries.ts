@@ -21,4 +21,10 @@ export const RULE_SUMMARIES: Record<RuleCode, string> = {
   'lb-range-pool-overlap': 'A kube-vip range overlaps what an IPAM pool can allocate.',
   'invalid-lb-range': 'A kube-vip cidr-*/range-* entry the kube-vip cloud provider cannot parse.',
   'render-failed': 'A Helm chart or Kustomize overlay could not be rendered.',
+  'vip-in-estate': "A VIP is also a LoadBalancer Service's IP or a node's address in a cluster of the estate.",
+  'pool-node-address': 'An IPAM pool can hand out an address a node of the estate already has.',
+  'kube-vip-namespace-overlap': "A namespace's kube-vip pool overlaps the global one: the provider can hand out one address twice.",
+  'service-ip-in-estate': "A workload cluster's LoadBalancer Service IP is also another cluster's Service IP or a node's address.",
+  'kube-vip-range-overlap': "A workload cluster's kube-vip range overlaps another cluster's range, an IPAM pool, its own pod/service CIDRs or node addresses.",
+  'management-pool-overlap': 'Pools of two management clusters can hand out the same address.',
 };

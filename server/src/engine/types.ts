@@ -34,7 +34,13 @@ export type RuleCode =
   | 'lb-ip-outside-range'
   | 'lb-range-pool-overlap'
   | 'invalid-lb-range'
-  | 'render-failed';
+  | 'render-failed'
+  | 'vip-in-estate'
+  | 'pool-node-address'
+  | 'kube-vip-namespace-overlap'
+  | 'service-ip-in-estate'
+  | 'kube-vip-range-overlap'
+  | 'management-pool-overlap';
 
 export interface RelatedInfo extends Location {
   message: string;

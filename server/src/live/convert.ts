@@ -6,9 +6,12 @@ import {
   decodeKubeVipConfig,
   decodePool,
   decodeService,
+  decodeMachine,
   rangesOf,
   type Inventory,
   type KnownEndpoint,
+  type Owner,
+  type ReadFrom,
 } from '../engine/index';
 import type { Obj } from './watcher';
 
@@ -25,32 +28,46 @@ export function endpointFromApi(o: Any, kind: string): KnownEndpoint | undefined
   return { clusterName: kind === 'Cluster' ? (meta(o).name ?? '') : owner, namespace: meta(o).namespace ?? 'default', host, kind };
 }
 
-export function toInventory(byKind: Map<string, Obj[]>): Inventory {
+/** The management-cluster object as an owner (issue 22): which context serves it. */
+function ownerOf(o: Any, kind: string, from: ReadFrom): Owner {
+  const m = meta(o);
+  return { managementCluster: from.managementCluster, kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name ?? '', source: 'management' };
+}
+
+/**
+ * `from` names the management cluster (several may be connected): every pool, endpoint and Machine
+ * address then carries it as its owner. `endpointKinds` are the infrastructure cluster kinds found by
+ * discovery besides VSphereCluster.
+ */
+export function toInventory(byKind: Map<string, Obj[]>, from?: ReadFrom, endpointKinds: string[] = []): Inventory {
   const list = (k: string) => (byKind.get(k) ?? []) as Any[];
   const endpoints: KnownEndpoint[] = [];
   const seen = new Set<string>();
-  for (const kind of ['Cluster', 'VSphereCluster']) {
+  for (const kind of ['Cluster', 'VSphereCluster', ...endpointKinds]) {
     for (const o of list(kind)) {
       const e = endpointFromApi(o, kind);
       const id = e && `${e.namespace}/${e.clusterName}/${e.host}`;
       if (e && !seen.has(id!)) {
         seen.add(id!);
-        endpoints.push(e);
+        endpoints.push(from ? { ...e, owner: ownerOf(o, kind, from) } : e);
       }
     }
   }
   const kubeVipConfigs = list('ConfigMap').map((o) => decodeKubeVipConfig(o));
+  const pool = (o: Any, kind: 'InClusterIPPool' | 'GlobalInClusterIPPool') => {
+    const p = decodePool(o, kind);
+    return from ? { ...p, owner: ownerOf(o, kind, from) } : p;
+  };
   return {
     source: 'live',
-    pools: [
-      ...list('InClusterIPPool').map((o) => decodePool(o, 'InClusterIPPool')),
-      ...list('GlobalInClusterIPPool').map((o) => decodePool(o, 'GlobalInClusterIPPool')),
-    ],
+    pools: [...list('InClusterIPPool').map((o) => pool(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => pool(o, 'GlobalInClusterIPPool'))],
     claims: list('IPAddressClaim').map((o) => decodeClaim(o)),
-    addresses: list('IPAddress').map((o) => decodeAddress(o)),
+    addresses: list('IPAddress').map((o) => (from ? { ...decodeAddress(o), owner: ownerOf(o, 'IPAddress', from) } : decodeAddress(o))),
     services: list('Service').flatMap((o) => decodeService(o) ?? []),
     kubeVipRanges: kubeVipConfigs.flatMap(rangesOf),
     kubeVipConfigs,
     endpoints,
+    nodeAddresses: from ? list('Machine').flatMap((o) => decodeMachine(o, from)) : [],
+    estate: [],
   };
 }

@@ -74,7 +74,7 @@ describe('package.json contributions', () => {
     for (const welcome of manifest.contributes.viewsWelcome) assert.ok(views.includes(welcome.view), welcome.view);
   });
 
-  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig, context and the renderers', () => {
+  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig, contexts, workload routes and the renderers', () => {
     const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
     for (const [key, setting] of Object.entries(properties)) {
       assert.ok('default' in setting, key);
@@ -86,6 +86,8 @@ describe('package.json contributions', () => {
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
       'capiIpam.kubeconfig',
       'capiIpam.context',
+      'capiIpam.managementClusters',
+      'capiIpam.workloadClusters',
       'capiIpam.helm.path',
       'capiIpam.kustomize.command',
     ]);

@@ -35,7 +35,18 @@ function filePositions(o: K8sObject): Positions {
 }
 
 export function workspaceInventory(objects: K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
+  const inv: Inventory = {
+    source: 'workspace',
+    pools: [],
+    claims: [],
+    addresses: [],
+    services: [],
+    kubeVipRanges: [],
+    endpoints: [],
+    nodePools: [],
+    nodeAddresses: [],
+    estate: [],
+  };
   for (const o of objects) {
     const plain = () => plainOf(o.root);
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.

@@ -13,6 +13,9 @@ import { missingVip } from './missingVip';
 import { poolMembership } from './poolMembership';
 import { staleCertSan } from './staleCertSan';
 import { vipMismatch } from './vipMismatch';
+import { vipInEstate } from './vipInEstate';
+import { poolNodeAddress } from './poolNodeAddress';
+import { kubeVipNamespaceOverlap } from './kubeVipNamespaceOverlap';
 
 export const RULES: Rule[] = [
   invalidIp,
@@ -27,6 +30,9 @@ export const RULES: Rule[] = [
   lbIpOutsideRange,
   lbRangePoolOverlap,
   invalidLbRange,
+  vipInEstate,
+  poolNodeAddress,
+  kubeVipNamespaceOverlap,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {
