@@ -3,7 +3,7 @@
 // cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state). Everything
 // else the tests read and change through the Kubernetes API with the kubeconfig, on both backends.
 // Run by launch-headless.mjs and demo.mjs as `node --import tsx test/e2e/cluster-control.ts
-// [--backend sandbox|real] --kubeconfig FILE --seed PATH…`; prints one line `e2e-cluster-ready {json}`
+// [--backend sandbox|real] --kubeconfig FILE --seed PATH… [--workload NAMESPACE/NAME=SEED_DIR]…`; prints one line `e2e-cluster-ready {json}`
 // when serving, or `e2e-cluster-not-run {json}` (and exits 0) when the real lane cannot run here.
 // The control endpoint listens on 127.0.0.1 only and never returns the token or keys. It answers
 // only requests carrying the bearer token from $CAPI_IPAM_CONTROL_TOKEN (without it, a random one
@@ -14,11 +14,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { realLaneMissing, startBackend, type BackendName } from '../support/backend';
+import { parseWorkload } from '../support/workloads';
 import { bearerOf, sameSecret } from '../sandbox/secret';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { backend: { type: 'string', default: 'sandbox' }, kubeconfig: { type: 'string' }, seed: { type: 'string', multiple: true, default: [] } },
+    options: {
+      backend: { type: 'string', default: 'sandbox' },
+      kubeconfig: { type: 'string' },
+      seed: { type: 'string', multiple: true, default: [] },
+      workload: { type: 'string', multiple: true, default: [] },
+    },
   });
   const name = values.backend as BackendName;
   if (name !== 'sandbox' && name !== 'real') throw new Error(`--backend takes sandbox or real, not ${name}`);
@@ -28,7 +34,7 @@ async function main(): Promise<void> {
     console.log(`e2e-cluster-not-run ${JSON.stringify({ reason: `real lane NOT RUN: ${missing}` })}`);
     return;
   }
-  const backend = await startBackend(name, { kubeconfig: values.kubeconfig, seed: values.seed });
+  const backend = await startBackend(name, { kubeconfig: values.kubeconfig, seed: values.seed, workloads: values.workload.map(parseWorkload) });
   let serving = true;
 
   const routes: Record<string, () => Promise<unknown>> = {

@@ -143,7 +143,7 @@ export async function ensureBuilt(log: (line: string) => void = () => {}, only?:
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
     out.built[c.name] = secs;
-    log(`realstack: built ${c.name} in ${secs.toFixed(0)} s`);
+    log(`realstack: ${c.pkg ? 'built' : 'fetched'} ${c.name} in ${secs.toFixed(0)} s`);
   }
   return out;
 }

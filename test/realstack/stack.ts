@@ -109,8 +109,9 @@ async function boot(
 ): Promise<RealStack> {
   const bin = (name: string) => join(built.dirs[name]!, 'bin');
   const asset = (name: string, file: string) => join(built.dirs[name]!, file);
-  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv) => {
-    const p = new Proc(name, bin(name), args, join(dir, `${name}.log`), env);
+  /** Starts a component's binary as process `name` (a workload cluster's copies have names of their own). */
+  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv, component = name) => {
+    const p = new Proc(name, bin(component), args, join(dir, `${name}.log`), env);
     procs.push(p);
     return p;
   };
@@ -188,7 +189,7 @@ async function boot(
     let proc: Proc | undefined;
     return {
       start: async () => {
-        const q = (proc = start(name, apiserverArgs(p, name, etcdPrefix)));
+        const q = (proc = start(name, apiserverArgs(p, name, etcdPrefix), undefined, 'kube-apiserver'));
         await poll(
           async () => {
             alive(q);
@@ -275,6 +276,7 @@ async function boot(
         '--v=2',
       ],
       { ...process.env, HOME: home, KUBEVIP_NAMESPACE: 'kube-system' },
+      'kube-vip-cloud-provider',
     );
   };
   const ccm = startCloudProvider('kube-vip-cloud-provider', admin);

@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 const root = new URL('../../../', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 const extensionSource = readFileSync(new URL('client/src/extension.ts', root), 'utf8');
-const treeSources = ['poolsTree', 'loadBalancersTree', 'kubeVipRangesTree']
+const treeSources = ['poolsTree', 'loadBalancersTree', 'kubeVipRangesTree', 'estateTree']
   .map((name) => readFileSync(new URL(`client/src/trees/${name}.ts`, root), 'utf8'))
   .join('\n');
 
@@ -69,7 +69,7 @@ describe('package.json contributions', () => {
 
   test('every view has a tree provider with the same id, and welcome views name existing views', () => {
     const views: string[] = manifest.contributes.views.capiIpam.map((v: { id: string }) => v.id);
-    assert.deepEqual(views, ['capiIpam.pools', 'capiIpam.loadBalancers', 'capiIpam.kubeVipRanges']);
+    assert.deepEqual(views, ['capiIpam.pools', 'capiIpam.loadBalancers', 'capiIpam.kubeVipRanges', 'capiIpam.estate']);
     for (const id of views) assert.ok(treeSources.includes(`super('${id}')`), id);
     for (const welcome of manifest.contributes.viewsWelcome) assert.ok(views.includes(welcome.view), welcome.view);
   });
