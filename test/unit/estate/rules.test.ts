@@ -245,3 +245,30 @@ test('the Estate view of a workload cluster: VIP and lease holder, Machine and N
     },
   ]);
 });
+
+test('hover and the pool map name node addresses and workload clusters\u2019 Services with their owners', async () => {
+  const { hoverAt } = await import('../../../server/src/engine/features/hover');
+  const { poolMap } = await import('../../../server/src/engine/poolMap');
+  const seed = lab();
+  seed.workloads!['default/dev']!.Service!.push(f.lbService('default', 'dns', '10.10.0.58'));
+  const inv = f.estateInventory([seed]);
+  const ws = new Workspace();
+  const text = clusterYaml('dev', '10.10.0.40');
+  ws.setFile('file:///dev.yaml', text);
+  ws.setLiveInventory(inv);
+  const a = ws.analyze();
+  const hover = hoverAt(a, 'file:///dev.yaml', text.indexOf('10.10.0.40') + 2)!;
+  assert.deepEqual(hover.markdown.split('\n\n').slice(-2), [
+    'Control-plane endpoint of Cluster default/dev (management cluster lab)',
+    'Load-balancer IP of Service web/frontend in cluster default/prod of management cluster lab',
+  ]);
+  const vips = a.inventory.pools.find((p) => p.name === 'vips')!;
+  const cells = poolMap(vips, a).rows.flatMap((r) => r.cells);
+  assert.deepEqual(
+    cells.filter((c) => c.state === 'node' || c.state === 'service').map((c) => `${c.address} ${c.state} ${c.detail}`),
+    [
+      '10.10.0.50 node InternalIP address of Machine default/dev-md-1 in cluster default/dev of management cluster lab: not allocated by the pool, which may hand it out',
+      '10.10.0.58 service LoadBalancer IP of Service default/dns in cluster default/dev of management cluster lab',
+    ],
+  );
+});
