@@ -29,6 +29,20 @@ spec:
 
 const states = (r: EstateResult) => r.managementClusters[0]?.workloadClusters.map((w) => `${w.name} ${w.connection.state}`) ?? [];
 
+/** The Estate view once its workload clusters' states are `want` ("dev live,lab live,prod live"); a timeout names the last states seen. */
+async function until(lsp: LspClient, want: string, timeoutMs = 60_000): Promise<EstateResult> {
+  let last: EstateResult | undefined;
+  try {
+    return await lsp.untilInventory(async () => {
+      last = await lsp.request<EstateResult>('capiIpam/estate');
+      return states(last).join() === want && last;
+    }, timeoutMs);
+  } catch (e) {
+    const seen = last?.managementClusters[0]?.workloadClusters.map((w) => `${w.name} ${w.connection.state} ${w.connection.reason ?? ''}`);
+    throw new Error(`waiting for ${want}, last seen ${JSON.stringify(seen)}: ${(e as Error).message}`);
+  }
+}
+
 for (const backend of backendNames())
   describe(`the Estate view on the ${backend.name} backend`, { skip: backend.skip }, () => {
     let b: Backend;
@@ -74,10 +88,7 @@ for (const backend of backendNames())
           message: `10.10.0.40 is also the load-balancer IP of Service default/web in cluster default/prod of management cluster ${mc}: the address would answer for both.`,
         },
       );
-      const r = await lsp.untilInventory(async () => {
-        const e = await estate(lsp);
-        return states(e).join() === 'dev live,lab live,prod live' && e;
-      }, 30_000);
+      const r = await until(lsp, 'dev live,lab live,prod live', 30_000);
       assert.equal(r.enabled, true);
       assert.equal(r.workloadClusters, 'secrets');
       assert.deepEqual(r.managementClusters[0]!.connection.state, 'live');
@@ -117,10 +128,7 @@ for (const backend of backendNames())
       const before = Date.now();
       await dev.stopApiServer();
       try {
-        const down = await lsp.untilInventory(async () => {
-          const e = await estate(lsp);
-          return states(e).join() === 'dev cached,lab live,prod live' && e;
-        }, 60_000);
+        const down = await until(lsp, 'dev cached,lab live,prod live', 60_000);
         const d2 = down.managementClusters[0]!.workloadClusters.find((w) => w.name === 'dev') as EstateWorkloadCluster;
         assert.ok(d2.connection.cachedAt! >= before - 1000 && d2.connection.cachedAt! <= Date.now(), 'cached as of the outage');
         assert.deepEqual(
@@ -132,7 +140,7 @@ for (const backend of backendNames())
       } finally {
         await dev.startApiServer();
       }
-      await lsp.untilInventory(async () => states(await estate(lsp)).join() === 'dev live,lab live,prod live', 60_000);
+      await until(lsp, 'dev live,lab live,prod live');
       noTokens(lsp);
     });
 
@@ -141,10 +149,7 @@ for (const backend of backendNames())
       await prod.forbid();
       try {
         const lsp = await start({ workloadClusters: 'secrets' });
-        const r = await lsp.untilInventory(async () => {
-          const e = await estate(lsp);
-          return states(e).join() === 'dev live,lab live,prod forbidden' && e;
-        }, 30_000);
+        const r = await until(lsp, 'dev live,lab live,prod forbidden', 30_000);
         assert.match(
           r.managementClusters[0]!.workloadClusters.find((w) => w.name === 'prod')!.connection.reason!,
           /^cannot list (Service|ConfigMap|Node): 403 /,
@@ -157,10 +162,7 @@ for (const backend of backendNames())
 
     test('by default the contexts route: lab through its context, dev and prod off with the reason; untrusted reads nothing', async () => {
       const lsp = await start({});
-      const r = await lsp.untilInventory(async () => {
-        const e = await estate(lsp);
-        return states(e).join() === 'dev off,lab live,prod off' && e;
-      }, 30_000);
+      const r = await until(lsp, 'dev off,lab live,prod off', 30_000);
       assert.equal(r.workloadClusters, 'contexts');
       const lab = r.managementClusters[0]!.workloadClusters.find((w) => w.name === 'lab')!;
       assert.deepEqual([lab.connection.route, lab.connection.context], ['context', 'lab']);
@@ -170,7 +172,7 @@ for (const backend of backendNames())
       );
       // Mapped explicitly.
       const mapped = await start({ workloadClusters: { 'default/prod': 'prod' } });
-      await mapped.untilInventory(async () => states(await estate(mapped)).join() === 'dev off,lab live,prod live', 30_000);
+      await until(mapped, 'dev off,lab live,prod live', 30_000);
 
       const untrusted = await start({ workloadClusters: 'secrets' }, false);
       await untrusted.waitForState('untrusted');
