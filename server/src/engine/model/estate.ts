@@ -67,10 +67,14 @@ export function clusterNetworks(o: unknown): { podCidrs: string[]; serviceCidrs:
   return { podCidrs: blocks(net.pods), serviceCidrs: blocks(net.services) };
 }
 
-/** "Service default/web of cluster default/prod (management lab)": the owner as messages name it. */
+/** A node address's owner, named with the cluster the node belongs to (a Machine is a management-cluster object). */
+export function nodeLabel(n: NodeAddressInfo): string {
+  return ownerLabel(n.cluster ? { ...n.owner, workloadCluster: n.cluster } : n.owner);
+}
+
+/** "Service web/frontend in cluster default/prod of management cluster lab": the owner as messages name it. */
 export function ownerLabel(o: Owner): string {
   const name = o.namespace ? `${o.namespace}/${o.name}` : o.name;
-  const where = o.workloadCluster ? ` in cluster ${o.workloadCluster}` : '';
-  const mc = o.managementCluster ? ` (management cluster ${o.managementCluster})` : '';
-  return `${o.kind} ${name}${where}${mc}`;
+  const mc = o.managementCluster ? `${o.workloadCluster ? ' of' : ' in'} management cluster ${o.managementCluster}` : '';
+  return `${o.kind} ${name}${o.workloadCluster ? ` in cluster ${o.workloadCluster}` : ''}${mc}`;
 }

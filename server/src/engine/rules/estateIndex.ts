@@ -4,7 +4,7 @@
 // instead of comparing every pair.
 import { canonical } from '../ip/addr';
 import { perObject } from '../memo';
-import { ownerLabel } from '../model/estate';
+import { nodeLabel, ownerLabel } from '../model/estate';
 import type { Inventory, Owner } from '../model/types';
 
 export interface Holder {
@@ -48,7 +48,7 @@ export const estateHolders: (inv: Inventory) => Map<string, Holder[]> = perObjec
       owner: e.owner,
       cluster,
       entity: `vip ${mcOf(e.owner)} ${cluster}`,
-      label: `the VIP of cluster ${cluster} (${ownerLabel(e.owner)})`,
+      label: `the VIP of cluster ${cluster} (${e.owner.kind}) of management cluster ${e.owner.managementCluster ?? ''}`,
     });
   }
   for (const ec of inv.estate) {
@@ -78,7 +78,7 @@ export const estateHolders: (inv: Inventory) => Map<string, Holder[]> = perObjec
       owner: n.owner,
       cluster: n.cluster,
       entity: `node ${mcOf(n.owner)} ${where} ${n.node}`,
-      label: `the ${n.type || 'node'} address of ${ownerLabel(n.owner)}`,
+      label: `the ${n.type || 'node'} address of ${nodeLabel(n)}`,
     });
   }
   return out;

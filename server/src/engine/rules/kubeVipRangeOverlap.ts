@@ -7,7 +7,7 @@ import { parseEntry } from '../ip/entry';
 import { handOutCount, nextFree } from '../ip/kubeVipPool';
 import { RangeSet } from '../ip/range-set';
 import { isPoolKey, poolOf } from '../model/kubeVipConfig';
-import { ownerLabel } from '../model/estate';
+import { nodeLabel } from '../model/estate';
 import type { EstateCluster, Inventory, Owner } from '../model/types';
 import { poolLabel, someOf } from './context';
 import type { EstateFinding } from './estateIndex';
@@ -69,7 +69,7 @@ export function kubeVipRangeOverlap(inventory: Inventory): EstateFinding[] {
         const c = common(k.sets, s);
         if (c)
           hits.push({
-            what: `${o.key} of cluster ${o.ec.namespace}/${o.ec.name} (management cluster ${o.ec.managementCluster})`,
+            what: `${o.key} of cluster ${o.ec.namespace}/${o.ec.name} of management cluster ${o.ec.managementCluster}`,
             owner: clusterOwner(o.ec),
             ...c,
           });
@@ -77,7 +77,8 @@ export function kubeVipRangeOverlap(inventory: Inventory): EstateFinding[] {
     }
     for (const p of pools) {
       const c = common(k.sets, p.analysis.allocatable);
-      if (c) hits.push({ what: poolLabel(p) + (p.owner?.managementCluster ? ` (management cluster ${p.owner.managementCluster})` : ''), owner: p.owner, ...c });
+      if (c)
+        hits.push({ what: poolLabel(p) + (p.owner?.managementCluster ? ` of management cluster ${p.owner.managementCluster}` : ''), owner: p.owner, ...c });
     }
     for (const [label, cidrs] of [
       ['pod CIDR', k.ec.podCidrs],
@@ -93,7 +94,7 @@ export function kubeVipRangeOverlap(inventory: Inventory): EstateFinding[] {
     if (taken.length)
       hits.push({
         what: `the address of ${someOf(
-          taken.map(({ n }) => ownerLabel(n.owner)),
+          taken.map(({ n }) => nodeLabel(n)),
           taken.length,
         )}`,
         owner: taken[0]!.n.owner,

@@ -6,7 +6,7 @@ import { parseAddr } from '../ip/addr';
 import type { Inventory, NodeAddressInfo, Owner, PoolInfo } from '../model/types';
 import type { Finding } from '../types';
 import { canonical } from '../ip/addr';
-import { ownerLabel } from '../model/estate';
+import { nodeLabel } from '../model/estate';
 import { type Rule, finding, poolLabel, someOf } from './context';
 import type { EstateFinding } from './estateIndex';
 
@@ -39,7 +39,7 @@ function hits(inventory: Inventory): Hit[] {
 }
 
 const text = (h: Hit) => {
-  const each = h.taken.map((t) => `${t.ip} (${ownerLabel(t.nodes[0]!.owner)})`);
+  const each = h.taken.map((t) => `${t.ip} (${nodeLabel(t.nodes[0]!)})`);
   const what = h.taken.length === 1 ? `${each[0]}, a node's address` : `${h.taken.length} node addresses: ${someOf(each, each.length)}`;
   return `${poolLabel(h.pool)} can hand out ${what}; no IPAddress of the pool holds it, so a claim may get it.`;
 };
