@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { CapiIpamApi } from '../../../client/src/extension';
 import type { EstateNodeItem } from '../../../client/src/trees/estateTree';
-import { api, backend, expectedMode, whenChanged, workloadCluster } from './helpers';
+import { api, backend, expectedMode, whenChanged, workloadApiServer, workloadCluster } from './helpers';
 
 const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
@@ -54,14 +54,14 @@ if (expectedMode() === 'live') {
       );
     };
 
-    /** The tree with prod's LoadBalancer Services (`name — address` lines) and its range's usage line. */
-    const tree = (services: string[], range: string) => [
+    /** The tree with prod's LoadBalancer Services (`name — address` lines), its range's usage line and its state. */
+    const tree = (services: string[], range: string, prodState = 'live') => [
       `${management} — live · 4 workload clusters`,
       '  default/dev — off · VIP 10.10.0.30',
       '    VIP 10.10.0.30',
       '  default/edge — off · VIP 10.10.0.40',
       '    VIP 10.10.0.40',
-      '  default/prod — live · VIP 10.10.0.20',
+      `  default/prod — ${prodState} · VIP 10.10.0.20`,
       '    VIP 10.10.0.20 — on prod-cp-1',
       '    Nodes — 2',
       '      prod-cp-1 — 10.10.5.11',
@@ -97,6 +97,18 @@ if (expectedMode() === 'live') {
         assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
       }
       await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'the Estate view after the deletion');
+    });
+
+    it('shows prod cached while its API server is down, the others as they were, and live again once it is back', async function () {
+      this.timeout(150_000);
+      await workloadApiServer('prod', 'stop');
+      try {
+        // What was last listed stays, marked with its age.
+        await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11', 'cached, 0 min ago'), 'prod cached');
+      } finally {
+        await workloadApiServer('prod', 'start');
+      }
+      await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'prod live again');
     });
 
     it('explains an off workload cluster in its tooltip (no Secret), naming no credential', async () => {
