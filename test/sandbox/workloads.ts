@@ -25,7 +25,7 @@ export async function startSandboxWorkload(spec: WorkloadSpec, opts: SandboxWork
     stopApiServer: () => sb.stop(),
     startApiServer: () => sb.restart(),
     forbid: async () => sb.faults.forbid('*'),
-    allow: async () => sb.faults.clear(),
+    allow: async () => sb.faults.permit(),
   };
 }
 
