@@ -1,6 +1,7 @@
 // The management cluster of the e2e "live" runs and of the demo: the sandbox or the real stack
 // (test/support/backend.ts), plus a small control endpoint for the one thing the Kubernetes API
-// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state). Everything
+// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state) or of one
+// workload cluster's (POST /workload/NAME/stop, /start). Everything
 // else the tests read and change through the Kubernetes API with the kubeconfig, on both backends.
 // Run by launch-headless.mjs and demo.mjs as `node --import tsx test/e2e/cluster-control.ts
 // [--backend sandbox|real] --kubeconfig FILE --seed PATH… [--workload NAMESPACE/NAME=SEED_DIR]…`; prints one line `e2e-cluster-ready {json}`
@@ -37,7 +38,30 @@ async function main(): Promise<void> {
   const backend = await startBackend(name, { kubeconfig: values.kubeconfig, seed: values.seed, workloads: values.workload.map(parseWorkload) });
   let serving = true;
 
+  // One workload cluster's API server alone: POST /workload/NAME/stop and /start (the others stay up).
+  const workloadServing = new Map(backend.workloads.map((w) => [w.name, true]));
+  const workloadRoutes = Object.fromEntries(
+    backend.workloads.flatMap((w) => [
+      [
+        `POST /workload/${w.name}/stop`,
+        async () => {
+          if (workloadServing.get(w.name)) await w.stopApiServer();
+          workloadServing.set(w.name, false);
+          return { serving: false };
+        },
+      ],
+      [
+        `POST /workload/${w.name}/start`,
+        async () => {
+          if (!workloadServing.get(w.name)) await w.startApiServer();
+          workloadServing.set(w.name, true);
+          return { serving: true };
+        },
+      ],
+    ]),
+  ) as Record<string, () => Promise<unknown>>;
   const routes: Record<string, () => Promise<unknown>> = {
+    ...workloadRoutes,
     'GET /state': async () => ({ serving }),
     'POST /stop': async () => {
       if (serving) await backend.stopApiServer();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { Faults } from './faults';
+import type { InFlight } from './inFlight';
 import { KubeVipCloudProvider } from './kubeVipCloudProvider';
 import { convert, findByKind, findLoose, splitApiVersion, type ResourceDef } from './kinds';
 import { writeKubeconfig } from './kubeconfig';
@@ -42,6 +43,8 @@ export interface SandboxOptions {
   kubeVipCloudProvider?: boolean;
   /** The context (and cluster and user) name in the written kubeconfig (default `sandbox`). */
   contextName?: string;
+  /** Counts this server's list requests in flight (shared by several sandboxes). */
+  inFlight?: InFlight;
 }
 
 export interface Sandbox {
@@ -96,7 +99,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const cloudProvider = opts.kubeVipCloudProvider ? new KubeVipCloudProvider(store, ops) : undefined;
   let port = opts.port ?? 0;
   const hostPort = () => `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const handler = new ApiHandler({ store, ops, faults, token: () => token, requests, heartbeatMs: opts.heartbeatMs ?? 5000, user: 'sandbox-admin', hostPort });
+  const handler = new ApiHandler({
+    store,
+    ops,
+    faults,
+    token: () => token,
+    requests,
+    heartbeatMs: opts.heartbeatMs ?? 5000,
+    user: 'sandbox-admin',
+    hostPort,
+    listStarted: opts.inFlight?.forServer(),
+  });
 
   store.subscribe((ev) => {
     if (ev.type === 'DELETED' && ev.def.namespaced && ev.obj.metadata?.namespace) {

@@ -4,9 +4,16 @@
 import { Rest } from '../realstack/rest';
 import { checkWorkloadNames, registerWorkload, writeEstateKubeconfig, type Workload, type WorkloadSpec } from '../support/workloads';
 import { startSandbox, type Sandbox } from './index';
+import type { InFlight } from './inFlight';
 
-export async function startSandboxWorkload(spec: WorkloadSpec, opts: { heartbeatMs?: number } = {}): Promise<Workload> {
-  const sb: Sandbox = await startSandbox({ seed: [spec.seed], kubeVipCloudProvider: true, contextName: spec.name, heartbeatMs: opts.heartbeatMs });
+export interface SandboxWorkloadOptions {
+  heartbeatMs?: number;
+  /** Counts the workload clusters' list requests in flight (the estate benchmark). */
+  inFlight?: InFlight;
+}
+
+export async function startSandboxWorkload(spec: WorkloadSpec, opts: SandboxWorkloadOptions = {}): Promise<Workload> {
+  const sb: Sandbox = await startSandbox({ seed: [spec.seed], kubeVipCloudProvider: true, contextName: spec.name, ...opts });
   return {
     namespace: spec.namespace,
     name: spec.name,
@@ -18,7 +25,7 @@ export async function startSandboxWorkload(spec: WorkloadSpec, opts: { heartbeat
     stopApiServer: () => sb.stop(),
     startApiServer: () => sb.restart(),
     forbid: async () => sb.faults.forbid('*'),
-    allow: async () => sb.faults.clear(),
+    allow: async () => sb.faults.permit(),
   };
 }
 
@@ -26,11 +33,11 @@ export async function startSandboxWorkload(spec: WorkloadSpec, opts: { heartbeat
  * Starts the workload clusters, registers them in the management sandbox and writes `kubeconfig`:
  * the management context (`sandbox`) first, then one context per workload cluster.
  */
-export async function attachSandboxWorkloads(mgmt: Sandbox, specs: WorkloadSpec[], kubeconfig: string): Promise<Workload[]> {
+export async function attachSandboxWorkloads(mgmt: Sandbox, specs: WorkloadSpec[], kubeconfig: string, opts: SandboxWorkloadOptions = {}): Promise<Workload[]> {
   checkWorkloadNames(specs, 'sandbox');
   const out: Workload[] = [];
   try {
-    for (const s of specs) out.push(await startSandboxWorkload(s));
+    for (const s of specs) out.push(await startSandboxWorkload(s, opts));
     const rest = new Rest(mgmt.url, mgmt.caPem, mgmt.token);
     for (const w of out) await registerWorkload(rest, w);
   } catch (e) {

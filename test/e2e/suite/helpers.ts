@@ -48,11 +48,20 @@ export function workloadCluster(name: string): Rest {
 
 /** An outage of the live run's API server and its end, through the launcher's control endpoint (same port and data after). */
 export async function apiServer(action: 'stop' | 'start'): Promise<void> {
+  await control(action);
+}
+
+/** The same for one workload cluster's API server (the management cluster and the others stay up). */
+export async function workloadApiServer(name: string, action: 'stop' | 'start'): Promise<void> {
+  await control(`workload/${name}/${action}`);
+}
+
+async function control(path: string): Promise<void> {
   const base = process.env.CAPI_IPAM_E2E_CONTROL;
   if (!base) throw new Error("CAPI_IPAM_E2E_CONTROL is not set: the live run needs the launcher's control endpoint");
-  const response = await fetch(`${base}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
+  const response = await fetch(`${base}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
   const value = (await response.json()) as { error?: string };
-  if (!response.ok) throw new Error(`control POST /${action}: ${value.error ?? response.status}`);
+  if (!response.ok) throw new Error(`control POST /${path}: ${value.error ?? response.status}`);
 }
 
 export function extension(): vscode.Extension<CapiIpamApi> {
