@@ -49,9 +49,9 @@ export const RULES = [
   renderFailed,
   vipInEstate,
   poolNodeAddress,
-  kubeVipNamespaceOverlap,
   serviceIpInEstate,
   kubeVipRangeOverlap,
+  kubeVipNamespaceOverlap,
   managementPoolOverlap,
 ] as const;
 
