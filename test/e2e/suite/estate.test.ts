@@ -75,6 +75,14 @@ if (expectedMode() === 'live') {
 
     it('shows the management cluster, its workload clusters, and prod read through its Secret: VIP and holder, nodes, Services, kube-vip range', async () => {
       await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'the Estate view with prod live');
+      // Copy Address (the items' context menu) on prod's VIP and on a node: the address each carries.
+      const estate = capi.trees.estate;
+      const prodItem = (await estate.getChildren((await estate.getChildren())[0])).find((n) => labelOf(estate.getTreeItem(n)) === 'default/prod')!;
+      const [vip, nodes] = await estate.getChildren(prodItem);
+      assert.strictEqual(await vscode.commands.executeCommand('capiIpam.copyAddress', vip), '10.10.0.20');
+      const [node] = await estate.getChildren(nodes);
+      assert.strictEqual(await vscode.commands.executeCommand('capiIpam.copyAddress', node), '10.10.5.11');
+      assert.strictEqual(await vscode.env.clipboard.readText(), '10.10.5.11');
     });
 
     it('follows a Service created in prod (its own API server) and its deletion', async function () {
