@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkspace } from '../../server/src/cli/files';
-import { policyYaml } from '../../server/src/engine/policyYaml';
+import { policyYaml } from '../../server/src/engine/policy/yaml';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { ROOT } from '../support/lspClient';
 import { PolicyOnApiServer } from '../support/policyOnApiServer';

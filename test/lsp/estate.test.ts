@@ -160,6 +160,17 @@ for (const backend of backendNames())
       }
     });
 
+    test('a kubeconfig Secret written after the Cluster: off until it exists, then live (the route is looked up again)', async () => {
+      const secret = await b.get('v1', 'Secret', 'default', 'lab-kubeconfig');
+      assert.equal((await b.rest.delete('v1', 'Secret', 'default', 'lab-kubeconfig')).status, 200);
+      const lsp = await start({ workloadClusters: 'secrets' });
+      const r = await until(lsp, 'dev live,lab off,prod live', 30_000);
+      assert.equal(r.managementClusters[0]!.workloadClusters[1]!.connection.reason, 'cannot read Secret default/lab-kubeconfig: 404 NotFound');
+      const { metadata, ...rest } = secret!;
+      assert.equal((await b.rest.create({ ...rest, metadata: { name: metadata.name, namespace: metadata.namespace, labels: metadata.labels } })).status, 201);
+      await until(lsp, 'dev live,lab live,prod live', 30_000);
+    });
+
     test('by default the contexts route: lab through its context, dev and prod off with the reason; untrusted reads nothing', async () => {
       const lsp = await start({});
       const r = await until(lsp, 'dev off,lab live,prod off', 30_000);

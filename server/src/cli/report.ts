@@ -1,5 +1,5 @@
 // Findings as text (compiler-style), JSON or SARIF 2.1.0 (GitHub code scanning).
-import { type Finding, type RuleCode, RULE_SUMMARIES, LineIndex } from '../engine/index';
+import { type Finding, ruleOf, LineIndex } from '../engine/index';
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -82,8 +82,8 @@ export function formatSarif(list: Located[], version: string): string {
             version,
             rules: codes.map((id) => ({
               id,
-              shortDescription: { text: RULE_SUMMARIES[id as RuleCode] ?? id },
-              help: { text: `${RULE_SUMMARIES[id as RuleCode] ?? id} See the README section rule-${id}.` },
+              shortDescription: { text: ruleOf(id)?.summary ?? id },
+              help: { text: `${ruleOf(id)?.summary ?? id} See the README section rule-${id}.` },
             })),
           },
         },

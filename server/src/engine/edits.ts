@@ -3,7 +3,7 @@ import { canonical } from './ip/addr';
 import type { TextEdit } from './types';
 import type { ValueSite, WorkloadCluster } from './model/types';
 import type { Change, SourceText } from './yaml/source';
-import { isHostname } from './rules/context';
+import { isHostname } from './model/vipPlaces';
 
 /** Drops edits that overlap an earlier one (two places inside one base64 value, say): never a broken file. */
 export function disjoint(edits: TextEdit[]): TextEdit[] {

@@ -1,5 +1,5 @@
-// Quick fixes offered for findings: make the VIP consistent, replace a stale certSAN, and (offline)
-// use the next free address of a workspace pool, which nothing reserves.
+// Quick fixes offered for findings: each rule's own (rules/<rule>.ts `fixes`), and (offline) the next
+// free address of a workspace pool, which nothing reserves, for every finding a new address resolves.
 import { canonical } from './ip/addr';
 import type { Family } from './ip/addr';
 import { nextFree, usedSet } from './ip/pool';
@@ -7,9 +7,10 @@ import type { RangeSet } from './ip/range-set';
 import { rankPools, roleSuffix } from './ranking';
 import type { Finding, Fix } from './types';
 import type { Inventory, WorkloadCluster } from './model/types';
-import { agreedVip, ipPlaces } from './rules/context';
+import { ipPlaces } from './model/vipPlaces';
+import { RESOLVED_BY_NEW_ADDRESS, RULES } from './rules/index';
+import type { FixContext } from './rules/rule';
 import { vipEdits } from './edits';
-import { clusterVip } from './model/clusterVip';
 import { perObject } from './memo';
 
 /** Each target cluster's findings (at its places and certSANs), in the order of `findings`: one pass. */
@@ -40,17 +41,6 @@ function usedIn(clusters: WorkloadCluster[], inventory: Inventory, family: Famil
   return set;
 }
 
-/** Findings that a new address for the cluster resolves (offered by the allocation fixes). */
-export const NEEDS_NEW_ADDRESS: ReadonlySet<string> = new Set([
-  'missing-vip',
-  'out-of-pool',
-  'duplicate-ip',
-  'ip-in-use',
-  'reserved-ip',
-  'lb-range-overlap',
-  'network-overlap',
-]);
-
 /** Every address the workspace (and live inventory) already uses: VIPs, IPAddresses, Service IPs. */
 export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory): string[] {
   const used = new Set<string>();
@@ -61,55 +51,21 @@ export function usedAddresses(clusters: WorkloadCluster[], inventory: Inventory)
   return [...used];
 }
 
+const ofCode = (findings: Finding[], code: string) => findings.filter((f) => f.code === code);
+
 /**
- * Fixes for the findings of `targets` (default: every cluster), plus the pools' own fixes; linear in
- * clusters and findings.
+ * Fixes for the findings of `targets` (default: every cluster), plus those of the rules over the whole
+ * analysis (pools); linear in clusters and findings.
  */
 export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, findings: Finding[], live: boolean, targets = clusters, defaultPool = ''): Fix[] {
-  const fixes: Fix[] = [...poolFixes(inventory, findings)];
+  const ctx: FixContext = { clusters, inventory, live, defaultPool, findings };
+  const fixes: Fix[] = RULES.flatMap((r) => (r.check && r.fixes ? r.fixes(ctx, ofCode(findings, r.code)) : []));
   const mineOf = findingsOf(targets, findings);
   for (const c of targets) {
     const mine = mineOf.get(c)!;
-    // The address the cluster's claim already holds comes first: a cleared place gets it back.
-    const held = clusterVip({ inventory }, c).held;
-    const claimed = held?.address;
-    const mismatch = mine.filter((f) => f.code === 'vip-mismatch');
-    if (mismatch.length) {
-      const vip = agreedVip(c)!;
-      const values = [...(claimed ? [claimed] : []), vip, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
-      values.forEach((v, i) =>
-        fixes.push({
-          title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`,
-          kind: 'quickfix',
-          resolves: mismatch,
-          edits: vipEdits(c, v),
-          preferred: i === 0,
-        }),
-      );
-    }
-    const missing = mine.filter((f) => f.code === 'missing-vip');
-    if (held && missing.length && !mismatch.length) {
-      fixes.push({
-        title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`,
-        kind: 'quickfix',
-        resolves: missing,
-        edits: vipEdits(c, held.address),
-        preferred: true,
-      });
-    }
-    const vip = agreedVip(c);
-    for (const f of mine.filter((x) => x.code === 'stale-certsan')) {
-      const site = c.certSans!.items.find((s) => s.uri === f.uri && s.span.start === f.span.start)!;
-      if (vip)
-        fixes.push({
-          title: `Replace stale certSAN ${site.value} with the VIP ${vip}`,
-          kind: 'quickfix',
-          resolves: [f],
-          edits: site.rewrite(vip),
-          preferred: true,
-        });
-    }
-    const needsAddress = mine.filter((f) => NEEDS_NEW_ADDRESS.has(f.code));
+    const own: FixContext = { ...ctx, findings: mine };
+    for (const r of RULES) if (r.cluster && r.fixes) fixes.push(...r.fixes(own, ofCode(mine, r.code), c));
+    const needsAddress = mine.filter((f) => RESOLVED_BY_NEW_ADDRESS.has(f.code));
     if (!live && needsAddress.length) {
       for (const { pool: p, role } of rankPools({ inventory, clusters }, c, { defaultPool, from: 'workspace' })) {
         const [ip] = p.analysis.family ? nextFree(p.analysis, usedIn(clusters, inventory, p.analysis.family), 1) : [];
@@ -125,23 +81,4 @@ export function fixesFor(clusters: WorkloadCluster[], inventory: Inventory, find
     }
   }
   return fixes;
-}
-
-/** `excludeAddresses` → `excludedAddresses` (unless the right key is there too: a rename would duplicate it). */
-function poolFixes(inventory: Inventory, findings: Finding[]): Fix[] {
-  const out: Fix[] = [];
-  for (const p of inventory.declaredPools ?? inventory.pools) {
-    const typo = p.origin?.excludeTypo;
-    if (!typo || p.origin!.excludedKey) continue;
-    const at = findings.filter((f) => f.code === 'invalid-pool' && f.uri === p.origin!.uri && f.span.start === typo.start && f.span.end === typo.end);
-    if (at.length)
-      out.push({
-        title: 'Rename to `excludedAddresses`',
-        kind: 'quickfix',
-        resolves: at,
-        edits: [{ uri: p.origin!.uri, span: typo, newText: 'excludedAddresses' }],
-        preferred: true,
-      });
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 // The engine's shared vocabulary. Pure data: no `vscode`, no LSP types.
 // Offsets are UTF-16 code-unit offsets into a file's text (what JS strings and LSP use).
+import type { RuleCode } from './rules/index';
 
 /** Half-open range [start, end) of offsets in one file's text. */
 export interface Span {
@@ -15,32 +16,8 @@ export interface Location {
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-/** Stable rule codes, shown by the CLI and the editor; README has a section per code. */
-export type RuleCode =
-  | 'yaml-syntax'
-  | 'invalid-ip'
-  | 'vip-mismatch'
-  | 'dns-mismatch'
-  | 'stale-certsan'
-  | 'duplicate-ip'
-  | 'ip-in-use'
-  | 'out-of-pool'
-  | 'reserved-ip'
-  | 'lb-range-overlap'
-  | 'network-overlap'
-  | 'missing-vip'
-  | 'invalid-pool'
-  | 'lb-ip-conflict'
-  | 'lb-ip-outside-range'
-  | 'lb-range-pool-overlap'
-  | 'invalid-lb-range'
-  | 'render-failed'
-  | 'vip-in-estate'
-  | 'pool-node-address'
-  | 'kube-vip-namespace-overlap'
-  | 'service-ip-in-estate'
-  | 'kube-vip-range-overlap'
-  | 'management-pool-overlap';
+/** Stable rule codes, derived from the rule registry (rules/index.ts). */
+export type { RuleCode };
 
 export interface RelatedInfo extends Location {
   message: string;

@@ -6,12 +6,12 @@ import { workspaceInventory } from './model/inventory';
 import type { Inventory, LbServiceInfo, WorkloadCluster } from './model/types';
 import type { ParsedDoc } from './yaml/documents';
 import { ChunkedFile } from './yaml/chunks';
-import { runRules } from './rules/index';
+import { type FileFacts, type RenderFailure, runRules } from './rules/index';
 import { fixesFor } from './fixes';
 import type { Finding, Fix } from './types';
 import { ClusterLocator } from './locate';
 import type { Resolution } from './hostnames';
-import { hostnamePlaces } from './rules/dnsMismatch';
+import { hostnamePlaces } from './model/vipPlaces';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -20,7 +20,7 @@ interface FileState {
   chunks: ChunkedFile;
   docs: ParsedDoc[];
   objects: K8sObject[];
-  findings: Finding[];
+  facts: FileFacts;
 }
 
 export interface Analysis {
@@ -39,40 +39,15 @@ export interface WorkspaceOptions {
 }
 
 function parseFile(uri: string, text: string, chunks = new ChunkedFile(uri)): FileState {
-  if (text.length > MAX_FILE_BYTES) {
-    return {
-      text,
-      chunks,
-      docs: [],
-      objects: [],
-      findings: [
-        {
-          code: 'yaml-syntax',
-          severity: 'info',
-          uri,
-          span: { start: 0, end: 0 },
-          message: `File is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not checked by capi-ipam.`,
-        },
-      ],
-    };
-  }
+  if (text.length > MAX_FILE_BYTES) return { text, chunks, docs: [], objects: [], facts: { uri, syntaxErrors: [], tooLarge: MAX_FILE_BYTES } };
   const docs = chunks.update(text);
-  const findings: Finding[] = [];
-  for (const d of docs) {
-    if (d.errors.length === 0) continue;
-    // Template markup is masked before parsing (yaml/templates.ts): what remains is a real error.
-    const e = d.errors[0]!;
-    findings.push({
-      code: 'yaml-syntax',
-      severity: 'error',
-      uri,
-      span: d.source.outerSpan(e.span.start, e.span.end),
-      message: `YAML syntax error: ${e.message}`,
-    });
-  }
+  // The first error of each document, at its place in the file (the yaml-syntax rule reports them).
+  const syntaxErrors = docs.flatMap((d) =>
+    d.errors[0] ? [{ span: d.source.outerSpan(d.errors[0].span.start, d.errors[0].span.end), message: d.errors[0].message }] : [],
+  );
   // A document with syntax errors is not checked: its values are unreliable.
   const objects = docs.filter((d) => d.errors.length === 0).flatMap(objectsOf);
-  return { text, chunks, docs, objects, findings };
+  return { text, chunks, docs, objects, facts: { uri, syntaxErrors } };
 }
 
 const poolKey = (p: { kind: string; namespace?: string; name: string }) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
@@ -121,6 +96,7 @@ export class Workspace {
   private topologyVariables: TopologyVariables;
   private resolver: WorkspaceOptions['resolver'];
   private defaultPool = '';
+  private renderFailures: RenderFailure[] = [];
 
   constructor(opts: WorkspaceOptions = {}) {
     this.topologyVariables = opts.topologyVariables ?? DEFAULT_TOPOLOGY_VARIABLES;
@@ -173,6 +149,12 @@ export class Workspace {
     this.cached = undefined;
   }
 
+  /** Charts and overlays that could not be rendered (the render-failed rule reports them). */
+  setRenderFailures(failures: RenderFailure[]): void {
+    this.renderFailures = failures;
+    this.cached = undefined;
+  }
+
   /** The live management-cluster inventory, or undefined when offline. */
   setLiveInventory(inv: Inventory | undefined): void {
     this.live = inv;
@@ -187,10 +169,14 @@ export class Workspace {
     const clusters = buildClusters(objects, this.topologyVariables);
     const files = workspaceInventory(objects);
     const inventory = this.live ? mergeInventories(this.live, files) : files;
-    const findings = [
-      ...analysed.flatMap((f) => f.findings),
-      ...runRules({ clusters, inventory, live: this.live !== undefined, resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined }),
-    ];
+    const findings = runRules({
+      clusters,
+      inventory,
+      live: this.live !== undefined,
+      resolveHost: this.resolver ? (h) => this.resolver!.get(h) : undefined,
+      files: analysed.map((f) => f.facts),
+      renderFailures: this.renderFailures,
+    });
     this.cached = { clusters, inventory, findings };
     return this.cached;
   }

@@ -49,36 +49,65 @@ export function stateOf(live: LiveCluster, s: LiveState): Pick<ClusterConnection
   return { state: s.state === 'connecting' ? 'connecting' : s.state, ...(s.reason ? { reason: s.reason } : {}) };
 }
 
+/** Backoff of a route that failed (a Secret not written yet, a management cluster that refused the read). */
+const ROUTE_RETRY_MS = { first: 2_000, max: 60_000 };
+
 class Workload {
   live: LiveCluster | undefined;
+  /** The connection replaced after its credential stopped working (a rotated Secret): shown until the new one lists. */
+  private previous: LiveCluster | undefined;
   state: ClusterConnectionState = { state: 'connecting' };
   private release: (() => void) | undefined;
   private stopped = false;
   private data: ReturnType<typeof estateClusterOf> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private backoff = ROUTE_RETRY_MS.first;
+  private starting = false;
 
   constructor(
     public target: WorkloadTarget,
     private readonly owner: Estate,
+    /** How it is reached (the contexts or the secrets route), looked up again on every start. */
+    private readonly reach: (t: WorkloadTarget) => Promise<Reached>,
   ) {}
 
-  async start(reach: () => Promise<Reached>): Promise<void> {
+  /** Looks the route up (holding a connection slot) and connects; a failed lookup is tried again with backoff. */
+  async start(): Promise<void> {
+    if (this.starting || this.stopped) return;
+    this.starting = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.release = await this.owner.limiter.acquire();
-    if (this.stopped) return this.free();
-    let reached: Reached;
     try {
-      reached = await reach();
-    } catch (e) {
-      const s = statusOf(e);
-      const reason = e instanceof SecretRefused ? e.message : `cannot read Secret ${this.target.namespace}/${this.target.name}-kubeconfig: ${briefStatus(e)}`;
-      this.set({ state: s.code === 403 || s.code === 401 ? 'forbidden' : e instanceof SecretRefused || s.code === 404 ? 'off' : 'unreachable', reason });
-      return this.free();
+      if (this.stopped) return this.free();
+      let reached: Reached;
+      try {
+        reached = await this.reach(this.target);
+      } catch (e) {
+        const s = statusOf(e);
+        const reason = e instanceof SecretRefused ? e.message : `cannot read Secret ${this.target.namespace}/${this.target.name}-kubeconfig: ${briefStatus(e)}`;
+        this.set({ state: s.code === 403 || s.code === 401 ? 'forbidden' : e instanceof SecretRefused || s.code === 404 ? 'off' : 'unreachable', reason });
+        this.free();
+        return this.later();
+      }
+      if (this.stopped) return this.free();
+      if ('off' in reached) {
+        this.set({ state: 'off', reason: reached.off });
+        return this.free();
+      }
+      this.backoff = ROUTE_RETRY_MS.first;
+      this.connect(reached.config, reached.route, reached.context);
+    } finally {
+      this.starting = false;
     }
-    if (this.stopped) return this.free();
-    if ('off' in reached) {
-      this.set({ state: 'off', reason: reached.off });
-      return this.free();
-    }
-    this.connect(reached.config, reached.route, reached.context);
+  }
+
+  /** Tries the route again after the backoff (the Secret may be written later, the refusal lifted). */
+  private later(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.start(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, ROUTE_RETRY_MS.max);
   }
 
   private connect(config: LoadedConfig, route: 'context' | 'secret', context: string | undefined): void {
@@ -92,8 +121,15 @@ class Workload {
           this.owner.changed();
         },
         state: (s) => {
+          if (this.live !== live) return;
           this.set({ ...base, ...stateOf(live, s) });
           if (s.state !== 'connecting') this.free();
+          if (s.state === 'connected') {
+            this.previous?.stop();
+            this.previous = undefined;
+          }
+          // CAPI rotates the kubeconfig Secret: a credential from it that stops working is read again.
+          if (route === 'secret' && s.state === 'forbidden' && !this.timer) this.timer = setTimeout(() => this.renew(), this.backoff);
         },
         log: (m) => this.owner.events.log(`${from.workloadCluster}: ${m}`),
       },
@@ -101,8 +137,22 @@ class Workload {
       { role: 'workload', from },
     );
     this.live = live;
-    this.set({ ...base, state: 'connecting' });
+    if (this.state.state !== 'cached') this.set({ ...base, state: 'connecting' });
     live.start();
+  }
+
+  /** The secrets route's credential was refused: keep what was listed on show, read the Secret again. */
+  private renew(): void {
+    this.timer = undefined;
+    if (this.stopped || !this.live || this.live.state.state !== 'forbidden') return;
+    this.backoff = Math.min(this.backoff * 2, ROUTE_RETRY_MS.max);
+    if (this.live.ready) {
+      this.previous?.stop();
+      this.previous = this.live;
+      this.previous.stop();
+    } else this.live.stop();
+    this.live = undefined;
+    void this.start();
   }
 
   private free(): void {
@@ -113,36 +163,39 @@ class Workload {
   private set(s: ClusterConnectionState): void {
     if (JSON.stringify(s) === JSON.stringify(this.state)) return;
     this.state = s;
+    this.data = undefined;
     this.owner.changed();
   }
 
   /** What the estate knows of it: its objects as last listed (also while cached), else nothing but the target. */
   estate(): ReturnType<typeof estateClusterOf> {
-    const live = this.live;
-    const listed = live?.ready;
+    const listed = this.live?.ready ? this.live : this.previous?.ready ? this.previous : undefined;
     this.data ??= estateClusterOf(
       this.target,
-      listed
-        ? { Service: live!.objects('Service'), ConfigMap: live!.objects('ConfigMap'), Node: live!.objects('Node'), Lease: live!.objects('Lease') }
-        : undefined,
+      listed && { Service: listed.objects('Service'), ConfigMap: listed.objects('ConfigMap'), Node: listed.objects('Node'), Lease: listed.objects('Lease') },
     );
     return this.data;
   }
 
+  /** The management cluster shows the Cluster anew: a changed endpoint may give a route where there was none. */
   retargeted(t: WorkloadTarget): void {
-    if (JSON.stringify(t) !== JSON.stringify(this.target)) {
-      this.target = t;
-      this.data = undefined;
-    }
+    if (JSON.stringify(t) === JSON.stringify(this.target)) return;
+    this.target = t;
+    this.data = undefined;
+    if (!this.live && this.state.state === 'off') void this.start();
   }
 
   retryNow(): void {
-    this.live?.retryNow();
+    if (this.live) return this.live.retryNow();
+    this.backoff = ROUTE_RETRY_MS.first;
+    void this.start();
   }
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.timer);
     this.live?.stop();
+    this.previous?.stop();
     this.free();
   }
 }
@@ -198,16 +251,16 @@ export class Estate {
           existing.retargeted(t);
           continue;
         }
-        const w = new Workload(t, this);
+        const route = this.options.workloadClusters;
+        const w = new Workload(t, this, async (target) =>
+          route === 'secrets' ? secretRoute(m.live.config.kc, target, this.options.timeoutMs) : contextRoute(this.user, target, this.options.contextMap),
+        );
         this.workloads.set(key, w);
-        if (this.options.workloadClusters === 'off') {
+        if (route === 'off') {
           w.state = { state: 'off', reason: 'capiIpam.workloadClusters is "off"' };
           continue;
         }
-        const route = this.options.workloadClusters;
-        void w.start(async () =>
-          route === 'secrets' ? secretRoute(m.live.config.kc, t, this.options.timeoutMs) : contextRoute(this.user, t, this.options.contextMap),
-        );
+        void w.start();
       }
     }
     for (const [k, w] of this.workloads)

@@ -188,10 +188,11 @@ export class LiveCluster {
             this.problems.delete(kind);
             this.skipped.delete(kind);
           } else if (this.optional.has(kind) && (isAuthProblem(problem!) || problem!.code === 404)) {
-            // Not permitted (or not served): left out until the next connection, with no retries.
-            this.listener.log?.(`${kind}: ${problem!.code} — left out`);
+            // Not permitted (or not served): left out, not a problem of the connection; the watcher keeps
+            // retrying at its capped backoff, so a grant (or an authorizer still warming up) is picked up.
+            if (!this.skipped.has(kind)) this.listener.log?.(`${kind}: ${problem!.code} — left out`);
             this.skipped.add(kind);
-            this.watchers.get(kind)?.stop();
+            this.problems.delete(kind);
           } else this.problems.set(kind, problem!);
           this.updateState();
         },

@@ -331,7 +331,7 @@ export class IpamLanguageServer {
   private publish(): void {
     let findings;
     try {
-      findings = mapFindings([...this.api.diagnostics(), ...this.renders.findings], this.renders.maps);
+      findings = mapFindings(this.api.diagnostics(), this.renders.maps);
     } catch (e) {
       // A bug in a rule must not take the server down: report it once and keep serving.
       this.connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`);

@@ -5,7 +5,7 @@
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { Finding, Span, TextEdit, Workspace } from '../engine/index';
+import type { RenderFailure, Span, TextEdit, Workspace } from '../engine/index';
 import { renderHelm, type HelmTarget } from '../render/helm';
 import { KUSTOMIZATION_FILES, renderKustomize } from '../render/kustomize';
 import type { RenderMap } from '../render/mapping';
@@ -68,8 +68,8 @@ export class Renders {
   private renderings: Rendering[] = [];
   /** Uris of the current renderings' inputs: only a change to one of them can change a rendering. */
   private inputs = new Set<string>();
-  /** Renders that failed: one finding at the chart or overlay. */
-  private failures: Finding[] = [];
+  /** Renders that failed (the render-failed rule reports each at its chart or overlay). */
+  private failures: RenderFailure[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: AbortController | undefined;
   private untrustedLogged = false;
@@ -98,10 +98,6 @@ export class Renders {
 
   isRendering(uri: string): boolean {
     return this.renderings.some((r) => r.uri === uri);
-  }
-
-  get findings(): Finding[] {
-    return this.failures;
   }
 
   /**
@@ -207,7 +203,7 @@ export class Renders {
       signal: abort.signal,
     };
     const renderings: Rendering[] = [];
-    const failures: Finding[] = [];
+    const failures: RenderFailure[] = [];
     for (const t of this.targets()) {
       const anchor =
         t.kind === 'helm'
@@ -224,26 +220,21 @@ export class Renders {
         if (abort.signal.aborted) return; // a newer run replaces this one
         const message = (e as Error).message;
         // A broken chart fails again at every pause in typing: logged once per message.
-        if (!this.failures.some((f) => f.message.endsWith(message))) this.host.log(`render of ${anchor} failed: ${message}`);
-        failures.push({
-          uri: pathToFileURL(anchor).toString(),
-          span: { start: 0, end: 0 },
-          severity: 'warning',
-          code: 'render-failed',
-          message: `${t.kind === 'helm' ? 'helm template' : 'kustomize build'} failed, so the clusters it renders are not checked: ${message}`,
-        });
+        if (!this.failures.some((f) => f.message === message)) this.host.log(`render of ${anchor} failed: ${message}`);
+        failures.push({ uri: pathToFileURL(anchor).toString(), tool: t.kind, message });
       }
     }
     if (!abort.signal.aborted) this.apply(renderings, failures);
   }
 
-  private apply(renderings: Rendering[], failures: Finding[]): void {
+  private apply(renderings: Rendering[], failures: RenderFailure[]): void {
     const ws = this.host.workspace;
     const next = new Set(renderings.map((r) => r.uri));
     for (const r of this.renderings) if (!next.has(r.uri)) ws.removeFile(r.uri);
     for (const r of renderings) ws.setFile(r.uri, r.text);
     this.inputs = new Set(renderings.flatMap((r) => r.inputs));
     ws.setExcluded([...this.inputs]);
+    ws.setRenderFailures(failures);
     const same =
       renderings.length === this.renderings.length &&
       renderings.every((r, i) => r === this.renderings[i]) &&

@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RULE_SUMMARIES } from '../../../server/src/engine/ruleSummaries';
+import { RULES } from '../../../server/src/engine/rules/index';
 import { ruleHelp } from '../../../server/src/lsp/edits';
 import { ruleSection } from '../../../client/src/ruleSection';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
 test('every rule has a README section that the help command extracts', () => {
-  for (const code of Object.keys(RULE_SUMMARIES)) {
+  for (const { code } of RULES) {
     const section = ruleSection(readme, code);
     assert.ok(section, code);
     assert.ok(section.startsWith(`#### rule-${code}\n`), code);

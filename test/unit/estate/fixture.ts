@@ -1,11 +1,7 @@
 // An estate as the API servers serve it: two management clusters (lab, prod-mc) and two workload clusters
 // of lab (default/prod, default/dev), as the JSON objects kube-apiserver returns, converted by the live
 // code's converters (the same the watch and the CLI use).
-import { toInventory } from '../../../server/src/live/convert';
-import { joinManagement } from '../../../server/src/live/estate';
-import { estateClusterOf, workloadTargets, type WorkloadObjects } from '../../../server/src/live/workloads';
 import type { Obj } from '../../../server/src/live/watcher';
-import type { Inventory } from '../../../server/src/engine/index';
 
 /** An API object as JSON (Obj names only the metadata the watcher reads). */
 const obj = (o: Record<string, unknown>): Obj => o as Obj;
@@ -97,25 +93,4 @@ export const globalPool = (name: string, addresses: string[]): Obj =>
     spec: { addresses, prefix: 24, gateway: '10.10.0.1' },
   });
 
-export interface ManagementSeed {
-  context: string;
-  objects: Record<string, Obj[]>;
-  /** Workload clusters' objects by "namespace/name"; absent: not read. */
-  workloads?: Record<string, Partial<WorkloadObjects>>;
-}
-
-/** The estate's inventory from management clusters' and workload clusters' objects. */
-export function estateInventory(seeds: ManagementSeed[]): Inventory {
-  const parts = seeds.map((m) => toInventory(new Map(Object.entries(m.objects)), { managementCluster: m.context }, ['ProxmoxCluster']));
-  const estate = [];
-  const nodes = [];
-  for (const [i, m] of seeds.entries()) {
-    for (const t of workloadTargets(m.context, m.objects.Cluster ?? [], parts[i]!.endpoints)) {
-      const w = m.workloads?.[`${t.namespace}/${t.name}`];
-      const { cluster: c, nodes: n } = estateClusterOf(t, w && { Service: [], ConfigMap: [], Node: [], Lease: [], ...w });
-      estate.push(c);
-      nodes.push(...n);
-    }
-  }
-  return joinManagement(parts, estate, nodes);
-}
+export { estateInventory, type ManagementSeed } from '../../support/estateInventory';

@@ -248,7 +248,7 @@ test('the Estate view of a workload cluster: VIP and lease holder, Machine and N
 
 test('hover and the pool map name node addresses and workload clusters\u2019 Services with their owners', async () => {
   const { hoverAt } = await import('../../../server/src/engine/features/hover');
-  const { poolMap } = await import('../../../server/src/engine/poolMap');
+  const { poolMap } = await import('../../../server/src/engine/features/poolMap');
   const seed = lab();
   seed.workloads!['default/dev']!.Service!.push(f.lbService('default', 'dns', '10.10.0.58'));
   const inv = f.estateInventory([seed]);

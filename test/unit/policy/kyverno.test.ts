@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { loadWorkspace } from '../../../server/src/cli/files';
-import { policyYaml } from '../../../server/src/engine/policyYaml';
+import { policyYaml } from '../../../server/src/engine/policy/yaml';
 import { ROOT } from '../../support/lspClient';
 
 type Schema = Record<string, unknown>;

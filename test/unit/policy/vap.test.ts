@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { formatAddr } from '../../../server/src/engine/ip/addr';
 import { loadWorkspace } from '../../../server/src/cli/files';
-import { policyYaml } from '../../../server/src/engine/policyYaml';
+import { policyYaml } from '../../../server/src/engine/policy/yaml';
 import { ROOT } from '../../support/lspClient';
 import { type CelCase, celMissing, evaluateCel } from '../../support/policyCel';
 

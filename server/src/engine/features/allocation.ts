@@ -3,20 +3,21 @@
 // next free address, and the edits that write an address (and, optionally, its claim) into the files.
 import { claimDocumentEdit, type ClaimOptions, type ClaimPool } from '../claimDocument';
 import { vipEdits } from '../edits';
-import { NEEDS_NEW_ADDRESS, usedAddresses } from '../fixes';
+import { usedAddresses } from '../fixes';
+import { RESOLVED_BY_NEW_ADDRESS } from '../rules/index';
 import { nextFree } from '../ip/pool';
 import type { PoolInfo, WorkloadCluster } from '../model/types';
 import { namesPool, rankPools, roleSuffix } from '../ranking';
-import { poolLabel } from '../rules/context';
+import { poolLabel } from '../model/pools';
 import type { Finding, TextEdit } from '../types';
-import { poolUsage } from '../usage';
+import { poolUsage } from './usage';
 import type { Analysis } from '../workspace';
 import { poolId } from './views';
 
 type Pools = Pick<Analysis, 'inventory' | 'clusters'>;
 
 /** A live allocation also replaces a value that is not an address at all. */
-const ADDRESS_CODES = new Set([...NEEDS_NEW_ADDRESS, 'invalid-ip']);
+const ADDRESS_CODES = new Set([...RESOLVED_BY_NEW_ADDRESS, 'invalid-ip']);
 
 export interface AllocationChoice {
   title: string;

@@ -1,7 +1,7 @@
 // Completion of free addresses in an endpoint host, a kube-vip address or a certSANs item.
 import { nextFree } from '../ip/pool';
 import { usedAddresses } from '../fixes';
-import { poolLabel } from '../rules/context';
+import { poolLabel } from '../model/pools';
 import { clusterVip } from '../model/clusterVip';
 import { rankPools, roleSuffix } from '../ranking';
 import type { Analysis } from '../workspace';

@@ -2,12 +2,12 @@
 import { canonical } from '../ip/addr';
 import { parseEntry } from '../ip/entry';
 import { inPoolAddresses, reservedReason } from '../ip/pool';
-import { inEntry, poolLabel } from '../rules/context';
-import { poolUsage } from '../usage';
+import { inEntry, poolLabel } from '../model/pools';
+import { poolUsage } from './usage';
 import type { Analysis } from '../workspace';
 import type { Span } from '../types';
 import type { LbServiceInfo } from '../model/types';
-import { serviceDraw } from '../kubeVipUsage';
+import { serviceDraw } from './kubeVipUsage';
 import { escapeMarkdown as md } from '../text/markdown';
 import { estateHolders } from '../rules/estateIndex';
 

@@ -1,7 +1,8 @@
 // What a cluster's VIP is: the address its places agree on, the pool it lies in and the claim
 // (IPAddress) that holds it, if any. Read by the CodeLens and by the fixes that reuse a claimed address.
 import { canonical } from '../ip/addr';
-import { agreedVip, ipPlaces, poolsHolding } from '../rules/context';
+import { poolsHolding } from './pools';
+import { agreedVip, ipPlaces } from './vipPlaces';
 import type { Inventory, PoolInfo, WorkloadCluster } from './types';
 
 export interface ClusterVip {

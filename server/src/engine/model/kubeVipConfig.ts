@@ -3,7 +3,8 @@
 // Lookup follows the provider (kube-vip-cloud-provider pkg/provider/loadBalancer.go): cidr-<ns>, cidr-global, range-<ns>, range-global.
 import { type ProviderPool, providerPool } from '../ip/kubeVipPool';
 import type { Location } from '../types';
-import type { KubeVipRange } from './types';
+import type { Addr } from '../ip/addr';
+import type { KubeVipRange, LbServiceInfo } from './types';
 import { perObjectWith } from '../memo';
 
 export interface KubeVipEntry {
@@ -107,4 +108,13 @@ const parsed = perObjectWith<KubeVipValue, ProviderPool>();
 export function poolOf(c: KubeVipConfig, v: KubeVipValue): ProviderPool {
   const skip = options(c).skipEndIpsInCidr;
   return parsed(v, [skip], () => providerPool(v.value, skip));
+}
+
+/** kube-vip-cloud-provider's sharing rule: IPv4, allow-share for the namespace, ports on both sides and none in common. */
+export function mayShare(config: KubeVipConfig | undefined, r: { service: LbServiceInfo; addr: Addr }, other: LbServiceInfo): boolean {
+  if (!config || r.addr.family !== 4) return false;
+  if (!allowShare(config, r.service.namespace) || !allowShare(config, other.namespace)) return false;
+  const mine = r.service.ports ?? [];
+  const theirs = other.ports ?? [];
+  return mine.length > 0 && theirs.length > 0 && !mine.some((p) => theirs.includes(p));
 }

@@ -2,18 +2,20 @@
 // resolve to the VIP kube-vip holds. Resolved (trusted workspace, capiIpam.resolveHostnames):
 // an error when the addresses miss the VIP; otherwise a hint saying what it must resolve to.
 import { canonical } from '../ip/addr';
-import type { VipPlace, WorkloadCluster } from '../model/types';
-import { type Rule, finding, ipPlaces, isHostname, related } from './context';
+import { hostnamePlaces, ipPlaces } from '../model/vipPlaces';
+import { defineRule } from './rule';
+import { finding, related } from './context';
 
-const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable']);
-
-/** Endpoint places written as a host name. */
-export function hostnamePlaces(c: WorkloadCluster): VipPlace[] {
-  return c.places.filter((p) => ENDPOINT_ROLES.has(p.role) && !p.templated && isHostname(p.value));
-}
-
-export const dnsMismatch: Rule = ({ clusters, resolveHost }) =>
-  clusters.flatMap((c) => {
+export const dnsMismatch = defineRule({
+  code: 'dns-mismatch',
+  severities: ['error', 'hint'],
+  summary: 'The endpoint host name does not resolve to the kube-vip VIP.',
+  docs: `**error/hint** — an endpoint host written as a DNS name (\`api.lab.local\`) is not compared with the IP places;
+it must resolve to the VIP kube-vip holds. In a trusted workspace with \`capiIpam.resolveHostnames\` (and in the
+CLI unless \`--no-resolve\`) the name is resolved — cached, 1 s timeout, in the background, never on the
+keystroke path: **error** when its addresses do not include the kube-vip address, nothing when they do. Otherwise,
+or when it does not resolve, a **hint** says which address it must resolve to.`,
+  cluster: (c, { resolveHost }) => {
     const hosts = hostnamePlaces(c);
     if (hosts.length === 0) return [];
     const ips = ipPlaces(c);
@@ -42,4 +44,5 @@ export const dnsMismatch: Rule = ({ clusters, resolveHost }) =>
         finding('dns-mismatch', 'hint', h, `${h.value} (${h.label}) is a DNS name: it must resolve to the VIP ${vipText} (${vips[0]!.label}).${why}`, where),
       ];
     });
-  });
+  },
+});

@@ -8,7 +8,8 @@ import type { Location } from '../types';
 import { formatAddr } from '../ip/addr';
 import { handOutCount, nextFree } from '../ip/kubeVipPool';
 import { RangeSet } from '../ip/range-set';
-import { type Rule, finding } from './context';
+import { finding } from './context';
+import { defineRule } from './rule';
 import type { EstateFinding } from './estateIndex';
 import { clusterOwner } from './kubeVipRangeOverlap';
 
@@ -44,10 +45,7 @@ function hits(c: KubeVipConfig): Hit[] {
 const text = (h: Hit) =>
   `${h.key} overlaps ${h.global} (${h.n} address(es), e.g. ${h.sample}): the kube-vip cloud provider checks a namespace pool against that namespace's Services only, so it can hand out one address twice.`;
 
-export const kubeVipNamespaceOverlap: Rule = ({ inventory }) =>
-  (inventory.kubeVipConfigs ?? []).flatMap((c) => hits(c).flatMap((h) => (h.site ? [finding('kube-vip-namespace-overlap', 'warning', h.site, text(h))] : [])));
-
-export function estateNamespaceOverlap(inventory: Inventory): EstateFinding[] {
+function estateNamespaceOverlap(inventory: Inventory): EstateFinding[] {
   return inventory.estate.flatMap((ec) =>
     ec.kubeVipConfig
       ? hits(ec.kubeVipConfig).map((h) => ({
@@ -61,3 +59,18 @@ export function estateNamespaceOverlap(inventory: Inventory): EstateFinding[] {
       : [],
   );
 }
+
+export const kubeVipNamespaceOverlap = defineRule({
+  code: 'kube-vip-namespace-overlap',
+  severities: ['warning'],
+  summary: "A namespace's kube-vip pool overlaps the global one: the provider can hand out one address twice.",
+  docs: `**warning** — a namespace's kube-vip pool (\`cidr-<ns>\`/\`range-<ns>\`) overlaps the global one. The kube-vip
+cloud provider counts only the namespace's own Services as used for a namespace pool, so it can hand out one
+address of both twice. At the key in a file; for a workload cluster's ConfigMap in the Estate view and
+\`capi-ipam estate\`.`,
+  check: ({ inventory }) =>
+    (inventory.kubeVipConfigs ?? []).flatMap((c) =>
+      hits(c).flatMap((h) => (h.site ? [finding('kube-vip-namespace-overlap', 'warning', h.site, text(h))] : [])),
+    ),
+  estate: estateNamespaceOverlap,
+});

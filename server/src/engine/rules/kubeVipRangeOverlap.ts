@@ -9,7 +9,9 @@ import { RangeSet } from '../ip/range-set';
 import { isPoolKey, poolOf } from '../model/kubeVipConfig';
 import { nodeLabel } from '../model/estate';
 import type { EstateCluster, Inventory, Owner } from '../model/types';
-import { poolLabel, someOf } from './context';
+import { poolLabel } from '../model/pools';
+import { someOf } from './context';
+import { defineRule } from './rule';
 import type { EstateFinding } from './estateIndex';
 
 interface KeySets {
@@ -51,7 +53,7 @@ export const clusterOwner = (ec: EstateCluster, name = 'kubevip'): Owner => ({
   source: 'workload',
 });
 
-export function kubeVipRangeOverlap(inventory: Inventory): EstateFinding[] {
+function rangeOverlaps(inventory: Inventory): EstateFinding[] {
   const all = keySets(inventory);
   if (all.length === 0) return [];
   const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0);
@@ -117,3 +119,14 @@ export function kubeVipRangeOverlap(inventory: Inventory): EstateFinding[] {
   }
   return out;
 }
+
+export const kubeVipRangeOverlap = defineRule({
+  code: 'kube-vip-range-overlap',
+  severities: ['error'],
+  summary: "A workload cluster's kube-vip range overlaps another cluster's range, an IPAM pool, its own pod/service CIDRs or node addresses.",
+  docs: `**error** — a workload cluster's kube-vip range (its \`kube-system/kubevip\`) can hand out an address that is
+also in another cluster's kube-vip range, an IPAM pool of any management cluster, the cluster's own pod or
+service CIDRs, or a node's address. One finding per cluster and key, naming what it overlaps and an example
+address. The Estate view and \`capi-ipam estate\`.`,
+  estate: rangeOverlaps,
+});

@@ -4,8 +4,9 @@ import type { Addr } from '../ip/addr';
 import { endsIn0Or255, providerPool } from '../ip/kubeVipPool';
 import { type KubeVipConfig, activeKubeVip, isPoolKey, options, poolForNamespace, poolOf } from '../model/kubeVipConfig';
 import type { Finding } from '../types';
-import { type Rule, finding } from './context';
+import { finding } from './context';
 import { requestedIps } from './lbServices';
+import { defineRule } from './rule';
 
 const inSets = (sets: { family: number; contains(v: bigint): boolean }[], a: Addr) => sets.some((s) => s.family === a.family && s.contains(a.value));
 
@@ -19,36 +20,45 @@ function reason(c: KubeVipConfig, key: string, value: string, a: Addr): string {
   return shadowed ? `: ${shadowed.key} lists it, but the provider looks up ${key} first` : '';
 }
 
-export const lbIpOutsideRange: Rule = ({ inventory }) => {
-  const out: Finding[] = [];
-  const c = activeKubeVip(inventory.kubeVipConfigs);
-  if (!c) return out;
-  for (const r of requestedIps(inventory)) {
-    const ns = r.service.namespace;
-    const hit = poolForNamespace(c, ns);
-    const cm = `ConfigMap ${c.namespace}/kubevip`;
-    if (!hit) {
+export const lbIpOutsideRange = defineRule({
+  code: 'lb-ip-outside-range',
+  severities: ['warning'],
+  summary: 'A LoadBalancer Service IP lies outside the kube-vip ranges its namespace draws from.',
+  docs: `**warning** — the requested IP is not one the kube-vip cloud provider would give a Service of that
+namespace. The provider takes the first of \`cidr-<ns>\`, \`cidr-global\`, \`range-<ns>\`, \`range-global\` (so a
+\`cidr-global\` shadows a \`range-<ns>\`), drops the ends of each CIDR with \`skip-end-ips-in-cidr: "true"\`, and
+never hands out IPv4 addresses ending in \`.0\` or \`.255\`; the message says which applies.`,
+  check: ({ inventory }) => {
+    const out: Finding[] = [];
+    const c = activeKubeVip(inventory.kubeVipConfigs);
+    if (!c) return out;
+    for (const r of requestedIps(inventory)) {
+      const ns = r.service.namespace;
+      const hit = poolForNamespace(c, ns);
+      const cm = `ConfigMap ${c.namespace}/kubevip`;
+      if (!hit) {
+        out.push(
+          finding(
+            'lb-ip-outside-range',
+            'warning',
+            r.site,
+            `${r.ip} is outside every kube-vip range: ${cm} has no cidr-${ns}, cidr-global, range-${ns} or range-global for namespace ${ns}.`,
+          ),
+        );
+        continue;
+      }
+      const { value, pool } = hit;
+      if (pool.error || pool.entries.some((e) => e.error)) continue; // invalid-lb-range says why the pool is unusable
+      if (inSets(pool.sets, r.addr) && !endsIn0Or255(r.addr)) continue;
       out.push(
         finding(
           'lb-ip-outside-range',
           'warning',
           r.site,
-          `${r.ip} is outside every kube-vip range: ${cm} has no cidr-${ns}, cidr-global, range-${ns} or range-global for namespace ${ns}.`,
+          `${r.ip} is outside ${value.key} ${value.value}, the kube-vip range namespace ${ns} draws from${reason(c, value.key, value.value, r.addr)}.`,
         ),
       );
-      continue;
     }
-    const { value, pool } = hit;
-    if (pool.error || pool.entries.some((e) => e.error)) continue; // invalid-lb-range says why the pool is unusable
-    if (inSets(pool.sets, r.addr) && !endsIn0Or255(r.addr)) continue;
-    out.push(
-      finding(
-        'lb-ip-outside-range',
-        'warning',
-        r.site,
-        `${r.ip} is outside ${value.key} ${value.value}, the kube-vip range namespace ${ns} draws from${reason(c, value.key, value.value, r.addr)}.`,
-      ),
-    );
-  }
-  return out;
-};
+    return out;
+  },
+});

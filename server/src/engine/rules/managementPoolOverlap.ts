@@ -5,10 +5,12 @@ import { formatAddr } from '../ip/addr';
 import { nextFree } from '../ip/kubeVipPool';
 import { RangeSet } from '../ip/range-set';
 import type { Inventory, PoolInfo } from '../model/types';
-import { poolLabel, someOf } from './context';
+import { poolLabel } from '../model/pools';
+import { someOf } from './context';
+import { defineRule } from './rule';
 import type { EstateFinding } from './estateIndex';
 
-export function managementPoolOverlap(inventory: Inventory): EstateFinding[] {
+function poolOverlapsAcross(inventory: Inventory): EstateFinding[] {
   const live = inventory.pools.filter((p) => p.owner?.managementCluster && p.analysis.errors.length === 0);
   const clusters = new Set(live.map((p) => p.owner!.managementCluster));
   if (clusters.size < 2) return [];
@@ -32,3 +34,12 @@ export function managementPoolOverlap(inventory: Inventory): EstateFinding[] {
   }
   return out;
 }
+
+export const managementPoolOverlap = defineRule({
+  code: 'management-pool-overlap',
+  severities: ['error'],
+  summary: 'Pools of two management clusters can hand out the same address.',
+  docs: `**error** — pools of two management clusters (\`capiIpam.managementClusters\`, \`--context\` repeated) can hand
+out the same address: each provider knows only its own IPAddresses. The Estate view and \`capi-ipam estate\`.`,
+  estate: poolOverlapsAcross,
+});

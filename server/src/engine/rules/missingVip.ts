@@ -1,9 +1,19 @@
 // missing-vip: the endpoint host is empty or a placeholder (`${VAR}`, Helm `{{ }}`, TODO…);
-// "Allocate IP" fills it.
-import { PLACEHOLDER, type Rule, finding } from './context';
+// "Allocate IP" fills it, and so does the address the cluster's claim already holds.
+import { clusterVip } from '../model/clusterVip';
+import { PLACEHOLDER } from '../model/vipPlaces';
+import { vipEdits } from '../edits';
+import { defineRule } from './rule';
+import { finding } from './context';
 
-export const missingVip: Rule = ({ clusters }) =>
-  clusters.flatMap((c) =>
+export const missingVip = defineRule({
+  code: 'missing-vip',
+  severities: ['info', 'hint'],
+  summary: 'The control-plane endpoint host is empty, a placeholder or a template.',
+  docs: `**information** (a **hint** for a template's placeholder) — the endpoint host is empty, a placeholder (\`TODO\`, \`<…>\`, \`0.0.0.0\`) or a template (\`\${CONTROL_PLANE_ENDPOINT_IP}\`,
+Helm \`{{ }}\`, filled in later and therefore not checked); *Allocate IP from pool …* (live) or *Use next free address
+of pool …* (offline) fills every place.`,
+  cluster: (c) =>
     c.places
       .filter(
         (p) =>
@@ -20,4 +30,19 @@ export const missingVip: Rule = ({ clusters }) =>
             : `Cluster ${c.namespace}/${c.name} has no control-plane VIP yet (${p.label}).`,
         ),
       ),
-  );
+  // A cleared place gets back the address the cluster's claim holds (vip-mismatch offers it when places disagree).
+  fixes: (ctx, mine, c) => {
+    const held = c && clusterVip(ctx, c).held;
+    if (!c || !held || mine.length === 0 || ctx.findings.some((f) => f.code === 'vip-mismatch')) return [];
+    return [
+      {
+        title: `Use ${held.address}, the address IPAddressClaim ${held.namespace}/${held.name} holds`,
+        kind: 'quickfix',
+        resolves: mine,
+        edits: vipEdits(c, held.address),
+        preferred: true,
+      },
+    ];
+  },
+  resolvedByNewAddress: true,
+});

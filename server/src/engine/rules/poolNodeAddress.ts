@@ -7,7 +7,9 @@ import type { Inventory, NodeAddressInfo, Owner, PoolInfo } from '../model/types
 import type { Finding } from '../types';
 import { canonical } from '../ip/addr';
 import { nodeLabel } from '../model/estate';
-import { type Rule, finding, poolLabel, someOf } from './context';
+import { poolLabel } from '../model/pools';
+import { finding, someOf } from './context';
+import { defineRule } from './rule';
 import type { EstateFinding } from './estateIndex';
 
 /** One pool and the node addresses it could hand out (one finding per pool, however many nodes). */
@@ -44,13 +46,7 @@ const text = (h: Hit) => {
   return `${poolLabel(h.pool)} can hand out ${what}; no IPAddress of the pool holds it, so a claim may get it.`;
 };
 
-export const poolNodeAddress: Rule = ({ inventory }) => {
-  const out: Finding[] = [];
-  for (const h of hits(inventory)) if (h.pool.origin) out.push(finding('pool-node-address', 'error', h.pool.origin, text(h)));
-  return out;
-};
-
-export function estatePoolNodeFindings(inventory: Inventory): EstateFinding[] {
+function estatePoolNodeFindings(inventory: Inventory): EstateFinding[] {
   return hits(inventory).flatMap((h) => {
     if (h.pool.origin || !h.pool.owner) return [];
     const subject: Owner = h.pool.owner;
@@ -58,3 +54,18 @@ export function estatePoolNodeFindings(inventory: Inventory): EstateFinding[] {
     return [{ code: 'pool-node-address', severity: 'error' as const, message: text(h), address: h.taken[0]!.ip, subject, related }];
   });
 }
+
+export const poolNodeAddress = defineRule({
+  code: 'pool-node-address',
+  severities: ['error'],
+  summary: 'An IPAM pool can hand out an address a node of the estate already has.',
+  docs: `**error** — an IPAM pool can hand out an address a node of the estate already has (a DHCP lease, a static
+IP) and no IPAddress of the pool holds: the next claim may get a node's address. A node that got its address
+from the pool is no problem. At the pool in a file; a live pool in the Estate view and \`capi-ipam estate\`.`,
+  check: ({ inventory }) => {
+    const out: Finding[] = [];
+    for (const h of hits(inventory)) if (h.pool.origin) out.push(finding('pool-node-address', 'error', h.pool.origin, text(h)));
+    return out;
+  },
+  estate: estatePoolNodeFindings,
+});

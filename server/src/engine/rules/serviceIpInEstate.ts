@@ -4,8 +4,9 @@
 import { canonical } from '../ip/addr';
 import type { Inventory } from '../model/types';
 import { type EstateFinding, estateHolders, named } from './estateIndex';
+import { defineRule } from './rule';
 
-export function serviceIpInEstate(inventory: Inventory): EstateFinding[] {
+function serviceIpFindings(inventory: Inventory): EstateFinding[] {
   const index = estateHolders(inventory);
   const out: EstateFinding[] = [];
   for (const ec of inventory.estate) {
@@ -30,3 +31,13 @@ export function serviceIpInEstate(inventory: Inventory): EstateFinding[] {
   }
   return out;
 }
+
+export const serviceIpInEstate = defineRule({
+  code: 'service-ip-in-estate',
+  severities: ['error'],
+  summary: "A workload cluster's LoadBalancer Service IP is also another cluster's Service IP or a node's address.",
+  docs: `**error** — a workload cluster's LoadBalancer Service holds an IP that another cluster's Service or a node of
+any cluster also holds (Services of one cluster are \`lb-ip-conflict\`'s; a Service on a VIP is
+\`vip-in-estate\`'s). Live objects only: the Estate view and \`capi-ipam estate\`.`,
+  estate: serviceIpFindings,
+});

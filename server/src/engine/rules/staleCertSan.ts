@@ -1,10 +1,20 @@
 // stale-certsan: an IP certSAN that is not the VIP but lies in an IPAM pool or in the VIP's
 // subnet is most likely an old VIP left behind. (A list without the VIP is fine: kubeadm adds it.)
 import { canonical, isLoopbackOrLinkLocal, parseAddr } from '../ip/addr';
-import { type Rule, agreedVip, finding, poolLabel, poolsHolding } from './context';
+import { poolLabel, poolsHolding } from '../model/pools';
+import { agreedVip } from '../model/vipPlaces';
+import { defineRule } from './rule';
+import { finding } from './context';
 
-export const staleCertSan: Rule = ({ clusters, inventory }) =>
-  clusters.flatMap((c) => {
+export const staleCertSan = defineRule({
+  code: 'stale-certsan',
+  severities: ['warning'],
+  summary: "An IP certSAN that is not the VIP but lies in a pool or the VIP's subnet: probably an old VIP.",
+  docs: `**warning** — kubeadm adds the endpoint to the API server certificate by itself, so a certSANs list without
+the VIP is fine; but an IP certSAN that is not the VIP and lies in an IPAM pool or in the VIP's subnet is
+most likely an old VIP left behind. Loopback and link-local certSANs are never reported. Quick fix:
+*Replace stale certSAN with the VIP*.`,
+  cluster: (c, { inventory }) => {
     const vip = agreedVip(c);
     const vipIp = vip && canonical(vip);
     if (!vipIp || !c.certSans) return [];
@@ -20,4 +30,13 @@ export const staleCertSan: Rule = ({ clusters, inventory }) =>
       const where = pools[0] ? `lies in ${poolLabel(pools[0])}` : `lies in the VIP's subnet (${poolLabel(sameSubnet!)})`;
       return [finding('stale-certsan', 'warning', s, `certSAN ${ip} is not the VIP ${vipIp} but ${where}: probably an old VIP left behind.`)];
     });
-  });
+  },
+  fixes: (_ctx, mine, c) => {
+    const vip = c && agreedVip(c);
+    if (!c || !vip) return [];
+    return mine.map((f) => {
+      const site = c.certSans!.items.find((s) => s.uri === f.uri && s.span.start === f.span.start)!;
+      return { title: `Replace stale certSAN ${site.value} with the VIP ${vip}`, kind: 'quickfix', resolves: [f], edits: site.rewrite(vip), preferred: true };
+    });
+  },
+});

@@ -1,10 +1,12 @@
-// vip-mismatch: the VIP places of one cluster disagree.
+// vip-mismatch: the VIP places of one cluster disagree. Host names are compared with host names only
+// (dns-mismatch relates them to the IPs).
 import { canonical } from '../ip/addr';
+import { clusterVip } from '../model/clusterVip';
 import type { VipPlace, WorkloadCluster } from '../model/types';
-import { type Rule, agreedValue, byHostname, finding } from './context';
-
-// Host names are compared with host names only (dns-mismatch relates them to the IPs).
-export const vipMismatch: Rule = ({ clusters }) => clusters.flatMap((c) => byHostname(c.places).flatMap((group) => mismatches(c, group)));
+import { agreedValue, agreedVip, byHostname, ipPlaces } from '../model/vipPlaces';
+import { vipEdits } from '../edits';
+import { defineRule } from './rule';
+import { finding } from './context';
 
 function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
   const key = (v: string) => canonical(v) ?? v;
@@ -24,3 +26,26 @@ function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
       ),
     );
 }
+
+export const vipMismatch = defineRule({
+  code: 'vip-mismatch',
+  severities: ['error'],
+  summary: 'The VIP places of one cluster disagree.',
+  docs: `**error** — the VIP places of one cluster disagree. The message says which value the other places agree
+on; related information points at them. Quick fix: *Make VIP consistent: use X*, rewriting every place in
+one edit, across files.`,
+  cluster: (c) => byHostname(c.places).flatMap((group) => mismatches(c, group)),
+  // One fix per value: the address the cluster's claim holds first, then the agreed VIP, then every other.
+  fixes: (ctx, mine, c) => {
+    if (!c || mine.length === 0) return [];
+    const claimed = clusterVip(ctx, c).held?.address;
+    const values = [...(claimed ? [claimed] : []), agreedVip(c)!, ...new Set(ipPlaces(c).map((p) => p.ip))].filter((v, i, a) => a.indexOf(v) === i);
+    return values.map((v, i) => ({
+      title: `Make VIP consistent: use ${v}${v === claimed ? ' (its claim holds it)' : ''}`,
+      kind: 'quickfix',
+      resolves: mine,
+      edits: vipEdits(c, v),
+      preferred: i === 0,
+    }));
+  },
+});

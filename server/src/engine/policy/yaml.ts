@@ -1,7 +1,7 @@
 // The generated admission policy as one YAML stream (shared by the CLI and the language server).
 import { stringify } from 'yaml';
-import type { Inventory } from './model/types';
-import { DEFAULT_INFRA_KINDS, type PolicyFormat, kyvernoDocuments, policyParams, vapDocuments } from './policy';
+import type { Inventory } from '../model/types';
+import { DEFAULT_INFRA_KINDS, type PolicyFormat, kyvernoDocuments, policyParams, vapDocuments } from './admission';
 
 export function policyYaml(inventory: Inventory, format: PolicyFormat, poolNames: string[] = []): { yaml: string; notes: string[] } {
   const params = policyParams(inventory, poolNames);

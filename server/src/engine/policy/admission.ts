@@ -1,12 +1,12 @@
 // An admission guard generated from the pools (issue 13, part 2): a ValidatingAdmissionPolicy (CEL with
 // Kubernetes' ip()/cidr() library) or the equivalent Kyverno ClusterPolicy. The addresses live in a
 // ConfigMap the policy takes as parameters, so a pool change needs a new ConfigMap, not a new policy.
-import { BITS, formatAddr } from './ip/addr';
-import { prefixesOf } from './ip/kubeVipPool';
-import { RangeSet } from './ip/range-set';
-import { activeKubeVip, isPoolKey, poolOf } from './model/kubeVipConfig';
-import type { Inventory, PoolInfo } from './model/types';
-import { poolLabel } from './rules/context';
+import { BITS, formatAddr } from '../ip/addr';
+import { prefixesOf } from '../ip/kubeVipPool';
+import { RangeSet } from '../ip/range-set';
+import { activeKubeVip, isPoolKey, poolOf } from '../model/kubeVipConfig';
+import type { Inventory, PoolInfo } from '../model/types';
+import { poolLabel } from '../model/pools';
 
 export type PolicyFormat = 'vap' | 'kyverno';
 

@@ -1,0 +1,30 @@
+// yaml-syntax: a document that does not parse (template markup is masked first, so what remains is
+// real), or a file too large to parse. A document with a syntax error is not checked further.
+import { defineRule } from './rule';
+import { finding } from './context';
+
+export const yamlSyntax = defineRule({
+  code: 'yaml-syntax',
+  severities: ['error', 'info'],
+  summary: 'The file is not valid YAML: nothing else is checked in that document.',
+  docs: `**error** — the file is not valid YAML; one clear diagnostic, nothing else is checked in that document
+(**information** for a file over 4 MiB: it is not parsed, so not checked).
+Lines end at \`\\r\\n\`, \`\\r\` or \`\\n\` (as YAML and LSP say; U+2028/U+2029 are ordinary characters).
+Template markup — clusterctl \`\${VAR}\`, \`\${ VAR }\`, \`\${VAR:=default}\`, \`\${VAR=default}\` (\`$$\` is an escaped \`$\`),
+Go/Helm \`{{ }}\`, Jinja \`{% %}\` and \`{# #}\` — is set aside before parsing (a stand-in of the same length, a
+line holding only markup counts as blank), so an error that remains is real and is reported where it is.
+No finding is ever made on a templated value.`,
+  check: ({ files }) =>
+    files.flatMap((f) =>
+      f.tooLarge !== undefined
+        ? [
+            finding(
+              'yaml-syntax',
+              'info',
+              { uri: f.uri, span: { start: 0, end: 0 } },
+              `File is larger than ${f.tooLarge / 1024 / 1024} MiB: not checked by capi-ipam.`,
+            ),
+          ]
+        : f.syntaxErrors.map((e) => finding('yaml-syntax', 'error', { uri: f.uri, span: e.span }, `YAML syntax error: ${e.message}`)),
+    ),
+});
