@@ -75,6 +75,14 @@ if (expectedMode() === 'live') {
 
     it('shows the management cluster, its workload clusters, and prod read through its Secret: VIP and holder, nodes, Services, kube-vip range', async () => {
       await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'the Estate view with prod live');
+      // Copy Address (the items' context menu) on prod's VIP and on a node: the address each carries.
+      const estate = capi.trees.estate;
+      const prodItem = (await estate.getChildren((await estate.getChildren())[0])).find((n) => labelOf(estate.getTreeItem(n)) === 'default/prod')!;
+      const [vip, nodes] = await estate.getChildren(prodItem);
+      assert.strictEqual(await vscode.commands.executeCommand('capiIpam.copyAddress', vip), '10.10.0.20');
+      const [node] = await estate.getChildren(nodes);
+      assert.strictEqual(await vscode.commands.executeCommand('capiIpam.copyAddress', node), '10.10.5.11');
+      assert.strictEqual(await vscode.env.clipboard.readText(), '10.10.5.11');
     });
 
     it('follows a Service created in prod (its own API server) and its deletion', async function () {
@@ -97,6 +105,32 @@ if (expectedMode() === 'live') {
         assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
       }
       await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'the Estate view after the deletion');
+    });
+
+    it('lists a live-only collision under Findings: a prod Service pinned to a node address of prod', async function () {
+      this.timeout(150_000);
+      const prod = workloadCluster('prod');
+      const created = await prod.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'clash', namespace: 'default', annotations: { 'kube-vip.io/loadbalancerIPs': '10.10.5.21' } },
+        spec: { type: 'LoadBalancer', ports: [{ port: 9000 }] },
+      });
+      assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+      try {
+        await treeBecomes(
+          [
+            ...tree(['default/clash — 10.10.5.21', 'default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'),
+            'Findings — 1',
+            `  10.10.5.21, the load-balancer IP of Service default/clash in cluster default/prod, is also the InternalIP address of Node prod-md-1 in cluster default/prod of management cluster ${management}. — service-ip-in-estate`,
+          ],
+          'the finding under Findings',
+        );
+      } finally {
+        const deleted = await prod.delete('v1', 'Service', 'default', 'clash');
+        assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
+      }
+      await treeBecomes(tree(['default/web — 10.10.6.10'], '▰▱▱▱▱ 9% · 1/11'), 'no finding once the Service is gone');
     });
 
     it('shows prod cached while its API server is down, the others as they were, and live again once it is back', async function () {
