@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadWorkspace, SELECTION_OPTIONS, selectionOf } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
-import { AnalysisApi, poolLabel, type Workspace, HostResolver } from '../engine/index';
+import { type AnalysisHost, poolLabel, HostResolver } from '../engine/index';
 import { runAllocate, runRelease } from './allocate';
 import { systemLookup } from '../live/resolve';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
@@ -67,7 +67,7 @@ export type LiveValues = { kubeconfig?: string; context?: string; 'request-timeo
  * A cluster that cannot be read is reported on stderr (why, in plain words) and gives EXIT_CLUSTER; the
  * workspace keeps what the files say.
  */
-async function withLive(workspace: Workspace, values: LiveValues): Promise<number> {
+async function withLive(workspace: AnalysisHost, values: LiveValues): Promise<number> {
   if (!values.kubeconfig && !values.context) return 0;
   const ms = requestTimeoutMs(values['request-timeout']);
   const { readLiveInventory } = await import('./live');
@@ -104,10 +104,10 @@ async function check(args: string[]): Promise<number> {
   const live = await withLive(workspace, values);
   if (!values['no-resolve']) {
     const resolver = new HostResolver(systemLookup);
-    await resolver.resolveAll(workspace.hostnames());
+    await resolver.resolveAll(workspace.snapshot().hostnames());
     workspace.setOptions({ resolver });
   }
-  const findings = mapFindings(new AnalysisApi(workspace).diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const findings = mapFindings(workspace.snapshot().diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
@@ -129,8 +129,8 @@ async function pools(args: string[]): Promise<number> {
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
   const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
   const live = await withLive(workspace, values);
-  const api = new AnalysisApi(workspace);
-  const { inventory } = api.current;
+  const api = workspace.snapshot();
+  const inventory = api.inventory();
   const rows = inventory.pools.map((p) => {
     const u = api.usage(p);
     return {

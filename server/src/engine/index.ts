@@ -2,9 +2,8 @@
 // (test/unit/engineBoundary.test.ts fails otherwise). Pure: text and plain objects in, findings,
 // views and edits out, with spans as UTF-16 offsets into a file's text.
 
-// Files in, analysis out; the features over it.
-export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
-export { AnalysisApi, type ClusterRef } from './api';
+// The one door: changes in (files, the live inventory, options), immutable snapshots out, each answering every feature.
+export { AnalysisHost, Snapshot, MAX_FILE_BYTES, type Analysis, type HostOptions, type ClusterRef } from './host';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
 export { ruleOf, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';

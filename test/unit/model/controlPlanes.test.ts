@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
-import { AnalysisApi } from '../../../server/src/engine/api';
 import { applyEdits, vipEdits } from '../../../server/src/engine/edits';
 import { CORPUS, VIP, envsubst, occurrences, readCorpus } from '../../support/corpus';
 
@@ -85,7 +84,7 @@ test('hover and CodeLens say which mechanism holds the VIP where no kube-vip run
     const text = envsubst(readCorpus(file));
     const ws = new Workspace();
     ws.setFile('t.yaml', text);
-    const api = new AnalysisApi(ws);
+    const api = ws.host.snapshot();
     const hover = api.hover('t.yaml', text.indexOf(VIP) + 1, 'live')!;
     assert.equal(hover.markdown.split('\n\n')[2], `Held on the control-plane nodes by ${holder} (no kube-vip)`);
     assert.deepEqual(
@@ -98,7 +97,10 @@ test('hover and CodeLens say which mechanism holds the VIP where no kube-vip run
   const ws = new Workspace();
   ws.setFile('t.yaml', text);
   assert.deepEqual(
-    new AnalysisApi(ws).codeLenses('t.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
+    ws.host
+      .snapshot()
+      .codeLenses('t.yaml', { live: false, defaultPool: '' })
+      .map((l) => l.title),
     [`VIP ${VIP} · in no known pool · no claim`],
   );
 });
