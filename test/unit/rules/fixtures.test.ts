@@ -2,7 +2,8 @@
 // must give, marked under their ranges, and the file a quick fix must leave (test/support/ruleFixtures.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../../../server/src/engine/rules/index';
@@ -46,4 +47,17 @@ test('every rule that reports in files has fixtures: one where it reports, one w
         `${r.code}: a fixture of its fix`,
       );
   }
+});
+
+test('the fixture check fails on a finding not marked, a marker not found, and a fix that leaves another file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-fixture-'));
+  const source = readFileSync(join(ROOT, 'vip-mismatch', 'kube-vip-differs.yaml'), 'utf8');
+  const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+  const unmarked = write('unmarked.yaml', source.replace(/^\s*# \^+ error vip-mismatch:.*\n/m, ''));
+  assert.throws(() => checkDiagnostics(unmarked), /found but not marked:\n {4}under line \d+: +# \^{10} error vip-mismatch: VIP mismatch/);
+  const wrong = write('wrong.yaml', source.replace('error vip-mismatch: VIP mismatch', 'error vip-mismatch: VIP agreement'));
+  assert.throws(() => checkDiagnostics(wrong), /marked but not found:[\s\S]*VIP agreement[\s\S]*found but not marked/);
+  const fix = write('fix.yaml', source);
+  write('fix.fixed.yaml', source);
+  assert.throws(() => checkFix(fix), /"Make VIP consistent: use 10\.10\.0\.30" applied/);
 });
