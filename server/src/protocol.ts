@@ -114,6 +114,12 @@ export interface AllocateParams {
   uri: string;
   cluster: { name: string; namespace: string };
   pool: { kind: string; name: string; namespace?: string };
+  /** The cluster's claim exists already: write the address it holds (the user chose Keep) instead of failing with AllocationHeld. */
+  keep?: boolean;
+}
+/** The `data` of the allocate request's error when the cluster's claim already holds an address: the client offers to keep it. */
+export interface AllocationHeld {
+  held: { claim: { name: string; namespace: string }; address?: string; pool: { kind: string; name: string } };
 }
 export interface AllocateResult {
   address: string;

@@ -1,6 +1,7 @@
 // The management cluster of the e2e "live" runs and of the demo: the sandbox or the real stack
 // (test/support/backend.ts), plus a small control endpoint for the one thing the Kubernetes API
-// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state). Everything
+// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state) or a hung one
+// (POST /freeze, POST /thaw). Everything
 // else the tests read and change through the Kubernetes API with the kubeconfig, on both backends.
 // Run by launch-headless.mjs and demo.mjs as `node --import tsx test/e2e/cluster-control.ts
 // [--backend sandbox|real] --kubeconfig FILE --seed PATH…`; prints one line `e2e-cluster-ready {json}`
@@ -37,6 +38,15 @@ async function main(): Promise<void> {
       if (serving) await backend.stopApiServer();
       serving = false;
       return { serving };
+    },
+    // A hung API server: connections open, nothing answered (SIGSTOP on the real stack).
+    'POST /freeze': async () => {
+      backend.freezeApiServer(true);
+      return { serving, frozen: true };
+    },
+    'POST /thaw': async () => {
+      backend.freezeApiServer(false);
+      return { serving, frozen: false };
     },
     'POST /start': async () => {
       if (!serving) await backend.startApiServer();

@@ -38,6 +38,8 @@ export interface RealStack {
   stopApiServer(): Promise<void>;
   /** Starts kube-apiserver again with the same flags, port and data; resolves when /readyz answers. */
   startApiServer(): Promise<void>;
+  /** SIGSTOP to kube-apiserver (`true`; a hung server: connections accepted, nothing answered) or SIGCONT (`false`). */
+  freezeApiServer(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -190,6 +192,7 @@ async function boot(
     // The group leader (the guard) exits first; kube-apiserver itself may still hold the port a moment.
     await poll(() => refused(port), 30_000, 'kube-apiserver to release its port', 50);
   };
+  const freezeApiServer = (frozen: boolean) => apiserver?.pause(frozen);
   await startApiServer();
 
   // CRDs; the pools convert through the provider's /convert, as the provider's kustomization sets up.
@@ -274,7 +277,20 @@ async function boot(
   const kubeconfigPath = opts.kubeconfig ?? join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigText(url, tls.caPem, token, 'realstack'), { mode: 0o600 });
   const versions = { ...built.versions };
-  return { url, kubeconfigPath, token, caPem: tls.caPem, port, versions, rest, startSeconds: (Date.now() - t0) / 1000, stopApiServer, startApiServer, stop };
+  return {
+    url,
+    kubeconfigPath,
+    token,
+    caPem: tls.caPem,
+    port,
+    versions,
+    rest,
+    startSeconds: (Date.now() - t0) / 1000,
+    stopApiServer,
+    startApiServer,
+    freezeApiServer,
+    stop,
+  };
 }
 
 /** Creates the seed objects (and their namespaces); a seeded `.status` is written through the status subresource. */

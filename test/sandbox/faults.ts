@@ -16,6 +16,11 @@ export class Faults {
   private hang: { left: number; match?: Match }[] = [];
   private forbidden: { verb: string; resource?: string }[] = [];
   tokenRefused = false;
+  /**
+   * A hung API server (a SIGSTOPped process, a black-holed network): no request is answered and the
+   * open watches send nothing, not even heartbeats or bookmarks, until it is false again.
+   */
+  frozen = false;
   /** Set by the server: ends (or destroys) every open watch stream. */
   onDropWatches: (abrupt: boolean) => void = () => {};
 
@@ -49,6 +54,7 @@ export class Faults {
     this.hang = [];
     this.forbidden = [];
     this.tokenRefused = false;
+    this.frozen = false;
   }
 
   /** @internal */

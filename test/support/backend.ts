@@ -29,6 +29,11 @@ export interface Backend {
   /** An outage of the API server alone (same port, same data afterwards): both backends can have one. */
   stopApiServer(): Promise<void>;
   startApiServer(): Promise<void>;
+  /**
+   * A hung API server (`true`) and its recovery (`false`): the real stack's kube-apiserver gets SIGSTOP and
+   * SIGCONT; the sandbox, in this process, answers nothing and sends nothing on its watches meanwhile.
+   */
+  freezeApiServer(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
     waitFor: (probe, timeoutMs = 20_000) => poll(probe, timeoutMs, 'a condition', 50),
     stopApiServer: () => (real ? real.stopApiServer() : sandbox!.stop()),
     startApiServer: () => (real ? real.startApiServer() : sandbox!.restart()),
+    freezeApiServer: (frozen) => (real ? real.freezeApiServer(frozen) : void (sandbox!.faults.frozen = frozen)),
     stop: () => handle.stop(),
   };
 }

@@ -247,8 +247,18 @@ export class LspClient {
       } catch {
         /* already gone */
       }
-      await new Promise((r) => setTimeout(r, 100));
-      if (this.exited === null) this.proc.kill();
+      // The server exits on `exit`; one that has not within a second is killed.
+      await new Promise<void>((resolve) => {
+        if (this.exited !== null) return resolve();
+        const timer = setTimeout(() => {
+          if (this.exited === null) this.proc.kill();
+          resolve();
+        }, 1000);
+        this.proc.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
     this.rpc.dispose();
   }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RULES } from '../../server/src/engine/index';
+import { RULES } from '../../server/src/engine/rules/index';
 import { README, withRuleDocs } from '../tools/docs';
 
 test('README.md has the rule sections the registry generates (run `npm run docs` after changing a rule)', () => {

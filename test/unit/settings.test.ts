@@ -21,6 +21,7 @@ const server: Record<string, (s: typeof DEFAULT_SETTINGS) => unknown> = {
   'capiIpam.resolveHostnames': (s) => s.resolveHostnames,
   'capiIpam.allocate.timeoutSeconds': (s) => s.allocate.timeoutSeconds,
   'capiIpam.allocate.writeClaim': (s) => s.allocate.writeClaim,
+  'capiIpam.requestTimeoutSeconds': (s) => s.requestTimeoutSeconds,
   'capiIpam.helm.path': (s) => s.render.helmPath,
   'capiIpam.helm.charts': (s) => s.render.charts,
   'capiIpam.kustomize.command': (s) => s.render.kustomizeCommand,

@@ -10,9 +10,11 @@ export { ReleaseError } from '../live/release';
 export interface LiveTarget {
   kubeconfig?: string;
   context?: string;
+  /** The bound of each request (`--request-timeout`). */
+  requestTimeoutMs: number;
 }
 
 export async function readLiveInventory(target: LiveTarget): Promise<Inventory> {
   const { kc } = loadKubeConfig(target);
-  return (await readInventory(kc)).inventory;
+  return (await readInventory(kc, target.requestTimeoutMs)).inventory;
 }

@@ -9,7 +9,8 @@ import { kubeVipRows, kubeVipTable } from './kubeVipRows';
 import { runPolicy } from './policy';
 import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import { mapFindings } from '../render/mapping';
-import { briefStatus, statusOf } from '../live/apiStatus';
+import { briefStatus, CLUSTER_UNAVAILABLE, statusOf } from '../live/apiStatus';
+import { requestTimeoutMs } from './allocate';
 
 const VERSION = '0.1.0';
 
@@ -27,8 +28,9 @@ Usage:
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
-                   [--write-claim] [--timeout SECONDS] [--offline]
+                   [--write-claim] [--keep] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
+                                                        (--keep: the cluster's existing claim's address)
   capi-ipam release FILE… --cluster NAME [--namespace NS] [--kubeconfig K] [--context C]
                                                         delete the one IPAddressClaim holding the cluster's VIP
                                                         (only one capi-ipam created) and say which
@@ -40,8 +42,11 @@ Usage:
                                                         and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
 PATH defaults to the current directory. A directory is walked as the editor walks a workspace folder:
 --include/--exclude as capiIpam.include/exclude (default **/*.yaml **/*.yml, minus **/node_modules/** **/.git/**).
-Exit codes: 0 ok, 1 findings with errors or a failed operation,
-2 usage or a file that cannot be read (reported on stderr; the other files are still checked).
+Live commands take --request-timeout SECONDS (default 10): the bound of each request to the management cluster.
+Exit codes (the highest that applies): 0 ok, 1 findings with errors or a failed operation,
+2 usage or a file that cannot be read (reported on stderr; the other files are still checked),
+3 the management cluster could not be read (unreachable, no answer within --request-timeout, credentials
+refused; the reason on stderr): check and pools still report what the files say, policy prints nothing.
 `;
 
 class UsageError extends Error {}
@@ -50,13 +55,30 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' } } as const;
+const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' }, 'request-timeout': { type: 'string' } } as const;
 
-/** With --kubeconfig/--context, the management cluster's inventory is read once and checked against too. */
-async function withLive(workspace: Workspace, values: { kubeconfig?: string; context?: string }): Promise<void> {
-  if (!values.kubeconfig && !values.context) return;
+/** Exit code 3: the management cluster could not be read. */
+export const EXIT_CLUSTER = 3;
+
+export type LiveValues = { kubeconfig?: string; context?: string; 'request-timeout'?: string };
+
+/**
+ * With --kubeconfig/--context, the management cluster's inventory is read once and checked against too.
+ * A cluster that cannot be read is reported on stderr (why, in plain words) and gives EXIT_CLUSTER; the
+ * workspace keeps what the files say.
+ */
+async function withLive(workspace: Workspace, values: LiveValues): Promise<number> {
+  if (!values.kubeconfig && !values.context) return 0;
+  const ms = requestTimeoutMs(values['request-timeout']);
   const { readLiveInventory } = await import('./live');
-  workspace.setLiveInventory(await readLiveInventory(values));
+  try {
+    workspace.setLiveInventory(await readLiveInventory({ ...values, requestTimeoutMs: ms }));
+    return 0;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== CLUSTER_UNAVAILABLE) throw e;
+    process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}; only the files are checked\n`);
+    return EXIT_CLUSTER;
+  }
 }
 
 async function check(args: string[]): Promise<number> {
@@ -79,7 +101,7 @@ async function check(args: string[]): Promise<number> {
   if (!['error', 'warning', 'none'].includes(failOn)) fail(`unknown --fail-on ${failOn}`);
   const { workspace, files, problems } = loadWorkspace(positionals.length || wantsRender(values) ? positionals : ['.'], selectionOf(values));
   const maps = (await addRenderings(workspace, values)).map((r) => r.map);
-  await withLive(workspace, values);
+  const live = await withLive(workspace, values);
   if (!values['no-resolve']) {
     const resolver = new HostResolver(systemLookup);
     await resolver.resolveAll(workspace.hostnames());
@@ -89,7 +111,7 @@ async function check(args: string[]): Promise<number> {
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-  return reportProblems(problems) || (failing.length ? 1 : 0);
+  return Math.max(reportProblems(problems), live, failing.length ? 1 : 0);
 }
 
 /** Files that could not be read: one line each on stderr; exit code 2 (the rest was checked). */
@@ -106,7 +128,7 @@ async function pools(args: string[]): Promise<number> {
   });
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
   const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
-  await withLive(workspace, values);
+  const live = await withLive(workspace, values);
   const api = new AnalysisApi(workspace);
   const { inventory } = api.current;
   const rows = inventory.pools.map((p) => {
@@ -127,7 +149,7 @@ async function pools(args: string[]): Promise<number> {
   const kubeVip = kubeVipRows(inventory);
   if (values.format === 'json') {
     process.stdout.write(JSON.stringify([...rows, ...kubeVip], null, 2) + '\n');
-    return reportProblems(problems);
+    return Math.max(reportProblems(problems), live);
   }
   const table = [
     ['NAME', 'KIND', 'ADDRESSES', 'TOTAL', 'FREE', 'USED', 'FIRST FREE'],
@@ -162,7 +184,7 @@ async function pools(args: string[]): Promise<number> {
   }
   for (const r of kubeVip) for (const e of r.errors) process.stderr.write(terminalSafe(`kube-vip ${r.key}: ${e}`) + '\n');
   for (const p of inventory.pools) for (const e of p.analysis.errors) process.stderr.write(terminalSafe(`${poolLabel(p)}: ${e.field}: ${e.message}`) + '\n');
-  return reportProblems(problems);
+  return Math.max(reportProblems(problems), live);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -205,6 +227,10 @@ export async function main(argv: string[]): Promise<number> {
     if (code === 'ENOENT') {
       process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
       return 2;
+    }
+    if (code === CLUSTER_UNAVAILABLE) {
+      process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}\n`);
+      return EXIT_CLUSTER;
     }
     // An API error: status code and reason only (client-node's message carries headers and body).
     const message = statusOf(e).code !== undefined ? `request failed: ${briefStatus(e)}` : (e as Error).message;

@@ -5,7 +5,7 @@
 import { clusterId } from './model/clusters';
 import type { PoolInfo, WorkloadCluster } from './model/types';
 import type { Finding, Fix } from './types';
-import { type PoolUsage, poolUsage } from './usage';
+import { type PoolUsage, poolUsage } from './features/usage';
 import type { Analysis, Workspace } from './workspace';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
@@ -13,7 +13,7 @@ import { type Lens, type LensOptions, clusterLenses } from './features/codeLens'
 import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
 import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './features/viewTypes';
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
-import type { PoolMapData } from './poolMap';
+import type { PoolMapData } from './features/poolMap';
 import type { ClaimPool } from './claimDocument';
 import { ipPlaces } from './model/vipPlaces';
 import { type ClusterRef, declaredClusterAt } from './features/cursor';

@@ -80,6 +80,7 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     endpoints: live.endpoints,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
+    declaredKubeVipConfigs: files.kubeVipConfigs,
   };
 }
 

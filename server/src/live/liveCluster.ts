@@ -141,6 +141,7 @@ export class LiveCluster {
         log: (m) => this.listener.log?.(m),
       },
       query,
+      { livenessMs: 3 * this.timeoutMs },
     );
     this.watchers.set(kind, w);
     w.start();
@@ -154,7 +155,7 @@ export class LiveCluster {
         reason: `${what}: the exec credential plugin ${basename(exec)} failed (its output is not shown: it can contain credentials; run it in a terminal)`,
       };
     if (isAuthProblem(s)) return { state: 'forbidden', reason: `${what}: ${s.code} ${s.message}` };
-    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${plainMessage(s)}` };
+    return { state: 'unreachable', reason: `${what}: ${s.code ? s.code + ' ' : ''}${plainMessage(s, this.timeoutMs)}` };
   }
 
   private updateState(): void {

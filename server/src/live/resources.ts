@@ -21,7 +21,8 @@ const WANTED: { group: string; versions: string[]; plural: string; kind: string;
 /** The served resources among the ones we watch; a kind whose CRD is absent is simply absent. */
 export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<Resource[]> {
   const apis = kc.makeApiClient(k8s.ApisApi);
-  const groups = await apis.getAPIVersions(withTimeout(timeoutMs));
+  // The options are the second argument: as the first they would be taken for the (empty) request and dropped.
+  const groups = await apis.getAPIVersions({}, withTimeout(timeoutMs));
   const served = new Map(groups.groups.map((g) => [g.name, new Set(g.versions.map((v) => v.version))]));
   const out: Resource[] = [];
   for (const w of WANTED) {

@@ -2,11 +2,24 @@
 // answer, not a watch.
 import type { Inventory } from '../engine/index';
 import { toInventory } from './convert';
-import { k8s, withTimeout } from './kube';
+import { briefStatus, ClusterUnavailable, k8s, redactUrls, withTimeout } from './kube';
 import { type Resource, discover } from './resources';
 import { type ListResult, listAll, type Obj } from './watcher';
 
+/**
+ * Every request is bounded by `timeoutMs`; any failure to read is a ClusterUnavailable that names the
+ * context and server and says why in plain words (a code and reason, or "did not answer in 10 s").
+ */
 export async function readInventory(kc: k8s.KubeConfig, timeoutMs = 10_000): Promise<{ inventory: Inventory; resources: Resource[] }> {
+  try {
+    return await readAll(kc, timeoutMs);
+  } catch (e) {
+    const where = `context ${kc.getCurrentContext()}, ${redactUrls(kc.getCurrentCluster()?.server ?? '')}`;
+    throw new ClusterUnavailable(`the management cluster (${where}) could not be read: ${briefStatus(e, timeoutMs)}`);
+  }
+}
+
+async function readAll(kc: k8s.KubeConfig, timeoutMs: number): Promise<{ inventory: Inventory; resources: Resource[] }> {
   const resources = await discover(kc, timeoutMs);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);

@@ -17,10 +17,7 @@ export class ClusterConnection {
   private current: ConnectionState = { state: 'offline' };
   private key = '';
 
-  constructor(
-    private readonly events: ConnectionEvents,
-    private readonly requestTimeoutMs = 10_000,
-  ) {}
+  constructor(private readonly events: ConnectionEvents) {}
 
   get cluster(): LiveCluster | undefined {
     return this.live;
@@ -36,7 +33,7 @@ export class ClusterConnection {
   }
 
   configure(settings: ServerSettings, trusted: boolean, virtual: boolean): void {
-    const key = JSON.stringify([settings.kubeconfig, settings.context, settings.offline, trusted, virtual]);
+    const key = JSON.stringify([settings.kubeconfig, settings.context, settings.offline, settings.requestTimeoutSeconds, trusted, virtual]);
     if (key === this.key) return;
     this.key = key;
     this.stop();
@@ -69,7 +66,7 @@ export class ClusterConnection {
         },
         log: (m) => this.events.log(m),
       },
-      this.requestTimeoutMs,
+      settings.requestTimeoutSeconds * 1000,
     );
     this.set({ ...base, state: 'connecting', reason: `connecting to ${server}` });
     this.live.start();

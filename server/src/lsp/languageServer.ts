@@ -201,7 +201,7 @@ export class IpamLanguageServer {
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
-    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.api.current.inventory, p.format === 'kyverno' ? 'kyverno' : 'vap'));
+    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.api.current, p.format === 'kyverno' ? 'kyverno' : 'vap'));
     c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 

@@ -14,6 +14,8 @@ export interface ServerSettings {
   /** Resolve endpoint host names (trusted workspaces only) to compare them with the VIP. */
   resolveHostnames: boolean;
   allocate: { timeoutSeconds: number; writeClaim: boolean };
+  /** The bound of one request to the management cluster; three times it, a watch's liveness window. */
+  requestTimeoutSeconds: number;
   render: RenderSettings;
 }
 
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   topologyVariables: { vip: ['controlPlaneIpAddr', 'controlPlaneEndpoint.host', 'controlPlaneEndpoint.IP'], kubeVipManifest: ['kubeVipPodManifest'] },
   resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },
+  requestTimeoutSeconds: 10,
   render: DEFAULT_RENDER,
 };
 
@@ -49,6 +52,7 @@ export function readSettings(raw: unknown): ServerSettings {
       timeoutSeconds: typeof alloc.timeoutSeconds === 'number' && alloc.timeoutSeconds > 0 ? alloc.timeoutSeconds : d.allocate.timeoutSeconds,
       writeClaim: typeof alloc.writeClaim === 'boolean' ? alloc.writeClaim : d.allocate.writeClaim,
     },
+    requestTimeoutSeconds: typeof r.requestTimeoutSeconds === 'number' && r.requestTimeoutSeconds > 0 ? r.requestTimeoutSeconds : d.requestTimeoutSeconds,
     render: readRenderSettings(r),
   };
 }

@@ -3,11 +3,11 @@ import { canonical } from '../ip/addr';
 import { parseEntry } from '../ip/entry';
 import { inPoolAddresses, reservedReason } from '../ip/pool';
 import { inEntry, poolLabel } from '../model/pools';
-import { poolUsage } from '../usage';
+import { poolUsage } from './usage';
 import type { Analysis } from '../workspace';
 import type { Span } from '../types';
 import type { LbServiceInfo } from '../model/types';
-import { serviceDraw } from '../kubeVipUsage';
+import { serviceDraw } from './kubeVipUsage';
 import { escapeMarkdown as md } from '../text/markdown';
 import { vipHolder } from '../model/controlPlanes';
 

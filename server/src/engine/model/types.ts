@@ -196,5 +196,11 @@ export interface Inventory {
   kubeVipRanges: KubeVipRange[];
   /** The kube-vip cloud provider's ConfigMaps, whole (pools, allow-share, search-order, …). */
   kubeVipConfigs?: KubeVipConfig[];
+  /**
+   * kube-vip ConfigMaps declared in workspace files, also when the live one replaces them in
+   * `kubeVipConfigs`: a live entry written in the file too is reported at its place there.
+   * Undefined: offline (`kubeVipConfigs` are the files').
+   */
+  declaredKubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
 }

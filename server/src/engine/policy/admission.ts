@@ -1,12 +1,13 @@
 // An admission guard generated from the pools (issue 13, part 2): a ValidatingAdmissionPolicy (CEL with
 // Kubernetes' ip()/cidr() library) or the equivalent Kyverno ClusterPolicy. The addresses live in a
 // ConfigMap the policy takes as parameters, so a pool change needs a new ConfigMap, not a new policy.
-import { BITS, formatAddr } from './ip/addr';
-import { prefixesOf } from './ip/kubeVipPool';
-import { RangeSet } from './ip/range-set';
-import { activeKubeVip, isPoolKey, poolOf } from './model/kubeVipConfig';
-import type { Inventory, PoolInfo } from './model/types';
-import { poolLabel } from './model/pools';
+import { BITS, formatAddr } from '../ip/addr';
+import { prefixesOf } from '../ip/kubeVipPool';
+import { RangeSet } from '../ip/range-set';
+import { activeKubeVip, isPoolKey, poolOf } from '../model/kubeVipConfig';
+import type { Inventory, PoolInfo, WorkloadCluster } from '../model/types';
+import { poolLabel } from '../model/pools';
+import { poolRoles } from '../ranking';
 
 export type PolicyFormat = 'vap' | 'kyverno';
 
@@ -42,12 +43,23 @@ function union(sets: RangeSet[]): string[] {
   );
 }
 
-/** The VIP pools (all valid pools, or the ones named) and the kube-vip ranges, as policy parameters. */
-export function policyParams(inventory: Inventory, poolNames: string[] = []): PolicyParams {
+/**
+ * The VIP pools and the kube-vip ranges, as policy parameters. VIP pools are the ones named (`--pool`),
+ * else every valid pool but node pools (`poolRoles`, the roles the rest of the tool uses: machine
+ * templates draw from them, or a cluster's claims other than its VIP claim hold their addresses).
+ */
+export function policyParams(analysis: { inventory: Inventory; clusters: WorkloadCluster[] }, poolNames: string[] = []): PolicyParams {
+  const { inventory } = analysis;
   const notes: string[] = [];
-  const named = (p: PoolInfo) => poolNames.length === 0 || poolNames.includes(p.name);
+  const roles = poolRoles(inventory, analysis.clusters);
+  const wanted = (p: PoolInfo) => {
+    if (poolNames.length) return poolNames.includes(p.name);
+    if (roles.get(p) !== 'node') return true;
+    notes.push(`left out ${poolLabel(p)}: a node pool (machines draw node addresses from it; --pool adds it)`);
+    return false;
+  };
   const pools = inventory.pools.filter((p) => {
-    if (!named(p)) return false;
+    if (!wanted(p)) return false;
     if (p.analysis.errors.length) notes.push(`left out ${poolLabel(p)}: ${p.analysis.errors[0]!.message}`);
     return p.analysis.errors.length === 0;
   });
@@ -77,25 +89,39 @@ export function paramsConfigMap(p: PolicyParams): object {
   };
 }
 
-/** The CEL of both formats: variables, then one validation for cluster endpoints and one for Services. */
+const HOST = 'object.spec.controlPlaneEndpoint.host';
+const HAS_HOST = `has(object.spec) && has(object.spec.controlPlaneEndpoint) && has(${HOST})`;
+const LB_ANNOTATION = "object.metadata.annotations['kube-vip.io/loadbalancerIPs']";
+const HAS_ANNOTATION = `has(object.metadata.annotations) && 'kube-vip.io/loadbalancerIPs' in object.metadata.annotations && ${LB_ANNOTATION} != ''`;
+const HAS_SPEC_IP = "has(object.spec.loadBalancerIP) && object.spec.loadBalancerIP != ''";
+
+/**
+ * The CEL of both formats. The match condition scopes the policy to what it guards, so that nothing else
+ * is ever evaluated — above all not against a missing parameter ConfigMap: a Service only when it is a
+ * LoadBalancer that requests an address; a cluster only when its endpoint host is written as an address
+ * (digits and dots, or with a colon). Empty, templated and DNS hosts (`api.lab.local`: CEL cannot resolve
+ * it; capi-ipam's dns-mismatch checks it) are never matched. Then one validation for cluster endpoints
+ * and one for Services.
+ */
 export const CEL = {
-  variables: [
+  matchConditions: [
     {
-      name: 'host',
-      expression:
-        "has(object.spec) && has(object.spec.controlPlaneEndpoint) && has(object.spec.controlPlaneEndpoint.host) ? object.spec.controlPlaneEndpoint.host : ''",
+      name: 'guarded-objects-only',
+      expression: `request.resource.resource == 'services' ? has(object.spec) && has(object.spec.type) && object.spec.type == 'LoadBalancer' && ((${HAS_ANNOTATION}) || (${HAS_SPEC_IP})) : ${HAS_HOST} && (${HOST}.matches('^[0-9.]+$') || ${HOST}.contains(':'))`,
     },
+  ],
+  variables: [
+    { name: 'host', expression: `${HAS_HOST} ? ${HOST} : ''` },
     { name: 'vipCidrs', expression: "has(params.data) && 'vipCidrs' in params.data ? params.data.vipCidrs.split(',').filter(c, c != '') : []" },
     { name: 'lbCidrs', expression: "has(params.data) && 'lbCidrs' in params.data ? params.data.lbCidrs.split(',').filter(c, c != '') : []" },
     {
       name: 'lbIps',
-      expression:
-        "has(object.spec) && has(object.spec.type) && object.spec.type == 'LoadBalancer' ? (has(object.metadata.annotations) && 'kube-vip.io/loadbalancerIPs' in object.metadata.annotations && object.metadata.annotations['kube-vip.io/loadbalancerIPs'] != '' ? object.metadata.annotations['kube-vip.io/loadbalancerIPs'].split(',') : (has(object.spec.loadBalancerIP) && object.spec.loadBalancerIP != '' ? [object.spec.loadBalancerIP] : [])) : []",
+      expression: `has(object.spec) && has(object.spec.type) && object.spec.type == 'LoadBalancer' ? (${HAS_ANNOTATION} ? ${LB_ANNOTATION}.split(',') : (${HAS_SPEC_IP} ? [object.spec.loadBalancerIP] : [])) : []`,
     },
   ],
   validations: [
     {
-      // Empty and templated hosts are filled in later (clusterctl, Helm, the IPAM flow); anything else must be allocatable.
+      // Templated hosts (`${VAR:=10.0.0.1}` has a colon) are filled in later (clusterctl, Helm, the IPAM flow); an address must be allocatable.
       expression:
         "request.resource.resource == 'services' || variables.host == '' || variables.host.contains('${') || variables.host.contains('{{') || (isIP(variables.host) && variables.vipCidrs.exists(c, cidr(c).containsIP(ip(variables.host))))",
       messageExpression: "'controlPlaneEndpoint.host ' + variables.host + ' is not an address the VIP pools can allocate (capi-ipam policy)'",
@@ -122,8 +148,10 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
       kind: 'ValidatingAdmissionPolicy',
       metadata: { name: POLICY_NAME },
       spec: {
+        // Fail: an object the policy guards is not admitted unchecked; the match condition keeps every other object out of it.
         failurePolicy: 'Fail',
         paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+        matchConditions: CEL.matchConditions,
         matchConstraints: {
           resourceRules: [
             { apiGroups: ['cluster.x-k8s.io'], apiVersions: ['*'], operations, resources: ['clusters'] },
@@ -142,6 +170,7 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
       spec: {
         policyName: POLICY_NAME,
         validationActions: ['Deny'],
+        // Deny only what the match condition admits to the policy: without its ConfigMap, a guarded object cannot be checked.
         paramRef: { name: PARAMS.name, namespace: PARAMS.namespace, parameterNotFoundAction: 'Deny' },
       },
     },
@@ -184,11 +213,13 @@ export function kyvernoDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KIN
                 },
               ],
             },
+            celPreconditions: CEL.matchConditions,
             validate: { cel: cel([CEL.validations[0]!]) },
           },
           {
             name: 'loadbalancer-ip-in-kube-vip-ranges',
             match: { any: [{ resources: { kinds: ['Service'], operations: ['CREATE', 'UPDATE'] } }] },
+            celPreconditions: CEL.matchConditions,
             validate: { cel: cel([CEL.validations[1]!]) },
           },
         ],

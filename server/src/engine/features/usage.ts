@@ -1,9 +1,9 @@
 // Pool usage as a workspace (or a live cluster) sees it: which addresses of a pool are taken, and by whom.
-import { canonical, formatAddr } from './ip/addr';
-import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from './ip/pool';
-import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
-import type { Location } from './types';
-import { distinctIps } from './model/vipPlaces';
+import { canonical, formatAddr } from '../ip/addr';
+import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from '../ip/pool';
+import type { Inventory, PoolInfo, WorkloadCluster } from '../model/types';
+import type { Location } from '../types';
+import { distinctIps } from '../model/vipPlaces';
 
 export interface PoolUser {
   address: string;

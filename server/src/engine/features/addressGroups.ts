@@ -2,7 +2,7 @@
 // is 256 nodes of a /24 each, not 65,000 children. Blocks are cut at octet boundaries (at most 256
 // children per level), at the first boundary where the addresses fall into more than one block, so
 // no level is a single pointless node. A block of at most `max` addresses lists them.
-import { BITS, type Family, formatAddr, parseAddr } from './ip/addr';
+import { BITS, type Family, formatAddr, parseAddr } from '../ip/addr';
 
 export interface AddressBlock<T> {
   /** "10.60.5.0/24" */

@@ -1,11 +1,11 @@
 // kube-vip cloud provider pools as the provider counts them: total (never .0/.255), used (requested IPs
 // of the Services in scope: every namespace for a `*-global` key, else the key's namespace), free and
 // the address it would hand out next (search-order honoured).
-import { type Addr, type Family, canonical, formatAddr, parseAddr } from './ip/addr';
-import { endsIn0Or255, handOutCount, handsOut, nextFree } from './ip/kubeVipPool';
-import { RangeSet } from './ip/range-set';
-import { type KubeVipConfig, type KubeVipValue, activeKubeVip, isPoolKey, options, poolForNamespace, poolOf } from './model/kubeVipConfig';
-import type { Inventory, LbServiceInfo } from './model/types';
+import { type Addr, type Family, canonical, formatAddr, parseAddr } from '../ip/addr';
+import { endsIn0Or255, handOutCount, handsOut, nextFree } from '../ip/kubeVipPool';
+import { RangeSet } from '../ip/range-set';
+import { type KubeVipConfig, type KubeVipValue, activeKubeVip, isPoolKey, options, poolForNamespace, poolOf } from '../model/kubeVipConfig';
+import type { Inventory, LbServiceInfo } from '../model/types';
 
 export interface KubeVipUsage {
   key: string;

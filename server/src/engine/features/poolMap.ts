@@ -1,11 +1,11 @@
 // The data of the pool map: a pool's addresses as a grid coloured by state, or — for a /16, an
 // IPv6 pool or anything over MAX_CELLS addresses — one row per block of 256 (a /24 in IPv4) with
 // counts, computed on RangeSets (a block is never enumerated). Zooming into a block gives its grid.
-import { type Family, formatAddr, parseAddr } from './ip/addr';
-import { freeSet } from './ip/pool';
-import { RangeSet } from './ip/range-set';
-import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
-import { inEntry, poolLabel } from './model/pools';
+import { type Family, formatAddr, parseAddr } from '../ip/addr';
+import { freeSet } from '../ip/pool';
+import { RangeSet } from '../ip/range-set';
+import type { Inventory, PoolInfo, WorkloadCluster } from '../model/types';
+import { inEntry, poolLabel } from '../model/pools';
 import { poolUsage } from './usage';
 
 export type CellState = 'free' | 'allocated' | 'reserved' | 'gateway' | 'excluded' | 'kubevip' | 'service' | 'outside';
