@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
-import { AnalysisApi } from '../../../server/src/engine/api';
+import { hoverAt } from '../../../server/src/engine/features/hover';
+import { clusterLenses } from '../../../server/src/engine/features/codeLens';
 import { applyEdits, vipEdits } from '../../../server/src/engine/edits';
 import { CORPUS, VIP, envsubst, occurrences, readCorpus } from '../../support/corpus';
 
@@ -83,22 +84,18 @@ test('hover and CodeLens say which mechanism holds the VIP where no kube-vip run
     ['metal3-keepalived.yaml', 'keepalived'],
   ] as const) {
     const text = envsubst(readCorpus(file));
-    const ws = new Workspace();
-    ws.setFile('t.yaml', text);
-    const api = new AnalysisApi(ws);
-    const hover = api.hover('t.yaml', text.indexOf(VIP) + 1, 'live')!;
+    const { a } = analyse(text);
+    const hover = hoverAt(a, 't.yaml', text.indexOf(VIP) + 1)!;
     assert.equal(hover.markdown.split('\n\n')[2], `Held on the control-plane nodes by ${holder} (no kube-vip)`);
     assert.deepEqual(
-      api.codeLenses('t.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
+      clusterLenses(a, 't.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
       [`VIP ${VIP} · in no known pool · no claim · held by ${holder}`],
     );
   }
   // With kube-vip, nothing is added.
   const text = envsubst(readCorpus('k3s-kube-vip.yaml'));
-  const ws = new Workspace();
-  ws.setFile('t.yaml', text);
   assert.deepEqual(
-    new AnalysisApi(ws).codeLenses('t.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
+    clusterLenses(analyse(text).a, 't.yaml', { live: false, defaultPool: '' }).map((l) => l.title),
     [`VIP ${VIP} · in no known pool · no claim`],
   );
 });
