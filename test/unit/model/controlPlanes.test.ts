@@ -298,3 +298,25 @@ ${body.replace(/^/gm, '        ')}
   assert.equal(analyse(many).a.clusters[0]!.places.length, 5_000);
   assert.ok(performance.now() - started < 5_000);
 });
+
+test('thousands of keepalived addresses that disagree: one finding each, each naming at most 10 related places', () => {
+  const lines = Array.from({ length: 3_000 }, (_, i) => `    10.4.${i % 2}.${(i % 250) + 1}`).join('\n');
+  const text = `apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+kind: KubeadmControlPlane
+metadata:
+  name: k2
+spec:
+  kubeadmConfigSpec:
+    files:
+    - path: /etc/keepalived/keepalived.conf
+      content: |
+        virtual_ipaddress {
+${lines.replace(/^/gm, '        ')}
+        }
+`;
+  const started = performance.now();
+  const f = analyse(text).a.findings.filter((x) => x.code === 'vip-mismatch');
+  assert.ok(f.length > 2_000);
+  assert.ok(f.every((x) => (x.related?.length ?? 0) <= 10));
+  assert.ok(performance.now() - started < 10_000);
+});
