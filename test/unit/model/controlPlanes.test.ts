@@ -320,3 +320,30 @@ ${lines.replace(/^/gm, '        ')}
   assert.ok(f.every((x) => (x.related?.length ?? 0) <= 10));
   assert.ok(performance.now() - started < 10_000);
 });
+
+test('Talos cluster.controlPlane.endpoint: the host of the URL, IPv6 in brackets, and an edit of only the host', () => {
+  const text = TCP(`      configPatches:
+      - op: add
+        path: /cluster/controlPlane
+        value:
+          endpoint: https://[fd00::5]:6443
+      - op: add
+        path: /machine/network/interfaces
+        value:
+        - interface: eth0
+          vip:
+            ip: fd00::5
+`);
+  const { a } = analyse(text);
+  const c = a.clusters[0]!;
+  assert.deepEqual(
+    c.places.map((p) => [p.role, text.slice(p.span.start, p.span.end)]),
+    [
+      ['talos-endpoint', 'fd00::5'],
+      ['talos-vip', 'fd00::5'],
+    ],
+  );
+  assert.deepEqual(a.findings, []);
+  const next = applyEdits(new Map([['t.yaml', text]]), vipEdits(c, 'fd00::7')).get('t.yaml')!;
+  assert.equal(next, text.replace('https://[fd00::5]:6443', 'https://[fd00::7]:6443').replace('ip: fd00::5', 'ip: fd00::7'));
+});
