@@ -6,7 +6,7 @@ import { loadWorkspace } from './files';
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
 export async function runPolicy(
   args: string[],
-  withLive: (w: AnalysisHost, v: { kubeconfig?: string; context?: string; 'request-timeout'?: string }) => Promise<number>,
+  withLive: (w: AnalysisHost, v: { kubeconfig?: string; context?: string | string[]; 'request-timeout'?: string }) => Promise<number>,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,

@@ -98,6 +98,8 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
+    nodeAddresses: [...live.nodeAddresses, ...files.nodeAddresses],
+    estate: live.estate,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
     declaredKubeVipConfigs: files.kubeVipConfigs,

@@ -7,9 +7,14 @@ export interface Resource {
   plural: string;
   kind: string;
   namespaced: boolean;
+  /** Read when served and permitted: a 403 leaves it out instead of failing the connection (issue 22's kinds). */
+  optional?: boolean;
+  /** An infrastructure cluster kind: its `spec.controlPlaneEndpoint` is a cluster's endpoint. */
+  endpoint?: boolean;
 }
 
 type Wanted = { group: string; versions: string[]; plural: string; kind: string; namespaced: boolean };
+// ProxmoxCluster, an infrastructure cluster, comes from infraClusterKinds.
 const SOURCES: Wanted[] = [
   { group: 'ipam.metal3.io', versions: ['v1alpha1'], plural: 'ippools', kind: 'IPPool', namespaced: true },
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha2'], plural: 'inclusterprefixpools', kind: 'InClusterPrefixPool', namespaced: true },
@@ -19,7 +24,6 @@ const SOURCES: Wanted[] = [
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha1'], plural: 'globalnetboxippools', kind: 'GlobalNetBoxIPPool', namespaced: false },
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha1'], plural: 'nutanixippools', kind: 'NutanixIPPool', namespaced: true },
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1beta1', 'v1alpha1'], plural: 'unifiippools', kind: 'UnifiIPPool', namespaced: true },
-  { group: 'infrastructure.cluster.x-k8s.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'proxmoxclusters', kind: 'ProxmoxCluster', namespaced: true },
   { group: 'controlplane.cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'kubeadmcontrolplanes', kind: 'KubeadmControlPlane', namespaced: true },
   { group: 'cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'machinedeployments', kind: 'MachineDeployment', namespaced: true },
   { group: 'metallb.io', versions: ['v1beta1'], plural: 'ipaddresspools', kind: 'IPAddressPool', namespaced: true },
@@ -34,9 +38,25 @@ const WANTED: Wanted[] = [
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1', 'v1alpha1'], plural: 'ipaddressclaims', kind: 'IPAddressClaim', namespaced: true },
   { group: 'cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'clusters', kind: 'Cluster', namespaced: true },
   { group: 'infrastructure.cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'vsphereclusters', kind: 'VSphereCluster', namespaced: true },
-  // Other address sources (issue 23): watched only where their CRD is installed (discover asks each group version).
-  ...SOURCES,
 ];
+
+/** Read when served, for the estate: Machines' addresses. A 403 leaves them out. */
+const OPTIONAL: typeof WANTED = [{ group: 'cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'machines', kind: 'Machine', namespaced: true }];
+
+export const INFRA_GROUP = 'infrastructure.cluster.x-k8s.io';
+
+/**
+ * Every served infrastructure cluster kind besides VSphereCluster (ProxmoxCluster, NutanixCluster,
+ * Metal3Cluster, …): the CAPI contract gives each a `spec.controlPlaneEndpoint`. Found by discovery
+ * of the group's preferred version, not from a list, so a provider we never heard of is read too.
+ */
+async function infraClusterKinds(kc: k8s.KubeConfig, version: string | undefined, timeoutMs: number): Promise<Resource[]> {
+  if (!version) return [];
+  const list = await kc.makeApiClient(k8s.CustomObjectsApi).getAPIResources({ group: INFRA_GROUP, version }, withTimeout(timeoutMs));
+  return list.resources
+    .filter((r) => !r.name.includes('/') && /Cluster$/.test(r.kind) && r.kind !== 'VSphereCluster' && r.verbs.includes('list') && r.verbs.includes('watch'))
+    .map((r) => ({ group: INFRA_GROUP, version, plural: r.name, kind: r.kind, namespaced: r.namespaced, optional: true, endpoint: true }));
+}
 
 /** The served resources among the ones we watch; a kind whose CRD is absent is simply absent. */
 export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<Resource[]> {
@@ -58,21 +78,28 @@ export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<R
       );
     return listed.get(key)!;
   };
-  for (const w of WANTED) {
+  for (const [list, optional] of [
+    [WANTED, false],
+    [OPTIONAL, true],
+  ] as const) {
+    for (const w of list) {
+      const versions = served.get(w.group);
+      const version = w.versions.find((v) => versions?.has(v));
+      if (version) out.push({ group: w.group, version, plural: w.plural, kind: w.kind, namespaced: w.namespaced, ...(optional ? { optional } : {}) });
+    }
+  }
+  // The other address sources (issue 23): read where their CRD is installed and permitted (a 403 leaves one out).
+  for (const w of SOURCES) {
     const versions = served.get(w.group);
-    let version = w.versions.find((v) => versions?.has(v));
-    if (SOURCES.includes(w)) {
-      version = undefined;
-      for (const v of w.versions) {
-        if (versions?.has(v) && (await plurals(w.group, v)).has(w.plural)) {
-          version = v;
-          break;
-        }
+    for (const v of w.versions) {
+      if (versions?.has(v) && (await plurals(w.group, v)).has(w.plural)) {
+        out.push({ group: w.group, version: v, plural: w.plural, kind: w.kind, namespaced: w.namespaced, optional: true });
+        break;
       }
     }
-    if (!version) continue;
-    out.push({ group: w.group, version, plural: w.plural, kind: w.kind, namespaced: w.namespaced });
   }
+  const infra = groups.groups.find((g) => g.name === INFRA_GROUP)?.preferredVersion?.version;
+  out.push(...(await infraClusterKinds(kc, infra, timeoutMs).catch(() => [])));
   return out;
 }
 

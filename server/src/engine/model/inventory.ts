@@ -64,6 +64,8 @@ export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
     lbPools: [],
     l2Advertisements: [],
     rollouts: [],
+    nodeAddresses: [],
+    estate: [],
   };
   for (const o of objects) {
     if (sourceObject(inv, o)) continue;

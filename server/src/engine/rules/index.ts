@@ -27,6 +27,12 @@ import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { invalidLbRange } from './invalidLbRange';
 import { renderFailed } from './renderFailed';
 import { kubeVipDrift } from './kubeVipDrift';
+import { vipInEstate } from './vipInEstate';
+import { poolNodeAddress } from './poolNodeAddress';
+import { kubeVipNamespaceOverlap } from './kubeVipNamespaceOverlap';
+import { serviceIpInEstate } from './serviceIpInEstate';
+import { kubeVipRangeOverlap } from './kubeVipRangeOverlap';
+import { managementPoolOverlap } from './managementPoolOverlap';
 
 export const RULES = [
   yamlSyntax,
@@ -47,6 +53,12 @@ export const RULES = [
   lbRangePoolOverlap,
   invalidLbRange,
   kubeVipDrift,
+  vipInEstate,
+  poolNodeAddress,
+  serviceIpInEstate,
+  kubeVipRangeOverlap,
+  kubeVipNamespaceOverlap,
+  managementPoolOverlap,
   renderFailed,
   // Other address sources (issue 23).
   vipInNodePool,
