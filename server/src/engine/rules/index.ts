@@ -89,8 +89,9 @@ export function runRules(ctx: RuleContext, inputs: readonly unknown[] = [ctx.inv
   const kept = ctx.clusters.map((c) => perCluster(c, inputs, () => CLUSTER_RULES.map((r) => r.cluster!(c, ctx))));
   return RULES.flatMap((rule) => {
     if (rule.check) return rule.check(ctx);
+    // An estate-only rule (neither check nor cluster) has no file findings: its findings come from its estate hook.
     const i = CLUSTER_RULES.indexOf(rule);
-    return kept.flatMap((k) => k[i]!);
+    return i < 0 ? [] : kept.flatMap((k) => k[i]!);
   });
 }
 
