@@ -37,6 +37,8 @@ test('each syntax is replaced by a stand-in of its own length; $$ is an escaped 
     ['a: ${A\nb: }', 'a: ${A\nb: }'],
     // A variable alone on its line is a comment: nothing outside a scalar, text inside a block scalar.
     ['spec:\n  a: 1\n${EXTRA_CONFIG}\r\n  ${ MORE }\n', `spec:\n  a: 1\n#${x('{EXTRA_CONFIG}')}\r\n  #${x('{ MORE }')}\n`],
+    // One expression alone on its line is a value (a comment stand-in, like a variable); an action is blanks.
+    ['a:\n  {{ .Values.extra }}\n  {{- toYaml .x }}\n  {{ if .y }}\n', `a:\n  #${x('{ .Values.extra }}')}\n${' '.repeat(18)}\n${' '.repeat(13)}\n`],
     // Markup spanning a line break inside a quoted scalar: the continued line is blanks, the quote stays.
     ["enabledIf: '{{ if .ipv6 }}true{{ end\n  }}'", `enabledIf: '${x('{{ if .ipv6 }}')}true${x('{{ end')}\n    '`],
   ];

@@ -9,27 +9,37 @@ export function looksLikeKeepalived(path: string | undefined, content: string): 
 }
 
 const OPEN = /\bvirtual_ipaddress\s*\{/g;
+const BREAK = /\r\n|\r|\n/g;
 /** An address, or a whole template (`{{ HOST }}`, `${HOST}`), at the start of a line of the block. */
 const ADDRESS = /^[ \t]*(\$\{[^}]*\}|\{\{(?:[^}]|\}(?!\}))*\}\}|[^\s/#!{}]+)/;
 
 export function keepalivedPlaces(text: SourceText, where: string): VipPlace[] {
   const places: VipPlace[] = [];
   const t = text.text;
+  let scanned = 0; // (blocks opened inside one already read are not read again)
   for (const open of t.matchAll(OPEN)) {
+    if (open.index! < scanned) continue;
     // The block's lines, up to the one that closes it (`}` first on a line).
     let at = open.index! + open[0].length;
     while (at < t.length) {
-      const eol = t.slice(at).search(/\r\n|\r|\n/);
+      BREAK.lastIndex = at;
+      const brk = BREAK.exec(t);
+      const eol = brk ? brk.index - at : -1;
       const line = eol < 0 ? t.slice(at) : t.slice(at, at + eol);
-      if (/^\s*\}/.test(line)) break;
+      // (a `{` other than a template's: the block was never closed)
+      if (/^\s*\}/.test(line) || line.replace(/\$\{[^}]*\}|\{\{.*?\}\}/g, '').includes('{')) break;
       const m = ADDRESS.exec(line);
       if (m) {
         const start = at + m[0].length - m[1]!.length;
         places.push(derive(textSite(text, start, start + m[1]!.length), { role: 'keepalived-vip' as const, label: `keepalived virtual_ipaddress (${where})` }));
       }
-      if (eol < 0) break;
-      at += eol + (t.startsWith('\r\n', at + eol) ? 2 : 1);
+      if (eol < 0) {
+        at = t.length;
+        break;
+      }
+      at += eol + brk![0].length;
     }
+    scanned = at;
   }
   return places;
 }

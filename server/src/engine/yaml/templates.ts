@@ -25,6 +25,9 @@ export interface TemplateMask {
 const OPEN = /\$\$|\$\{|\{\{|\{%|\{#/g;
 const CLOSE: Record<string, string> = { '${': '}', '{{': '}}', '{%': '%}', '{#': '#}' };
 
+/** `{{ .Values.vip }}`, `{{ HOST }}`: no action (`if`, `end`, `range`, …) and no whitespace trimming (`{{-`). */
+const EXPRESSION = /^\{\{(?!-)(?!\s*(?:(?:if|else|end|range|with|define|template|block|break|continue)\b|\/\*))\s*[^\s}]/;
+
 /** `${NAME` then a default (`:=`, `=`, `:-`, `-`, `:`): only a default may span lines. */
 const VARIABLE_WITH_DEFAULT = /^\$\{\s*[A-Za-z_]\w*\s*(?::?[=-]|:)/;
 
@@ -83,26 +86,30 @@ export function maskTemplates(text: string): TemplateMask {
   const inline: Span[] = [];
   const parts: string[] = [];
   let done = 0;
-  // A line is a directive line when nothing but markup and blanks is on it.
-  const lineOnlyMarkup = (from: number, to: number) => {
+  // A line is a directive line when nothing but markup and blanks is on it: how many templates it holds (0: not one).
+  const lineOnlyMarkup = (from: number, to: number): number => {
     let lineStart = from; // (lastIndexOf('\r') would scan the whole text when there is none)
     while (lineStart > 0 && !isBreak(text[lineStart - 1]!)) lineStart--;
     let lineEnd = to;
     while (lineEnd < text.length && !isBreak(text[lineEnd]!)) lineEnd++;
     let k = lineStart;
-    for (let i = firstEndingAfter(regions, lineStart); i < regions.length; i++) {
+    let n = 0;
+    for (let i = firstEndingAfter(regions, lineStart); i < regions.length; i++, n++) {
       const r = regions[i]!;
       if (r.start >= lineEnd) break;
-      if (!/^[ \t]*$/.test(text.slice(k, r.start))) return false;
+      if (!/^[ \t]*$/.test(text.slice(k, r.start))) return 0;
       k = r.end;
     }
-    return /^[ \t]*$/.test(text.slice(k, lineEnd));
+    return /^[ \t]*$/.test(text.slice(k, lineEnd)) ? n : 0;
   };
   for (const r of regions) {
     const source = text.slice(r.start, r.end);
-    // Alone on its line, markup is blanks; a variable is a comment (`#x…x`): outside scalars it is
-    // nothing, like a blank line, and in a block scalar it stays text that gets its value back.
-    const alone = lineOnlyMarkup(r.start, r.end) ? (source.startsWith('${') ? '#' : ' ') : '';
+    // Alone on its line, markup is blanks; a value — a variable, or one `{{ expression }}` that is no
+    // action (keepalived's `{{ HOST }}` line) — is a comment (`#x…x`): outside scalars it is nothing,
+    // like a blank line, and in a block scalar it stays text that gets its value back.
+    const onLine = lineOnlyMarkup(r.start, r.end);
+    const value = source.startsWith('${') || (onLine === 1 && EXPRESSION.test(source));
+    const alone = onLine === 0 ? '' : value ? '#' : ' ';
     // The first line's part is the stand-in; the lines the markup continues to are blanks.
     const firstBreak = source.search(/[\r\n]/);
     const head = firstBreak < 0 ? source : source.slice(0, firstBreak);
