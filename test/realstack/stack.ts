@@ -234,7 +234,12 @@ async function boot(
     'crd-inclusterprefixpools.yaml',
     'crd-globalinclusterprefixpools.yaml',
   ];
-  const crds = [...crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!), yamlDocs(asset('capi-crds', 'crd-machines.yaml'))[0]!];
+  const crds = [
+    ...crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!),
+    yamlDocs(asset('capi-crds', 'crd-machines.yaml'))[0]!,
+    // The other address sources' kinds (Metal3, Infoblox, NetBox, Nutanix, UniFi, CAPMOX, KCP, MachineDeployment, MetalLB, Cilium).
+    ...yamlDocs(join(import.meta.dirname, 'crds', 'address-sources.yaml')),
+  ];
   for (const crd of crds) {
     if (crd.spec.group === 'ipam.cluster.x-k8s.io' && /pools$/.test(crd.spec.names.plural) && crd.spec.versions.length > 1) {
       crd.spec.conversion = { strategy: 'Webhook', webhook: { clientConfig: whUrl('/convert'), conversionReviewVersions: ['v1'] } };

@@ -173,7 +173,38 @@ export const RESOURCES: ResourceDef[] = [
     status: true,
     core: false,
   },
+  // The other address sources (issue 23), as test/realstack/crds/address-sources.yaml defines them.
+  ...SOURCE_KINDS(),
 ];
+
+function SOURCE_KINDS(): ResourceDef[] {
+  const crd = (group: string, kind: string, plural: string, namespaced: boolean, versions: string[]): ResourceDef => ({
+    group,
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    versions,
+    storage: versions[0]!,
+    status: true,
+    core: false,
+  });
+  return [
+    crd(IPAM, 'InClusterPrefixPool', 'inclusterprefixpools', true, ['v1alpha2']),
+    crd(IPAM, 'GlobalInClusterPrefixPool', 'globalinclusterprefixpools', false, ['v1alpha2']),
+    crd('ipam.metal3.io', 'IPPool', 'ippools', true, ['v1alpha1']),
+    crd(IPAM, 'InfobloxIPPool', 'infobloxippools', true, ['v1alpha1']),
+    crd(IPAM, 'NetBoxIPPool', 'netboxippools', true, ['v1alpha1']),
+    crd(IPAM, 'GlobalNetBoxIPPool', 'globalnetboxippools', false, ['v1alpha1']),
+    crd(IPAM, 'NutanixIPPool', 'nutanixippools', true, ['v1alpha1']),
+    crd(IPAM, 'UnifiIPPool', 'unifiippools', true, ['v1alpha1']),
+    crd(INFRA, 'ProxmoxCluster', 'proxmoxclusters', true, ['v1alpha1']),
+    crd(CAPI, 'MachineDeployment', 'machinedeployments', true, ['v1beta2']),
+    crd('metallb.io', 'IPAddressPool', 'ipaddresspools', true, ['v1beta1']),
+    crd('metallb.io', 'L2Advertisement', 'l2advertisements', true, ['v1beta1']),
+    crd('cilium.io', 'CiliumLoadBalancerIPPool', 'ciliumloadbalancerippools', false, ['v2']),
+  ];
+}
 
 export function apiVersionOf(group: string, version: string): string {
   return group ? `${group}/${version}` : version;

@@ -43,7 +43,8 @@ export const CORPUS: CorpusFile[] = [
       { occurrence: 0, role: 'infra-endpoint' },
       { occurrence: 1, role: 'kube-vip-address' },
     ],
-    foreignPool: true,
+    // The secondary NIC's pool is another network's, but the ProxmoxCluster's ipv4Config node range
+    // covers the VIP's subnet: a VIP outside a node range is where it belongs, so nothing is said.
   },
   { file: 'capmox-clusterclass.yaml', variable: 'CONTROL_PLANE_ENDPOINT_IP', places: [{ occurrence: 0, role: 'topology-variable' }] },
   {

@@ -83,6 +83,9 @@ const EMPTY_LIVE: Inventory = {
   kubeVipRanges: [],
   endpoints: [],
   nodePools: [],
+  lbPools: [],
+  l2Advertisements: [],
+  rollouts: [],
   nodeAddresses: [],
   estate: [],
 };

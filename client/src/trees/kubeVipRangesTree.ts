@@ -1,5 +1,6 @@
-// The kube-vip ranges view: each cidr-*/range-* entry of the kube-vip cloud-provider ConfigMap with
-// its size and usage; the Services using it are the children.
+// The kube-vip ranges view: each cidr-*/range-* entry of the kube-vip cloud-provider ConfigMap, and
+// each entry of the MetalLB and Cilium LB-IPAM pools, with its size and usage; the Services using it
+// are the children. With more than one provider, the provider is the first level.
 import * as vscode from 'vscode';
 import type { KubeVipRangeView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
@@ -8,7 +9,9 @@ import { ServerTree } from './serverTree';
 import { usageBar } from './usageBar';
 
 export type KubeVipRangeNode =
-  ({ type: 'range'; range: KubeVipRangeView } & CommandTarget) | ({ type: 'user'; range: KubeVipRangeView; user: string } & CommandTarget);
+  | ({ type: 'provider'; provider: string; ranges: KubeVipRangeView[] } & CommandTarget)
+  | ({ type: 'range'; range: KubeVipRangeView } & CommandTarget)
+  | ({ type: 'user'; range: KubeVipRangeView; user: string } & CommandTarget);
 
 export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
   constructor(private readonly server: IpamServer) {
@@ -17,15 +20,27 @@ export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
 
   protected async fetchRoots(): Promise<KubeVipRangeNode[]> {
     const ranges = await this.server.kubeVipRanges();
+    const providers = [...new Set(ranges.map((r) => r.provider ?? ''))];
+    if (providers.length > 1)
+      return providers.map((provider) => ({ type: 'provider', provider, ranges: ranges.filter((r) => (r.provider ?? '') === provider) }));
     return ranges.map((range) => ({ type: 'range', range, location: range.location }));
   }
 
   protected childrenOf(node: KubeVipRangeNode): KubeVipRangeNode[] {
+    if (node.type === 'provider') return node.ranges.map((range) => ({ type: 'range', range, location: range.location }));
     if (node.type !== 'range') return [];
     return node.range.users.map((user) => ({ type: 'user', range: node.range, user }));
   }
 
   getTreeItem(node: KubeVipRangeNode): vscode.TreeItem {
+    if (node.type === 'provider') {
+      const item = new vscode.TreeItem(node.provider, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `provider:${node.provider}`;
+      item.description = `${node.ranges.length} range${node.ranges.length === 1 ? '' : 's'}`;
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      item.contextValue = 'capiIpam.lbProvider';
+      return item;
+    }
     const { range } = node;
     if (node.type === 'user') {
       const item = new vscode.TreeItem(node.user);
@@ -42,7 +57,8 @@ export class KubeVipRangesTree extends ServerTree<KubeVipRangeNode> {
       : `${range.scope} · ${usageBar(range.used, range.size)} · ${range.used}/${range.size}${range.firstFree ? ` · next ${range.firstFree}` : ''}`;
     item.iconPath = new vscode.ThemeIcon('symbol-array');
     item.contextValue = range.location ? 'capiIpam.kubeVipRange.located' : 'capiIpam.kubeVipRange';
-    item.tooltip = `ConfigMap ${range.configMap}, key ${range.key} (${range.scope})\n${range.entry}: ${range.error ?? `${range.used} of ${range.size} used, ${range.free ?? '?'} free${range.firstFree ? `, next ${range.firstFree}` : ''}`}`;
+    const origin = range.provider && range.provider !== 'kube-vip cloud provider' ? range.configMap : `ConfigMap ${range.configMap}, key ${range.key}`;
+    item.tooltip = `${origin} (${range.scope})\n${range.entry}: ${range.error ?? `${range.used} of ${range.size} used, ${range.free ?? '?'} free${range.firstFree ? `, next ${range.firstFree}` : ''}`}`;
     return item;
   }
 

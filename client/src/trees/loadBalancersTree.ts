@@ -1,5 +1,6 @@
 // The Load balancers view: Services of type LoadBalancer grouped by namespace, with the IP (or
-// "pending") and the kube-vip range it came from; conflicts are flagged on the service.
+// "pending") and the range or pools it draws from; conflicts are flagged on the service. When more
+// than one LB provider serves them (kube-vip, MetalLB, Cilium), the provider is the first level.
 import * as vscode from 'vscode';
 import type { ServiceView } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
@@ -7,7 +8,20 @@ import type { CommandTarget } from './commandTarget';
 import { ServerTree } from './serverTree';
 
 export type LoadBalancerNode =
-  ({ type: 'namespace'; namespace: string; services: ServiceView[] } & CommandTarget) | ({ type: 'service'; service: ServiceView } & CommandTarget);
+  | ({ type: 'provider'; provider: string; services: ServiceView[] } & CommandTarget)
+  | ({ type: 'namespace'; namespace: string; services: ServiceView[]; provider?: string } & CommandTarget)
+  | ({ type: 'service'; service: ServiceView } & CommandTarget);
+
+function byNamespace(services: ServiceView[], provider?: string): LoadBalancerNode[] {
+  const groups = new Map<string, ServiceView[]>();
+  for (const service of services) groups.set(service.namespace, [...(groups.get(service.namespace) ?? []), service]);
+  return [...groups.keys()].sort().map((namespace) => ({
+    type: 'namespace',
+    namespace,
+    provider,
+    services: (groups.get(namespace) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+  }));
+}
 
 export class LoadBalancersTree extends ServerTree<LoadBalancerNode> {
   constructor(private readonly server: IpamServer) {
@@ -16,28 +30,29 @@ export class LoadBalancersTree extends ServerTree<LoadBalancerNode> {
 
   protected async fetchRoots(): Promise<LoadBalancerNode[]> {
     const services = await this.server.loadBalancers();
-    const byNamespace = new Map<string, ServiceView[]>();
-    for (const service of services) {
-      const list = byNamespace.get(service.namespace) ?? [];
-      list.push(service);
-      byNamespace.set(service.namespace, list);
-    }
-    return [...byNamespace.keys()].sort().map((namespace) => ({
-      type: 'namespace',
-      namespace,
-      services: (byNamespace.get(namespace) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
-    }));
+    const providers = [...new Set(services.map((s) => s.provider ?? 'unknown provider'))].sort();
+    if (providers.length <= 1) return byNamespace(services);
+    return providers.map((provider) => ({ type: 'provider', provider, services: services.filter((s) => (s.provider ?? 'unknown provider') === provider) }));
   }
 
   protected childrenOf(node: LoadBalancerNode): LoadBalancerNode[] {
+    if (node.type === 'provider') return byNamespace(node.services, node.provider);
     if (node.type !== 'namespace') return [];
     return node.services.map((service) => ({ type: 'service', service, address: service.ips[0], location: service.location }));
   }
 
   getTreeItem(node: LoadBalancerNode): vscode.TreeItem {
+    if (node.type === 'provider') {
+      const item = new vscode.TreeItem(node.provider, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `provider:${node.provider}`;
+      item.description = `${node.services.length} service${node.services.length === 1 ? '' : 's'}`;
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      item.contextValue = 'capiIpam.lbProvider';
+      return item;
+    }
     if (node.type === 'namespace') {
       const item = new vscode.TreeItem(node.namespace, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `namespace:${node.namespace}`;
+      item.id = `namespace:${node.provider ? `${node.provider}/` : ''}${node.namespace}`;
       const conflicts = node.services.filter((service) => service.conflicts.length > 0).length;
       item.description = `${node.services.length} service${node.services.length === 1 ? '' : 's'}${conflicts ? ` · ${conflicts} conflicting` : ''}`;
       item.iconPath = new vscode.ThemeIcon('symbol-namespace');
@@ -68,7 +83,9 @@ function serviceItem(service: ServiceView): vscode.TreeItem {
     : new vscode.ThemeIcon(service.ips.length > 0 ? 'broadcast' : 'watch');
   item.tooltip = [
     `${service.namespace}/${service.name}: ${ips}`,
-    service.range ? `draws from kube-vip ${service.range}${outside ? ': the requested IP is outside it' : ''}` : '',
+    service.range
+      ? `draws from ${service.provider === 'kube-vip cloud provider' || !service.provider ? 'kube-vip ' : ''}${service.range}${outside ? ': the requested IP is outside it' : ''}`
+      : '',
     ...service.conflicts.map((c) => `⚠ ${c}`),
   ]
     .filter(Boolean)

@@ -148,13 +148,16 @@ export function poolLabel(pool: PoolView): string {
 function poolItem(pool: PoolView, stale: string | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(poolLabel(pool), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = pool.id;
-  item.description = poolDescription(pool.used, pool.total, pool.free);
+  // An external IPAM keeps the ranges: only what is used is known here.
+  item.description = pool.managedBy
+    ? `${pool.used} used · ranges managed by ${pool.managedBy}`
+    : poolDescription(pool.used, pool.total, pool.free) + (pool.freeAfterRollout !== undefined ? ` · ${pool.freeAfterRollout} free after a rollout` : '');
   const flags = [pool.warnings.length > 0 ? 'warning' : undefined, pool.location ? 'located' : undefined].filter(Boolean);
   item.contextValue = ['capiIpam.pool', ...flags].join('.');
   item.iconPath =
     pool.warnings.length > 0
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-      : new vscode.ThemeIcon(pool.kind === 'GlobalInClusterIPPool' ? 'globe' : 'symbol-namespace');
+      : new vscode.ThemeIcon(pool.namespace === undefined ? 'globe' : 'symbol-namespace');
   item.tooltip = poolTooltip(pool, stale);
   return item;
 }
@@ -166,8 +169,10 @@ function poolTooltip(pool: PoolView, stale: string | undefined): vscode.Markdown
   md.appendMarkdown(`Addresses: ${pool.addresses.map((a) => `\`${escapeCode(a)}\``).join(', ') || '—'}`);
   if (pool.prefix !== undefined) md.appendMarkdown(` · prefix /${pool.prefix}`);
   if (pool.gateway) md.appendMarkdown(` · gateway \`${escapeCode(pool.gateway)}\``);
-  md.appendMarkdown(`\n\nUsed ${pool.used} of ${pool.total}, ${pool.free} free`);
+  if (pool.managedBy) md.appendMarkdown(`\n\nRanges managed by ${escapeCode(pool.managedBy)}: ${pool.used} address(es) used`);
+  else md.appendMarkdown(`\n\nUsed ${pool.used} of ${pool.total}, ${pool.free} free`);
   if (pool.firstFree) md.appendMarkdown(` (next: \`${pool.firstFree}\`)`);
+  if (pool.freeAfterRollout !== undefined) md.appendMarkdown(`\n\nFree after a rollout of the machines drawing from it: ${pool.freeAfterRollout}`);
   for (const warning of pool.warnings) {
     md.appendMarkdown('\n\n$(warning) ');
     md.appendText(warning);

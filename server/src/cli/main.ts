@@ -200,13 +200,16 @@ async function pools(args: string[]): Promise<number> {
   const inventory = api.inventory();
   const rows = inventory.pools.map((p) => {
     const u = api.usage(p);
+    // An external IPAM keeps the ranges (Infoblox, NetBox, …): only what is used is known.
+    const managed = p.source?.managedBy;
     return {
       kind: p.kind,
       namespace: p.namespace,
       name: p.name,
       addresses: p.spec.addresses,
-      total: u.status.total.toString(),
-      free: u.status.free.toString(),
+      ...(managed ? { managedBy: managed } : {}),
+      total: managed ? '-' : u.status.total.toString(),
+      free: managed ? '-' : u.status.free.toString(),
       used: String(u.status.used),
       firstFree: u.firstFree,
       errors: p.analysis.errors.map((e) => e.message),
@@ -223,11 +226,11 @@ async function pools(args: string[]): Promise<number> {
     ...rows.map((r) => [
       r.namespace ? `${r.namespace}/${r.name}` : r.name,
       r.kind,
-      JSON.stringify(r.addresses),
+      r.managedBy ? `ranges managed by ${r.managedBy}` : JSON.stringify(r.addresses),
       r.total,
       r.free,
       r.used,
-      r.firstFree ?? (r.errors.length ? 'invalid' : 'exhausted'),
+      r.firstFree ?? (r.errors.length ? 'invalid' : r.managedBy ? '-' : 'exhausted'),
     ]),
   ];
   const print = (t: string[][]) => {

@@ -15,6 +15,9 @@ export interface ClaimPool {
   name: string;
 }
 
+/** The pool kind's API group: Metal3's IPPool is ipam.metal3.io; every other claimable kind is ipam.cluster.x-k8s.io. */
+export const poolApiGroup = (kind: string): string => (kind === 'IPPool' ? 'ipam.metal3.io' : 'ipam.cluster.x-k8s.io');
+
 export interface ClaimOptions {
   apiVersion?: string;
   /**
@@ -38,7 +41,7 @@ export function claimObject(c: { name: string; namespace: string }, pool: ClaimP
       annotations: { [CREATED_BY_ANNOTATION]: CREATED_BY, [CLUSTER_ANNOTATION]: c.name },
     },
     spec: {
-      poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: pool.kind, name: pool.name },
+      poolRef: { apiGroup: poolApiGroup(pool.kind), kind: pool.kind, name: pool.name },
       ...(linked && !apiVersion.endsWith('v1alpha1') ? { clusterName: c.name } : {}),
     },
   };

@@ -20,7 +20,7 @@ import { type PoolUsage, poolUsage } from './features/usage';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
 import { type Lens, type LensOptions, clusterLenses } from './features/codeLens';
-import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
+import { kubeVipRangeViews, lbPoolRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
 import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './features/viewTypes';
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
 import type { PoolMapData } from './features/poolMap';
@@ -103,6 +103,10 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
     declaredKubeVipConfigs: files.kubeVipConfigs,
+    // Other address sources (issue 23).
+    lbPools: unionBy(live.lbPools, files.lbPools, (p) => `${p.kind}/${p.namespace ?? ''}/${p.name}`),
+    l2Advertisements: unionBy(live.l2Advertisements, files.l2Advertisements, nameId),
+    rollouts: unionBy(live.rollouts, files.rollouts, (r) => `${r.kind}/${r.namespace}/${r.name}`),
   };
 }
 
@@ -416,7 +420,7 @@ export class Snapshot {
   }
 
   kubeVipRanges(): KubeVipRangeView[] {
-    return kubeVipRangeViews(this.analysis);
+    return [...kubeVipRangeViews(this.analysis), ...lbPoolRangeViews(this.analysis)];
   }
 
   usage(pool: PoolInfo): PoolUsage {

@@ -23,6 +23,17 @@ export { allocationEdits, clusterFile, type AllocationChoice, type ClaimEdit } f
 export type { WorkloadCluster, Inventory, PoolInfo, PoolKind, AddressInfo, ClaimInfo, KnownEndpoint, LbServiceInfo } from './model/types';
 export { CLUSTER_NAME_LABEL, vipClaimName, type TopologyVariables } from './model/clusters';
 export { LB_IPS_ANNOTATION, decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService } from './model/decode';
+export {
+  decodeCiliumPool,
+  decodeExternalPool,
+  decodeL2Advertisement,
+  decodeMetal3Pool,
+  decodeMetalLbPool,
+  decodePrefixPool,
+  decodeProxmoxRanges,
+  decodeRollout,
+} from './model/sourcesDecode';
+export { EXTERNAL_POOL_KINDS, type ExternalPoolKind } from './model/types';
 export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
 export { kubeVipUsage } from './features/kubeVipUsage';
 export { canonical } from './ip/addr';

@@ -33,12 +33,37 @@ export function namesPool(p: { name: string; namespace?: string }, wanted: strin
 
 /** Whether pods of `namespace` may claim from the pool (the provider resolves InClusterIPPool in the claim's namespace). */
 export function usableFrom(p: PoolInfo, namespace: string): boolean {
-  return p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === namespace);
+  return p.analysis.errors.length === 0 && (p.namespace === undefined || p.namespace === namespace) && claimsAddresses(p);
 }
 
+/** A pool a claim gets one VIP from: not a node range (never claimed from), not a prefix pool (it hands out sub-prefixes). */
+export const claimsAddresses = (p: PoolInfo): boolean => !p.source?.nodeRange && p.source?.allocationPrefixLength === undefined;
+
+/** " (ranges managed by Infoblox)" for a pool whose ranges live outside the cluster. */
+export const managedBySuffix = (p: PoolInfo): string => (p.source?.managedBy ? `ranges managed by ${p.source.managedBy}` : '');
+
 /**
- * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
- * hold; node pools again by the machines' addresses they hold (a cluster's claim that is not its VIP claim). Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
+ * Node pools, from the inventory alone (so per-cluster rules may read them): those machine templates
+ * reference, node ranges, and Metal3 IPPools (Metal3DataTemplate's) unless a VIP claim
+ * (`<cluster>-control-plane-vip`) was fulfilled from one.
+ */
+export const nodePools: (inventory: Inventory) => ReadonlySet<PoolInfo> = perObject((inventory: Inventory) => {
+  const vipClaimOf = (p: PoolInfo) =>
+    inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && a.claimName.endsWith(vipClaimName('')));
+  return new Set(
+    inventory.pools.filter(
+      (p) =>
+        p.source?.nodeRange ||
+        (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace) ||
+        (p.kind === 'IPPool' && !vipClaimOf(p)),
+    ),
+  );
+});
+
+/**
+ * Node pools (nodePools); VIP pools by the VIPs, endpoints or VIP claims they hold; node pools again by
+ * the machines' addresses they hold (a cluster's claim that is not its VIP claim). Made once per
+ * inventory, i.e. per analysis (`clusters` are that analysis's).
  */
 export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject(
   (inventory: Inventory, clusters: WorkloadCluster[]) => {
@@ -57,12 +82,12 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
     // label their claims with the cluster): its pool is a node pool even without the machine templates.
     const machineAddress = (a: Inventory['addresses'][number]) =>
       a.clusterName !== undefined && a.claimName !== vipClaimName(a.clusterName) && !vipClaims.has(`${a.namespace}/${a.claimName}`);
+    const nodes = nodePools(inventory);
     for (const p of inventory.pools) {
       const mine = (a: Inventory['addresses'][number]) => a.poolRef.kind === p.kind && a.poolRef.name === p.name;
-      const referenced = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
       const holdsVip = () =>
         [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) || inventory.addresses.some((a) => mine(a) && vipClaims.has(`${a.namespace}/${a.claimName}`));
-      if (referenced) out.set(p, 'node');
+      if (nodes.has(p)) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
       else if (inventory.addresses.some((a) => mine(a) && machineAddress(a))) out.set(p, 'node');
     }

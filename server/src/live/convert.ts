@@ -6,6 +6,16 @@ import {
   decodeKubeVipConfig,
   decodePool,
   decodeService,
+  decodeCiliumPool,
+  decodeExternalPool,
+  decodeL2Advertisement,
+  decodeMetal3Pool,
+  decodeMetalLbPool,
+  decodePrefixPool,
+  decodeProxmoxRanges,
+  decodeRollout,
+  EXTERNAL_POOL_KINDS,
+  type ExternalPoolKind,
   decodeMachine,
   rangesOf,
   type Inventory,
@@ -70,9 +80,14 @@ export function toInventory(byKind: Map<string, Obj[]>, from?: ReadFrom, endpoin
       const p = decodePool(x, kind);
       return from ? { ...p, owner: ownerOf(x, kind, from) } : p;
     });
+  const sources = sourcesOf(list);
   return {
     source: 'live',
-    pools: [...list('InClusterIPPool').map((o) => pool(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => pool(o, 'GlobalInClusterIPPool'))],
+    pools: [
+      ...list('InClusterIPPool').map((o) => pool(o, 'InClusterIPPool')),
+      ...list('GlobalInClusterIPPool').map((o) => pool(o, 'GlobalInClusterIPPool')),
+      ...sources.pools,
+    ],
     claims: list('IPAddressClaim').map((o) => decoded(o, decodeClaim)),
     addresses: list('IPAddress').map((o) => decoded(o, (x) => (from ? { ...decodeAddress(x), owner: ownerOf(x, 'IPAddress', from) } : decodeAddress(x)))),
     services: list('Service').flatMap((o) => decoded(o, decodeService) ?? []),
@@ -81,5 +96,27 @@ export function toInventory(byKind: Map<string, Obj[]>, from?: ReadFrom, endpoin
     endpoints,
     nodeAddresses: from ? list('Machine').flatMap((o) => decodeMachine(o, from)) : [],
     estate: [],
+    lbPools: sources.lbPools,
+    l2Advertisements: sources.l2Advertisements,
+    rollouts: sources.rollouts,
+  };
+}
+
+/** The other address sources' share of the inventory. */
+function sourcesOf(list: (k: string) => Any[]): Pick<Inventory, 'lbPools' | 'l2Advertisements' | 'rollouts'> & { pools: Inventory['pools'] } {
+  return {
+    pools: [
+      ...list('IPPool').map((o) => decoded(o, decodeMetal3Pool)),
+      ...list('InClusterPrefixPool').map((o) => decoded(o, (x) => decodePrefixPool(x, 'InClusterPrefixPool'))),
+      ...list('GlobalInClusterPrefixPool').map((o) => decoded(o, (x) => decodePrefixPool(x, 'GlobalInClusterPrefixPool'))),
+      ...Object.keys(EXTERNAL_POOL_KINDS).flatMap((k) => list(k).map((o) => decoded(o, (x) => decodeExternalPool(x, k as ExternalPoolKind)))),
+      ...list('ProxmoxCluster').flatMap((o) => decoded(o, decodeProxmoxRanges)),
+    ],
+    lbPools: [...list('IPAddressPool').map((o) => decoded(o, decodeMetalLbPool)), ...list('CiliumLoadBalancerIPPool').map((o) => decoded(o, decodeCiliumPool))],
+    l2Advertisements: list('L2Advertisement').map((o) => decoded(o, decodeL2Advertisement)),
+    rollouts: [
+      ...list('KubeadmControlPlane').map((o) => decoded(o, (x) => decodeRollout(x, 'KubeadmControlPlane'))),
+      ...list('MachineDeployment').map((o) => decoded(o, (x) => decodeRollout(x, 'MachineDeployment'))),
+    ],
   };
 }

@@ -13,7 +13,25 @@ export interface Resource {
   endpoint?: boolean;
 }
 
-const WANTED: { group: string; versions: string[]; plural: string; kind: string; namespaced: boolean }[] = [
+type Wanted = { group: string; versions: string[]; plural: string; kind: string; namespaced: boolean };
+// ProxmoxCluster, an infrastructure cluster, comes from infraClusterKinds.
+const SOURCES: Wanted[] = [
+  { group: 'ipam.metal3.io', versions: ['v1alpha1'], plural: 'ippools', kind: 'IPPool', namespaced: true },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha2'], plural: 'inclusterprefixpools', kind: 'InClusterPrefixPool', namespaced: true },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha2'], plural: 'globalinclusterprefixpools', kind: 'GlobalInClusterPrefixPool', namespaced: false },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1beta1', 'v1alpha1'], plural: 'infobloxippools', kind: 'InfobloxIPPool', namespaced: true },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha1'], plural: 'netboxippools', kind: 'NetBoxIPPool', namespaced: true },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha1'], plural: 'globalnetboxippools', kind: 'GlobalNetBoxIPPool', namespaced: false },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha1'], plural: 'nutanixippools', kind: 'NutanixIPPool', namespaced: true },
+  { group: 'ipam.cluster.x-k8s.io', versions: ['v1beta1', 'v1alpha1'], plural: 'unifiippools', kind: 'UnifiIPPool', namespaced: true },
+  { group: 'controlplane.cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'kubeadmcontrolplanes', kind: 'KubeadmControlPlane', namespaced: true },
+  { group: 'cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'machinedeployments', kind: 'MachineDeployment', namespaced: true },
+  { group: 'metallb.io', versions: ['v1beta1'], plural: 'ipaddresspools', kind: 'IPAddressPool', namespaced: true },
+  { group: 'metallb.io', versions: ['v1beta1'], plural: 'l2advertisements', kind: 'L2Advertisement', namespaced: true },
+  { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumloadbalancerippools', kind: 'CiliumLoadBalancerIPPool', namespaced: false },
+];
+
+const WANTED: Wanted[] = [
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'inclusterippools', kind: 'InClusterIPPool', namespaced: true },
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'globalinclusterippools', kind: 'GlobalInClusterIPPool', namespaced: false },
   { group: 'ipam.cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1', 'v1alpha1'], plural: 'ipaddresses', kind: 'IPAddress', namespaced: true },
@@ -47,6 +65,19 @@ export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<R
   const groups = await apis.getAPIVersions({}, withTimeout(timeoutMs));
   const served = new Map(groups.groups.map((g) => [g.name, new Set(g.versions.map((v) => v.version))]));
   const out: Resource[] = [];
+  // A served group does not mean a served kind (CAIP serves ipam.cluster.x-k8s.io without the Infoblox
+  // CRD): the other sources are kept only when their group version lists them, asked once per group version.
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const listed = new Map<string, Promise<Set<string>>>();
+  const plurals = (group: string, version: string) => {
+    const key = `${group}/${version}`;
+    if (!listed.has(key))
+      listed.set(
+        key,
+        custom.getAPIResources({ group, version }, withTimeout(timeoutMs)).then((l) => new Set(l.resources.map((r) => r.name))),
+      );
+    return listed.get(key)!;
+  };
   for (const [list, optional] of [
     [WANTED, false],
     [OPTIONAL, true],
@@ -55,6 +86,16 @@ export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<R
       const versions = served.get(w.group);
       const version = w.versions.find((v) => versions?.has(v));
       if (version) out.push({ group: w.group, version, plural: w.plural, kind: w.kind, namespaced: w.namespaced, ...(optional ? { optional } : {}) });
+    }
+  }
+  // The other address sources (issue 23): read where their CRD is installed and permitted (a 403 leaves one out).
+  for (const w of SOURCES) {
+    const versions = served.get(w.group);
+    for (const v of w.versions) {
+      if (versions?.has(v) && (await plurals(w.group, v)).has(w.plural)) {
+        out.push({ group: w.group, version: v, plural: w.plural, kind: w.kind, namespaced: w.namespaced, optional: true });
+        break;
+      }
     }
   }
   const infra = groups.groups.find((g) => g.name === INFRA_GROUP)?.preferredVersion?.version;

@@ -7,7 +7,7 @@ import { usedAddresses } from '../fixes';
 import { RESOLVED_BY_NEW_ADDRESS } from '../rules/index';
 import { nextFree } from '../ip/pool';
 import type { PoolInfo, WorkloadCluster } from '../model/types';
-import { namesPool, rankPools, roleSuffix } from '../ranking';
+import { managedBySuffix, namesPool, rankPools, roleSuffix } from '../ranking';
 import { poolLabel } from '../model/pools';
 import type { Finding, TextEdit } from '../types';
 import { poolUsage } from './usage';
@@ -39,9 +39,10 @@ export function allocationChoices(
   const overlaps = (f: { uri: string; span: { start: number; end: number } }) => f.uri === at.uri && f.span.start <= at.end && at.start <= f.span.end;
   const resolves = a.findings.filter((f) => overlaps(f) && ADDRESS_CODES.has(f.code));
   if (!cluster.places.some(overlaps) || !(resolves.length || cluster.places.some((p) => p.value === ''))) return { resolves, choices: [] };
-  const pools = rankPools(a, cluster, { defaultPool, from: 'live' }).filter(({ usage }) => usage.firstFree !== undefined);
+  // An external IPAM's pool is offered as it is: only its provider knows whether it has room.
+  const pools = rankPools(a, cluster, { defaultPool, from: 'live' }).filter(({ pool, usage }) => usage.firstFree !== undefined || pool.source?.managedBy);
   const choices = pools.map(({ pool: p, usage: u, role, preferred }, i) => ({
-    title: `Allocate IP from pool ${p.name} (${u.status.free < 0n ? 0n : u.status.free} free${roleSuffix(role)})`,
+    title: `Allocate IP from pool ${p.name} (${managedBySuffix(p) || `${u.status.free < 0n ? 0n : u.status.free} free`}${roleSuffix(role)})`,
     poolId: poolId(p),
     preferred: i === 0 && preferred,
   }));
@@ -73,7 +74,7 @@ export function nextFreeAddress(a: Pools, cluster: WorkloadCluster, wanted: stri
 /** Why a live pool gave no address, when it has none free: "pool … is exhausted (N used of M)". */
 export function exhaustion(a: Pools, pool: ClaimPool): string | undefined {
   const p = a.inventory.pools.find((x) => x.kind === pool.kind && x.name === pool.name && !x.origin);
-  if (!p) return undefined;
+  if (!p || p.source?.managedBy) return undefined;
   const u = poolUsage(p, a.inventory, a.clusters);
   return u.firstFree ? undefined : `pool ${poolLabel(p)} is exhausted (${u.status.used} used of ${u.status.total})`;
 }

@@ -1,5 +1,6 @@
 // Pool usage as a workspace (or a live cluster) sees it: which addresses of a pool are taken, and by whom.
-import { canonical, formatAddr } from '../ip/addr';
+import { canonical, formatAddr, parseAddr } from '../ip/addr';
+import { RangeSet } from '../ip/range-set';
 import { inPoolAddresses, poolStatus, freeSet, type PoolStatus } from '../ip/pool';
 import type { Inventory, PoolInfo, WorkloadCluster } from '../model/types';
 import type { Location } from '../types';
@@ -31,7 +32,16 @@ export function poolUsers(pool: PoolInfo, inventory: Inventory, clusters: Worklo
       cluster: a.clusterName ?? claims.get(`${a.namespace}/${a.claimName}`),
       location: a.origin,
     }));
+  // Metal3 records its allocations (and pre-allocations) in the pool itself.
   const taken = new Set(users.map((u) => u.address));
+  for (const h of pool.source?.held ?? []) {
+    const address = canonical(h.address) ?? h.address;
+    if (taken.has(address)) continue;
+    taken.add(address);
+    users.push({ address, name: `${h.name} (held by ${pool.kind} ${pool.name})`, namespace: pool.namespace });
+  }
+  // Ranges kept outside the cluster: only the IPAddresses say what is used.
+  if (pool.source?.managedBy) return users;
   for (const c of clusters) {
     for (const ip of distinctIps(c)) {
       if (taken.has(ip) || !inPoolAddresses(pool.analysis, ip)) continue;
@@ -48,6 +58,19 @@ export function poolUsers(pool: PoolInfo, inventory: Inventory, clusters: Worklo
   return users;
 }
 
+function subPrefixes(used: string[], length: number): RangeSet {
+  const host = BigInt(128 - length);
+  return RangeSet.of(
+    6,
+    used.flatMap((ip) => {
+      const a = parseAddr(ip);
+      if (!a.ok || a.value.family !== 6) return [];
+      const first = (a.value.value >> host) << host;
+      return [[first, first + (1n << host) - 1n] as const];
+    }),
+  );
+}
+
 export interface PoolUsage {
   status: PoolStatus;
   users: PoolUser[];
@@ -58,13 +81,19 @@ export interface PoolUsage {
 export function poolUsage(pool: PoolInfo, inventory: Inventory, clusters: WorkloadCluster[], others: string[] = []): PoolUsage {
   const users = poolUsers(pool, inventory, clusters);
   const used = users.map((u) => u.address);
-  const free = freeSet(pool.analysis, [...used, ...others]);
+  const length = pool.source?.allocationPrefixLength;
+  // A prefix pool hands out whole sub-prefixes: an IPAddress at a sub-prefix's base takes all of it.
+  const free = length ? pool.analysis.allocatable.subtract(subPrefixes(used, length)) : freeSet(pool.analysis, [...used, ...others]);
   const first = free.first();
   const texts = free.describe(20);
   return {
-    status: poolStatus(pool.analysis, used),
+    // An external IPAM's pool: its ranges are unknown here, every IPAddress of it counts.
+    status: pool.source?.managedBy ? { total: 0n, used: users.length, free: 0n, outOfRange: 0n } : poolStatus(pool.analysis, used),
     users,
-    firstFree: first === undefined || pool.analysis.family === undefined ? undefined : formatAddr({ family: pool.analysis.family, value: first }),
+    firstFree:
+      first === undefined || pool.analysis.family === undefined
+        ? undefined
+        : formatAddr({ family: pool.analysis.family, value: first }) + (length ? `/${length}` : ''),
     freeRanges: free.ranges.slice(0, 20).map(([a, b], i) => `${texts[i]} (${b - a + 1n})`),
   };
 }

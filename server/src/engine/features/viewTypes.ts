@@ -15,10 +15,15 @@ export interface AllocationView<L = Location> {
 export interface PoolView<L = Location> {
   /** `<kind>/<namespace or "">/<name>` */
   id: string;
-  kind: 'InClusterIPPool' | 'GlobalInClusterIPPool';
+  /** InClusterIPPool, GlobalInClusterIPPool, or another source's kind (IPPool, InClusterPrefixPool, InfobloxIPPool, ProxmoxCluster, …). */
+  kind: string;
   name: string;
   namespace?: string;
   source: 'workspace' | 'live';
+  /** "Infoblox", "NetBox", …: the ranges live there; only the pool's IPAddresses are known. */
+  managedBy?: string;
+  /** A node pool: the free addresses left while the rollouts drawing from it surge (negative: the rollout would not fit). */
+  freeAfterRollout?: string;
   addresses: string[];
   prefix?: number;
   gateway?: string;
@@ -60,11 +65,16 @@ export interface ServiceView<L = Location> {
   range?: string;
   /** False when the requested IP lies outside that pool. */
   inRange?: boolean;
+  /** The LB provider that serves it: "kube-vip cloud provider", "MetalLB", "Cilium LB-IPAM" (the view groups by it). */
+  provider?: string;
   conflicts: string[];
   location?: L;
 }
 
 export interface KubeVipRangeView<L = Location> {
+  /** The LB provider: "kube-vip cloud provider" (the ConfigMap's ranges), "MetalLB", "Cilium LB-IPAM" (their pools' entries). */
+  provider?: string;
+  /** The kube-vip ConfigMap, or the MetalLB/Cilium pool ("IPAddressPool metallb-system/shared"). */
   configMap: string;
   key: string;
   scope: string;

@@ -1,9 +1,13 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges (places as engine Locations).
-import { canonical, parseAddr } from '../ip/addr';
+import { canonical, formatAddr, parseAddr } from '../ip/addr';
 import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from './kubeVipUsage';
 import { activeKubeVip, mayShare } from '../model/kubeVipConfig';
 import { reservedAddresses } from '../ip/pool';
-import type { PoolInfo } from '../model/types';
+import type { LbServiceInfo, PoolInfo } from '../model/types';
+import { PROVIDER_NAMES, addrOf, lbCount, lbEntrySets, lbNextFree, lbPoolHolds, lbPoolLabel, poolsForService, serviceProvider } from '../lbSources';
+import { RangeSet } from '../ip/range-set';
+import { poolForecasts } from '../capacity';
+import { INVALID_ENTRY, parseEntry } from '../ip/entry';
 import type { Analysis } from '../workspace';
 import { ipPlaces } from '../model/vipPlaces';
 import { poolUsage } from './usage';
@@ -44,7 +48,15 @@ export function poolView(p: PoolInfo, a: Analysis, usage = poolUsage(p, a.invent
     warnings: [...p.analysis.errors, ...p.analysis.warnings].map((e) => `${e.field}: ${e.message}`),
     location: at(p.origin),
     role: poolRoles(a.inventory, a.clusters).get(p),
+    ...(p.source?.managedBy ? { managedBy: p.source.managedBy } : {}),
+    ...freeAfterRollout(p, a),
   };
+}
+
+/** A node pool that rollouts draw from: its free addresses while they all surge. */
+function freeAfterRollout(p: PoolInfo, a: Analysis): Pick<PoolView, 'freeAfterRollout'> {
+  const f = poolForecasts(a.inventory, a.clusters).find((x) => x.pool === p);
+  return f ? { freeAfterRollout: f.freeAfter.toString() } : {};
 }
 
 /** In no particular order: a short list is sorted by allocationsOf, a long one by its grouping. */
@@ -106,16 +118,62 @@ export function serviceViews(a: Analysis): ServiceView[] {
         conflicts.add(`${ip} is also used by Service ${other.namespace}/${other.name}`);
       }
     }
+    const provider = serviceProvider(a.inventory, s);
+    const lb = provider === 'metallb' || provider === 'cilium' ? lbDraw(a, s, provider) : undefined;
+    const shown = lb ?? draw;
     return {
       namespace: s.namespace,
       name: s.name,
       ips,
-      range: draw?.pool,
-      inRange: draw && (s.requested?.length ? draw.inside : undefined),
+      range: shown?.pool,
+      inRange: shown && (s.requested?.length ? shown.inside : undefined),
+      ...(provider ? { provider: PROVIDER_NAMES[provider] } : {}),
       conflicts: [...conflicts],
       location: at(s.origin),
     };
   });
+}
+
+/** The MetalLB/Cilium pools a Service may draw from, and whether what it requests lies in them. */
+function lbDraw(a: Analysis, s: LbServiceInfo, provider: 'metallb' | 'cilium'): { pool: string; inside: boolean } | undefined {
+  const pools = poolsForService(a.inventory, s, provider);
+  if (pools.length === 0) return undefined;
+  const asked = (s.requested ?? []).flatMap((r) => addrOf(r.value) ?? []);
+  return { pool: pools.map(lbPoolLabel).join(', '), inside: asked.length > 0 && asked.every((x) => pools.some((p) => lbPoolHolds(p, x))) };
+}
+
+/** Every entry of the MetalLB and Cilium pools, shaped like a kube-vip range: size, use, next free, Services. */
+export function lbPoolRangeViews(a: Analysis): KubeVipRangeView[] {
+  return a.inventory.lbPools.flatMap((p) =>
+    lbEntrySets(p).map((e) => {
+      const { entry, set } = e;
+      const holds = (value: string) => {
+        const v = addrOf(value);
+        return !!v && v.family === set.family && set.contains(v.value) && lbPoolHolds(p, v);
+      };
+      const users = a.inventory.services.filter((s) => serviceProvider(a.inventory, s) === p.provider && s.ips.some((x) => holds(x.value)));
+      const used = RangeSet.ofValues(
+        set.family,
+        users.flatMap((s) => s.ips.flatMap((x) => (holds(x.value) ? [addrOf(x.value)!.value] : []))),
+      );
+      const size = lbCount(e);
+      const next = p.disabled || !p.autoAssign ? undefined : lbNextFree(e, used);
+      return {
+        provider: PROVIDER_NAMES[p.provider],
+        configMap: lbPoolLabel(p),
+        key: p.name,
+        scope: p.disabled ? 'disabled' : p.namespaces.length ? p.namespaces.join(', ') : 'global',
+        entry: entry.text,
+        size: size.toString(),
+        used: String(used.size()),
+        free: (size - used.size()).toString(),
+        firstFree: next === undefined ? undefined : formatAddr({ family: set.family, value: next }),
+        error: parseEntry(entry.text).ok ? undefined : INVALID_ENTRY,
+        users: users.map((s) => `${s.namespace}/${s.name}`),
+        location: at(entry.site ?? p.origin),
+      };
+    }),
+  );
 }
 
 export function kubeVipRangeViews(a: Analysis): KubeVipRangeView[] {
@@ -125,6 +183,7 @@ export function kubeVipRangeViews(a: Analysis): KubeVipRangeView[] {
     const index = config?.values.get(r.key)?.entries.findIndex((e) => e.text === r.entry) ?? -1;
     const u = r.configMapNamespace === config?.namespace ? kubeVipEntryUsage(a.inventory, r.key, index) : undefined;
     return {
+      provider: PROVIDER_NAMES['kube-vip'],
       configMap: `${r.configMapNamespace}/kubevip`,
       key: r.key,
       scope: r.scope,

@@ -12,9 +12,21 @@ export interface PoolSpec {
   gateway?: string;
   excludedAddresses?: string[];
   allocateReservedIPAddresses?: boolean;
+  /** CAIP's `addressReuseGracePeriodSeconds` (undefined: not set). */
+  addressReuseGracePeriodSeconds?: number;
 }
 
-export type PoolField = 'spec.addresses' | 'spec.prefix' | 'spec.gateway' | 'spec.excludedAddresses';
+export type PoolField =
+  | 'spec.addresses'
+  | 'spec.prefix'
+  | 'spec.gateway'
+  | 'spec.excludedAddresses'
+  | 'spec.addressReuseGracePeriodSeconds'
+  // Other address sources (ip/sources.ts): prefix pools and Metal3's pools[].
+  | 'spec.prefixes'
+  | 'spec.excludedPrefixes'
+  | 'spec.allocationPrefixLength'
+  | 'spec.pools';
 
 export interface PoolProblem {
   field: PoolField;
@@ -131,6 +143,13 @@ export function analyzePool(spec: PoolSpec): PoolAnalysis {
       }
     }
   }
+
+  if (spec.addressReuseGracePeriodSeconds !== undefined && spec.addressReuseGracePeriodSeconds < 0)
+    errors.push({
+      field: 'spec.addressReuseGracePeriodSeconds',
+      value: String(spec.addressReuseGracePeriodSeconds),
+      message: 'addressReuseGracePeriodSeconds must not be negative',
+    });
 
   let allocatable = addresses.subtract(excluded);
   if (subnet && !spec.allocateReservedIPAddresses) {

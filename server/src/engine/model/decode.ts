@@ -10,6 +10,14 @@ import { type KubeVipConfig, kubeVipConfig } from './kubeVipConfig';
 import type { AddressInfo, ClaimInfo, LbServiceInfo, PoolInfo, PoolKind, PoolRef } from './types';
 
 export const LB_IPS_ANNOTATION = 'kube-vip.io/loadbalancerIPs';
+/** The annotations that request a Service's addresses, kube-vip's first, then MetalLB's (both prefixes) and Cilium's. */
+export const LB_REQUEST_ANNOTATIONS = [
+  LB_IPS_ANNOTATION,
+  'metallb.io/loadBalancerIPs',
+  'metallb.universe.tf/loadBalancerIPs',
+  'lbipam.cilium.io/ips',
+  'io.cilium/lb-ipam-ips',
+];
 
 /** Where a file writes the object's values (see filePositions in inventory.ts). */
 export interface Positions {
@@ -23,17 +31,17 @@ export interface Positions {
   keySpan(path: Path): Span | undefined;
 }
 
-type Plain = Record<string, unknown>;
+export type Plain = Record<string, unknown>;
 
-const obj = (v: unknown): Plain => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Plain) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const obj = (v: unknown): Plain => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Plain) : {});
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** A scalar as its text (a file's `prefix: 24` and `gateway: 10` are scalars too); null and collections are not. */
-const text = (v: unknown): string | undefined =>
+export const text = (v: unknown): string | undefined =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined;
-const num = (v: unknown): number | undefined => (v === '' || text(v) === undefined ? undefined : Number(v));
+export const num = (v: unknown): number | undefined => (v === '' || text(v) === undefined ? undefined : Number(v));
 const has = (o: Plain, k: string) => Object.hasOwn(o, k);
 
-interface Meta {
+export interface Meta {
   name: string;
   /** `default` when the object does not say (kubectl's default). */
   namespace: string;
@@ -41,15 +49,15 @@ interface Meta {
   annotations: Plain;
 }
 
-function metaOf(o: unknown): Meta {
+export function metaOf(o: unknown): Meta {
   const m = obj(obj(o).metadata);
   return { name: text(m.name) ?? '', namespace: text(m.namespace) ?? 'default', labels: obj(m.labels), annotations: obj(m.annotations) };
 }
 
-const place = (at: Positions | undefined, span: Span | undefined): Location | undefined => (at && span ? { uri: at.anchor.uri, span } : undefined);
+export const place = (at: Positions | undefined, span: Span | undefined): Location | undefined => (at && span ? { uri: at.anchor.uri, span } : undefined);
 
 /** The scalar items of the list at `path`, each with its span when a file wrote it. */
-function texts(v: unknown, path: Path, at?: Positions): { values: string[]; spans: Span[] } {
+export function texts(v: unknown, path: Path, at?: Positions): { values: string[]; spans: Span[] } {
   const values: string[] = [];
   const spans: Span[] = [];
   list(v).forEach((item, i) => {
@@ -92,9 +100,11 @@ export function decodePool(o: unknown, kind: PoolKind, at?: Positions): PoolInfo
     gateway: text(s.gateway),
     excludedAddresses: excluded.values,
     allocateReservedIPAddresses: text(s.allocateReservedIPAddresses) === 'true',
+    addressReuseGracePeriodSeconds: num(s.addressReuseGracePeriodSeconds),
   };
   const m = metaOf(o);
-  const pool: PoolInfo = { kind, name: m.name, namespace: kind === 'GlobalInClusterIPPool' ? undefined : m.namespace, spec, analysis: analyzePool(spec) };
+  const pool: PoolInfo = { kind, name: m.name, namespace: kind.startsWith('Global') ? undefined : m.namespace, spec, analysis: analyzePool(spec) };
+  if (spec.addressReuseGracePeriodSeconds !== undefined) pool.graceSeconds = spec.addressReuseGracePeriodSeconds;
   if (at) {
     pool.origin = {
       ...at.anchor,
@@ -104,6 +114,7 @@ export function decodePool(o: unknown, kind: PoolKind, at?: Positions): PoolInfo
       prefix: at.span(['spec', 'prefix']),
       excludeTypo: has(s, 'excludeAddresses') ? at.keySpan(['spec', 'excludeAddresses']) : undefined,
       excludedKey: has(s, 'excludedAddresses'),
+      fields: { 'spec.addressReuseGracePeriodSeconds': at.span(['spec', 'addressReuseGracePeriodSeconds']) },
     };
   }
   return pool;
@@ -153,7 +164,9 @@ export function decodeService(o: unknown, at?: Positions): LbServiceInfo | undef
   const add = (found: LbServiceInfo['ips']) => {
     for (const x of found) if (x.value && !ips.some((y) => y.value === x.value)) ips.push(x);
   };
-  const annotation = parts(m.annotations[LB_IPS_ANNOTATION], ['metadata', 'annotations', LB_IPS_ANNOTATION], at);
+  // kube-vip's annotation, else MetalLB's or Cilium's (issue 23): the first one written is what the Service asks for.
+  const key = LB_REQUEST_ANNOTATIONS.find((k) => typeof m.annotations[k] === 'string' && m.annotations[k] !== '') ?? LB_IPS_ANNOTATION;
+  const annotation = parts(m.annotations[key], ['metadata', 'annotations', key], at);
   const specIp = parts(s.loadBalancerIP, ['spec', 'loadBalancerIP'], at);
   add(annotation);
   add(specIp);
@@ -163,6 +176,12 @@ export function decodeService(o: unknown, at?: Positions): LbServiceInfo | undef
     return Number.isInteger(n) ? [n] : [];
   });
   const service: LbServiceInfo = { name: m.name, namespace: m.namespace, ips, requested: annotation.length ? annotation : specIp, ports };
+  // Which LB provider serves it, and which of its pools may (issue 23).
+  const strings = (p: Plain) => Object.fromEntries(Object.entries(p).flatMap(([k, v]) => (text(v) === undefined ? [] : [[k, text(v)!]])));
+  const lbClass = text(s.loadBalancerClass);
+  if (lbClass) service.loadBalancerClass = lbClass;
+  service.labels = strings(m.labels);
+  service.annotations = strings(m.annotations);
   if (at) service.origin = at.anchor;
   return service;
 }

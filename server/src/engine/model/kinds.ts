@@ -3,6 +3,13 @@ import type { YAMLMap } from 'yaml';
 import { type ParsedDoc, mapItems, scalarAt, seqAt, stringAt } from '../yaml/documents';
 import type { Location } from '../types';
 import { perObject } from '../memo';
+import { EXTERNAL_POOL_KINDS } from './types';
+
+/** The ConfigMap the kube-vip cloud provider Helm chart renders (`<chart name>-cm`, its KUBEVIP_CONFIG_MAP). */
+export const KUBE_VIP_CHART_CONFIGMAP = 'kube-vip-cloud-provider-cm';
+
+/** Cluster-scoped kinds of the other address sources (issue 23). */
+const SOURCE_CLUSTER_SCOPED = ['GlobalInClusterPrefixPool', 'GlobalNetBoxIPPool', 'CiliumLoadBalancerIPPool'];
 
 export const GROUPS = {
   cluster: 'cluster.x-k8s.io',
@@ -24,7 +31,7 @@ export interface K8sObject {
   anchor: Location;
 }
 
-const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass']);
+const CLUSTER_SCOPED = new Set(['GlobalInClusterIPPool', 'Namespace', 'ClusterClass', ...SOURCE_CLUSTER_SCOPED]);
 
 interface Identity {
   group: string;
@@ -67,8 +74,16 @@ function makeObjects(doc: ParsedDoc): K8sObject[] {
       return item && !/List$/.test(item.kind) ? [makeObject(doc, map, item)] : [];
     });
   }
-  return id ? [makeObject(doc, doc.root, id)] : [];
+  if (id) return [makeObject(doc, doc.root, id)];
+  // A Helm values document (no apiVersion, no kind) with the kube-vip cloud provider chart's `cm` (issue 23).
+  const r = doc.root.range ?? [0, 0];
+  return doc.root.has('cm') && !doc.root.has('apiVersion') && !doc.root.has('kind')
+    ? [makeObject(doc, doc.root, { group: '', version: '', kind: HELM_VALUES, name: '', range: [r[0], r[0]] })]
+    : [];
 }
+
+/** The kind given to a Helm values document that may carry kube-vip cloud provider ranges. */
+export const HELM_VALUES = '(Helm values)';
 
 function makeObject(doc: ParsedDoc, root: YAMLMap, id: Identity): K8sObject {
   const { range, ...rest } = id;
@@ -92,5 +107,21 @@ export const is = {
   address: (o: K8sObject) => o.group === GROUPS.ipam && o.kind === 'IPAddress',
   service: (o: K8sObject) => o.group === '' && o.version === 'v1' && o.kind === 'Service',
   secret: (o: K8sObject) => o.group === '' && o.kind === 'Secret',
-  kubeVipConfigMap: (o: K8sObject) => o.group === '' && o.kind === 'ConfigMap' && o.name === 'kubevip',
+  kubeVipConfigMap: (o: K8sObject) => o.group === '' && o.kind === 'ConfigMap' && (o.name === 'kubevip' || o.name === KUBE_VIP_CHART_CONFIGMAP),
+  // Other address sources (issue 23).
+  metal3Pool: (o: K8sObject) => o.group === 'ipam.metal3.io' && o.kind === 'IPPool',
+  prefixPool: (o: K8sObject) => o.group === GROUPS.ipam && (o.kind === 'InClusterPrefixPool' || o.kind === 'GlobalInClusterPrefixPool'),
+  externalPool: (o: K8sObject) => o.group === GROUPS.ipam && Object.hasOwn(EXTERNAL_POOL_KINDS, o.kind),
+  proxmoxCluster: (o: K8sObject) => o.group === GROUPS.infrastructure && o.kind === 'ProxmoxCluster',
+  metalLbPool: (o: K8sObject) => o.group === 'metallb.io' && o.kind === 'IPAddressPool',
+  l2Advertisement: (o: K8sObject) => o.group === 'metallb.io' && o.kind === 'L2Advertisement',
+  ciliumPool: (o: K8sObject) => o.group === 'cilium.io' && o.kind === 'CiliumLoadBalancerIPPool',
+  /** The kube-vip cloud provider chart's values: a values document, or a Flux HelmRelease of the chart. */
+  kubeVipChartValues: (o: K8sObject) =>
+    o.kind === HELM_VALUES ||
+    (o.group === 'helm.toolkit.fluxcd.io' &&
+      o.kind === 'HelmRelease' &&
+      /kube-vip-cloud-provider/.test(stringAt(o.root, ['spec', 'chart', 'spec', 'chart']) ?? stringAt(o.root, ['spec', 'chartRef', 'name']) ?? '')),
+  rollout: (o: K8sObject) =>
+    (o.group === GROUPS.controlPlane && o.kind === 'KubeadmControlPlane') || (o.group === GROUPS.cluster && o.kind === 'MachineDeployment'),
 };

@@ -4,10 +4,18 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { stringAt } from '../yaml/documents';
 import type { K8sObject } from './kinds';
-import type { NodePoolRef } from './types';
+import { EXTERNAL_POOL_KINDS, type NodePoolRef } from './types';
 import { perObject } from '../memo';
 
-const POOL_KINDS = new Set(['InClusterIPPool', 'GlobalInClusterIPPool']);
+// Every kind that answers IPAddressClaims: CAIP's, Metal3's IPPool, the external IPAM providers'.
+const POOL_KINDS = new Set([
+  'InClusterIPPool',
+  'GlobalInClusterIPPool',
+  'IPPool',
+  'InClusterPrefixPool',
+  'GlobalInClusterPrefixPool',
+  ...Object.keys(EXTERNAL_POOL_KINDS),
+]);
 /** Keys whose value is a sequence of pool references, or one reference. */
 const LIST_KEYS = new Set(['addressesFromPools']);
 const REF_KEY = /^(ipv4PoolRef|ipv6PoolRef|fromPoolRef|poolRef)$/;
@@ -30,7 +38,7 @@ function refsIn(o: K8sObject): NodePoolRef[] {
     const kind = stringAt(ref, ['kind']);
     const name = stringAt(ref, ['name']);
     if (!kind || !name || !POOL_KINDS.has(kind)) return;
-    const namespace = kind === 'GlobalInClusterIPPool' ? undefined : (o.namespace ?? 'default');
+    const namespace = kind.startsWith('Global') ? undefined : (o.namespace ?? 'default');
     if (!out.some((r) => r.kind === kind && r.name === name && r.namespace === namespace)) out.push({ kind, name, namespace });
   };
   const stack: unknown[] = [o.root];

@@ -89,7 +89,39 @@ export interface WorkloadCluster {
   poolHint?: string;
 }
 
-export type PoolKind = 'InClusterIPPool' | 'GlobalInClusterIPPool';
+export type PoolKind = 'InClusterIPPool' | 'GlobalInClusterIPPool' | SourcePoolKind;
+
+// ---- Other address sources (issue 23) ----
+/** Claim-contract pools whose ranges live in an external IPAM (group ipam.cluster.x-k8s.io), by kind → the system that holds them. */
+export const EXTERNAL_POOL_KINDS = {
+  InfobloxIPPool: 'Infoblox',
+  NetBoxIPPool: 'NetBox',
+  GlobalNetBoxIPPool: 'NetBox',
+  NutanixIPPool: 'Nutanix',
+  UnifiIPPool: 'UniFi',
+} as const;
+export type ExternalPoolKind = keyof typeof EXTERNAL_POOL_KINDS;
+/**
+ * Pools of the other address sources: Metal3's `IPPool` (ipam.metal3.io), CAIP's prefix pools, the
+ * external claim-contract pools, and an infrastructure cluster's own node range (ProxmoxCluster ipv4Config/ipv6Config).
+ */
+export type SourcePoolKind = 'IPPool' | 'InClusterPrefixPool' | 'GlobalInClusterPrefixPool' | 'ProxmoxCluster' | ExternalPoolKind;
+
+/** What a pool of another address source adds to PoolInfo. */
+export interface PoolSource {
+  /** The API group, when not ipam.cluster.x-k8s.io (Metal3: ipam.metal3.io). */
+  group?: string;
+  /** Ranges managed outside the cluster ("Infoblox", "NetBox", …): nothing is known of them but their IPAddresses. */
+  managedBy?: string;
+  /** Addresses the pool itself records as taken: Metal3 `preAllocations` and `status.allocations`/`status.indexes`. */
+  held?: { address: string; name: string }[];
+  /** An infrastructure cluster's node range (ProxmoxCluster `ipv4Config`): always a node pool, never claimed from. */
+  nodeRange?: boolean;
+  /** Prefix pools: the length of each sub-prefix handed out (`allocationPrefixLength`). */
+  allocationPrefixLength?: number;
+  /** The cluster whose machines draw from it: a ProxmoxCluster node range's cluster, a Metal3 IPPool's `spec.clusterName`. */
+  cluster?: string;
+}
 
 export interface PoolInfo {
   kind: PoolKind;
@@ -100,6 +132,10 @@ export interface PoolInfo {
   analysis: PoolAnalysis;
   /** Where the pool is declared; undefined for pools seen only live. */
   origin?: PoolOrigin;
+  /** Other address sources (issue 23). */
+  source?: PoolSource;
+  /** `addressReuseGracePeriodSeconds`: a released address stays held this long (CAIP). */
+  graceSeconds?: number;
   /** Who holds it (a live pool: its management cluster). */
   owner?: Owner;
 }
@@ -114,6 +150,8 @@ export interface PoolOrigin extends Location {
   excludeTypo?: Span;
   /** The spec also has the right key `excludedAddresses` (a rename would duplicate it). */
   excludedKey?: boolean;
+  /** Span of `spec.addressReuseGracePeriodSeconds`, or of another source's field a problem names (allocationPrefixLength). */
+  fields?: Partial<Record<string, Span>>;
 }
 
 export interface PoolRef {
@@ -155,6 +193,67 @@ export interface LbServiceInfo {
   /** spec.ports[].port: Services may share an IP (allow-share) only on distinct ports. */
   ports?: number[];
   origin?: Location;
+  /** spec.loadBalancerClass, labels and annotations: which LB provider serves it, and which of its pools (issue 23). */
+  loadBalancerClass?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A label selector (matchLabels, matchExpressions) as Kubernetes writes it. */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: string; values: string[] }[];
+}
+
+export type LbProvider = 'kube-vip' | 'metallb' | 'cilium';
+
+/** A load-balancer pool of MetalLB (`IPAddressPool`) or Cilium LB-IPAM (`CiliumLoadBalancerIPPool`). */
+export interface LbPoolInfo {
+  provider: 'metallb' | 'cilium';
+  kind: 'IPAddressPool' | 'CiliumLoadBalancerIPPool';
+  name: string;
+  /** MetalLB pools are namespaced (metallb-system); Cilium's are cluster-scoped. */
+  namespace?: string;
+  /** `addresses[]` (MetalLB), `blocks[]` as `cidr` or `start-stop` (Cilium). */
+  entries: { text: string; site?: Location }[];
+  /** MetalLB `autoAssign` (default true): false hands out only requested addresses. */
+  autoAssign: boolean;
+  /** MetalLB `avoidBuggyIPs`: never .0 or .255. */
+  avoidBuggyIPs: boolean;
+  /** Cilium `disabled`: no new allocation. */
+  disabled: boolean;
+  /** Cilium `allowFirstLastIPs`: the first and last address of a CIDR block are handed out too. */
+  allowFirstLastIPs: boolean;
+  /** MetalLB `serviceAllocation.namespaces` (empty: any namespace). */
+  namespaces: string[];
+  namespaceSelectors: LabelSelector[];
+  /** MetalLB `serviceAllocation.serviceSelectors`, Cilium `serviceSelector`. */
+  serviceSelectors: LabelSelector[];
+  /** MetalLB: named by (or selected by) an L2Advertisement; undefined when no advertisement is known. */
+  advertised?: boolean;
+  origin?: Location;
+}
+
+/** A MetalLB L2Advertisement: which pools it announces (none named and no selector: all). */
+export interface L2AdvertisementInfo {
+  name: string;
+  namespace: string;
+  ipAddressPools: string[];
+  selectors: LabelSelector[];
+}
+
+/** A rollout that draws node addresses from pools: a KubeadmControlPlane or a MachineDeployment. */
+export interface RolloutInfo {
+  kind: 'KubeadmControlPlane' | 'MachineDeployment';
+  name: string;
+  namespace: string;
+  clusterName?: string;
+  replicas: number;
+  /** Machines created above `replicas` during a rolling update (CAPI's defaults: KCP 1, MachineDeployment 1). */
+  maxSurge: number;
+  /** The machine template it stamps machines from: its pools are the ones drawn from. */
+  template?: { kind: string; name: string };
+  origin?: Location;
 }
 
 export interface KubeVipRange {
@@ -184,6 +283,8 @@ export interface NodePoolRef {
   name: string;
   /** Undefined for GlobalInClusterIPPool. */
   namespace?: string;
+  /** The machine template that references the pool (the capacity forecast follows rollouts to it). */
+  template?: { kind: string; name: string };
 }
 
 export interface Inventory {
@@ -209,6 +310,13 @@ export interface Inventory {
    */
   declaredKubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
+  // ---- Other address sources (issue 23) ----
+  /** MetalLB and Cilium LB-IPAM pools. */
+  lbPools: LbPoolInfo[];
+  /** MetalLB L2Advertisements. */
+  l2Advertisements: L2AdvertisementInfo[];
+  /** KubeadmControlPlanes and MachineDeployments: what a rolling update draws from node pools at once. */
+  rollouts: RolloutInfo[];
   /** Node addresses: Machines' `status.addresses` (management clusters) and Nodes' (workload clusters), each with its owner. */
   nodeAddresses: NodeAddressInfo[];
   /** Workload clusters read live (issue 22), each with its own Services, kube-vip ConfigMap and nodes. */

@@ -20,6 +20,9 @@ import { networkOverlap } from './networkOverlap';
 import { invalidPool } from './invalidPool';
 import { lbIpConflict } from './lbIpConflict';
 import { lbIpOutsideRange } from './lbIpOutsideRange';
+import { lbPoolOverlap } from './lbPoolOverlap';
+import { rolloutCapacity } from './rolloutCapacity';
+import { vipInNodePool } from './vipInNodePool';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { invalidLbRange } from './invalidLbRange';
 import { renderFailed } from './renderFailed';
@@ -57,6 +60,10 @@ export const RULES = [
   kubeVipNamespaceOverlap,
   managementPoolOverlap,
   renderFailed,
+  // Other address sources (issue 23).
+  vipInNodePool,
+  lbPoolOverlap,
+  rolloutCapacity,
 ] as const;
 
 /** Stable rule codes, shown by the CLI and the editor; README has a section per code. */

@@ -11,10 +11,13 @@ import { defineRule } from './rule';
 function at(pool: PoolInfo, problem: PoolProblem): Location {
   const o = pool.origin!;
   let span: Span | undefined;
-  if (problem.field === 'spec.addresses' && problem.index !== undefined) span = o.addresses[problem.index];
-  else if (problem.field === 'spec.excludedAddresses' && problem.index !== undefined) span = o.excludedAddresses[problem.index];
+  const listed = ['spec.addresses', 'spec.prefixes', 'spec.pools'].includes(problem.field);
+  if (listed && problem.index !== undefined) span = o.addresses[problem.index];
+  else if ((problem.field === 'spec.excludedAddresses' || problem.field === 'spec.excludedPrefixes') && problem.index !== undefined)
+    span = o.excludedAddresses[problem.index];
   else if (problem.field === 'spec.gateway') span = o.gateway;
   else if (problem.field === 'spec.prefix') span = o.prefix;
+  else span = o.fields?.[problem.field];
   return { uri: o.uri, span: span ?? o.span };
 }
 

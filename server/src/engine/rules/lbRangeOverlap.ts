@@ -1,5 +1,7 @@
-// lb-range-overlap: the VIP lies in a kube-vip cloud provider range, so a LoadBalancer Service may be
-// given the same address.
+// lb-range-overlap: the VIP lies in a kube-vip cloud provider range, a MetalLB pool or an enabled Cilium
+// LB-IPAM pool, so a LoadBalancer Service may be given the same address.
+import { parseAddr } from '../ip/addr';
+import { PROVIDER_NAMES, lbPoolHolds, lbPoolLabel } from '../lbSources';
 import { inEntry } from '../model/pools';
 import { vipGroups } from '../model/vipPlaces';
 import { defineRule } from './rule';
@@ -8,12 +10,12 @@ import { alsoAt, finding, related } from './context';
 export const lbRangeOverlap = defineRule({
   code: 'lb-range-overlap',
   severities: ['warning'],
-  summary: 'The VIP lies in a kube-vip cloud-provider range: a LoadBalancer Service may get it.',
-  docs: `**warning** — the VIP lies in a kube-vip cloud provider range (\`kubevip\` ConfigMap, \`cidr-*\`/\`range-*\`):
-a LoadBalancer Service may get it.`,
+  summary: 'The VIP lies in a kube-vip cloud-provider range or a MetalLB or Cilium pool: a LoadBalancer Service may get it.',
+  docs: `**warning** — the VIP lies in a kube-vip cloud provider range (\`kubevip\` ConfigMap, \`cidr-*\`/\`range-*\`), a
+MetalLB \`IPAddressPool\` or an enabled Cilium \`CiliumLoadBalancerIPPool\`: a LoadBalancer Service may get it.`,
   cluster: (c, { inventory }) =>
-    vipGroups(c).flatMap((g) =>
-      inventory.kubeVipRanges
+    vipGroups(c).flatMap((g) => [
+      ...inventory.kubeVipRanges
         .filter((r) => inEntry(r.entry, g.ip))
         .map((r) =>
           finding(
@@ -24,6 +26,20 @@ a LoadBalancer Service may get it.`,
             [...related(r.site, `${r.key}: ${r.entry}`), ...alsoAt(g)],
           ),
         ),
-    ),
+      ...inventory.lbPools
+        .filter((lb) => {
+          const a = parseAddr(g.ip);
+          return !lb.disabled && a.ok && lbPoolHolds(lb, a.value);
+        })
+        .map((lb) =>
+          finding(
+            'lb-range-overlap',
+            'warning',
+            g.at,
+            `${g.ip} lies in ${lbPoolLabel(lb)} (${PROVIDER_NAMES[lb.provider]}): a LoadBalancer Service may be given the same address.`,
+            [...related(lb.origin, lbPoolLabel(lb)), ...alsoAt(g)],
+          ),
+        ),
+    ]),
   resolvedByNewAddress: true,
 });

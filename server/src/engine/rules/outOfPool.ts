@@ -9,6 +9,7 @@ import type { Finding } from '../types';
 import { defineRule } from './rule';
 import { alsoAt, finding, related } from './context';
 import { reservations } from './reservedIp';
+import { nodePools } from '../ranking';
 
 function outside(g: VipGroup, inventory: Inventory): Finding[] {
   const family = familyOf(g.ip);
@@ -20,7 +21,10 @@ function outside(g: VipGroup, inventory: Inventory): Finding[] {
   const covering = a.ok
     ? sameFamily.filter((q) => q.analysis.subnet && a.value.value >= q.analysis.subnet.first && a.value.value <= q.analysis.subnet.last)
     : [];
-  const pool = covering[0];
+  // Outside a node pool is where a VIP belongs: only a VIP pool's subnet makes a miss a warning.
+  const nodes = nodePools(inventory);
+  if (covering.length && covering.every((q) => nodes.has(q))) return [];
+  const pool = covering.find((q) => !nodes.has(q));
   if (pool) {
     const subnet = `${formatAddr({ family: family!, value: pool.analysis.subnet!.first })}/${pool.analysis.subnet!.prefix}`;
     return [
@@ -45,7 +49,8 @@ export const outOfPool = defineRule({
   summary: 'The VIP is in no known pool.',
   docs: `**warning/information** — a **warning** when the VIP lies in the subnet of a pool but outside what that pool can
 allocate (a range that missed it); **information** when no known pool's subnet covers the VIP (pools of other networks,
-a secondary NIC's say, tell nothing about it). Reported only when valid pools of its family are known.`,
+a secondary NIC's say, tell nothing about it). Reported only when valid pools of its family are known. A VIP outside a
+node pool but in its subnet is where it belongs: nothing is said (see \`rule-vip-in-node-pool\`).`,
   cluster: (c, { inventory }) => vipGroups(c).flatMap((g) => outside(g, inventory)),
   resolvedByNewAddress: true,
 });

@@ -13,12 +13,13 @@ export interface PoolOverlap {
 
 /** Namespaced pools collide within their namespace; global pools with every pool. */
 const GLOBAL = '\u0000global';
-const domainOf = (p: PoolInfo) => (p.kind === 'GlobalInClusterIPPool' ? GLOBAL : (p.namespace ?? ''));
+const domainOf = (p: PoolInfo) => (p.kind.startsWith('Global') ? GLOBAL : (p.namespace ?? ''));
 
 export function poolOverlaps(pools: PoolInfo[]): PoolOverlap[] {
   const out: PoolOverlap[] = [];
   for (const family of [4, 6] as const) {
-    const fam = pools.filter((p) => p.analysis.errors.length === 0 && p.analysis.family === family);
+    // A ProxmoxCluster's node range is copied by CAPMOX into an InClusterIPPool of its own: not a second pool.
+    const fam = pools.filter((p) => p.analysis.errors.length === 0 && p.analysis.family === family && !p.source?.nodeRange);
     const ranges = fam.flatMap((p, i) => p.analysis.allocatable.ranges.map(([first, last]) => ({ first, last, i })));
     ranges.sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0));
     const parent = fam.map((_, i) => i);
