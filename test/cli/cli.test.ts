@@ -18,7 +18,7 @@ test('check: compiler-style lines with rule codes, exit 1 on errors', () => {
   assert.match(r.stdout, /test\/fixtures\/workspace\/clusters\/staging\.yaml:31:11: error \[duplicate-ip\]/);
   // One problem, one line: staging's duplicate-ip and lb-range-overlap at its VIP's main place only.
   assert.equal(r.stdout.match(/staging\.yaml.*\[(duplicate-ip|lb-range-overlap)\]/g)?.length, 2);
-  assert.match(r.stdout, /4 error\(s\), 4 warning\(s\), 2 note\(s\) in 8 file\(s\)/);
+  assert.match(r.stdout, /4 error\(s\), 4 warning\(s\), 1 note\(s\) in 8 file\(s\)/);
   assert.equal(run(['check', 'test/fixtures/workspace', '--fail-on', 'none']).status, 0);
   assert.equal(run(['check', 'test/fixtures/workspace/clusters/dev.yaml', 'test/fixtures/workspace/ipam']).status, 0);
   assert.equal(run(['check', 'test/fixtures/workspace/ipam', '--fail-on', 'warning']).status, 1);
@@ -49,6 +49,25 @@ test('pools: kubectl-like columns plus the first free address', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^NAME\s+KIND\s+ADDRESSES\s+TOTAL\s+FREE\s+USED\s+FIRST FREE$/m);
   assert.match(r.stdout, /^vip-pool\s+GlobalInClusterIPPool\s+\["10\.10\.0\.16-10\.10\.0\.63"\]\s+42\s+37\s+5\s+10\.10\.0\.16$/m);
+});
+
+test('pools: a VIP written on an excluded address or the gateway is never "used" of the pool', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-excluded-'));
+  const cluster = (name: string, host: string) =>
+    `---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: ${host}\n`;
+  writeFileSync(
+    join(dir, 'pool.yaml'),
+    'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: vips\nspec:\n  addresses: [10.10.0.1-10.10.0.10]\n  excludedAddresses: [10.10.0.5-10.10.0.8]\n  prefix: 24\n  gateway: 10.10.0.1\n' +
+      // Two VIPs the pool can allocate, two on excluded addresses, one on the gateway: 9 allocatable − 2 = 5 free.
+      cluster('a', '10.10.0.2') +
+      cluster('b', '10.10.0.3') +
+      cluster('c', '10.10.0.5') +
+      cluster('d', '10.10.0.6') +
+      cluster('e', '10.10.0.1'),
+  );
+  const r = run(['pools', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^vips +GlobalInClusterIPPool +\["10\.10\.0\.1-10\.10\.0\.10"\] +5 +3 +2 +10\.10\.0\.4$/m);
 });
 
 test('allocate --offline writes the next free address into every VIP place and says nothing reserves it', () => {

@@ -233,6 +233,71 @@ spec:
       await assertNoClaimLeft('t5');
     });
 
+    test("the cluster's claim already holds an address: allocation says so, offers to keep it, and never deletes it", async () => {
+      await sb.create({
+        apiVersion: `${G}/v1beta2`,
+        kind: 'IPAddressClaim',
+        metadata: { name: 't7-control-plane-vip', namespace: 'default' },
+        spec: { poolRef: { apiGroup: G, kind: 'GlobalInClusterIPPool', name: 'sandbox-vips' } },
+      });
+      const held = await sb.waitFor(() => get('IPAddress', 'default', 't7-control-plane-vip'), 10_000);
+      const uid = (await get('IPAddressClaim', 'default', 't7-control-plane-vip'))!.metadata.uid;
+      const address: string = held.spec.address;
+      const uri = scratch('t7');
+      await lsp.waitFor(() => lsp.diagnostics.has(uri) || undefined, 5000, 'scratch analysed');
+      const params = { uri, cluster: { name: 't7', namespace: 'default' }, pool: { kind: 'GlobalInClusterIPPool', name: 'sandbox-vips' } };
+      const message = `IPAddressClaim default/t7-control-plane-vip already holds ${address} from GlobalInClusterIPPool sandbox-vips: keep it, or release it first`;
+      await assert.rejects(lsp.rpc.sendRequest('capiIpam/allocate', params), (e: { message: string; data?: unknown }) => {
+        assert.equal(e.message, message);
+        assert.deepEqual(e.data, {
+          held: { claim: { name: 't7-control-plane-vip', namespace: 'default' }, address, pool: { kind: 'GlobalInClusterIPPool', name: 'sandbox-vips' } },
+        });
+        return true;
+      });
+      assert.ok(
+        lsp.logs.some((l) => l.includes(`allocation for default/t7 from GlobalInClusterIPPool sandbox-vips failed: ${message}`)),
+        'the Output channel has it',
+      );
+      // Keep, but the edit fails: the claim this allocation did not create is kept, and the message says so.
+      lsp.acceptEdit = () => false;
+      try {
+        await assert.rejects(
+          lsp.rpc.sendRequest('capiIpam/allocate', { ...params, keep: true }),
+          new RegExp(
+            `^Error: the edit was not applied \\(document changed\\); the IPAddressClaim default/t7-control-plane-vip was kept: it held ${address.replaceAll('.', '\\.')} before this allocation$`,
+          ),
+        );
+      } finally {
+        lsp.acceptEdit = () => true;
+      }
+      assert.equal((await get('IPAddressClaim', 'default', 't7-control-plane-vip'))?.metadata.uid, uid, 'the same claim, not deleted');
+      const kept = (await lsp.rpc.sendRequest('capiIpam/allocate', { ...params, keep: true })) as Result;
+      assert.deepEqual(kept, { address, claim: { name: 't7-control-plane-vip', namespace: 'default' } });
+      assert.match(lsp.textOf(uri), new RegExp(`host: "?${address.replaceAll('.', '\\.')}"?\\n    port: 6443\\n  infrastructureRef`));
+      assert.doesNotMatch(lsp.textOf(uri), /kind: IPAddressClaim/, 'the existing claim is not appended again');
+      assert.equal((await get('IPAddressClaim', 'default', 't7-control-plane-vip'))?.metadata.uid, uid);
+    });
+
+    test('a rollback whose delete keeps failing is reported as such, with the claim to delete, after three tries', async (t) => {
+      if (!sb.sandbox) return t.skip("needs the sandbox's fault injection");
+      const uri = scratch('t8');
+      await lsp.waitFor(() => lsp.diagnostics.has(uri) || undefined, 5000, 'scratch analysed');
+      lsp.acceptEdit = () => false;
+      const deletes = () => sb.sandbox!.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/t8-control-plane-vip')).length;
+      sb.sandbox.faults.failNext(3, 503, (r) => r.verb === 'delete');
+      try {
+        await assert.rejects(
+          allocate(uri, 't8', 'default', 'sandbox-vips'),
+          /^Error: the edit was not applied \(document changed\); deleting the IPAddressClaim default\/t8-control-plane-vip failed 3 times \(503 ServiceUnavailable\): it still holds 10\.20\.0\.\d+ — release it \(Release VIP, or capi-ipam release --claim default\/t8-control-plane-vip\) or delete it by hand$/,
+        );
+      } finally {
+        lsp.acceptEdit = () => true;
+        sb.sandbox.faults.clear();
+      }
+      assert.equal(deletes(), 3);
+      assert.ok(await get('IPAddressClaim', 'default', 't8-control-plane-vip'), 'the claim is still there, as the message says');
+    });
+
     test('two language servers allocating 20 clusters at once end with 20 distinct addresses', async () => {
       const second = await LspClient.start({
         folder: ws.dir,

@@ -21,7 +21,8 @@ type expr struct {
 }
 
 type input struct {
-	Variables   []expr `json:"variables"`
+	MatchConditions []expr `json:"matchConditions"`
+	Variables       []expr `json:"variables"`
 	Validations []expr `json:"validations"`
 	Cases       []struct {
 		Name     string         `json:"name"`
@@ -34,6 +35,7 @@ type input struct {
 type verdict struct {
 	Name     string   `json:"name"`
 	Allowed  bool     `json:"allowed"`
+	Matched  bool     `json:"matched"`
 	Messages []string `json:"messages"`
 }
 
@@ -64,6 +66,10 @@ func main() {
 		}
 		return prg
 	}
+	conditions := make([]cel.Program, len(in.MatchConditions))
+	for i, m := range in.MatchConditions {
+		conditions[i] = compile(m.Expression)
+	}
 	vars := make([]cel.Program, len(in.Variables))
 	for i, v := range in.Variables {
 		vars[i] = compile(v.Expression)
@@ -76,7 +82,23 @@ func main() {
 	for _, c := range in.Cases {
 		values := map[string]any{}
 		activation := map[string]any{"object": c.Object, "params": c.Params, "request": map[string]any{"resource": map[string]any{"resource": c.Resource}}, "variables": values}
-		v := verdict{Name: c.Name, Allowed: true, Messages: []string{}}
+		v := verdict{Name: c.Name, Allowed: true, Matched: true, Messages: []string{}}
+		// matchConditions: all must be true for the policy to apply; an error counts as failurePolicy: Fail.
+		for _, p := range conditions {
+			r, _, err := p.Eval(activation)
+			if err != nil {
+				v.Allowed, v.Messages = false, append(v.Messages, "matchCondition error: "+err.Error())
+				break
+			}
+			if ok, _ := r.Value().(bool); !ok {
+				v.Matched = false
+				break
+			}
+		}
+		if !v.Matched || !v.Allowed {
+			out = append(out, v)
+			continue
+		}
 		for i, p := range vars {
 			if r, _, err := p.Eval(activation); err == nil {
 				values[in.Variables[i].Name] = r.Value()

@@ -74,6 +74,11 @@ export class Proc {
     return this.log().trimEnd().split('\n').slice(-lines).join('\n');
   }
 
+  /** SIGSTOP (`pause`) or SIGCONT to the whole group: a hung process, its sockets open and silent. */
+  pause(paused: boolean): void {
+    process.kill(-this.pid, paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the group leader has exited. */
   async stop(graceMs = 10_000): Promise<void> {
     const signal = (s: NodeJS.Signals) => {

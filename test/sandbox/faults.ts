@@ -16,6 +16,11 @@ export class Faults {
   private hang: { left: number; match?: Match }[] = [];
   private forbidden: { verb: string; resource?: string }[] = [];
   tokenRefused = false;
+  /**
+   * A hung API server (a SIGSTOPped process, a black-holed network): no request is answered and the
+   * open watches send nothing, not even heartbeats or bookmarks, until it is false again.
+   */
+  frozen = false;
   /** Set by the server: ends (or destroys) every open watch stream. */
   onDropWatches: (abrupt: boolean) => void = () => {};
 
@@ -44,11 +49,17 @@ export class Faults {
     this.forbidden.push({ verb, resource });
   }
 
+  /** Undoes every `forbid`, leaving the other faults. */
+  permit(): void {
+    this.forbidden = [];
+  }
+
   clear(): void {
     this.fail = [];
     this.hang = [];
     this.forbidden = [];
     this.tokenRefused = false;
+    this.frozen = false;
   }
 
   /** @internal */

@@ -32,6 +32,8 @@ export interface ServerContext {
   heartbeatMs: number;
   user: string;
   hostPort: () => string;
+  /** Called when a list starts; what it returns when that list's response ends (inFlight.ts). */
+  listStarted?: () => () => void;
 }
 
 interface Route {
@@ -101,7 +103,8 @@ export class ApiHandler {
       if (!(e instanceof ApiError)) return sendError(e);
     }
 
-    if (this.ctx.faults.takeHang(info)) {
+    if (info.verb === 'list' && this.ctx.listStarted) res.once('close', this.ctx.listStarted());
+    if (this.ctx.faults.frozen || this.ctx.faults.takeHang(info)) {
       this.hung.add(res);
       res.on('close', () => this.hung.delete(res));
       req.resume();
@@ -318,7 +321,7 @@ export class ApiHandler {
     this.watches.add(res);
     let first = true;
     const write = (type: string, obj: Record<string, any>) => {
-      if (res.destroyed || res.writableEnded) return;
+      if (res.destroyed || res.writableEnded || this.ctx.faults.frozen) return;
       let object: unknown = obj;
       if (type === 'ERROR' || type === 'BOOKMARK') object = obj;
       else {
@@ -366,12 +369,12 @@ export class ApiHandler {
     if (bookmarks) bookmark();
     const unsubscribe = store.subscribe(deliver);
     const heartbeat = setInterval(() => {
-      if (res.destroyed || res.writableEnded) return;
+      if (res.destroyed || res.writableEnded || this.ctx.faults.frozen) return;
       if (bookmarks) bookmark();
       else res.write('\n');
     }, this.ctx.heartbeatMs);
     const timeout = Number(query.timeoutSeconds);
-    const timer = Number.isFinite(timeout) && timeout > 0 ? setTimeout(() => this.endWatch(res), timeout * 1000) : undefined;
+    const timer = Number.isFinite(timeout) && timeout > 0 ? setTimeout(() => !this.ctx.faults.frozen && this.endWatch(res), timeout * 1000) : undefined;
     const cleanup = () => {
       unsubscribe();
       clearInterval(heartbeat);

@@ -16,6 +16,8 @@ export interface CelCase {
 export interface CelVerdict {
   name: string;
   allowed: boolean;
+  /** Whether the match conditions let the policy evaluate the object at all. */
+  matched: boolean;
   messages: string[];
 }
 interface Expr {
@@ -38,9 +40,9 @@ function evaluator(): string {
   return (binary = out);
 }
 
-export function evaluateCel(spec: { variables: Expr[]; validations: Expr[] }, cases: CelCase[]): CelVerdict[] {
+export function evaluateCel(spec: { matchConditions?: Expr[]; variables: Expr[]; validations: Expr[] }, cases: CelCase[]): CelVerdict[] {
   const r = spawnSync(evaluator(), [], {
-    input: JSON.stringify({ variables: spec.variables, validations: spec.validations, cases }),
+    input: JSON.stringify({ matchConditions: spec.matchConditions ?? [], variables: spec.variables, validations: spec.validations, cases }),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

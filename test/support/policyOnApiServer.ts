@@ -47,15 +47,24 @@ export class PolicyOnApiServer {
   }
 
   /** Would the server create a Cluster with this endpoint host? (dry run: nothing is stored) */
-  async admitsCluster(host: string, namespace = 'default'): Promise<AdmissionAnswer> {
-    const cluster: Obj = {
+  admitsCluster(host: string, namespace = 'default'): Promise<AdmissionAnswer> {
+    return this.admits({
       apiVersion: 'cluster.x-k8s.io/v1beta1',
       kind: 'Cluster',
       metadata: { name: 'capi-ipam-policy-probe', namespace },
       spec: { controlPlaneEndpoint: { host, port: 6443 } },
-    };
+    });
+  }
+
+  /** Deletes one object of the policy (e.g. its parameter ConfigMap, as an operator might forget to apply it). */
+  async remove(obj: Obj): Promise<void> {
+    await this.api.delete(obj);
+  }
+
+  /** Would the server create this object? (dry run: nothing is stored) */
+  async admits(obj: Obj): Promise<AdmissionAnswer> {
     try {
-      await this.api.create(cluster, undefined, 'All');
+      await this.api.create(obj, undefined, 'All');
       return { allowed: true, status: 201, message: '' };
     } catch (e) {
       const err = e as { code?: number; body?: unknown };

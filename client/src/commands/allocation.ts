@@ -1,7 +1,7 @@
 // capiIpam.allocate and capiIpam.release: claim a control-plane VIP for the cluster at the cursor
 // from a pool, or delete one named claim. The server does the cluster work; this side picks and confirms.
 import * as vscode from 'vscode';
-import type { AllocateResult, ClusterRef, ConnectionState, PoolView, ReleaseTarget } from '../../../server/src/protocol';
+import type { AllocateResult, AllocationHeld, ClusterRef, ConnectionState, PoolView, ReleaseTarget } from '../../../server/src/protocol';
 import type { IpamServer } from '../ipamServer';
 import type { CommandTarget } from '../trees/commandTarget';
 import { poolLabel } from '../trees/poolsTree';
@@ -27,15 +27,36 @@ export async function allocate(server: IpamServer, args: AllocateArgs = {}, conn
   const { uri, cluster } = target;
   const pool = args.pool ?? (await pickPool(server, cluster, args.poolId));
   if (!pool) return undefined;
-  try {
-    const result = await vscode.window.withProgress(
+  const request = (keep: boolean) =>
+    vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `Allocating a VIP for ${cluster.namespace}/${cluster.name} from ${poolLabel(pool)}`,
         cancellable: true,
       },
-      (_progress, token) => server.allocate({ uri, cluster, pool: { kind: pool.kind, name: pool.name, namespace: pool.namespace } }, token),
+      (_progress, token) => server.allocate({ uri, cluster, pool: { kind: pool.kind, name: pool.name, namespace: pool.namespace }, keep }, token),
     );
+  try {
+    let result: AllocateResult;
+    try {
+      result = await request(false);
+    } catch (error) {
+      // The cluster's claim holds an address already: say so, and offer to keep it; never replace it silently.
+      const held = (error as { data?: Partial<AllocationHeld> }).data?.held;
+      if (!held) throw error;
+      const address = held.address ?? 'an address';
+      const keep = `Keep ${address}`;
+      const answer = await vscode.window.showWarningMessage(
+        `${cluster.namespace}/${cluster.name} already holds ${address} from ${held.pool.kind} ${held.pool.name}.`,
+        {
+          modal: true,
+          detail: `IPAddressClaim ${held.claim.namespace}/${held.claim.name} holds it. ${keep} writes it into every VIP place of the cluster; for another address, release this claim first (Release VIP).`,
+        },
+        keep,
+      );
+      if (answer !== keep) return undefined;
+      result = await request(true);
+    }
     void vscode.window.showInformationMessage(
       `Allocated ${result.address} to ${cluster.namespace}/${cluster.name} (IPAddressClaim ${result.claim.namespace}/${result.claim.name}).`,
     );

@@ -16,7 +16,9 @@ const OPTIONS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   'write-claim': { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false },
   timeout: { type: 'string', default: '60' },
+  'request-timeout': { type: 'string', default: '10' },
   offline: { type: 'boolean', default: false },
   ...RENDER_OPTIONS,
   claim: { type: 'string' },
@@ -75,7 +77,9 @@ export async function runAllocate(args: string[]): Promise<number> {
     kubeconfig: values.kubeconfig,
     context: values.context,
     writeClaim: values['write-claim'],
+    keep: values.keep,
     timeoutSeconds: Number(values.timeout),
+    requestTimeoutMs: requestTimeoutMs(values['request-timeout']),
     maps,
     claimWriter: claimEditsFor(workspace, renderings, cluster),
   });
@@ -87,6 +91,13 @@ export async function runAllocate(args: string[]): Promise<number> {
 }
 
 const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+
+/** `--request-timeout SECONDS`: the bound of each request to the management cluster. */
+export function requestTimeoutMs(text: string | undefined): number {
+  const s = Number(text ?? '10');
+  if (!(s > 0 && s <= 300)) throw usage(`--request-timeout takes seconds (0 < N ≤ 300), not ${text}`);
+  return s * 1000;
+}
 
 export async function runRelease(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
@@ -107,7 +118,11 @@ export async function runRelease(args: string[]): Promise<number> {
   // The live bundle's own ReleaseError: the class must be the one its code throws.
   const { releaseLive, ReleaseError } = await import('./live');
   try {
-    const r = await releaseLive(what, { kubeconfig: values.kubeconfig, context: values.context });
+    const r = await releaseLive(what, {
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      requestTimeoutMs: requestTimeoutMs(values['request-timeout']),
+    });
     const held = [r.address, r.pool && `from ${r.pool}`, r.cluster && `cluster ${r.cluster}`].filter(Boolean).join(', ');
     process.stderr.write(
       terminalSafe(`deleted IPAddressClaim ${r.claim.namespace}/${r.claim.name}${held ? ` (${held})` : ''}: the address is free again.`) + '\n',

@@ -4,7 +4,10 @@ import { policyYaml, type PolicyFormat, type AnalysisHost } from '../engine/inde
 import { loadWorkspace } from './files';
 
 /** `withLive` is main's: the live half of the CLI is a bundle of its own, loaded only with a kubeconfig. */
-export async function runPolicy(args: string[], withLive: (w: AnalysisHost, v: { kubeconfig?: string; context?: string }) => Promise<void>): Promise<number> {
+export async function runPolicy(
+  args: string[],
+  withLive: (w: AnalysisHost, v: { kubeconfig?: string; context?: string | string[]; 'request-timeout'?: string }) => Promise<number>,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -13,13 +16,16 @@ export async function runPolicy(args: string[], withLive: (w: AnalysisHost, v: {
       pool: { type: 'string', multiple: true },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
+      'request-timeout': { type: 'string' },
     },
   });
   const format = values.format as PolicyFormat;
   if (format !== 'vap' && format !== 'kyverno') throw Object.assign(new Error(`unknown --format ${format} (vap or kyverno)`), { code: 'ERR_PARSE_ARGS_USAGE' });
   const { workspace } = loadWorkspace(positionals.length ? positionals : ['.']);
-  await withLive(workspace, values);
-  const { yaml, notes } = policyYaml(workspace.snapshot().inventory(), format, values.pool ?? []);
+  // A policy from the files alone could reject what the cluster's pools allow: nothing rather than that.
+  const live = await withLive(workspace, values);
+  if (live) return live;
+  const { yaml, notes } = policyYaml(workspace.snapshot().analysis, format, values.pool ?? []);
   process.stdout.write(yaml);
   if (!notes.some((n) => n.startsWith('VIP pool ')))
     process.stderr.write('capi-ipam: no valid VIP pool: the policy rejects every concrete control-plane endpoint\n');

@@ -16,14 +16,14 @@ import type { Finding, Fix } from './types';
 import { ClusterLocator } from './locate';
 import type { Resolution } from './hostnames';
 import { hostnamePlaces, ipPlaces } from './model/vipPlaces';
-import { type PoolUsage, poolUsage } from './usage';
+import { type PoolUsage, poolUsage } from './features/usage';
 import { type AddressCompletion, completionsAt } from './features/completion';
 import { type HoverHit, hoverAt } from './features/hover';
 import { type Lens, type LensOptions, clusterLenses } from './features/codeLens';
 import { kubeVipRangeViews, poolBlockView, poolId, poolMapView, poolView, rankedPoolViews, serviceViews } from './features/views';
 import type { KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './features/viewTypes';
 import { type AllocationChoice, allocationChoices, choosePool, exhaustion, nextFreeAddress } from './features/allocation';
-import type { PoolMapData } from './poolMap';
+import type { PoolMapData } from './features/poolMap';
 import type { ClaimPool } from './claimDocument';
 import { type ClusterRef, declaredClusterAt } from './features/cursor';
 
@@ -98,8 +98,11 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     kubeVipRanges: live.kubeVipRanges.length ? live.kubeVipRanges : files.kubeVipRanges,
     kubeVipConfigs: live.kubeVipConfigs?.length ? live.kubeVipConfigs : files.kubeVipConfigs,
     endpoints: live.endpoints,
+    nodeAddresses: [...live.nodeAddresses, ...files.nodeAddresses],
+    estate: live.estate,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
+    declaredKubeVipConfigs: files.kubeVipConfigs,
   };
 }
 

@@ -7,7 +7,7 @@ import { inPoolAddresses } from './ip/pool';
 import { vipClaimName } from './model/clusters';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import { agreedVip } from './model/vipPlaces';
-import { type PoolUsage, poolUsage } from './usage';
+import { type PoolUsage, poolUsage } from './features/usage';
 import { perObject } from './memo';
 
 export type PoolRole = 'vip' | 'node';
@@ -38,7 +38,7 @@ export function usableFrom(p: PoolInfo, namespace: string): boolean {
 
 /**
  * Node pools by reference from machine templates; VIP pools by the VIPs, endpoints or VIP claims they
- * hold. Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
+ * hold; node pools again by the machines' addresses they hold (a cluster's claim that is not its VIP claim). Made once per inventory, i.e. per analysis (`clusters` are that analysis's).
  */
 export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => Map<PoolInfo, PoolRole> = perObject(
   (inventory: Inventory, clusters: WorkloadCluster[]) => {
@@ -53,13 +53,18 @@ export const poolRoles: (inventory: Inventory, clusters: WorkloadCluster[]) => M
       ...clusters.map((c) => `${c.namespace}/${vipClaimName(c.name)}`),
       ...inventory.endpoints.map((e) => `${e.namespace}/${vipClaimName(e.clusterName)}`),
     ]);
+    // A cluster's address under another claim than its VIP claim is a machine's (CAPV, CAPM3 and CAPMOX
+    // label their claims with the cluster): its pool is a node pool even without the machine templates.
+    const machineAddress = (a: Inventory['addresses'][number]) =>
+      a.clusterName !== undefined && a.claimName !== vipClaimName(a.clusterName) && !vipClaims.has(`${a.namespace}/${a.claimName}`);
     for (const p of inventory.pools) {
-      const node = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
+      const mine = (a: Inventory['addresses'][number]) => a.poolRef.kind === p.kind && a.poolRef.name === p.name;
+      const referenced = (inventory.nodePools ?? []).some((r) => r.kind === p.kind && r.name === p.name && r.namespace === p.namespace);
       const holdsVip = () =>
-        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) ||
-        inventory.addresses.some((a) => a.poolRef.kind === p.kind && a.poolRef.name === p.name && vipClaims.has(`${a.namespace}/${a.claimName}`));
-      if (node) out.set(p, 'node');
+        [...vips].some((ip) => inPoolAddresses(p.analysis, ip)) || inventory.addresses.some((a) => mine(a) && vipClaims.has(`${a.namespace}/${a.claimName}`));
+      if (referenced) out.set(p, 'node');
       else if (p.analysis.errors.length === 0 && holdsVip()) out.set(p, 'vip');
+      else if (inventory.addresses.some((a) => mine(a) && machineAddress(a))) out.set(p, 'node');
     }
     return out;
   },

@@ -15,11 +15,29 @@ export interface Allocation {
   prefix?: number;
   gateway?: string;
   claim: ClusterRef;
-  /** False when an existing claim of this cluster (same pool) was reused. */
+  /** False when the cluster's existing claim (same pool) was kept: then nothing here may delete it. */
   created: boolean;
+  /** The UID of the claim this allocation created: a rollback deletes that object only. */
+  uid?: string;
 }
 
 export class AllocationError extends Error {}
+
+/**
+ * The cluster's claim exists already and holds (or is getting) an address of the pool: nothing is
+ * overwritten silently — the caller says so and offers to keep it (`keepExisting`).
+ */
+export class ClaimHeld extends AllocationError {
+  constructor(
+    readonly claim: ClusterRef,
+    readonly pool: ClaimPool,
+    readonly address: string | undefined,
+  ) {
+    super(
+      `IPAddressClaim ${claim.namespace}/${claim.name} already holds ${address ?? 'an address (not yet allocated)'} from ${pool.kind} ${pool.name}: keep it, or release it first`,
+    );
+  }
+}
 
 export interface AllocateOptions {
   timeoutMs: number;
@@ -27,6 +45,8 @@ export interface AllocateOptions {
   /** Whether the Cluster exists in the management cluster (see claimObject). */
   clusterExists: boolean;
   requestTimeoutMs?: number;
+  /** The cluster's claim exists already (same pool): use its address instead of failing with ClaimHeld. */
+  keepExisting?: boolean;
 }
 
 function need(resources: Resource[], kind: string): Resource {
@@ -96,7 +116,7 @@ function waitForAddress(kc: k8s.KubeConfig, r: Resource, claim: ClusterRef, opts
         health: () => {},
       },
       { fieldSelector },
-      2000,
+      { maxBackoffMs: 2000 },
     );
     const timer = setTimeout(
       () =>
@@ -127,22 +147,29 @@ export async function claimAddress(
   const body = claimObject(cluster, pool, { apiVersion: `${claims.group}/${claims.version}`, clusterExists: opts.clusterExists });
   const claim = { name: body.metadata.name, namespace: cluster.namespace };
   const reqOpts = withTimeout(opts.requestTimeoutMs ?? 10_000);
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
   let created = true;
+  let uid: string | undefined;
   try {
-    await api.createNamespacedCustomObject(
+    const made = (await api.createNamespacedCustomObject(
       { group: claims.group, version: claims.version, namespace: cluster.namespace, plural: claims.plural, body },
       reqOpts,
-    );
+    )) as { metadata?: { uid?: string } };
+    uid = made.metadata?.uid;
   } catch (e) {
     const s = statusOf(e);
     if (s.code !== 409)
       throw new AllocationError(
-        `could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.opaque ? briefStatus(e) : `${s.code ?? ''} ${s.message}`.trim()}`,
+        `could not create IPAddressClaim ${claim.namespace}/${claim.name}: ${s.code ? `${s.code} ${s.message}` : briefStatus(e, requestTimeoutMs)}`,
       );
     const existing = (await api.getNamespacedCustomObject(
       { group: claims.group, version: claims.version, namespace: claim.namespace, plural: claims.plural, name: claim.name },
       reqOpts,
-    )) as { spec?: { poolRef?: { kind?: string; name?: string } }; metadata?: { deletionTimestamp?: string } };
+    )) as {
+      spec?: { poolRef?: { kind?: string; name?: string } };
+      metadata?: { deletionTimestamp?: string };
+      status?: { addressRef?: { name?: string } };
+    };
     if (existing.metadata?.deletionTimestamp)
       throw new AllocationError(`IPAddressClaim ${claim.namespace}/${claim.name} is being deleted; try again in a moment`);
     if (existing.spec?.poolRef?.kind !== pool.kind || existing.spec?.poolRef?.name !== pool.name) {
@@ -150,21 +177,54 @@ export async function claimAddress(
         `IPAddressClaim ${claim.namespace}/${claim.name} already exists for pool ${existing.spec?.poolRef?.kind} ${existing.spec?.poolRef?.name}: release it first`,
       );
     }
-    created = false; // this cluster already holds an address from this pool: reuse it
+    if (!opts.keepExisting) {
+      const ref = existing.status?.addressRef?.name;
+      const held = ref
+        ? ((await api
+            .getNamespacedCustomObject(
+              { group: addresses.group, version: addresses.version, namespace: claim.namespace, plural: addresses.plural, name: ref },
+              reqOpts,
+            )
+            .catch(() => undefined)) as Address | undefined)
+        : undefined;
+      throw new ClaimHeld(claim, pool, held?.spec?.address);
+    }
+    created = false; // the user chose to keep this cluster's address from this pool
   }
   try {
     const a = await waitForAddress(kc, addresses, claim, opts, pool);
-    return { address: a.spec.address, prefix: a.spec.prefix, gateway: a.spec.gateway, claim, created };
+    return { address: a.spec.address, prefix: a.spec.prefix, gateway: a.spec.gateway, claim, created, uid };
   } catch (e) {
-    if (!created) throw e;
-    const deleted = await deleteClaim(kc, resources, claim).then(
-      () => true,
-      () => false,
-    );
-    throw new AllocationError(
-      `${(e as Error).message}; ${deleted ? `the IPAddressClaim ${claim.namespace}/${claim.name} was deleted, no address is held` : `deleting the IPAddressClaim ${claim.namespace}/${claim.name} failed: delete it by hand`}`,
-    );
+    if (!created) throw new AllocationError(`${(e as Error).message}; the IPAddressClaim ${claim.namespace}/${claim.name} was kept (it existed before)`);
+    throw new AllocationError(`${(e as Error).message}; ${await rollBack(kc, resources, { claim, created, uid }, requestTimeoutMs)}`);
   }
+}
+
+/**
+ * Undoes an allocation after a failure, and says what became of its claim in words that are true: a
+ * claim it did not create is kept; one it created is deleted by UID (a claim re-created under the name
+ * meanwhile is not touched), tried three times; a delete that still fails names the claim to delete.
+ */
+export async function rollBack(
+  kc: k8s.KubeConfig,
+  resources: Resource[],
+  a: Pick<Allocation, 'claim' | 'created' | 'uid'> & { address?: string },
+  requestTimeoutMs = 10_000,
+): Promise<string> {
+  const name = `${a.claim.namespace}/${a.claim.name}`;
+  if (!a.created) return `the IPAddressClaim ${name} was kept: it held ${a.address ?? 'its address'} before this allocation`;
+  let problem = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    try {
+      const deleted = await deleteClaim(kc, resources, a.claim, { uid: a.uid, requestTimeoutMs });
+      return deleted ? `the IPAddressClaim ${name} was deleted, no address is held` : `the IPAddressClaim ${name} no longer exists, no address is held`;
+    } catch (e) {
+      if (statusOf(e).code === 409) return `the IPAddressClaim ${name} was re-created meanwhile by someone else and is kept`;
+      problem = briefStatus(e, requestTimeoutMs);
+    }
+  }
+  return `deleting the IPAddressClaim ${name} failed 3 times (${problem}): it still holds ${a.address ?? 'an address'} — release it (Release VIP, or capi-ipam release --claim ${name}) or delete it by hand`;
 }
 
 export async function clusterExists(kc: k8s.KubeConfig, resources: Resource[], cluster: ClusterRef, requestTimeoutMs = 10_000): Promise<boolean> {

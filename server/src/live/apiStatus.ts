@@ -41,27 +41,48 @@ export function redactUrls(text: string): string {
  * "403 Forbidden": status code and reason of an API error, never its message, headers or body
  * (client-node puts all three into the error text, and they can echo request data).
  */
-export function briefStatus(e: unknown): string {
+export function briefStatus(e: unknown, timeoutMs?: number): string {
   const s = statusOf(e);
   if (s.code) return `${s.code} ${s.reason ?? STATUS_CODES[s.code] ?? ''}`.trim();
-  return s.opaque ? 'failed before the request was sent (credential plugin?)' : s.message;
+  return s.opaque ? 'failed before the request was sent (credential plugin?)' : plainMessage(s, timeoutMs);
 }
 
 export function isAuthProblem(s: ApiStatus): boolean {
   return s.code === 401 || s.code === 403;
 }
 
+const TIMEOUT = /ETIMEDOUT|timed? ?out|AbortError|aborted/i;
+
 const TRANSPORT: [RegExp, string][] = [
   [/ECONNREFUSED/, 'the API server refused the connection (is it running?)'],
   [/ENOTFOUND|EAI_AGAIN/, "the API server's host name does not resolve"],
-  [/ETIMEDOUT|timed? ?out|AbortError|aborted/i, 'the API server did not answer in time'],
+  [TIMEOUT, 'the API server did not answer in time'],
   [/ECONNRESET|socket hang up/, 'the connection to the API server was reset'],
   [/EHOSTUNREACH|ENETUNREACH/, "the API server's network is unreachable"],
   [/certificate|CERT_|self[- ]signed/i, "the API server's certificate is not trusted"],
 ];
 
-/** A transport error in words, without the request URL (the status bar and messages show this; the log keeps the details). */
-export function plainMessage(s: ApiStatus): string {
+/**
+ * A transport error in words, without the request URL (the status bar and messages show this; the log
+ * keeps the details). A request that was cut off by its bound (`timeoutMs`) says how long it waited:
+ * a hung API server or a black-holed network answers nothing at all, not even an error.
+ */
+export function plainMessage(s: ApiStatus, timeoutMs?: number): string {
   if (s.code) return s.message;
+  if (timeoutMs !== undefined && TIMEOUT.test(s.message)) return `the cluster did not answer in ${seconds(timeoutMs)}`;
   return TRANSPORT.find(([re]) => re.test(s.message))?.[1] ?? s.message;
 }
+
+/** "10 s", "1.5 s". */
+export const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/**
+ * The management cluster could not be read or written (unreachable, silent, refusing the credentials):
+ * the CLI's exit code 3, with the reason in plain words.
+ */
+export class ClusterUnavailable extends Error {
+  /** Checked by code, not by class: the CLI's live half is a bundle of its own, with its own copy of this class. */
+  readonly code = CLUSTER_UNAVAILABLE;
+}
+
+export const CLUSTER_UNAVAILABLE = 'CAPI_IPAM_CLUSTER_UNAVAILABLE';

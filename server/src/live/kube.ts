@@ -59,7 +59,7 @@ export function listContexts(target: ClusterTarget): { contexts: string[]; curre
   return { contexts: kc.getContexts().map((c) => c.name), current: kc.getCurrentContext() || undefined };
 }
 
-export { type ApiStatus, briefStatus, isAuthProblem, plainMessage, redactUrls, statusOf } from './apiStatus';
+export { type ApiStatus, briefStatus, ClusterUnavailable, isAuthProblem, plainMessage, redactUrls, statusOf } from './apiStatus';
 
 /**
  * Request options that abort a call after `ms` (client-node 1.4 has no default timeout). The

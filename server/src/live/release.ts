@@ -56,7 +56,7 @@ async function readClaim(kc: k8s.KubeConfig, r: Resource, ref: ClaimRef, ms: num
       )) as RawClaim;
   } catch (e) {
     if (statusOf(e).code === 404) return undefined;
-    throw new ReleaseError(`reading IPAddressClaim ${label(ref)} failed: ${briefStatus(e)}`);
+    throw new ReleaseError(`reading IPAddressClaim ${label(ref)} failed: ${briefStatus(e, ms)}`);
   }
 }
 
@@ -90,7 +90,7 @@ export async function releaseClaim(kc: k8s.KubeConfig, resources: Resource[], re
   } catch (e) {
     if (e instanceof ReleaseError) throw e;
     if (statusOf(e).code === 409) throw new ReleaseError(`IPAddressClaim ${label(ref)} was re-created meanwhile: nothing deleted`);
-    throw new ReleaseError(`deleting IPAddressClaim ${label(ref)} failed: ${briefStatus(e)}`);
+    throw new ReleaseError(`deleting IPAddressClaim ${label(ref)} failed: ${briefStatus(e, ms)}`);
   }
   return target;
 }

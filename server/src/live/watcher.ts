@@ -1,6 +1,12 @@
 // The one list-then-watch mechanism of the live code: the inventory's collections (LiveCluster)
 // and the wait for an allocated address (allocator.ts). List in pages, then watch from the list's
 // resourceVersion; re-list on 410; reconnect with capped backoff after any other failure.
+// Liveness: a hung API server (or a black-holed network) keeps the watch's connection open and sends
+// nothing, not even an error, so silence itself is the failure. Every watch asks for bookmarks and
+// for a server-side end after half the liveness window (kube-apiserver sends a bookmark 2 s before
+// that end; the sandbox one per heartbeat); a watch, or a watch being opened, that brings nothing for
+// the whole window is abandoned and the collection listed again — a list is bounded by its request
+// timeout, so a server that still does not answer is reported as failing within window + timeout.
 //
 // Why not client-node's informer (makeInformer/ListWatch, 1.4): it stops for good on any error but
 // 410, and when restarted it re-watches from its old resourceVersion without listing again, so a
@@ -62,6 +68,13 @@ export async function listAll(page: ListPage): Promise<{ items: Obj[]; resourceV
 
 const key = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
+export interface WatcherOptions {
+  /** Reconnect backoff cap (default 30 s). */
+  maxBackoffMs?: number;
+  /** How long a watch may bring nothing before it is considered dead (default 30 s). */
+  livenessMs?: number;
+}
+
 export class ListWatcher {
   readonly objects = new Map<string, Obj>();
   private rv: string | undefined;
@@ -73,6 +86,11 @@ export class ListWatcher {
   private watchFailures = 0;
   /** Number of successful lists, for tests and for knowing when the first list arrived. */
   lists = 0;
+  /** The current watch's number: callbacks of an abandoned (ended, silent, stopped) watch are ignored. */
+  private generation = 0;
+  private silence: NodeJS.Timeout | undefined;
+  private readonly maxBackoffMs: number;
+  private readonly livenessMs: number;
 
   constructor(
     private readonly kc: k8s.KubeConfig,
@@ -80,8 +98,11 @@ export class ListWatcher {
     private readonly list: ListPage,
     private readonly events: WatcherEvents,
     private readonly query: Record<string, string> = {},
-    private readonly maxBackoffMs = 30_000,
-  ) {}
+    options: WatcherOptions = {},
+  ) {
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.livenessMs = options.livenessMs ?? 30_000;
+  }
 
   start(): void {
     this.stopped = false;
@@ -90,7 +111,9 @@ export class ListWatcher {
 
   stop(): void {
     this.stopped = true;
+    this.generation++;
     clearTimeout(this.timer);
+    clearTimeout(this.silence);
     this.abort?.abort();
     this.abort = undefined;
   }
@@ -134,12 +157,17 @@ export class ListWatcher {
     // A listener may have stopped the watcher on the list's change (an awaited address was there).
     if (this.stopped) return;
     let gone = false;
+    const generation = ++this.generation;
+    this.heard(generation);
     const watch = new k8s.Watch(this.kc);
+    const timeoutSeconds = Math.max(1, Math.floor(this.livenessMs / 2000));
     try {
-      this.abort = await watch.watch(
+      const abort = await watch.watch(
         this.path,
-        { ...this.query, resourceVersion: this.rv, allowWatchBookmarks: true },
+        { ...this.query, resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds },
         (type: string, obj: Obj) => {
+          if (generation !== this.generation) return;
+          this.heard(generation);
           if (type === 'ERROR') {
             if ((obj as { code?: number }).code === 410) gone = true;
             return;
@@ -152,15 +180,36 @@ export class ListWatcher {
           this.backoffMs = 500;
           this.events.changed();
         },
-        (err: unknown) => this.ended(err, gone),
+        (err: unknown) => generation === this.generation && this.ended(err, gone),
       );
-      if (this.stopped) this.abort.abort(); // stopped while the watch was being opened
+      // Stopped, ended or silent while the watch was being opened: client-node's open cannot be cut short.
+      if (generation !== this.generation) abort.abort();
+      else this.abort = abort;
     } catch (e) {
-      this.ended(e, gone);
+      if (generation === this.generation) this.ended(e, gone);
     }
   }
 
+  /** Something arrived on (or opened) watch `generation`: the liveness window starts again. */
+  private heard(generation: number): void {
+    clearTimeout(this.silence);
+    this.silence = setTimeout(() => this.silent(generation), this.livenessMs);
+  }
+
+  /** Nothing for the whole window: the watch is dead although its connection is open. List again. */
+  private silent(generation: number): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.generation++;
+    this.abort?.abort();
+    this.abort = undefined;
+    this.events.log?.(`${this.path}: nothing arrived for ${Math.round(this.livenessMs / 1000)} s (not even a bookmark): listing again`);
+    this.rv = undefined;
+    void this.cycle();
+  }
+
   private ended(err: unknown, gone: boolean): void {
+    this.generation++;
+    clearTimeout(this.silence);
     this.abort = undefined;
     if (this.stopped) return;
     const s = err ? statusOf(err) : undefined;

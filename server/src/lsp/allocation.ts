@@ -3,10 +3,10 @@
 // deleted on any failure) and release (one named claim, never offered as a quick fix).
 import { type CancellationToken, type CodeAction, CodeActionKind, type Connection, ResponseError } from 'vscode-languageserver';
 import { type AnalysisHost, type ClusterRef, type Snapshot, type TextEdit, type WorkloadCluster, allocationEdits, clusterFile } from '../engine/index';
-import { AllocationError } from '../live/allocator';
+import { AllocationError, ClaimHeld } from '../live/allocator';
 import { allocateVip, Rollback } from '../live/allocation';
 import { claimsHoldingVip, describeClaim, releaseClaim } from '../live/release';
-import type { AllocateParams, AllocateResult, ReleaseParams, ReleaseResult, ReleaseTarget, ReleaseTargetParams } from '../protocol';
+import type { AllocateParams, AllocateResult, AllocationHeld, ReleaseParams, ReleaseResult, ReleaseTarget, ReleaseTargetParams } from '../protocol';
 import type { ClusterConnection } from './clusterConnection';
 import { toDiagnostic, toWorkspaceEdit } from './edits';
 import type { Positions } from './positions';
@@ -71,6 +71,8 @@ export class Allocations {
     const pool = { kind: p.pool.kind, name: p.pool.name };
     const opts = {
       timeoutMs: this.ctx.settings().allocate.timeoutSeconds * 1000,
+      requestTimeoutMs: this.ctx.settings().requestTimeoutSeconds * 1000,
+      keepExisting: p.keep === true,
       signal: abort.signal,
       clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name),
       exhaustion: (q: typeof pool) => host.snapshot().exhaustion(q),
@@ -93,6 +95,10 @@ export class Allocations {
       this.ctx.connection.console.log(`allocated ${allocation.address} to ${id} (IPAddressClaim ${allocation.claim.namespace}/${allocation.claim.name})`);
       return { address: allocation.address, claim: allocation.claim };
     } catch (e) {
+      // The Output channel keeps every failure: a notification can be dismissed unread.
+      this.ctx.connection.console.error(`allocation for ${id} from ${pool.kind} ${pool.name} failed: ${(e as Error).message}`);
+      if (e instanceof ClaimHeld)
+        throw new ResponseError<AllocationHeld>(1, e.message, { held: { claim: e.claim, address: e.address, pool: { kind: e.pool.kind, name: e.pool.name } } });
       throw e instanceof AllocationError ? new ResponseError(1, e.message) : e;
     }
   }

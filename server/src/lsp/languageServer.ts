@@ -54,7 +54,11 @@ import {
   PoolBlockRequest,
   type PoolBlockParams,
   type PoolBlockResult,
+  EstateRequest,
+  EstateChangedNotification,
+  type EstateResult,
 } from '../protocol';
+import { estateResult } from './estateView';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
@@ -109,6 +113,7 @@ export class IpamLanguageServer {
         if (this.lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
         void connection.sendNotification(InventoryChangedNotification);
       },
+      estateChanged: () => void connection.sendNotification(EstateChangedNotification),
       log: (m) => connection.console.log(m),
     });
     this.allocations = new Allocations({
@@ -200,11 +205,12 @@ export class IpamLanguageServer {
     c.onRequest(KubeVipRangesRequest, () => this.snapshot.kubeVipRanges().map((r) => wireKubeVipRange(r, this.positions)));
     c.onRequest(ClusterAtRequest, (p: ClusterAtParams): ClusterAtResult => this.snapshot.clusterAt(p.uri, this.positions.offset(p.uri, p.position)) ?? null);
     c.onRequest(ContextsRequest, () => this.contexts());
+    c.onRequest(EstateRequest, (): EstateResult => estateResult(this.connectionToCluster, this.snapshot.analysis, this.settings, this.trusted, this.virtual));
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
-    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.snapshot.inventory(), p.format === 'kyverno' ? 'kyverno' : 'vap'));
+    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.snapshot.analysis, p.format === 'kyverno' ? 'kyverno' : 'vap'));
     c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 

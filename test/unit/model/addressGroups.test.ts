@@ -2,7 +2,7 @@
 // with the block text and count the tree shows, and every address reachable by expanding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type AddressBlock, groupAddresses } from '../../../server/src/engine/addressGroups';
+import { type AddressBlock, groupAddresses } from '../../../server/src/engine/features/addressGroups';
 import { formatAddr, parseAddr } from '../../../server/src/engine/ip/addr';
 
 /** `count` consecutive addresses from `first`, shuffled (grouping must not depend on input order). */

@@ -273,11 +273,19 @@ export interface PoolStatus {
   outOfRange: bigint;
 }
 
-/** `status.ipAddresses` as CAIP writes it: used counts IPAddress objects, free = total − used (may go negative). */
+/**
+ * Total, used, free and out of range, as `status.ipAddresses` names them. Used counts the distinct
+ * addresses in use that the pool can allocate: an address outside that set — an excluded address, the
+ * gateway, one outside the ranges, where a VIP can be written by hand — is out of range, never used, so
+ * that free (total − used) is what is left to hand out and agrees with the first free address.
+ * (CAIP's own status counts every IPAddress object as used; its IPAddresses lie outside only when the
+ * pool was changed after they were made.)
+ */
 export function poolStatus(a: PoolAnalysis, usedAddresses: string[]): PoolStatus {
   const cap = (n: bigint) => (n > MAX_INT64 ? MAX_INT64 : n);
   const total = cap(a.total);
   const distinct = usedSet(a.family ?? 4, usedAddresses);
-  const outOfRange = distinct.subtract(a.allocatable).size();
-  return { total, used: usedAddresses.length, free: total - BigInt(usedAddresses.length), outOfRange: cap(outOfRange) };
+  const used = distinct.intersect(a.allocatable).size();
+  const outOfRange = distinct.size() - used;
+  return { total, used: Number(used), free: total - used, outOfRange: cap(outOfRange) };
 }

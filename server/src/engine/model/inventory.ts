@@ -40,7 +40,18 @@ export function isInventoryObject(o: K8sObject): boolean {
 }
 
 export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
+  const inv: Inventory = {
+    source: 'workspace',
+    pools: [],
+    claims: [],
+    addresses: [],
+    services: [],
+    kubeVipRanges: [],
+    endpoints: [],
+    nodePools: [],
+    nodeAddresses: [],
+    estate: [],
+  };
   for (const o of objects) {
     const plain = () => plainOf(o.root);
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.

@@ -14,6 +14,14 @@ export function looksLikeIp(value: string): boolean {
 /** Values that say "no VIP yet". */
 export const PLACEHOLDER = /^(|todo|tbd|changeme|change-me|x\.x\.x\.x|<.*>|0\.0\.0\.0|::)$/i;
 
+/**
+ * An endpoint place with no VIP yet — empty, a placeholder (`TODO`) or a template: missing-vip reports
+ * it, and no other rule compares it with the VIP.
+ */
+export function isMissingVip(p: VipPlace): boolean {
+  return (p.role === 'cluster-endpoint' || p.role === 'infra-endpoint' || p.role === 'topology-variable') && (p.templated || PLACEHOLDER.test(p.value.trim()));
+}
+
 /** A DNS name (letters somewhere, RFC 1123 labels), as opposed to an IP or a placeholder. */
 export function isHostname(value: string): boolean {
   return (
@@ -39,7 +47,11 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'infra-endpoint': 5,
   'topology-variable': 4,
   'kcp-endpoint': 3,
+  'rke2-registration': 3,
+  'talos-endpoint': 3,
   'kube-vip-address': 2,
+  'talos-vip': 2,
+  'keepalived-vip': 2,
   'kube-vip-vip_address': 1,
 };
 
@@ -92,7 +104,22 @@ export const vipGroups: (c: WorkloadCluster) => VipGroup[] = perObject((c: Workl
   });
 });
 
-const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable']);
+const ENDPOINT_ROLES = new Set<VipPlace['role']>([
+  'cluster-endpoint',
+  'infra-endpoint',
+  'kcp-endpoint',
+  'topology-variable',
+  'rke2-registration',
+  'talos-endpoint',
+]);
+
+/** What holds the VIP on the control-plane nodes: kube-vip, Talos, keepalived (what an endpoint's name must resolve to). */
+export const HOLDER_ROLES: ReadonlySet<VipPlace['role']> = new Set<VipPlace['role']>([
+  'kube-vip-address',
+  'kube-vip-vip_address',
+  'talos-vip',
+  'keepalived-vip',
+]);
 
 /** Endpoint places written as a host name. */
 export function hostnamePlaces(c: WorkloadCluster): VipPlace[] {

@@ -23,6 +23,13 @@ import { lbIpOutsideRange } from './lbIpOutsideRange';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { invalidLbRange } from './invalidLbRange';
 import { renderFailed } from './renderFailed';
+import { kubeVipDrift } from './kubeVipDrift';
+import { vipInEstate } from './vipInEstate';
+import { poolNodeAddress } from './poolNodeAddress';
+import { kubeVipNamespaceOverlap } from './kubeVipNamespaceOverlap';
+import { serviceIpInEstate } from './serviceIpInEstate';
+import { kubeVipRangeOverlap } from './kubeVipRangeOverlap';
+import { managementPoolOverlap } from './managementPoolOverlap';
 
 export const RULES = [
   yamlSyntax,
@@ -42,6 +49,13 @@ export const RULES = [
   lbIpOutsideRange,
   lbRangePoolOverlap,
   invalidLbRange,
+  kubeVipDrift,
+  vipInEstate,
+  poolNodeAddress,
+  serviceIpInEstate,
+  kubeVipRangeOverlap,
+  kubeVipNamespaceOverlap,
+  managementPoolOverlap,
   renderFailed,
 ] as const;
 

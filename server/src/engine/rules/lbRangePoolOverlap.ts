@@ -4,7 +4,8 @@ import { formatAddr } from '../ip/addr';
 import { handOutCount, nextFree } from '../ip/kubeVipPool';
 import { RangeSet } from '../ip/range-set';
 import { activeKubeVip, isPoolKey, poolOf } from '../model/kubeVipConfig';
-import type { Finding } from '../types';
+import type { Finding, Location } from '../types';
+import type { PoolInfo } from '../model/types';
 import { poolLabel } from '../model/pools';
 import { finding, related } from './context';
 import { defineRule } from './rule';
@@ -20,10 +21,18 @@ the same addresses (the message counts them and names the first).`,
     const c = activeKubeVip(inventory.kubeVipConfigs);
     if (!c) return out;
     const pools = inventory.pools.filter((p) => p.analysis.errors.length === 0);
+    // Connected, the ConfigMap and the pools are the cluster's, which have no place in the workspace: an
+    // entry or a pool written in the files too is reported there (the same key and entry text; the same pool).
+    const declared = activeKubeVip(inventory.declaredKubeVipConfigs);
+    const siteOf = (key: string, entry: { text: string; site?: Location }) =>
+      entry.site ?? declared?.values.get(key)?.entries.find((e) => e.text === entry.text)?.site;
+    const originOf = (pool: PoolInfo) =>
+      pool.origin ?? inventory.declaredPools?.find((d) => d.kind === pool.kind && d.namespace === pool.namespace && d.name === pool.name)?.origin;
     for (const v of c.values.values()) {
       if (!isPoolKey(v.key)) continue;
       const provider = poolOf(c, v);
       for (const pool of pools) {
+        const poolPlace = originOf(pool);
         const hits = provider.entries.flatMap((e, i) => {
           if (e.error || e.family === undefined || e.family !== pool.analysis.family) return [];
           const candidates = provider.sets.find((s) => s.family === e.family)!;
@@ -36,22 +45,17 @@ the same addresses (the message counts them and names the first).`,
         });
         const message = (what: string, n: bigint, sample: string) =>
           `${what} overlaps ${poolLabel(pool)}: ${n} address(es) both the kube-vip cloud provider and the IPAM provider can hand out, e.g. ${sample}.`;
-        for (const h of hits) {
-          if (h.entry.site)
+        const placed = hits.map((h) => ({ ...h, site: siteOf(v.key, h.entry) }));
+        for (const h of placed) {
+          if (h.site)
             out.push(
-              finding(
-                'lb-range-pool-overlap',
-                'error',
-                h.entry.site,
-                message(`${v.key} entry ${h.entry.text}`, h.n, h.sample),
-                related(pool.origin, poolLabel(pool)),
-              ),
+              finding('lb-range-pool-overlap', 'error', h.site, message(`${v.key} entry ${h.entry.text}`, h.n, h.sample), related(poolPlace, poolLabel(pool))),
             );
         }
-        // A live ConfigMap has no place in the workspace: report once on the workspace pool instead.
-        if (hits.length && !hits.some((h) => h.entry.site) && pool.origin) {
-          const n = hits.reduce((sum, h) => sum + h.n, 0n);
-          out.push(finding('lb-range-pool-overlap', 'error', pool.origin, message(`kube-vip ${v.key} ${v.value}`, n, hits[0]!.sample)));
+        // The ConfigMap is in no file: report once on the pool's document instead.
+        if (placed.length && !placed.some((h) => h.site) && poolPlace) {
+          const n = placed.reduce((sum, h) => sum + h.n, 0n);
+          out.push(finding('lb-range-pool-overlap', 'error', poolPlace, message(`kube-vip ${v.key} ${v.value}`, n, placed[0]!.sample)));
         }
       }
     }

@@ -3,10 +3,10 @@
 import { canonical } from '../ip/addr';
 import { clusterVip } from '../model/clusterVip';
 import type { VipPlace, WorkloadCluster } from '../model/types';
-import { agreedValue, agreedVip, byHostname, ipPlaces } from '../model/vipPlaces';
+import { agreedValue, agreedVip, byHostname, ipPlaces, isMissingVip } from '../model/vipPlaces';
 import { vipEdits } from '../edits';
 import { defineRule } from './rule';
-import { finding, relatedAt } from './context';
+import { RELATED_CAP, finding, relatedAt } from './context';
 
 function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
   const key = (v: string) => canonical(v) ?? v;
@@ -22,7 +22,8 @@ function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
         p,
         `VIP mismatch in cluster ${c.namespace}/${c.name}: ${p.label} is "${p.value}", but ${agreeing.length === 1 ? agreeing[0]!.label + ' says' : agreeing.length + ' other places say'} "${vip}".` +
           (p.shadowed ? ' (kube-vip uses `address` here, but this stale vip_address still misleads readers.)' : ''),
-        agreeing.map((a) => relatedAt(a, `${a.label}: ${a.value}`)),
+        // (at most RELATED_CAP: N disagreeing places of one cluster must not give N × N related entries)
+        agreeing.slice(0, RELATED_CAP).map((a) => relatedAt(a, `${a.label}: ${a.value}`)),
       ),
     );
 }
@@ -34,7 +35,8 @@ export const vipMismatch = defineRule({
   docs: `**error** — the VIP places of one cluster disagree. The message says which value the other places agree
 on; related information points at them. Quick fix: *Make VIP consistent: use X*, rewriting every place in
 one edit, across files.`,
-  cluster: (c) => byHostname(c.places).flatMap((group) => mismatches(c, group)),
+  // A place with no VIP yet (`host: "TODO"`) is missing-vip's, not a second finding here.
+  cluster: (c) => byHostname(c.places.filter((p) => !isMissingVip(p))).flatMap((group) => mismatches(c, group)),
   // One fix per value: the address the cluster's claim holds first, then the agreed VIP, then every other.
   fixes: (ctx, mine, c) => {
     if (!c || mine.length === 0) return [];

@@ -1,5 +1,5 @@
 // Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
-import { Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { type Alias, Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Span } from '../types';
 import { perObject } from '../memo';
 import type { SourceText } from './source';
@@ -39,13 +39,35 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
   }
   if (!Array.isArray(docs)) docs = [docs];
   for (const doc of docs) restoreTemplates(doc, source.text, mask);
+  const maybeAlias = mask.text.includes('*'); // (a walk of every node only when an alias can be there)
   return docs.map((doc, index) => ({
     source,
     doc,
     index,
-    errors: doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
+    errors: [
+      ...doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
+      ...(maybeAlias ? unresolvedAliases(doc) : []),
+    ],
     root: isMap(doc.contents) ? doc.contents : undefined,
   }));
+}
+
+// Aliases to an anchor the document does not define (`resourcePool: */Resources`, unquoted, CAPV's
+// customary value): the parser accepts them, kubectl rejects the file.
+function unresolvedAliases(doc: Document.Parsed): YamlProblem[] {
+  if (doc.errors.length > 0) return [];
+  const out: YamlProblem[] = [];
+  visit(doc, {
+    Alias(_, node: Alias) {
+      if (node.resolve(doc) !== undefined) return;
+      const [start, end] = node.range ?? [0, 1];
+      out.push({
+        span: { start, end },
+        message: `unresolved alias *${node.source}: no anchor &${node.source} is defined in this document (quote the value if it is text)`,
+      });
+    },
+  });
+  return out;
 }
 
 /**
