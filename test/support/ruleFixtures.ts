@@ -14,10 +14,13 @@
 //   marker lines; the .fixed file's markers are checked like any fixture's).
 // - Directives, `# fixture: …` lines: `live` (an empty live inventory is connected, as when a management
 //   cluster is), `resolve <host>=<ip>[,<ip>]` (or `=!<error>`: host-name resolution answers so),
-//   `render-failure <helm|kustomize> <message>` (the language server could not render a chart here).
+//   `render-failure <helm|kustomize> <message>` (the language server could not render a chart here),
+//   `estate <file>` (the live estate of the JSON file beside the fixture: management clusters' and their workload
+//   clusters' API objects, as test/support/estateInventory.ts takes them).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { estateInventory } from './estateInventory';
 import { LineIndex, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
 import { Workspace } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/engine/rules/index';
@@ -71,23 +74,36 @@ function parse(path: string): Fixture {
   return fixture;
 }
 
-const EMPTY_LIVE: Inventory = { source: 'live', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
+const EMPTY_LIVE: Inventory = {
+  source: 'live',
+  pools: [],
+  claims: [],
+  addresses: [],
+  services: [],
+  kubeVipRanges: [],
+  endpoints: [],
+  nodePools: [],
+  nodeAddresses: [],
+  estate: [],
+};
 
 function workspaceOf(f: Fixture): Workspace {
   const resolutions = new Map<string, Resolution>();
   const failures: { uri: string; tool: 'helm' | 'kustomize'; message: string }[] = [];
-  let live = false;
+  let live: Inventory | undefined;
   for (const d of f.directives) {
+    const estate = /^estate (\S+)$/.exec(d);
     const resolve = /^resolve (\S+)=(!?)(.*)$/.exec(d);
     const render = /^render-failure (helm|kustomize) (.+)$/.exec(d);
-    if (d === 'live') live = true;
+    if (d === 'live') live = EMPTY_LIVE;
+    else if (estate) live = estateInventory(JSON.parse(readFileSync(join(dirname(f.uri), estate[1]!), 'utf8')));
     else if (resolve) resolutions.set(resolve[1]!, resolve[2] ? { error: resolve[3]! } : { addresses: resolve[3]!.split(',').filter(Boolean) });
     else if (render) failures.push({ uri: f.uri, tool: render[1] as 'helm' | 'kustomize', message: render[2]! });
     else assert.fail(`${f.uri}: unknown directive "# fixture: ${d}"`);
   }
   const ws = new Workspace({ resolver: resolutions.size ? { get: (h) => resolutions.get(h) } : null });
   ws.setFile(f.uri, f.text);
-  if (live) ws.setLiveInventory(EMPTY_LIVE);
+  if (live) ws.setLiveInventory(live);
   if (failures.length) ws.setRenderFailures(failures);
   return ws;
 }

@@ -2,9 +2,8 @@
 // (test/unit/engineBoundary.test.ts fails otherwise). Pure: text and plain objects in, findings,
 // views and edits out, with spans as UTF-16 offsets into a file's text.
 
-// Files in, analysis out; the features over it.
-export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
-export { AnalysisApi, type ClusterRef } from './api';
+// The one door: changes in (files, the live inventory, options), immutable snapshots out, each answering every feature.
+export { AnalysisHost, Snapshot, MAX_FILE_BYTES, type Analysis, type HostOptions, type ClusterRef } from './host';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
 export { ruleOf, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
@@ -39,3 +38,8 @@ export type { SourceText } from './yaml/source';
 export { HostResolver, type Lookup, type Resolution } from './hostnames';
 export { policyYaml } from './policy/yaml';
 export type { PolicyFormat } from './policy/admission';
+// The estate (issue 22): several management clusters, their workload clusters and every address's owner.
+export type { Owner, NodeAddressInfo, EstateCluster } from './model/types';
+export { decodeMachine, decodeNode, leaseHolder, clusterNetworks, ownerLabel, KUBE_VIP_CP_LEASE, type ReadFrom } from './model/estate';
+export { estateFindings, type EstateFinding } from './rules/estate';
+export { estateClusterData, type EstateClusterData } from './features/estate';

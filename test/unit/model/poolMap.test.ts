@@ -99,10 +99,9 @@ test('an IPv6 /64 lists only the blocks that hold something, without enumerating
 });
 
 test('the Pools view lists allocated addresses in numeric order', async () => {
-  const { AnalysisApi } = await import('../../../server/src/engine/index');
   const ws = new Workspace();
   ws.setFile('file:///w/a.yaml', pool('vips', '"10.0.0.2-10.0.0.200"', 24) + ['100', '9', '10', '2'].map((n) => cluster(`c${n}`, `10.0.0.${n}`)).join(''));
-  const [view] = new AnalysisApi(ws).pools();
+  const [view] = ws.host.snapshot().pools();
   assert.deepEqual(
     view!.allocations.map((x) => x.address),
     ['10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100'],

@@ -32,7 +32,7 @@ function generated(): Schema[] {
   process.chdir(ROOT);
   try {
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
-    return parseAllDocuments(policyYaml(workspace.analyze(), 'kyverno').yaml).map((d) => d.toJS() as Schema);
+    return parseAllDocuments(policyYaml(workspace.snapshot().analysis, 'kyverno').yaml).map((d) => d.toJS() as Schema);
   } finally {
     process.chdir(cwd);
   }

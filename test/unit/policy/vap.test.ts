@@ -23,7 +23,7 @@ function examples() {
   process.chdir(ROOT);
   try {
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
-    const analysis = workspace.analyze();
+    const analysis = workspace.snapshot().analysis;
     const inventory = analysis.inventory;
     const text = policyYaml(analysis, 'vap').yaml;
     const docs = parseAllDocuments(text).map((d) => d.toJS() as Any);
@@ -221,7 +221,7 @@ spec:
 `,
   );
   const { workspace } = loadWorkspace([dir]);
-  const { yaml, notes } = policyYaml(workspace.analyze(), 'vap');
+  const { yaml, notes } = policyYaml(workspace.snapshot().analysis, 'vap');
   assert.deepEqual(notes.slice(0, 2), [
     'left out GlobalInClusterIPPool nodes: a node pool (machines draw node addresses from it; --pool adds it)',
     'VIP pool GlobalInClusterIPPool vips: 10 allocatable address(es)',

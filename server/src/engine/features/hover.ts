@@ -10,6 +10,7 @@ import type { LbServiceInfo } from '../model/types';
 import { serviceDraw } from './kubeVipUsage';
 import { escapeMarkdown as md } from '../text/markdown';
 import { vipHolder } from '../model/controlPlanes';
+import { estateHolders } from '../rules/estateIndex';
 
 // Every name, entry and raw value below comes from a file or the cluster: escaped (md) before it
 // reaches markdown. Canonical addresses and counts are computed here and need no escaping.
@@ -49,7 +50,15 @@ function describeIp(ip: string, a: Analysis, live: string, self?: LbServiceInfo)
     if (place) lines.push(`VIP of cluster **${md(`${c.namespace}/${c.name}`)}**`);
   }
   for (const e of a.inventory.endpoints)
-    if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster)`);
+    if (canonical(e.host) === ip)
+      lines.push(
+        `Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster${e.owner?.managementCluster ? ` ${md(e.owner.managementCluster)}` : ''})`,
+      );
+  // The estate (issue 22): node addresses and workload clusters' Services, with their owners.
+  for (const h of estateHolders(a.inventory).get(ip) ?? []) {
+    if (h.role === 'service' && self && h.owner.name === self.name && h.owner.namespace === self.namespace) continue;
+    if (h.role !== 'vip') lines.push(md(h.label.replace(/^the (\S)/, (_, c: string) => c.toUpperCase())));
+  }
   if (lines.length === 0) lines.push(NOTHING);
   return lines;
 }

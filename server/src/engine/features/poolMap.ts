@@ -7,8 +7,9 @@ import { RangeSet } from '../ip/range-set';
 import type { Inventory, PoolInfo, WorkloadCluster } from '../model/types';
 import { inEntry, poolLabel } from '../model/pools';
 import { poolUsage } from './usage';
+import { estateHolders } from '../rules/estateIndex';
 
-export type CellState = 'free' | 'allocated' | 'reserved' | 'gateway' | 'excluded' | 'kubevip' | 'service' | 'outside';
+export type CellState = 'free' | 'allocated' | 'reserved' | 'gateway' | 'excluded' | 'kubevip' | 'service' | 'node' | 'outside';
 
 export interface MapCell {
   address: string;
@@ -138,8 +139,14 @@ function cell(pool: PoolInfo, a: Ctx, v: bigint, address: string, users: Map<str
     const claim = user.claim ? ` · IPAddressClaim ${user.namespace}/${user.claim}` : '';
     return { address, state: 'allocated', detail: `${user.cluster ? `cluster ${user.namespace}/${user.cluster}` : user.name}${claim}` };
   }
+  // The estate (issue 22): a node's address or a workload cluster's Service, named with its owner.
+  const held = estateHolders(a.inventory).get(address) ?? [];
+  const node = held.find((h) => h.role === 'node');
+  if (node) return { address, state: 'node', detail: `${node.label.replace(/^the /, '')}: not allocated by the pool, which may hand it out` };
   const service = a.inventory.services.find((s) => s.ips.some((x) => x.value === address));
   if (service) return { address, state: 'service', detail: `LoadBalancer IP of Service ${service.namespace}/${service.name}` };
+  const estateService = held.find((h) => h.role === 'service');
+  if (estateService) return { address, state: 'service', detail: estateService.label.replace(/^the load-balancer IP/, 'LoadBalancer IP') };
   const range = a.inventory.kubeVipRanges.find((r) => inEntry(r.entry, address));
   if (range) return { address, state: 'kubevip', detail: `in kube-vip range ${range.key} ${range.entry}: a LoadBalancer Service may get it` };
   return { address, state: free.contains(v) ? 'free' : 'allocated', detail: free.contains(v) ? 'free' : 'in use' };

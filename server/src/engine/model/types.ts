@@ -100,6 +100,8 @@ export interface PoolInfo {
   analysis: PoolAnalysis;
   /** Where the pool is declared; undefined for pools seen only live. */
   origin?: PoolOrigin;
+  /** Who holds it (a live pool: its management cluster). */
+  owner?: Owner;
 }
 
 export interface PoolOrigin extends Location {
@@ -139,6 +141,8 @@ export interface AddressInfo {
   /** From the cluster-name label, or resolved through the claim's spec.clusterName. */
   clusterName?: string;
   origin?: Location;
+  /** The management cluster that serves it. */
+  owner?: Owner;
 }
 
 export interface LbServiceInfo {
@@ -170,6 +174,8 @@ export interface KnownEndpoint {
   namespace: string;
   host: string;
   kind: string;
+  /** The management cluster that serves the object (several may be connected). */
+  owner?: Owner;
 }
 
 /** A pool that machine templates draw node addresses from (`addressesFromPools` and the like). */
@@ -203,4 +209,55 @@ export interface Inventory {
    */
   declaredKubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
+  /** Node addresses: Machines' `status.addresses` (management clusters) and Nodes' (workload clusters), each with its owner. */
+  nodeAddresses: NodeAddressInfo[];
+  /** Workload clusters read live (issue 22), each with its own Services, kube-vip ConfigMap and nodes. */
+  estate: EstateCluster[];
+}
+
+/**
+ * Who holds an address in the estate: the object, and the clusters it lives in. The same shape as the
+ * wire's `EstateOwner` (protocol.ts).
+ */
+export interface Owner {
+  /** The management cluster's kubeconfig context; absent for a workspace file's object. */
+  managementCluster?: string;
+  /** `namespace/name` of the CAPI Cluster whose API server holds the object; absent for management-cluster objects. */
+  workloadCluster?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  source: 'workspace' | 'management' | 'workload';
+}
+
+export interface NodeAddressInfo {
+  /** As written: an IP (compared canonically) or a host name (Hostname, *DNS types). */
+  address: string;
+  /** Hostname, ExternalIP, InternalIP, ExternalDNS, InternalDNS. */
+  type: string;
+  /** The Node's name (a Machine's `status.nodeRef.name`, else the Machine's name). */
+  node: string;
+  /** `namespace/name` of the CAPI Cluster the node belongs to, when known. */
+  cluster?: string;
+  owner: Owner;
+}
+
+/** A workload cluster as its management cluster and its own API server show it. */
+export interface EstateCluster {
+  managementCluster: string;
+  namespace: string;
+  name: string;
+  /** False when the workload cluster itself was not read (off, unreachable, forbidden before the first list). */
+  read: boolean;
+  /** The control-plane endpoint host, from the Cluster or its infrastructure cluster. */
+  endpoint?: KnownEndpoint;
+  /** The node holding kube-vip's control-plane lease, when readable. */
+  vipHolder?: string;
+  /** `spec.clusterNetwork.pods.cidrBlocks` and `.services.cidrBlocks` of the Cluster. */
+  podCidrs: string[];
+  serviceCidrs: string[];
+  /** LoadBalancer Services of the workload cluster (owner set). */
+  services: (LbServiceInfo & { owner: Owner })[];
+  /** Its `kube-system/kubevip` ConfigMap, when there is one. */
+  kubeVipConfig?: KubeVipConfig;
 }

@@ -24,7 +24,7 @@ of pool …* (offline) fills every place.`,
         finding(
           'missing-vip',
           p.templated ? 'hint' : 'info',
-          p.value === '' ? { uri: p.uri, span: p.span } : p,
+          p,
           p.templated
             ? `The control-plane VIP of cluster ${c.namespace}/${c.name} is a placeholder (${p.value}) in ${p.label}: it is filled in later, so it is not checked.`
             : `Cluster ${c.namespace}/${c.name} has no control-plane VIP yet (${p.label}).`,

@@ -24,12 +24,18 @@ export interface ParsedDoc {
 export function parseDocuments(source: SourceText): ParsedDoc[] {
   let docs: Document.Parsed[];
   const mask = maskOf(source);
+  // A YAMLParseError is an Error: capturing its stack costs more than parsing the text when a half-typed
+  // document has many errors, and only the message and position are read.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     docs = parseAllDocuments(mask.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     // The parser should never throw; if it does, the whole text is one problem, reported, not dropped.
     const message = `the YAML parser failed: ${firstLine(e instanceof Error ? e.message : String(e))}`;
     return [{ source, doc: new Document(null) as Document.Parsed, index: 0, errors: [{ span: { start: 0, end: Math.max(1, source.text.length) }, message }] }];
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   if (!Array.isArray(docs)) docs = [docs];
   for (const doc of docs) restoreTemplates(doc, source.text, mask);
