@@ -1,6 +1,9 @@
 // Bundles the extension client, the language server and the CLI into CommonJS files:
 // the extension host loads CJS, and @kubernetes/client-node is ESM-only.
 import * as esbuild from 'esbuild';
+import { copyFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -37,6 +40,20 @@ const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js }, plugins: [cliLive], ...cli },
   { entryPoints: ['server/src/cli/live.ts'], outfile: 'dist/cli-live.js', ...cli },
 ];
+
+// `--cli-package`: only the two CLI bundles, minified without source maps, into cli/dist/ (plus the
+// LICENSE): what `npm pack` in cli/ puts into the capi-ipam npm package (its prepack runs this).
+if (process.argv.includes('--cli-package')) {
+  const root = dirname(fileURLToPath(import.meta.url));
+  const out = (file) => join(root, 'cli', 'dist', file);
+  await Promise.all(
+    entries
+      .filter((e) => /cli(-live)?\.js$/.test(e.outfile))
+      .map((e) => esbuild.build({ ...common, ...e, sourcemap: false, minify: true, absWorkingDir: root, outfile: out(basename(e.outfile)) })),
+  );
+  copyFileSync(join(root, 'LICENSE'), join(root, 'cli', 'LICENSE'));
+  process.exit(0);
+}
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

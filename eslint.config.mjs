@@ -17,7 +17,7 @@ const NOT_IN_ENGINE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tsbuild/', '.cache/', '.vscode-test/', 'test/e2e/.out/', '**/.tmp/', 'examples/'] },
+  { ignores: ['dist/', 'cli/dist/', 'node_modules/', '.tsbuild/', '.cache/', '.vscode-test/', 'test/e2e/.out/', '**/.tmp/', 'examples/'] },
   {
     files: ['**/*.ts'],
     languageOptions: {

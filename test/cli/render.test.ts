@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { ROOT } from '../support/lspClient';
 import { copyFixture } from '../support/workspaceCopy';
 import { renderToolsOr, type Tools } from '../support/renderTools';
@@ -87,6 +88,20 @@ test('kustomize: an overlay patch that moves one place is reported at the patch 
   );
   const clean = run(tools, ['check', '--kustomize', 'overlays/staging', 'pools.yaml'], KUST);
   assert.equal(clean.stdout, '0 error(s), 0 warning(s), 0 note(s) in 1 file(s)\n', clean.stderr);
+});
+
+test("kustomize: the overlay's ../base outside the current folder is rendered too (run in the overlay, or by absolute path)", (t) => {
+  const tools = renderToolsOr(t);
+  if (!tools) return;
+  const line = lineOf(join(KUST, 'overlays/prod/vspherecluster-vip.yaml'), 'host:');
+  const message = `error [vip-mismatch] VIP mismatch in cluster clusters/wl-kust: VSphereCluster wl-kust .spec.controlPlaneEndpoint.host is "10.20.0.21", but 2 other places say "10.20.0.20".`;
+  const inOverlay = run(tools, ['check', '--kustomize', '.', '../../pools.yaml'], join(KUST, 'overlays/prod'));
+  assert.equal(inOverlay.status, 1, inOverlay.stderr);
+  assert.equal(inOverlay.stdout.split('\n')[0], `vspherecluster-vip.yaml:${line}:11: ${message}`);
+  const elsewhere = mkdtempSync(join(tmpdir(), 'capi-ipam-kust-cwd-'));
+  const absolute = run(tools, ['check', '--kustomize', join(KUST, 'overlays/prod'), join(KUST, 'pools.yaml')], elsewhere);
+  assert.equal(absolute.status, 1, absolute.stderr);
+  assert.equal(absolute.stdout.split('\n')[0], `${relative(elsewhere, join(KUST, 'overlays/prod/vspherecluster-vip.yaml'))}:${line}:11: ${message}`);
 });
 
 test('render failures are one clear error, exit 2 for a missing tool', (t) => {

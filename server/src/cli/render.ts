@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { AnalysisHost, ClaimOptions, ClaimPool, WorkloadCluster, TextEdit } from '../engine/index';
 import { renderHelm } from '../render/helm';
-import { renderKustomize } from '../render/kustomize';
+import { kustomizeRoot, renderKustomize } from '../render/kustomize';
 import { claimFileEdits } from '../render/claim';
 import type { Rendering } from '../render/rendering';
 
@@ -54,7 +54,9 @@ export async function addRenderings(workspace: AnalysisHost, v: RenderArgs): Pro
   }
   const command = (v['kustomize-command'] ?? process.env.CAPI_IPAM_KUSTOMIZE ?? 'kubectl kustomize').split(' ').filter(Boolean);
   for (const dir of v.kustomize ?? []) {
-    const root = relative(process.cwd(), resolve(dir)).startsWith('..') ? dir : process.cwd();
+    // Everything kustomize reads (the overlay's ../base too, wherever the CLI runs), and the cwd when it holds all that.
+    const reads = kustomizeRoot(dir);
+    const root = relative(process.cwd(), reads).startsWith('..') ? reads : process.cwd();
     renderings.push(await renderKustomize(command, { dir, root }, ctx));
   }
   for (const r of renderings) {

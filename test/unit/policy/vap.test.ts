@@ -55,7 +55,7 @@ test('the documents: ConfigMap of parameters, the policy (paramKind ConfigMap) a
     ['v1 ConfigMap', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding'],
   );
   assert.deepEqual(vap.spec.paramKind, { apiVersion: 'v1', kind: 'ConfigMap' });
-  assert.deepEqual(binding.spec.paramRef, { name: configMap.metadata.name, namespace: configMap.metadata.namespace, parameterNotFoundAction: 'Deny' });
+  assert.deepEqual(binding.spec.paramRef, { name: configMap.metadata.name, namespace: configMap.metadata.namespace, parameterNotFoundAction: 'Allow' });
   assert.equal(binding.spec.policyName, vap.metadata.name);
   assert.equal(configMap.data.lbCidrs, '10.10.0.60/30,10.10.2.0/27,10.10.2.100/30,10.10.2.104/29,10.10.2.112/29,10.10.2.120/32');
 });
@@ -152,8 +152,8 @@ test('a pool change is a new ConfigMap, not a new policy: the same CEL with othe
   );
 });
 
-test('scoped: only what the policy guards is evaluated, so a missing parameter ConfigMap blocks nothing else', { skip }, () => {
-  const missing = {}; // no ConfigMap: what parameterNotFoundAction: Deny denies is only what the match condition lets in
+test('scoped: only what the policy guards is evaluated, so a broken parameter ConfigMap blocks nothing else', { skip }, () => {
+  const missing = {}; // a ConfigMap without data: only what the match condition lets in is evaluated, and refused
   const list: [string, string, Any, { matched: boolean; allowed: boolean }][] = [
     ['ClusterIP Service', 'services', service('10.10.5.5', undefined, 'ClusterIP'), { matched: false, allowed: true }],
     ['LoadBalancer without a requested IP', 'services', service(undefined), { matched: false, allowed: true }],
@@ -181,7 +181,8 @@ test('scoped: only what the policy guards is evaluated, so a missing parameter C
 test("the policy's comments state its scope, what it admits unchecked and which pools are VIP pools", { skip }, () => {
   const header = text.slice(0, text.indexOf('\napiVersion'));
   assert.match(header, /^# Scope: a Cluster or infrastructure cluster whose controlPlaneEndpoint\.host is written as an address, and a$/m);
-  assert.match(header, /^# object is ever evaluated \(matchConditions\), so a missing or broken parameter ConfigMap blocks none of them;$/m);
+  assert.match(header, /^# object is ever evaluated \(matchConditions\), so a broken parameter ConfigMap blocks none of them\.$/m);
+  assert.match(header, /^# Apply the ConfigMap first: while it is missing the policy checks nothing \(parameterNotFoundAction: Allow\), it never blocks\.$/m);
   assert.match(header, /^# Admitted unchecked: empty and templated hosts \(\$\{…\}, \{\{ … \}\}\), DNS names/m);
   assert.match(header, /^#   left out InClusterIPPool default\/node-pool: a node pool \(machines draw node addresses from it; --pool adds it\)$/m);
 });

@@ -14,6 +14,14 @@ export function looksLikeIp(value: string): boolean {
 /** Values that say "no VIP yet". */
 export const PLACEHOLDER = /^(|todo|tbd|changeme|change-me|x\.x\.x\.x|<.*>|0\.0\.0\.0|::)$/i;
 
+/**
+ * An endpoint place with no VIP yet — empty, a placeholder (`TODO`) or a template: missing-vip reports
+ * it, and no other rule compares it with the VIP.
+ */
+export function isMissingVip(p: VipPlace): boolean {
+  return (p.role === 'cluster-endpoint' || p.role === 'infra-endpoint' || p.role === 'topology-variable') && (p.templated || PLACEHOLDER.test(p.value.trim()));
+}
+
 /** A DNS name (letters somewhere, RFC 1123 labels), as opposed to an IP or a placeholder. */
 export function isHostname(value: string): boolean {
   return (

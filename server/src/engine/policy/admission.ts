@@ -97,8 +97,9 @@ const HAS_SPEC_IP = "has(object.spec.loadBalancerIP) && object.spec.loadBalancer
 
 /**
  * The CEL of both formats. The match condition scopes the policy to what it guards, so that nothing else
- * is ever evaluated — above all not against a missing parameter ConfigMap: a Service only when it is a
- * LoadBalancer that requests an address; a cluster only when its endpoint host is written as an address
+ * is ever evaluated (nor refused by a broken parameter ConfigMap or a failing expression under
+ * failurePolicy Fail): a Service only when it is a LoadBalancer that requests an address; a cluster only
+ * when its endpoint host is written as an address
  * (digits and dots, or with a colon). Empty, templated and DNS hosts (`api.lab.local`: CEL cannot resolve
  * it; capi-ipam's dns-mismatch checks it) are never matched. Then one validation for cluster endpoints
  * and one for Services.
@@ -170,8 +171,9 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
       spec: {
         policyName: POLICY_NAME,
         validationActions: ['Deny'],
-        // Deny only what the match condition admits to the policy: without its ConfigMap, a guarded object cannot be checked.
-        paramRef: { name: PARAMS.name, namespace: PARAMS.namespace, parameterNotFoundAction: 'Deny' },
+        // Allow: kube-apiserver resolves the parameters before the match conditions, so Deny would refuse every
+        // Service and cluster while the ConfigMap is missing. Without it the policy checks nothing: apply it first.
+        paramRef: { name: PARAMS.name, namespace: PARAMS.namespace, parameterNotFoundAction: 'Allow' },
       },
     },
   ];
@@ -180,7 +182,7 @@ export function vapDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS):
 export function kyvernoDocuments(p: PolicyParams, infraKinds = DEFAULT_INFRA_KINDS): object[] {
   const cel = (expressions: object[]) => ({
     paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
-    paramRef: { name: PARAMS.name, namespace: PARAMS.namespace, parameterNotFoundAction: 'Deny' },
+    paramRef: { name: PARAMS.name, namespace: PARAMS.namespace, parameterNotFoundAction: 'Allow' }, // as the binding's
     variables: CEL.variables,
     expressions,
   });

@@ -8,15 +8,23 @@ import type { WorkloadCluster } from '../model/types';
 import { vipGroups } from '../model/vipPlaces';
 import { defineRule } from './rule';
 import { RELATED_CAP, alsoAt, finding, indexBy, related, someOf } from './context';
+import { claimOwners } from './ipInUse';
 
-/** The clusters other than `c` that hold `ip`: the first RELATED_CAP of them, and how many in all. */
-function othersHolding(holders: WorkloadCluster[], c: WorkloadCluster): { shown: WorkloadCluster[]; total: number } {
+/**
+ * The clusters other than `c` that hold `ip`, but those whose claim holds it (ip-in-use reports that
+ * clash for `c`, naming the claim): the first RELATED_CAP of them, and how many in all.
+ */
+function othersHolding(holders: WorkloadCluster[], c: WorkloadCluster, claimed: Set<string>): { shown: WorkloadCluster[]; total: number } {
   const shown: WorkloadCluster[] = [];
+  let total = 0;
+  const id = (o: WorkloadCluster) => `${o.namespace}/${o.name}`;
+  const mine = claimed.has(id(c));
   for (const o of holders) {
-    if (shown.length === RELATED_CAP) break;
-    if (o !== c) shown.push(o);
+    if (o === c || (!mine && claimed.has(id(o)))) continue;
+    total++;
+    if (shown.length < RELATED_CAP) shown.push(o);
   }
-  return { shown, total: holders.length - 1 };
+  return { shown, total };
 }
 
 export const duplicateIp = defineRule({
@@ -34,7 +42,8 @@ workspace, or live).`,
     for (const c of clusters) {
       for (const g of vipGroups(c)) {
         const same = alsoAt(g);
-        const { shown, total } = othersHolding(byIp.get(g.ip) ?? [], c);
+        const claimed = claimOwners(inventory, g.ip);
+        const { shown, total } = othersHolding(byIp.get(g.ip) ?? [], c, claimed);
         if (total > 0) {
           const name = (o: WorkloadCluster) => `${o.namespace}/${o.name}`;
           const message =
@@ -56,6 +65,7 @@ workspace, or live).`,
         for (const e of endpoints.get(g.ip) ?? []) {
           if (e.clusterName === c.name && e.namespace === c.namespace) continue;
           if (inFiles.has(`${e.namespace}/${e.clusterName}`)) continue; // reported above from the files
+          if (claimed.has(`${e.namespace}/${e.clusterName}`) && !claimed.has(`${c.namespace}/${c.name}`)) continue; // ip-in-use names its claim
           out.push(
             finding(
               'duplicate-ip',

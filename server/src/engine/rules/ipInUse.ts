@@ -13,6 +13,20 @@ const indexes = perObject((inventory: Inventory) => ({
   claimCluster: new Map(inventory.claims.map((k) => [`${k.namespace}/${k.name}`, k.clusterName])),
 }));
 
+/**
+ * `namespace/cluster` of every cluster whose claim holds `ip`: duplicate-ip leaves such a clash to
+ * ip-in-use, which names the claim (one problem, one finding).
+ */
+export function claimOwners(inventory: Inventory, ip: string): Set<string> {
+  const { addresses, claimCluster } = indexes(inventory);
+  const out = new Set<string>();
+  for (const a of addresses.get(ip) ?? []) {
+    const owner = a.clusterName ?? claimCluster.get(`${a.namespace}/${a.claimName}`);
+    if (owner) out.add(`${a.namespace}/${owner}`);
+  }
+  return out;
+}
+
 function ownsAddress(c: WorkloadCluster, a: AddressInfo, claimCluster: Map<string, string | undefined>): boolean {
   if (a.namespace !== c.namespace) return false;
   if (c.claimNames.includes(a.claimName)) return true;

@@ -3,7 +3,7 @@
 import { canonical } from '../ip/addr';
 import { clusterVip } from '../model/clusterVip';
 import type { VipPlace, WorkloadCluster } from '../model/types';
-import { agreedValue, agreedVip, byHostname, ipPlaces } from '../model/vipPlaces';
+import { agreedValue, agreedVip, byHostname, ipPlaces, isMissingVip } from '../model/vipPlaces';
 import { vipEdits } from '../edits';
 import { defineRule } from './rule';
 import { RELATED_CAP, finding, relatedAt } from './context';
@@ -35,7 +35,8 @@ export const vipMismatch = defineRule({
   docs: `**error** — the VIP places of one cluster disagree. The message says which value the other places agree
 on; related information points at them. Quick fix: *Make VIP consistent: use X*, rewriting every place in
 one edit, across files.`,
-  cluster: (c) => byHostname(c.places).flatMap((group) => mismatches(c, group)),
+  // A place with no VIP yet (`host: "TODO"`) is missing-vip's, not a second finding here.
+  cluster: (c) => byHostname(c.places.filter((p) => !isMissingVip(p))).flatMap((group) => mismatches(c, group)),
   // One fix per value: the address the cluster's claim holds first, then the agreed VIP, then every other.
   fixes: (ctx, mine, c) => {
     if (!c || mine.length === 0) return [];
