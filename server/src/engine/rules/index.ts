@@ -87,11 +87,11 @@ const perCluster = perObjectWith<WorkloadCluster, Finding[][]>();
  */
 export function runRules(ctx: RuleContext, inputs: readonly unknown[] = [ctx.inventory, ctx.live, ctx.resolveHost]): Finding[] {
   const kept = ctx.clusters.map((c) => perCluster(c, inputs, () => CLUSTER_RULES.map((r) => r.cluster!(c, ctx))));
-  return RULES.flatMap((rule) => {
+  return RULES.flatMap((rule): Finding[] => {
     if (rule.check) return rule.check(ctx);
-    if (!rule.cluster) return []; // (an estate rule: findings about live objects alone, none in a file)
+    // A rule with only an `estate` hook reports live objects alone: nothing in a file.
     const i = CLUSTER_RULES.indexOf(rule);
-    return kept.flatMap((k) => k[i]!);
+    return i < 0 ? [] : kept.flatMap((k) => k[i]!);
   });
 }
 
