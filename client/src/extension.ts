@@ -2,7 +2,13 @@
 // to it. All tree data comes from the server; this side only renders and asks.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConnectionStateNotification, InventoryChangedNotification, type ConnectionState, type PoolView } from '../../server/src/protocol';
+import {
+  ConnectionStateNotification,
+  EstateChangedNotification,
+  InventoryChangedNotification,
+  type ConnectionState,
+  type PoolView,
+} from '../../server/src/protocol';
 import { allocate, release, type AllocateArgs, type ReleaseArgs } from './commands/allocation';
 import { copyAddress, openPoolYaml, revealLocation } from './commands/itemCommands';
 import { selectContext } from './commands/selectContext';
@@ -17,6 +23,7 @@ import { RULE_HELP_SCHEME, RuleHelp } from './ruleHelp';
 import { POOL_YAML_SCHEME, PoolYamlDocuments } from './poolYamlDocuments';
 import { writeSetting } from './settings';
 import { generatePolicy } from './commands/generatePolicy';
+import { EstateTree } from './trees/estateTree';
 import { KubeVipRangesTree } from './trees/kubeVipRangesTree';
 import { LoadBalancersTree } from './trees/loadBalancersTree';
 import { PoolsTree, poolLabel } from './trees/poolsTree';
@@ -31,10 +38,10 @@ const INVENTORY_REFRESH_DELAY_MS = 300;
 export interface CapiIpamApi {
   client: LanguageClient;
   server: IpamServer;
-  trees: { pools: PoolsTree; loadBalancers: LoadBalancersTree; kubeVipRanges: KubeVipRangesTree };
+  trees: { pools: PoolsTree; loadBalancers: LoadBalancersTree; kubeVipRanges: KubeVipRangesTree; estate: EstateTree };
   poolMaps: PoolMaps;
   connection: () => ConnectionState;
-  /** Reloads the three views; resolves when the new data is in. */
+  /** Reloads the views; resolves when the new data is in. */
   refresh: () => Promise<void>;
 }
 
@@ -54,7 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   const pools = new PoolsTree(server);
   const loadBalancers = new LoadBalancersTree(server);
   const kubeVipRanges = new KubeVipRangesTree(server);
-  const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges] as ServerTree<unknown>[];
+  const estate = new EstateTree(server);
+  const trees: ServerTree<unknown>[] = [pools, loadBalancers, kubeVipRanges, estate] as ServerTree<unknown>[];
   const poolYaml = new PoolYamlDocuments(server);
   const ruleHelp = new RuleHelp(context.extensionUri);
   const poolMaps = new PoolMaps(server, context.extensionUri, () => status.state.state === 'connected');
@@ -81,13 +89,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
     void poolMaps.refresh();
   }, INVENTORY_REFRESH_DELAY_MS);
 
+  // The estate changes on its own (a workload cluster's Service, node or state): only its view reloads.
+  const estateChanged = debounce(() => void estate.reload(), INVENTORY_REFRESH_DELAY_MS);
+
   context.subscriptions.push(
     { dispose: () => inventoryChanged.cancel() },
+    { dispose: () => estateChanged.cancel() },
     { dispose: () => clearInterval(staleTicker) },
     vscode.workspace.registerTextDocumentContentProvider(POOL_YAML_SCHEME, poolYaml),
     vscode.workspace.registerTextDocumentContentProvider(RULE_HELP_SCHEME, ruleHelp),
     vscode.workspace.onDidCloseTextDocument((document) => poolYaml.forget(document)),
     client.onNotification(InventoryChangedNotification, () => inventoryChanged()),
+    client.onNotification(EstateChangedNotification, () => estateChanged()),
     client.onNotification(ConnectionStateNotification, (state: ConnectionState) => {
       const previous = status.state.state;
       status.update(state);
@@ -130,7 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CapiIp
   return {
     client,
     server,
-    trees: { pools, loadBalancers, kubeVipRanges },
+    trees: { pools, loadBalancers, kubeVipRanges, estate },
     poolMaps,
     connection: () => status.state,
     refresh: reloadAll,

@@ -6,6 +6,8 @@ import {
   ClusterAtRequest,
   type ClusterRef,
   ContextsRequest,
+  EstateRequest,
+  type EstateResult,
   KubeVipRangesRequest,
   LoadBalancersRequest,
   PoolsRequest,
@@ -38,6 +40,11 @@ export class IpamServer {
 
   policy(format: 'vap' | 'kyverno'): Promise<PolicyResult> {
     return this.client.sendRequest<PolicyResult>(PolicyRequest, { format });
+  }
+
+  /** Every management cluster, its workload clusters and the findings about live objects alone. */
+  estate(): Promise<EstateResult> {
+    return this.client.sendRequest<EstateResult>(EstateRequest);
   }
 
   pools(): Promise<PoolView[]> {

@@ -6,7 +6,7 @@
   const details = document.getElementById('details');
   const LEGEND = [
     ['free', 'free'], ['allocated', 'allocated'], ['reserved', 'network/broadcast'], ['gateway', 'gateway'],
-    ['excluded', 'excluded'], ['kubevip', 'kube-vip range'], ['service', 'LoadBalancer Service'], ['outside', 'not in the pool'],
+    ['excluded', 'excluded'], ['kubevip', 'kube-vip range'], ['service', 'LoadBalancer Service'], ['node', 'a node\'s address'], ['outside', 'not in the pool'],
   ];
 
   function el(tag, props, children) {

@@ -170,3 +170,153 @@ export interface PolicyResult {
   yaml: string;
   notes: string[];
 }
+
+// ─── The Estate view (issue 22): every management cluster, its workload clusters and their addresses ───
+//
+// Client → server, no params: `EstateResult`. The server sends `EstateChangedNotification` (no params)
+// when anything in it changed; the client asks again. Shapes are stable: fields are only ever added.
+// Nothing here is a credential: contexts are names, servers are URLs with any user info removed, reasons
+// are short texts that never quote a kubeconfig, a token or a Secret's content.
+export const EstateRequest = 'capiIpam/estate';
+export const EstateChangedNotification = 'capiIpam/estateChanged';
+
+/**
+ * How one cluster (management or workload) is read:
+ * - `connecting`: first discovery/list in flight;
+ * - `live`: every kind listed and watched;
+ * - `cached`: it was live, cannot be read now; what is shown is as of `cachedAt`;
+ * - `forbidden`: 401/403 (or a failing exec credential plugin); `reason` says what was refused;
+ * - `unreachable`: never listed (DNS, TCP, TLS, timeout); `reason` says why;
+ * - `off`: not read at all, by choice or necessity; `reason` says which (`workloadClusters: off`,
+ *   untrusted workspace, no context matches the endpoint, no `<name>-kubeconfig` Secret, …).
+ */
+export type EstateStateName = 'connecting' | 'live' | 'cached' | 'forbidden' | 'unreachable' | 'off';
+
+export interface EstateConnection {
+  state: EstateStateName;
+  /** Human reason for every state but `live`, e.g. "403 services is forbidden" or "no context's server is https://10.0.0.5:6443". */
+  reason?: string;
+  /** Epoch ms: set with `cached` — the data shown is as of then. */
+  cachedAt?: number;
+  /**
+   * How the cluster is reached: `context` (a context of the user's kubeconfig; `context` names it),
+   * `secret` (the Cluster's `<name>-kubeconfig` Secret, opt-in), or none (`off`).
+   */
+  route?: 'context' | 'secret';
+  /** The kubeconfig context used (route `context`, and every management cluster). */
+  context?: string;
+  /** API server URL (no credentials). */
+  server?: string;
+}
+
+/** An object of the estate that holds an address: who owns it. Also the engine's `Owner` (engine/model/types.ts). */
+export interface EstateOwner {
+  /** The management cluster's kubeconfig context; absent for an object from a workspace file. */
+  managementCluster?: string;
+  /** `namespace/name` of the CAPI Cluster whose API server holds the object (Nodes, Services, the kubevip ConfigMap); absent for management-cluster objects. */
+  workloadCluster?: string;
+  /** e.g. `Machine`, `Node`, `Service`, `ConfigMap`, `VSphereCluster`, `InClusterIPPool`. */
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Where it was read: a workspace file, the management cluster, a workload cluster. */
+  source: 'workspace' | 'management' | 'workload';
+}
+
+export interface EstateNodeAddress {
+  /** Hostname, ExternalIP, InternalIP, ExternalDNS or InternalDNS, as Kubernetes names them. */
+  type: string;
+  address: string;
+}
+
+/** A node: a Machine of the management cluster and/or a Node of the workload cluster (joined by `nodeRef`). */
+export interface EstateNode {
+  /** The Node's name (the Machine's `status.nodeRef.name`), else the Machine's name. */
+  name: string;
+  /** `namespace/name` of the Machine, when the management cluster has one for it. */
+  machine?: string;
+  /** Distinct addresses, Machine's and Node's merged (IPs and names). */
+  addresses: EstateNodeAddress[];
+  /** Which objects the addresses come from. */
+  from: ('Machine' | 'Node')[];
+}
+
+export interface EstateService {
+  namespace: string;
+  name: string;
+  /** Every IP the Service holds or asks for (`status.loadBalancer.ingress[].ip`, `kube-vip.io/loadbalancerIPs`, `spec.loadBalancerIP`), distinct; empty: pending. */
+  ips: string[];
+}
+
+/** One entry of the workload cluster's `kube-system/kubevip` ConfigMap (kube-vip cloud provider). */
+export interface EstateKubeVipRange {
+  /** e.g. `cidr-global`, `range-team-a`. */
+  key: string;
+  /** `global` or the namespace the key serves. */
+  scope: string;
+  /** One comma-separated item of the key, e.g. `10.0.10.0/28` or `10.0.10.20-10.0.10.30`. */
+  entry: string;
+  /** Decimal strings (IPv6 counts exceed 2^53): addresses the provider can hand out, and those Services of this cluster use. */
+  size: string;
+  used: string;
+  /** The provider's error when it cannot parse the key's value. */
+  error?: string;
+}
+
+export interface EstateVip {
+  /** The control-plane endpoint host (an IP, or a DNS name as written). */
+  address: string;
+  /** Where it was read, e.g. "VSphereCluster default/prod .spec.controlPlaneEndpoint.host". */
+  source: string;
+  /** The node holding kube-vip's control-plane lease (`kube-system/plndr-cp-lock` holder) when readable. */
+  holder?: string;
+}
+
+export interface EstateWorkloadCluster {
+  /** The CAPI Cluster's name and namespace in its management cluster. */
+  name: string;
+  namespace: string;
+  connection: EstateConnection;
+  vip?: EstateVip;
+  /** Sorted by name. Machines' addresses are known even when the cluster itself is not reachable. */
+  nodes: EstateNode[];
+  /** LoadBalancer Services, sorted by namespace/name. */
+  services: EstateService[];
+  kubeVipRanges: EstateKubeVipRange[];
+}
+
+export interface EstateManagementCluster {
+  /** The kubeconfig context (its identity in the estate and in every `EstateOwner.managementCluster`). */
+  context: string;
+  connection: EstateConnection;
+  /** Sorted by namespace/name. */
+  workloadClusters: EstateWorkloadCluster[];
+}
+
+/**
+ * A finding about live objects alone (no workspace file holds either address): shown in the Estate
+ * view and by the CLI, never as a file diagnostic. Findings that involve a file are file diagnostics.
+ */
+export interface EstateFinding {
+  /** A rule code of README's list, e.g. `estate-service-ip-collision`. */
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  /** One line naming both holders, e.g. "10.0.0.40: Service prod/default/web is also the VIP of dev (VSphereCluster default/dev)". */
+  message: string;
+  /** The colliding address or range. */
+  address: string;
+  /** The object the finding is about, and the others that hold the address. */
+  subject: EstateOwner;
+  related: EstateOwner[];
+}
+
+export interface EstateResult {
+  /** False: untrusted or virtual workspace — nothing read, `managementClusters` empty, `reason` says so. */
+  enabled: boolean;
+  reason?: string;
+  /** The `capiIpam.workloadClusters` route in force. */
+  workloadClusters: 'contexts' | 'secrets' | 'off';
+  /** In `capiIpam.managementClusters` order. */
+  managementClusters: EstateManagementCluster[];
+  findings: EstateFinding[];
+}

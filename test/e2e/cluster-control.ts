@@ -1,10 +1,10 @@
 // The management cluster of the e2e "live" runs and of the demo: the sandbox or the real stack
 // (test/support/backend.ts), plus a small control endpoint for the one thing the Kubernetes API
-// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state) or a hung one
-// (POST /freeze, POST /thaw). Everything
+// cannot do to itself: an outage of the API server (POST /stop, POST /start; GET /state), a hung one
+// (POST /freeze, POST /thaw), or an outage of one workload cluster's (POST /workload/NAME/stop, /start). Everything
 // else the tests read and change through the Kubernetes API with the kubeconfig, on both backends.
 // Run by launch-headless.mjs and demo.mjs as `node --import tsx test/e2e/cluster-control.ts
-// [--backend sandbox|real] --kubeconfig FILE --seed PATH…`; prints one line `e2e-cluster-ready {json}`
+// [--backend sandbox|real] --kubeconfig FILE --seed PATH… [--workload NAMESPACE/NAME=SEED_DIR]…`; prints one line `e2e-cluster-ready {json}`
 // when serving, or `e2e-cluster-not-run {json}` (and exits 0) when the real lane cannot run here.
 // The control endpoint listens on 127.0.0.1 only and never returns the token or keys. It answers
 // only requests carrying the bearer token from $CAPI_IPAM_CONTROL_TOKEN (without it, a random one
@@ -15,11 +15,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { realLaneMissing, startBackend, type BackendName } from '../support/backend';
+import { parseWorkload } from '../support/workloads';
 import { bearerOf, sameSecret } from '../sandbox/secret';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { backend: { type: 'string', default: 'sandbox' }, kubeconfig: { type: 'string' }, seed: { type: 'string', multiple: true, default: [] } },
+    options: {
+      backend: { type: 'string', default: 'sandbox' },
+      kubeconfig: { type: 'string' },
+      seed: { type: 'string', multiple: true, default: [] },
+      workload: { type: 'string', multiple: true, default: [] },
+    },
   });
   const name = values.backend as BackendName;
   if (name !== 'sandbox' && name !== 'real') throw new Error(`--backend takes sandbox or real, not ${name}`);
@@ -29,10 +35,33 @@ async function main(): Promise<void> {
     console.log(`e2e-cluster-not-run ${JSON.stringify({ reason: `real lane NOT RUN: ${missing}` })}`);
     return;
   }
-  const backend = await startBackend(name, { kubeconfig: values.kubeconfig, seed: values.seed });
+  const backend = await startBackend(name, { kubeconfig: values.kubeconfig, seed: values.seed, workloads: values.workload.map(parseWorkload) });
   let serving = true;
 
+  // One workload cluster's API server alone: POST /workload/NAME/stop and /start (the others stay up).
+  const workloadServing = new Map(backend.workloads.map((w) => [w.name, true]));
+  const workloadRoutes = Object.fromEntries(
+    backend.workloads.flatMap((w) => [
+      [
+        `POST /workload/${w.name}/stop`,
+        async () => {
+          if (workloadServing.get(w.name)) await w.stopApiServer();
+          workloadServing.set(w.name, false);
+          return { serving: false };
+        },
+      ],
+      [
+        `POST /workload/${w.name}/start`,
+        async () => {
+          if (!workloadServing.get(w.name)) await w.startApiServer();
+          workloadServing.set(w.name, true);
+          return { serving: true };
+        },
+      ],
+    ]),
+  ) as Record<string, () => Promise<unknown>>;
   const routes: Record<string, () => Promise<unknown>> = {
+    ...workloadRoutes,
     'GET /state': async () => ({ serving }),
     'POST /stop': async () => {
       if (serving) await backend.stopApiServer();

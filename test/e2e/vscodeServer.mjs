@@ -36,6 +36,8 @@ export const cacheDir = join(repo, '.vscode-test', 'headless');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The management cluster of the demo and of the e2e live run. */
 export const DEMO_SEED = join(repo, 'test', 'fixtures', 'demo');
+/** The demo's workload clusters: `--workload` arguments of cluster-control.ts (each its own API server). */
+export const DEMO_WORKLOADS = [`default/prod=${join(repo, 'test', 'fixtures', 'demo-workloads', 'prod')}`];
 
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -185,10 +187,11 @@ export function prepareWorkspace(root, source = join(repo, 'examples')) {
  * `{ child, backend, url, kubeconfig, context, control, controlToken }` once it serves, or with
  * `{ notRun: reason }` when the real lane cannot run here (no Go; an error with CAPI_IPAM_REAL_STACK=required).
  */
-export async function startCluster(root, { backend = 'sandbox', seeds = [DEMO_SEED] } = {}) {
+export async function startCluster(root, { backend = 'sandbox', seeds = [DEMO_SEED], workloads = DEMO_WORKLOADS } = {}) {
   const kubeconfig = join(root, `${backend}-kubeconfig.yaml`);
   const args = ['--import', 'tsx', join('test', 'e2e', 'cluster-control.ts'), '--backend', backend, '--kubeconfig', kubeconfig];
   for (const seed of seeds) args.push('--seed', seed);
+  for (const workload of workloads) args.push('--workload', workload);
   // The control endpoint answers only this token (handed over in the environment, never printed).
   const controlToken = randomBytes(24).toString('hex');
   const env = { ...process.env, CAPI_IPAM_CONTROL_TOKEN: controlToken };

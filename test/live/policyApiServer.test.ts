@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWorkspace } from '../../server/src/cli/files';
-import { policyYaml } from '../../server/src/engine/policyYaml';
+import { policyYaml } from '../../server/src/engine/policy/yaml';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { ROOT } from '../support/lspClient';
 import { PolicyOnApiServer } from '../support/policyOnApiServer';
@@ -24,7 +24,7 @@ describe('the admission policy in the real kube-apiserver', { skip: real ? real.
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
     process.chdir(cwd);
     const server = new PolicyOnApiServer(stack.kubeconfigPath);
-    await server.apply(policyYaml(workspace.analyze(), 'vap').yaml);
+    await server.apply(policyYaml(workspace.snapshot().analysis, 'vap').yaml);
     const bad = await server.untilRejected('10.10.9.9');
     assert.equal(bad.allowed, false, 'a VIP outside every pool is rejected');
     assert.match(bad.message, /controlPlaneEndpoint\.host 10\.10\.9\.9 is not an address the VIP pools can allocate/);

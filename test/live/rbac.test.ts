@@ -3,12 +3,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { backendNames, startBackend, type Backend } from '../support/backend';
 import { LspClient, ROOT } from '../support/lspClient';
-import { serviceAccountKubeconfig, type PolicyRule } from '../support/rbac';
+import { readmeRbac, serviceAccountKubeconfig, serviceAccountToken, type PolicyRule } from '../support/rbac';
+import { ESTATE_SEED, ESTATE_WORKLOADS } from '../support/estateScenario';
+import { kubeconfigOf } from '../support/workloads';
+import type { EstateResult } from '../../server/src/protocol';
 import { copyFixture } from '../support/workspaceCopy';
 
 const G = 'ipam.cluster.x-k8s.io';
@@ -80,5 +84,71 @@ describe('the README ClusterRole on the real server', { skip: !real ? 'CAPI_IPAM
     } finally {
       await lsp.stop();
     }
+  });
+});
+
+describe('the README roles for the estate on the real server', { skip: !real ? 'CAPI_IPAM_BACKENDS selects the sandbox only' : real.skip }, () => {
+  let b: Backend;
+  const dir = mkdtempSync(join(tmpdir(), 'capi-ipam-estate-rbac-'));
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const clusterRole = readmeRbac(readme, 'capi-ipam-clusterrole');
+  /** README's Role for the secrets route, naming this estate's one Secret. */
+  const secretsRole = readmeRbac(readme, 'capi-ipam-secrets-role').map((r) => ({
+    ...r,
+    rules: r.rules.map((x) => ({ ...x, resourceNames: ['prod-kubeconfig'] })),
+  }));
+  const lsps: LspClient[] = [];
+  const estate = async (endpoints: Parameters<typeof kubeconfigOf>[0], workloadClusters: unknown, want: string) => {
+    const path = join(dir, `kubeconfig-${lsps.length}`);
+    writeFileSync(path, kubeconfigOf(endpoints), { mode: 0o600 });
+    const lsp = await LspClient.start({ folder: dir, settings: { kubeconfig: path, workloadClusters } });
+    lsps.push(lsp);
+    return lsp.untilInventory(async () => {
+      const r = await lsp.request<EstateResult>('capiIpam/estate');
+      const prod = r.managementClusters[0]?.workloadClusters.find((w) => w.name === 'prod');
+      return prod?.connection.state === want && prod;
+    }, 60_000);
+  };
+
+  before(async () => {
+    b = await startBackend('real', { seed: ESTATE_SEED, workloads: ESTATE_WORKLOADS.filter((w) => w.name === 'prod') });
+  });
+  after(async () => {
+    for (const l of lsps) await l.stop();
+    await b?.stop();
+  });
+
+  test('the secrets route: the ClusterRole and the secrets Role read prod live; without the Role its Secret is forbidden', async () => {
+    const token = await serviceAccountToken(b.rest, 'estate-secrets', [...clusterRole, ...secretsRole]);
+    const prod = await estate([{ name: 'mgmt', url: b.url, caPem: b.caPem, token }], 'secrets', 'live');
+    assert.deepEqual(prod.connection.route, 'secret');
+    const bare = await serviceAccountToken(b.rest, 'estate-no-secrets', clusterRole);
+    const denied = await estate([{ name: 'mgmt', url: b.url, caPem: b.caPem, token: bare }], 'secrets', 'forbidden');
+    assert.equal(denied.connection.reason, 'cannot read Secret default/prod-kubeconfig: 403 Forbidden');
+  });
+
+  test('the contexts route with the README workload role: Services, Nodes, the kubevip ConfigMap and the lease holder', async () => {
+    const w = b.workload('prod');
+    const token = await serviceAccountToken(b.rest, 'estate-mgmt', clusterRole);
+    const reader = await serviceAccountToken(w.rest, 'capi-ipam-reader', readmeRbac(readme, 'capi-ipam-workload-clusterrole'));
+    const prod = await estate(
+      [
+        { name: 'mgmt', url: b.url, caPem: b.caPem, token },
+        { name: 'prod-reader', url: w.url, caPem: w.caPem, token: reader },
+      ],
+      { 'default/prod': 'prod-reader' },
+      'live',
+    );
+    assert.deepEqual([prod.connection.route, prod.connection.context], ['context', 'prod-reader']);
+    assert.equal(prod.vip?.holder, 'prod-cp-1');
+    assert.deepEqual(
+      prod.nodes.map((n) => n.name),
+      ['prod-cp-1', 'prod-md-1'],
+    );
+    assert.deepEqual(
+      prod.kubeVipRanges.map((r) => r.key),
+      ['range-global', 'range-team-a'],
+    );
+    assert.ok(prod.services.some((s) => s.name === 'web'));
   });
 });

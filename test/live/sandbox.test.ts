@@ -111,7 +111,14 @@ async function deleteClaim(ns: string, name: string) {
   await crd.deleteNamespacedCustomObject({ group: G, version: 'v1beta2', namespace: ns, plural: 'ipaddressclaims', name });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves once the provider has reconciled the object of `key` (its reconcile log: `claim|ns|name`,
+ * `pool|kind|ns|name`) with a result that starts with `result`: the event after which a test can
+ * show that nothing more happened, without waiting on the clock.
+ */
+function reconciled(key: string, result: string) {
+  return sb.waitFor(() => sb.provider.log.some((l) => l.key === key && l.result.startsWith(result)));
+}
 
 before(async () => {
   sb = await startSandbox({ heartbeatMs: 500 });
@@ -488,8 +495,7 @@ describe('provider conformance (CAIP controllers)', () => {
     const ns = await namespace();
     await createPool(ns, 'pool', { addresses: ['10.0.0.1-10.0.0.254'], prefix: 24 });
     await createClaim(ns, 'test', 'pool', 'UnknownIPPool');
-    await sleep(200);
-    await sb.idle();
+    await reconciled(`claim|${ns}|test`, 'ignored: not a CAIP pool');
     assert.equal(sb.get(G, 'IPAddress', ns, 'test'), undefined);
     assert.equal(sb.get(G, 'IPAddressClaim', ns, 'test')!.metadata.finalizers, undefined);
   });
@@ -500,7 +506,7 @@ describe('provider conformance (CAIP controllers)', () => {
     await createClaim(ns, 'a', 'pool');
     assert.equal((await allocated(ns, 'a')).spec.address, '10.0.1.2');
     await createClaim(ns, 'b', 'pool');
-    await sleep(300);
+    await reconciled(`claim|${ns}|b`, 'retry: failed to create or patch address: failed to find free address');
     assert.equal(sb.get(G, 'IPAddress', ns, 'b'), undefined);
     assert.equal(sb.get(G, 'IPAddressClaim', ns, 'b')!.status, undefined);
     assert.deepEqual(sb.get(G, 'IPAddressClaim', ns, 'b')!.metadata.finalizers, ['ipam.cluster.x-k8s.io/ReleaseAddress']);
@@ -556,7 +562,7 @@ describe('provider conformance (CAIP controllers)', () => {
       await createClaim(ns, 'first', name, kind);
       const first = await allocated(ns, 'first');
       await createClaim(ns, 'second', name, kind);
-      await sleep(300);
+      await reconciled(`claim|${ns}|second`, 'retry: failed to create or patch address: failed to find free address');
       assert.equal(sb.get(G, 'IPAddress', ns, 'second'), undefined);
       await deleteClaim(ns, 'first');
       const second = await allocated(ns, 'second');
@@ -581,7 +587,9 @@ describe('provider conformance (CAIP controllers)', () => {
       body: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'paused' }, spec: { paused: true } },
     });
     await createClaim(ns, 'c17', 'p', 'InClusterIPPool', { labels: { 'cluster.x-k8s.io/cluster-name': 'paused' } });
-    await sleep(300);
+    await reconciled(`claim|${ns}|c12`, 'waiting: pool paused');
+    await reconciled(`claim|${ns}|c17`, 'waiting: cluster paused');
+    await reconciled(`claim|${ns}|c18`, 'waiting: cluster not found');
     for (const c of ['c12', 'c17', 'c18']) assert.equal(sb.get(G, 'IPAddress', ns, c), undefined, c);
     await crd.patchNamespacedCustomObject(
       {
@@ -703,7 +711,7 @@ describe('pool status (CAIP controllers)', () => {
     await createClaim(ns, 'c', 'pool');
     await allocated(ns, 'c');
     await crd.deleteNamespacedCustomObject({ group: G, version: 'v1alpha2', namespace: ns, plural: 'inclusterippools', name: 'pool' });
-    await sleep(200);
+    await reconciled(`pool|InClusterIPPool|${ns}|pool`, 'pool deleting');
     const held = sb.get(G, 'InClusterIPPool', ns, 'pool');
     assert.ok(held?.metadata.deletionTimestamp);
     await deleteClaim(ns, 'c');

@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import { kubeconfigText } from '../sandbox/kubeconfig';
 import { readSeed } from '../sandbox/seed';
 import { makeTls } from '../sandbox/tls';
+import { checkWorkloadNames, registerWorkload, writeEstateKubeconfig, type Workload, type WorkloadSpec } from '../support/workloads';
 import { ensureBuilt, type Built } from './build';
 import { Proc } from './processes';
 import { Fatal, poll, Rest, type WatchEvent } from './rest';
@@ -20,6 +21,8 @@ export interface RealStackOptions {
   port?: number;
   /** Where to write the kubeconfig (default: a file in the stack's temporary folder). */
   kubeconfig?: string;
+  /** Workload clusters: a further kube-apiserver each (same etcd, its own --etcd-prefix) with kube-vip's cloud provider. */
+  workloads?: WorkloadSpec[];
   log?: (line: string) => void;
 }
 
@@ -32,6 +35,8 @@ export interface RealStack {
   /** Component name → version, e.g. `kube-apiserver: v1.37.2`. */
   versions: Record<string, string>;
   rest: Rest;
+  /** The workload clusters, registered in this management cluster (Cluster, `<name>-kubeconfig` Secret, context). */
+  workloads: Workload[];
   /** Seconds from the call to ready (builds excluded). */
   startSeconds: number;
   /** Stops kube-apiserver alone (etcd, the provider and the cloud provider keep running), as an outage does. */
@@ -106,8 +111,9 @@ async function boot(
 ): Promise<RealStack> {
   const bin = (name: string) => join(built.dirs[name]!, 'bin');
   const asset = (name: string, file: string) => join(built.dirs[name]!, file);
-  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv) => {
-    const p = new Proc(name, bin(name), args, join(dir, `${name}.log`), env);
+  /** Starts a component's binary as process `name` (a workload cluster's copies have names of their own). */
+  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv, component = name) => {
+    const p = new Proc(name, bin(component), args, join(dir, `${name}.log`), env);
     procs.push(p);
     return p;
   };
@@ -140,28 +146,38 @@ async function boot(
   // kube-apiserver: TLS, a static admin token, RBAC, ServiceAccount tokens signed with our key.
   const tls = makeTls();
   const token = randomBytes(24).toString('hex');
+  const specs = opts.workloads ?? [];
+  checkWorkloadNames(specs, 'realstack');
+  // Each workload cluster's credential: a user of its own, bound to cluster-admin there (revocable), not system:masters.
+  const workloadTokens = specs.map(() => randomBytes(24).toString('hex'));
   const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const files: Record<string, string> = {
     'tls.crt': tls.certPem,
     'tls.key': tls.keyPem,
     'ca.crt': tls.caPem,
-    'tokens.csv': `${token},realstack-admin,realstack-admin,system:masters\n`,
+    'tokens.csv': [
+      `${token},realstack-admin,realstack-admin,system:masters`,
+      ...specs.map((w, i) => `${workloadTokens[i]},${workloadUser(w)},${workloadUser(w)}`),
+    ]
+      .map((l) => `${l}\n`)
+      .join(''),
     'sa.key': sa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     'sa.pub': sa.publicKey.export({ type: 'spki', format: 'pem' }) as string,
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text, { mode: 0o600 });
   const url = `https://127.0.0.1:${port}`;
-  const apiserverArgs = [
+  const apiserverArgs = (p: number, name: string, etcdPrefix?: string) => [
     `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+    ...(etcdPrefix ? [`--etcd-prefix=${etcdPrefix}`] : []),
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
-    `--secure-port=${port}`,
-    `--cert-dir=${join(dir, 'certs')}`,
+    `--secure-port=${p}`,
+    `--cert-dir=${join(dir, `certs-${name}`)}`,
     `--tls-cert-file=${join(dir, 'tls.crt')}`,
     `--tls-private-key-file=${join(dir, 'tls.key')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`,
     '--authorization-mode=RBAC',
-    `--service-account-issuer=${url}`,
+    `--service-account-issuer=https://127.0.0.1:${p}`,
     `--service-account-key-file=${join(dir, 'sa.pub')}`,
     `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/24',
@@ -170,29 +186,39 @@ async function boot(
     '--allow-privileged=true',
     '--profiling=false',
   ];
-  const rest = new Rest(url, tls.caPem, token);
-  let apiserver: Proc | undefined;
-  const startApiServer = async () => {
-    const p = (apiserver = start('kube-apiserver', apiserverArgs));
-    await poll(
-      async () => {
-        alive(p);
-        return (await rest.request('GET', '/readyz')).status === 200;
+  /** A kube-apiserver that can be stopped and started again with the same flags, port and data. */
+  const apiServer = (name: string, p: number, r: Rest, etcdPrefix?: string) => {
+    let proc: Proc | undefined;
+    return {
+      start: async () => {
+        const q = (proc = start(name, apiserverArgs(p, name, etcdPrefix), undefined, 'kube-apiserver'));
+        await poll(
+          async () => {
+            alive(q);
+            return (await r.request('GET', '/readyz')).status === 200;
+          },
+          120_000,
+          `${name} /readyz`,
+          200,
+        );
       },
-      120_000,
-      'kube-apiserver /readyz',
-      200,
-    );
+      stop: async () => {
+        if (!proc) return;
+        await proc.stop();
+        procs.splice(procs.indexOf(proc), 1);
+        proc = undefined;
+        // The group leader (the guard) exits first; kube-apiserver itself may still hold the port a moment.
+        await poll(() => refused(p), 30_000, `${name} to release its port`, 50);
+      },
+      /** SIGSTOP/SIGCONT: a hung API server, its port open and silent. */
+      freeze: (frozen: boolean) => proc?.pause(frozen),
+    };
   };
-  const stopApiServer = async () => {
-    if (!apiserver) return;
-    await apiserver.stop();
-    procs.splice(procs.indexOf(apiserver), 1);
-    apiserver = undefined;
-    // The group leader (the guard) exits first; kube-apiserver itself may still hold the port a moment.
-    await poll(() => refused(port), 30_000, 'kube-apiserver to release its port', 50);
-  };
-  const freezeApiServer = (frozen: boolean) => apiserver?.pause(frozen);
+  const rest = new Rest(url, tls.caPem, token);
+  const main = apiServer('kube-apiserver', port, rest);
+  const startApiServer = main.start;
+  const stopApiServer = main.stop;
+  const freezeApiServer = main.freeze;
   await startApiServer();
 
   // CRDs; the pools convert through the provider's /convert, as the provider's kustomization sets up.
@@ -208,7 +234,7 @@ async function boot(
     'crd-inclusterprefixpools.yaml',
     'crd-globalinclusterprefixpools.yaml',
   ];
-  const crds = crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!);
+  const crds = [...crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!), yamlDocs(asset('capi-crds', 'crd-machines.yaml'))[0]!];
   for (const crd of crds) {
     if (crd.spec.group === 'ipam.cluster.x-k8s.io' && /pools$/.test(crd.spec.names.plural) && crd.spec.versions.length > 1) {
       crd.spec.conversion = { strategy: 'Webhook', webhook: { clientConfig: whUrl('/convert'), conversionReviewVersions: ['v1'] } };
@@ -238,22 +264,27 @@ async function boot(
     `--webhook-port=${webhookPort}`,
     `--webhook-cert-dir=${join(dir, 'webhook-certs')}`,
   ]);
-  // kube-vip's cloud provider reads $HOME/.kube/config when run outside a cluster.
-  mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
-  writeFileSync(join(dir, 'home', '.kube', 'config'), readFileSync(admin));
-  const ccm = start(
-    'kube-vip-cloud-provider',
-    [
-      '--OutSideCluster=true',
-      `--kubeconfig=${admin}`,
-      '--leader-elect=false',
-      '--secure-port=0',
-      '--use-service-account-credentials=false',
-      '--configure-cloud-routes=false',
-      '--v=2',
-    ],
-    { ...process.env, HOME: join(dir, 'home'), KUBEVIP_NAMESPACE: 'kube-system' },
-  );
+  // kube-vip's cloud provider reads $HOME/.kube/config when run outside a cluster: a home of its own per API server.
+  const startCloudProvider = (name: string, kubeconfig: string) => {
+    const home = join(dir, `home-${name}`);
+    mkdirSync(join(home, '.kube'), { recursive: true });
+    writeFileSync(join(home, '.kube', 'config'), readFileSync(kubeconfig), { mode: 0o600 });
+    return start(
+      name,
+      [
+        '--OutSideCluster=true',
+        `--kubeconfig=${kubeconfig}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        '--use-service-account-credentials=false',
+        '--configure-cloud-routes=false',
+        '--v=2',
+      ],
+      { ...process.env, HOME: home, KUBEVIP_NAMESPACE: 'kube-system' },
+      'kube-vip-cloud-provider',
+    );
+  };
+  const ccm = startCloudProvider('kube-vip-cloud-provider', admin);
 
   // Ready: the webhooks answer a dry-run create (mutating and validating), the service controller synced.
   const probe = {
@@ -274,8 +305,59 @@ async function boot(
   await ccm.waitForLog(CCM_READY, 60_000);
 
   await seed(rest, opts.seed ?? []);
+
+  // Workload clusters: a further kube-apiserver on the same etcd under its own prefix, its own cloud provider.
+  const workloads: Workload[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const name = `kube-apiserver-${spec.name}`;
+    const wPort = await freePort();
+    const wUrl = `https://127.0.0.1:${wPort}`;
+    const wAdmin = new Rest(wUrl, tls.caPem, token);
+    const server = apiServer(name, wPort, wAdmin, `/capi-ipam-workloads/${spec.namespace}/${spec.name}`);
+    await server.start();
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: workloadUser(spec) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: workloadUser(spec) }],
+    };
+    const wRest = wAdmin.as(workloadTokens[i]!);
+    // The authorizer reads bindings from its informer: wait until the token's access has changed.
+    const access = (status: number) =>
+      poll(async () => (await wRest.request('GET', '/api/v1/namespaces/default')).status === status, 30_000, `${name}: access ${status}`, 50);
+    const allow = async () => {
+      const r = await wAdmin.create(binding);
+      if (r.status !== 201 && r.status !== 409) throw new Error(`${name}: ClusterRoleBinding: ${r.status} ${r.body?.message}`);
+      await access(200);
+    };
+    await allow();
+    const wAdminKc = join(dir, `admin-${spec.name}.kubeconfig`);
+    writeFileSync(wAdminKc, kubeconfigText(wUrl, tls.caPem, token, spec.name), { mode: 0o600 });
+    await startCloudProvider(`kube-vip-cloud-provider-${spec.name}`, wAdminKc).waitForLog(CCM_READY, 60_000);
+    await seed(wAdmin, [spec.seed]);
+    const w: Workload = {
+      namespace: spec.namespace,
+      name: spec.name,
+      url: wUrl,
+      caPem: tls.caPem,
+      token: workloadTokens[i]!,
+      rest: wRest,
+      stopApiServer: server.stop,
+      startApiServer: server.start,
+      forbid: async () => {
+        const r = await wAdmin.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${binding.metadata.name}`);
+        if (r.status !== 200 && r.status !== 404) throw new Error(`${name}: deleting the ClusterRoleBinding: ${r.status} ${r.body?.message}`);
+        await access(403);
+      },
+      allow,
+    };
+    await registerWorkload(rest, w);
+    workloads.push(w);
+  }
+
   const kubeconfigPath = opts.kubeconfig ?? join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfigText(url, tls.caPem, token, 'realstack'), { mode: 0o600 });
+  writeEstateKubeconfig(kubeconfigPath, { name: 'realstack', url, caPem: tls.caPem, token }, workloads);
   const versions = { ...built.versions };
   return {
     url,
@@ -285,6 +367,7 @@ async function boot(
     port,
     versions,
     rest,
+    workloads,
     startSeconds: (Date.now() - t0) / 1000,
     stopApiServer,
     startApiServer,
@@ -292,6 +375,8 @@ async function boot(
     stop,
   };
 }
+
+const workloadUser = (w: WorkloadSpec) => `capi-ipam-workload-${w.namespace}-${w.name}`;
 
 /** Creates the seed objects (and their namespaces); a seeded `.status` is written through the status subresource. */
 async function seed(rest: Rest, paths: string[]): Promise<void> {

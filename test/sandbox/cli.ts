@@ -1,22 +1,31 @@
-// tsx test/sandbox/cli.ts --kubeconfig FILE [--seed PATH]… [--port N] [--host H]
-// Serves the sandbox in the foreground; writes FILE once ready; stops on SIGINT/SIGTERM.
+// tsx test/sandbox/cli.ts --kubeconfig FILE [--seed PATH]… [--workload NS/NAME=DIR]… [--port N] [--host H]
+// Serves the sandbox in the foreground; writes FILE once ready (with a context per workload cluster);
+// stops on SIGINT/SIGTERM.
 import { startSandbox } from './index';
+import { attachSandboxWorkloads } from './workloads';
 import { clusterArgs } from '../support/clusterArgs';
 
 async function main() {
-  const { kubeconfig, seed, port, host } = clusterArgs(
+  const { kubeconfig, seed, port, host, workloads } = clusterArgs(
     'sandbox',
-    'tsx test/sandbox/cli.ts --kubeconfig FILE [--seed DIR_OR_FILE]... [--port N] [--host ADDRESS]',
+    'npm run sandbox -- --kubeconfig FILE [--seed DIR_OR_FILE]... [--workload NAMESPACE/NAME=SEED_DIR]... [--port N] [--host ADDRESS]',
     { host: true },
   );
-  const sandbox = await startSandbox({ kubeconfig, seed, port, host });
-  console.log(`sandbox: serving ${sandbox.url} (kubeconfig ${sandbox.kubeconfigPath}, context sandbox)`);
+  // With workload clusters the kubeconfig is written once they are registered too.
+  const sandbox = await startSandbox({ kubeconfig: workloads.length ? undefined : kubeconfig, seed, port, host });
+  const wl = await attachSandboxWorkloads(sandbox, workloads, kubeconfig).catch(async (e: unknown) => {
+    await sandbox.stop();
+    throw e;
+  });
+  console.log(`sandbox: serving ${sandbox.url} (kubeconfig ${kubeconfig}, context sandbox)`);
+  for (const w of wl)
+    console.log(`sandbox: workload cluster ${w.namespace}/${w.name} serving ${w.url} (context ${w.name}, Secret ${w.namespace}/${w.name}-kubeconfig)`);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`sandbox: ${sig}, stopping`);
-    sandbox.stop().then(
+    Promise.all([sandbox.stop(), ...wl.map((w) => w.stopApiServer())]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

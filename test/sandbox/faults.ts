@@ -49,6 +49,11 @@ export class Faults {
     this.forbidden.push({ verb, resource });
   }
 
+  /** Undoes every `forbid`, leaving the other faults. */
+  permit(): void {
+    this.forbidden = [];
+  }
+
   clear(): void {
     this.fail = [];
     this.hang = [];

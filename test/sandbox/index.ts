@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { Faults } from './faults';
+import type { InFlight } from './inFlight';
+import { KubeVipCloudProvider } from './kubeVipCloudProvider';
 import { convert, findByKind, findLoose, splitApiVersion, type ResourceDef } from './kinds';
 import { writeKubeconfig } from './kubeconfig';
 import { Operations } from './ops';
@@ -37,6 +39,12 @@ export interface SandboxOptions {
   heartbeatMs?: number;
   /** Events kept for watches from an old resourceVersion (default 1000). */
   historyLimit?: number;
+  /** Runs kube-vip's cloud provider (a workload cluster's): LoadBalancer Services get addresses from `kube-system/kubevip`. */
+  kubeVipCloudProvider?: boolean;
+  /** The context (and cluster and user) name in the written kubeconfig (default `sandbox`). */
+  contextName?: string;
+  /** Counts this server's list requests in flight (shared by several sandboxes). */
+  inFlight?: InFlight;
 }
 
 export interface Sandbox {
@@ -88,9 +96,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const faults = new Faults();
   const requests: RequestRecord[] = [];
   const provider = new Provider(store, { delayMs: opts.providerDelayMs });
+  const cloudProvider = opts.kubeVipCloudProvider ? new KubeVipCloudProvider(store, ops) : undefined;
   let port = opts.port ?? 0;
   const hostPort = () => `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const handler = new ApiHandler({ store, ops, faults, token: () => token, requests, heartbeatMs: opts.heartbeatMs ?? 5000, user: 'sandbox-admin', hostPort });
+  const handler = new ApiHandler({
+    store,
+    ops,
+    faults,
+    token: () => token,
+    requests,
+    heartbeatMs: opts.heartbeatMs ?? 5000,
+    user: 'sandbox-admin',
+    hostPort,
+    listStarted: opts.inFlight?.forServer(),
+  });
 
   store.subscribe((ev) => {
     if (ev.type === 'DELETED' && ev.def.namespaced && ev.obj.metadata?.namespace) {
@@ -133,6 +152,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const s = server;
     server = undefined;
     provider.stop();
+    cloudProvider?.stop();
     handler.closeAll();
     if (!s) return;
     await new Promise<void>((resolve) => {
@@ -144,10 +164,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   await listen();
   provider.start();
+  cloudProvider?.start();
   await provider.idle();
   const url = `https://${hostPort()}`;
   const kubeconfigPath = opts.kubeconfig ?? join(mkdtempSync(join(tmpdir(), 'sandbox-kube-')), 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, url, tls.caPem, token);
+  writeKubeconfig(kubeconfigPath, url, tls.caPem, token, opts.contextName);
 
   const sandbox: Sandbox = {
     url,
@@ -166,6 +187,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await close();
       await listen();
       provider.start();
+      cloudProvider?.start();
     },
     create(obj) {
       const d = defFor(String(obj.kind), String(obj.apiVersion ?? ''));

@@ -35,6 +35,7 @@ export const IPAM = 'ipam.cluster.x-k8s.io';
 export const CAPI = 'cluster.x-k8s.io';
 export const INFRA = 'infrastructure.cluster.x-k8s.io';
 export const CONTROLPLANE = 'controlplane.cluster.x-k8s.io';
+export const COORDINATION = 'coordination.k8s.io';
 
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const poolColumns: PrinterColumn[] = [
@@ -67,6 +68,8 @@ export const RESOURCES: ResourceDef[] = [
   core('Secret', 'secrets', true),
   core('Service', 'services', true, { shortNames: ['svc'], categories: ['all'], status: true }),
   core('Pod', 'pods', true, { shortNames: ['po'], categories: ['all'], status: true }),
+  core('Node', 'nodes', false, { shortNames: ['no'], status: true }),
+  { ...core('Lease', 'leases', true), group: COORDINATION },
   {
     group: IPAM,
     kind: 'InClusterIPPool',
@@ -128,6 +131,19 @@ export const RESOURCES: ResourceDef[] = [
     versions: ['v1beta2', 'v1beta1'],
     storage: 'v1beta2',
     shortNames: ['cl'],
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
+  },
+  {
+    group: CAPI,
+    kind: 'Machine',
+    plural: 'machines',
+    singular: 'machine',
+    namespaced: true,
+    versions: ['v1beta2'],
+    storage: 'v1beta2',
+    shortNames: ['ma'],
     categories: ['cluster-api'],
     status: true,
     core: false,

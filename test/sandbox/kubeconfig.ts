@@ -15,7 +15,7 @@ export function kubeconfigText(server: string, caPem: string, token: string, nam
 }
 
 /** Writes the kubeconfig (it holds the token) readable by its owner only, also over an existing file. */
-export function writeKubeconfig(path: string, server: string, caPem: string, token: string): void {
-  writeFileSync(path, kubeconfigText(server, caPem, token), { mode: 0o600 });
+export function writeKubeconfig(path: string, server: string, caPem: string, token: string, name?: string): void {
+  writeFileSync(path, kubeconfigText(server, caPem, token, name), { mode: 0o600 });
   chmodSync(path, 0o600); // `mode` applies only when the file is created
 }

@@ -32,6 +32,8 @@ export interface ServerContext {
   heartbeatMs: number;
   user: string;
   hostPort: () => string;
+  /** Called when a list starts; what it returns when that list's response ends (inFlight.ts). */
+  listStarted?: () => () => void;
 }
 
 interface Route {
@@ -101,6 +103,7 @@ export class ApiHandler {
       if (!(e instanceof ApiError)) return sendError(e);
     }
 
+    if (info.verb === 'list' && this.ctx.listStarted) res.once('close', this.ctx.listStarted());
     if (this.ctx.faults.frozen || this.ctx.faults.takeHang(info)) {
       this.hung.add(res);
       res.on('close', () => this.hung.delete(res));

@@ -8,6 +8,10 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { findGo } from '../realstack/build';
 import { poll, Rest } from '../realstack/rest';
 import { startRealStack, type RealStack } from '../realstack/stack';
+import { attachSandboxWorkloads } from '../sandbox/workloads';
+import type { Workload, WorkloadSpec } from './workloads';
+
+export type { Workload, WorkloadSpec } from './workloads';
 
 export type BackendName = 'sandbox' | 'real';
 
@@ -21,6 +25,10 @@ export interface Backend {
   /** The sandbox's in-process handle (fault injection, request log); absent on the real stack. */
   sandbox?: Sandbox;
   real?: RealStack;
+  /** The workload clusters, in the order asked for (each with its own API server, Cluster, Secret and context). */
+  workloads: Workload[];
+  /** One workload cluster by name. */
+  workload(name: string): Workload;
   /** Creates an object over the wire; throws with the server's message unless it answers 201. */
   create(obj: Record<string, any>): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   get(apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<Record<string, any> | undefined>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,6 +50,8 @@ export interface BackendOptions {
   kubeconfig?: string;
   /** The sandbox provider's reaction delay (default 20 ms); benchmarks use 0. */
   providerDelayMs?: number;
+  /** Workload clusters: each gets its own API server seeded from `seed`, with kube-vip's cloud provider. */
+  workloads?: WorkloadSpec[];
 }
 
 /** Whether the real lane runs: by default wherever Go is found; CAPI_IPAM_REAL_STACK=off turns it off. */
@@ -75,15 +85,28 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
   let handle: { url: string; token: string; caPem: string; kubeconfigPath: string; stop(): Promise<void> };
   let sandbox: Sandbox | undefined;
   let real: RealStack | undefined;
-  if (name === 'sandbox') handle = sandbox = await startSandbox({ seed: opts.seed, kubeconfig, providerDelayMs: opts.providerDelayMs });
-  else handle = real = await startRealStack({ seed: opts.seed, kubeconfig, log: (l) => console.error(l) });
+  const specs = opts.workloads ?? [];
+  let workloads: Workload[];
+  if (name === 'sandbox') {
+    handle = sandbox = await startSandbox({ seed: opts.seed, kubeconfig: specs.length ? undefined : kubeconfig, providerDelayMs: opts.providerDelayMs });
+    workloads = specs.length ? await attachSandboxWorkloads(sandbox, specs, kubeconfig) : [];
+  } else {
+    handle = real = await startRealStack({ seed: opts.seed, kubeconfig, workloads: specs, log: (l) => console.error(l) });
+    workloads = real.workloads;
+  }
   const rest = real?.rest ?? new Rest(handle.url, handle.caPem, handle.token);
   return {
     name,
     sandbox,
     real,
     rest,
-    kubeconfigPath: handle.kubeconfigPath,
+    workloads,
+    workload: (n) => {
+      const w = workloads.find((x) => x.name === n);
+      if (!w) throw new Error(`${name}: no workload cluster ${n}`);
+      return w;
+    },
+    kubeconfigPath: kubeconfig,
     url: handle.url,
     token: handle.token,
     caPem: handle.caPem,
@@ -97,6 +120,9 @@ export async function startBackend(name: BackendName, opts: BackendOptions = {})
     stopApiServer: () => (real ? real.stopApiServer() : sandbox!.stop()),
     startApiServer: () => (real ? real.startApiServer() : sandbox!.restart()),
     freezeApiServer: (frozen) => (real ? real.freezeApiServer(frozen) : void (sandbox!.faults.frozen = frozen)),
-    stop: () => handle.stop(),
+    stop: async () => {
+      if (sandbox) for (const w of workloads) await w.stopApiServer();
+      await handle.stop();
+    },
   };
 }

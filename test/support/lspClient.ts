@@ -57,6 +57,7 @@ export class LspClient {
   exited: number | null = null;
   /** capiIpam/inventoryChanged notifications so far (a live change reached the server). */
   inventoryChanges = 0;
+  estateChanges = 0;
 
   private constructor(
     readonly proc: ChildProcess,
@@ -82,6 +83,10 @@ export class LspClient {
     });
     rpc.onNotification('capiIpam/inventoryChanged', () => {
       client.inventoryChanges++;
+      client.notify();
+    });
+    rpc.onNotification('capiIpam/estateChanged', () => {
+      client.estateChanges++;
       client.notify();
     });
     rpc.onNotification('window/logMessage', (m: { message: string }) => {
@@ -148,6 +153,17 @@ export class LspClient {
       const value = await probe();
       if (value) return value;
       await this.waitFor(() => this.inventoryChanges > seen, Math.max(1, deadline - Date.now()), what);
+    }
+  }
+
+  /** Re-runs an async probe (a request) after each estate change until it returns a value. */
+  async untilEstate<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'estate condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.estateChanges;
+      const value = await probe();
+      if (value) return value;
+      await this.waitFor(() => this.estateChanges > seen, Math.max(1, deadline - Date.now()), what);
     }
   }
 
@@ -247,8 +263,18 @@ export class LspClient {
       } catch {
         /* already gone */
       }
-      await new Promise((r) => setTimeout(r, 100));
-      if (this.exited === null) this.proc.kill();
+      // The server exits on `exit`; one that has not within a second is killed.
+      await new Promise<void>((resolve) => {
+        if (this.exited !== null) return resolve();
+        const timer = setTimeout(() => {
+          if (this.exited === null) this.proc.kill();
+          resolve();
+        }, 1000);
+        this.proc.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
     this.rpc.dispose();
   }

@@ -2,7 +2,7 @@
 // `docs` (server/src/engine/rules/). test/unit/readmeRules.test.ts fails while README and the registry differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rulesMarkdown } from '../../server/src/engine/index';
+import { rulesMarkdown } from '../../server/src/engine/rules/index';
 
 const START = '<!-- rules: generated from server/src/engine/rules/ by `npm run docs`; edit the rule modules, not this list -->';
 const END = '<!-- /rules -->';

@@ -27,6 +27,9 @@ const server: Record<string, (s: typeof DEFAULT_SETTINGS) => unknown> = {
   'capiIpam.kustomize.command': (s) => s.render.kustomizeCommand,
   'capiIpam.kustomize.overlays': (s) => s.render.overlays,
   'capiIpam.render.discover': (s) => s.render.discover,
+  'capiIpam.managementClusters': (s) => s.managementClusters,
+  'capiIpam.workloadClusters': (s) => s.workloadClusters,
+  'capiIpam.maxConnections': (s) => s.maxConnections,
 };
 const clientOnly = new Set(['capiIpam.trace.server']);
 
@@ -45,6 +48,15 @@ test('every setting the server reads has the default package.json declares', () 
 });
 
 test('a value of the wrong type falls back to the default, not to a value of its own', () => {
-  const s = readSettings({ offline: 'yes', resolveHostnames: 0, allocate: { timeoutSeconds: -1, writeClaim: 'no' }, render: { discover: 'no' }, include: [1] });
+  const s = readSettings({
+    offline: 'yes',
+    resolveHostnames: 0,
+    allocate: { timeoutSeconds: -1, writeClaim: 'no' },
+    render: { discover: 'no' },
+    include: [1],
+    managementClusters: 'prod',
+    workloadClusters: 'all',
+    maxConnections: 0,
+  });
   assert.deepEqual(s, DEFAULT_SETTINGS);
 });

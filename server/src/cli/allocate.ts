@@ -2,7 +2,7 @@
 // write it into every VIP place of the cluster's files.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AnalysisApi, type ClusterRef, type TextEdit, type WorkloadCluster, type Workspace, allocationEdits, applyEdits, poolLabel } from '../engine/index';
+import { type AnalysisHost, type ClusterRef, type TextEdit, type WorkloadCluster, allocationEdits, applyEdits, poolLabel } from '../engine/index';
 import { loadWorkspace } from './files';
 import { addRenderings, claimEditsFor, RENDER_OPTIONS, sourceText, wantsRender } from './render';
 import type { RenderMap } from '../render/mapping';
@@ -25,15 +25,15 @@ const OPTIONS = {
   foreign: { type: 'boolean', default: false },
 } as const;
 
-export function findCluster(ws: Workspace, name: string, namespace?: string): WorkloadCluster {
-  const matches = ws.analyze().clusters.filter((c) => c.name === name && (!namespace || c.namespace === namespace));
+export function findCluster(ws: AnalysisHost, name: string, namespace?: string): WorkloadCluster {
+  const matches = ws.snapshot().clustersNamed(name, namespace);
   if (matches.length === 0) throw new Error(`no cluster ${namespace ? namespace + '/' : ''}${name} in the given files`);
   if (matches.length > 1) throw new Error(`cluster ${name} exists in several namespaces (${matches.map((c) => c.namespace).join(', ')}): pass --namespace`);
   return matches[0]!;
 }
 
 /** Writes edited texts back to disk; edits of a rendering go to its sources (values keys, patches). */
-export function writeEdits(ws: Workspace, rendered: TextEdit[], maps: RenderMap[] = []): string[] {
+export function writeEdits(ws: AnalysisHost, rendered: TextEdit[], maps: RenderMap[] = []): string[] {
   let edits: TextEdit[] | undefined = rendered;
   for (const m of maps) edits = edits && m.edits(edits);
   if (!edits)
@@ -57,7 +57,7 @@ export async function runAllocate(args: string[]): Promise<number> {
   const maps = renderings.map((r) => r.map);
   const cluster = findCluster(workspace, values.cluster, values.namespace);
   if (values.offline) {
-    const free = new AnalysisApi(workspace).nextFreeAddress(cluster, values.pool);
+    const free = workspace.snapshot().nextFreeAddress(cluster, values.pool);
     if (free) {
       const files = writeEdits(workspace, allocationEdits(cluster, free.address), maps);
       process.stdout.write(`${free.address}\n`);
@@ -113,7 +113,7 @@ export async function runRelease(args: string[]): Promise<number> {
     const workspace = positionals.length ? loadWorkspace(positionals).workspace : undefined;
     const cluster = workspace && findCluster(workspace, values.cluster, values.namespace);
     const ref: ClusterRef = { name: values.cluster, namespace: cluster?.namespace ?? values.namespace ?? 'default' };
-    what = { cluster: ref, vips: workspace ? new AnalysisApi(workspace).vips(ref) : [] };
+    what = { cluster: ref, vips: workspace ? workspace.snapshot().vips(ref) : [] };
   }
   // The live bundle's own ReleaseError: the class must be the one its code throws.
   const { releaseLive, ReleaseError } = await import('./live');

@@ -4,7 +4,7 @@
 // huge files are reported, the rest checked.
 import { realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { Workspace } from '../engine/index';
+import { AnalysisHost } from '../engine/index';
 import { DEFAULT_SELECTION, type FileSelection, listFolder } from '../folderFiles';
 import { FileRefused, MAX_READ_BYTES, readRegularFileSync } from '../safeFile';
 
@@ -46,8 +46,8 @@ export function selectionOf(values: { include?: string[]; exclude?: string[] }):
 }
 
 /** `problems`: files that could not be read (the caller reports them and exits 2). */
-export function loadWorkspace(paths: string[], selection?: FileSelection): { workspace: Workspace; files: string[]; problems: string[] } {
-  const workspace = new Workspace();
+export function loadWorkspace(paths: string[], selection?: FileSelection): { workspace: AnalysisHost; files: string[]; problems: string[] } {
+  const workspace = new AnalysisHost();
   const { files: candidates, problems } = yamlFiles(paths, selection);
   const files: string[] = [];
   for (const c of candidates) {

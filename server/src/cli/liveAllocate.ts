@@ -1,6 +1,6 @@
 // The CLI's live allocation: kubeconfig → discovery → the engine's pool order → live/allocation.ts
 // (claim → wait) → rewrite the files.
-import { AnalysisApi, type WorkloadCluster, type Workspace, allocationEdits, clusterFile } from '../engine/index';
+import { type AnalysisHost, type WorkloadCluster, allocationEdits, clusterFile } from '../engine/index';
 import { readInventory } from '../live/snapshot';
 import { ClaimHeld, type ClusterRef, clusterExists } from '../live/allocator';
 import { allocateVip } from '../live/allocation';
@@ -27,13 +27,12 @@ export interface LiveAllocateOptions {
   claimWriter?: ClaimWriter;
 }
 
-export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
+export async function allocateLive(ws: AnalysisHost, cluster: WorkloadCluster, opts: LiveAllocateOptions) {
   const { kc } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
   const { inventory, resources } = await readInventory(kc, opts.requestTimeoutMs);
   // Ranked with what the files know too: their clusters' VIPs and machine templates' node pools.
   ws.setLiveInventory(inventory);
-  const api = new AnalysisApi(ws);
-  const pool = api.candidatePools(cluster, opts.pool, 'live')[0];
+  const pool = ws.snapshot().candidatePools(cluster, opts.pool, 'live')[0];
   if (!pool) throw new Error(`no pool of the management cluster is usable from namespace ${cluster.namespace}; pass --pool`);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };
   const exists = await clusterExists(kc, resources, ref, opts.requestTimeoutMs);
@@ -43,7 +42,7 @@ export async function allocateLive(ws: Workspace, cluster: WorkloadCluster, opts
     requestTimeoutMs: opts.requestTimeoutMs,
     keepExisting: opts.keep === true,
     clusterExists: exists,
-    exhaustion: (p: typeof claimPool) => api.exhaustion(p),
+    exhaustion: (p: typeof claimPool) => ws.snapshot().exhaustion(p),
   };
   return allocateVip({ kc, resources }, ref, claimPool, allocateOpts, async (allocation) => {
     const claimsResource = resources.find((r) => r.kind === 'IPAddressClaim')!;

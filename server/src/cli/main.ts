@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadWorkspace, SELECTION_OPTIONS, selectionOf } from './files';
 import { type Format, formatJson, formatSarif, formatText, locate, terminalSafe } from './report';
-import { AnalysisApi, poolLabel, type Workspace, HostResolver } from '../engine/index';
+import { AnalysisHost, poolLabel, HostResolver } from '../engine/index';
 import { runAllocate, runRelease } from './allocate';
 import { systemLookup } from '../live/resolve';
 import { kubeVipRows, kubeVipTable } from './kubeVipRows';
@@ -11,22 +11,31 @@ import { addRenderings, RENDER_OPTIONS, sourceText, wantsRender } from './render
 import { mapFindings } from '../render/mapping';
 import { briefStatus, CLUSTER_UNAVAILABLE, statusOf } from '../live/apiStatus';
 import { requestTimeoutMs } from './allocate';
+import type { EstateSnapshot } from '../live/estateSnapshot';
+import { addressRows, estateTree, findingsOf, formatCsv, formatEstateText } from './estate';
 
 const VERSION = '0.1.0';
 
 const USAGE = `capi-ipam ${VERSION} — control-plane VIPs of Cluster API clusters against IPAM pools
 
 Usage:
-  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]
+  capi-ipam check [PATH…] [--format text|json|sarif] [--fail-on error|warning|none] [--kubeconfig K] [--context C]…
+                  [--workload-clusters contexts|secrets|off]
                   [--no-resolve] [--helm CHART [--values FILE]… [--set K=V]… [--release NAME] [--namespace NS] [--helm-path P]]
                   [--kustomize DIR]… [--kustomize-command "kustomize build"] [--include GLOB]… [--exclude GLOB]…
                                                         diagnostics; exit 1 on errors (or as --fail-on says);
                                                         with a kubeconfig, also against the management cluster;
                                                         endpoint host names are resolved unless --no-resolve;
                                                         a chart or overlay is rendered and reported at its values key or patch
-  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C] [--include GLOB]… [--exclude GLOB]…
+  capi-ipam pools [PATH…] [--format text|json] [--kubeconfig K] [--context C]… [--workload-clusters contexts|secrets|off]
+                  [--include GLOB]… [--exclude GLOB]…
                                                         pools with total/free/used and the first free address,
                                                         and the kube-vip cloud provider's ranges counted as it does
+  capi-ipam estate [PATH…] [--kubeconfig K] [--context C]… [--workload-clusters contexts|secrets|off] [--format text|json|csv]
+                                                        every address of the estate with its owner: VIPs, node
+                                                        addresses, LoadBalancer Services, pools, allocations and
+                                                        kube-vip ranges of every management and workload cluster;
+                                                        exit 1 when the estate has findings with errors
   capi-ipam allocate FILE… --cluster NAME [--namespace NS] [--pool NAME] [--kubeconfig K] [--context C]
                    [--write-claim] [--keep] [--timeout SECONDS] [--offline]
                                                         claim an address, wait for it, write it into every VIP place
@@ -40,6 +49,9 @@ Usage:
   capi-ipam policy [PATH…] [--format vap|kyverno] [--pool NAME]… [--kubeconfig K] [--context C]
                                                         admission policy from the pools: a ValidatingAdmissionPolicy
                                                         and binding (or a Kyverno ClusterPolicy) plus its ConfigMap
+--context is repeatable: each is a management cluster. --workload-clusters says how each CAPI Cluster's own API
+server is reached: contexts (default; a context of the kubeconfig whose server is the Cluster's endpoint), secrets
+(opt-in: the Cluster's <name>-kubeconfig Secret, read by name, held in memory only) or off.
 PATH defaults to the current directory. A directory is walked as the editor walks a workspace folder:
 --include/--exclude as capiIpam.include/exclude (default **/*.yaml **/*.yml, minus **/node_modules/** **/.git/**).
 Live commands take --request-timeout SECONDS (default 10): the bound of each request to the management cluster.
@@ -55,30 +67,85 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-const LIVE_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' }, 'request-timeout': { type: 'string' } } as const;
+const LIVE_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string', multiple: true },
+  'workload-clusters': { type: 'string' },
+  'request-timeout': { type: 'string' },
+} as const;
 
 /** Exit code 3: the management cluster could not be read. */
 export const EXIT_CLUSTER = 3;
 
-export type LiveValues = { kubeconfig?: string; context?: string; 'request-timeout'?: string };
+export interface LiveValues {
+  kubeconfig?: string;
+  context?: string | string[];
+  'workload-clusters'?: string;
+  'request-timeout'?: string;
+}
 
 /**
- * With --kubeconfig/--context, the management cluster's inventory is read once and checked against too.
- * A cluster that cannot be read is reported on stderr (why, in plain words) and gives EXIT_CLUSTER; the
- * workspace keeps what the files say.
+ * With --kubeconfig/--context, the estate is read once and checked against too: every management
+ * cluster (--context, repeatable) and their workload clusters (--workload-clusters). A workload cluster
+ * that cannot be read is named on stderr and left out; a management cluster that cannot be read is
+ * reported on stderr (why, in plain words) and gives EXIT_CLUSTER, the workspace keeping what the files say.
  */
-async function withLive(workspace: Workspace, values: LiveValues): Promise<number> {
-  if (!values.kubeconfig && !values.context) return 0;
-  const ms = requestTimeoutMs(values['request-timeout']);
-  const { readLiveInventory } = await import('./live');
+async function withLive(workspace: AnalysisHost, values: LiveValues): Promise<number> {
+  if (!values.kubeconfig && values.context === undefined) return 0;
+  const snapshot = await readLive(values);
+  if (typeof snapshot === 'number') return snapshot;
+  workspace.setLiveInventory(snapshot.inventory);
+  return 0;
+}
+
+/** The estate, or EXIT_CLUSTER (said on stderr) when a management cluster cannot be read. */
+async function readLive(values: LiveValues): Promise<EstateSnapshot | number> {
+  const contexts = values.context === undefined ? [] : [values.context].flat();
+  const route = values['workload-clusters'] ?? 'contexts';
+  if (route !== 'contexts' && route !== 'secrets' && route !== 'off') fail(`unknown --workload-clusters ${route}`);
+  const timeoutMs = requestTimeoutMs(values['request-timeout']);
+  const { readEstate } = await import('./live');
+  let snapshot: EstateSnapshot;
   try {
-    workspace.setLiveInventory(await readLiveInventory({ ...values, requestTimeoutMs: ms }));
-    return 0;
+    snapshot = await readEstate({ kubeconfig: values.kubeconfig, contexts, workloadClusters: route, timeoutMs });
   } catch (e) {
     if ((e as { code?: unknown }).code !== CLUSTER_UNAVAILABLE) throw e;
     process.stderr.write(`capi-ipam: ${terminalSafe((e as Error).message)}; only the files are checked\n`);
     return EXIT_CLUSTER;
   }
+  for (const m of snapshot.managementClusters)
+    for (const w of m.workloads)
+      if (w.state.state === 'forbidden' || w.state.state === 'unreachable')
+        process.stderr.write(
+          terminalSafe(`capi-ipam: workload cluster ${w.target.namespace}/${w.target.name} (${m.context}): ${w.state.state} — ${w.state.reason ?? ''}`) + '\n',
+        );
+  return snapshot;
+}
+
+/** `estate` always reads the estate (the kubeconfig's current context by default); PATHs are checked against it. */
+async function estate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, ...LIVE_OPTIONS, ...SELECTION_OPTIONS },
+  });
+  if (!['text', 'json', 'csv'].includes(values.format)) fail(`unknown --format ${values.format}`);
+  const { workspace, problems } = positionals.length ? loadWorkspace(positionals, selectionOf(values)) : { workspace: new AnalysisHost(), problems: [] };
+  const snapshot = await readLive(values);
+  if (typeof snapshot === 'number') return Math.max(reportProblems(problems), snapshot);
+  workspace.setLiveInventory(snapshot.inventory);
+  return printEstate(workspace, snapshot, values.format, problems);
+}
+
+function printEstate(workspace: AnalysisHost, snapshot: EstateSnapshot, format: string, problems: string[]): number {
+  const analysis = workspace.snapshot().analysis;
+  const rows = addressRows(snapshot);
+  const findings = findingsOf(analysis);
+  const tree = estateTree(snapshot);
+  if (format === 'json') process.stdout.write(JSON.stringify({ managementClusters: tree, addresses: rows, findings }, null, 2) + '\n');
+  else if (format === 'csv') process.stdout.write(formatCsv(rows));
+  else process.stdout.write(formatEstateText(rows, tree, findings));
+  return reportProblems(problems) || (findings.some((f) => f.severity === 'error') ? 1 : 0);
 }
 
 async function check(args: string[]): Promise<number> {
@@ -104,10 +171,10 @@ async function check(args: string[]): Promise<number> {
   const live = await withLive(workspace, values);
   if (!values['no-resolve']) {
     const resolver = new HostResolver(systemLookup);
-    await resolver.resolveAll(workspace.hostnames());
+    await resolver.resolveAll(workspace.snapshot().hostnames());
     workspace.setOptions({ resolver });
   }
-  const findings = mapFindings(new AnalysisApi(workspace).diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
+  const findings = mapFindings(workspace.snapshot().diagnostics(), maps).sort((a, b) => a.uri.localeCompare(b.uri) || a.span.start - b.span.start);
   const located = locate(findings, (uri) => sourceText(workspace, uri));
   process.stdout.write(format === 'json' ? formatJson(located) : format === 'sarif' ? formatSarif(located, VERSION) : formatText(located, files.length));
   const failing = failOn === 'none' ? [] : findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
@@ -129,8 +196,8 @@ async function pools(args: string[]): Promise<number> {
   if (!['text', 'json'].includes(values.format)) fail(`unknown --format ${values.format}`);
   const { workspace, problems } = loadWorkspace(positionals.length ? positionals : ['.'], selectionOf(values));
   const live = await withLive(workspace, values);
-  const api = new AnalysisApi(workspace);
-  const { inventory } = api.current;
+  const api = workspace.snapshot();
+  const inventory = api.inventory();
   const rows = inventory.pools.map((p) => {
     const u = api.usage(p);
     return {
@@ -199,6 +266,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(rest);
       case 'pools':
         return await pools(rest);
+      case 'estate':
+        return await estate(rest);
       case 'allocate':
         return await runAllocate(rest);
       case 'release':

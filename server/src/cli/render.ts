@@ -2,7 +2,7 @@
 // inputs, and report or edit at the source (values key, patch line).
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Workspace, ClaimOptions, ClaimPool, WorkloadCluster, TextEdit } from '../engine/index';
+import type { AnalysisHost, ClaimOptions, ClaimPool, WorkloadCluster, TextEdit } from '../engine/index';
 import { renderHelm } from '../render/helm';
 import { kustomizeRoot, renderKustomize } from '../render/kustomize';
 import { claimFileEdits } from '../render/claim';
@@ -37,7 +37,7 @@ export const wantsRender = (v: RenderArgs) => !!v.helm || !!v.kustomize?.length;
 const toUri = (p: string) => relative(process.cwd(), resolve(p)) || p;
 
 /** Renders what the arguments name into `workspace` (in place of their inputs). */
-export async function addRenderings(workspace: Workspace, v: RenderArgs): Promise<Rendering[]> {
+export async function addRenderings(workspace: AnalysisHost, v: RenderArgs): Promise<Rendering[]> {
   if ((v.values?.length || v.set?.length || v.release) && !v.helm)
     throw Object.assign(new Error('--values, --set and --release need --helm'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const ctx = { toUri };
@@ -67,7 +67,7 @@ export async function addRenderings(workspace: Workspace, v: RenderArgs): Promis
 }
 
 /** A file's text: from the workspace, else (a values file or patch rendered from) the disk; '' for a new file. */
-export function sourceText(workspace: Workspace, uri: string): string {
+export function sourceText(workspace: AnalysisHost, uri: string): string {
   try {
     return workspace.text(uri) ?? readFileSync(uri, 'utf8');
   } catch (e) {
@@ -77,7 +77,7 @@ export function sourceText(workspace: Workspace, uri: string): string {
 }
 
 /** For a cluster of a rendering: the edits that write its claim into the chart or overlay. */
-export function claimEditsFor(workspace: Workspace, renderings: Rendering[], cluster: WorkloadCluster): ClaimWriter | undefined {
+export function claimEditsFor(workspace: AnalysisHost, renderings: Rendering[], cluster: WorkloadCluster): ClaimWriter | undefined {
   const r = renderings.find((x) => x.uri === (cluster.cluster?.uri ?? cluster.anchor.uri));
   return r && ((pool, opts) => claimFileEdits(r.claimHome, cluster, pool, opts, toUri, (uri) => sourceText(workspace, uri)));
 }

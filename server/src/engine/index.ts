@@ -2,11 +2,10 @@
 // (test/unit/engineBoundary.test.ts fails otherwise). Pure: text and plain objects in, findings,
 // views and edits out, with spans as UTF-16 offsets into a file's text.
 
-// Files in, analysis out; the features over it.
-export { Workspace, MAX_FILE_BYTES, type Analysis, type WorkspaceOptions } from './workspace';
-export { AnalysisApi, type ClusterRef } from './api';
+// The one door: changes in (files, the live inventory, options), immutable snapshots out, each answering every feature.
+export { AnalysisHost, Snapshot, MAX_FILE_BYTES, type Analysis, type HostOptions, type ClusterRef } from './host';
 export type { Span, Location, Severity, RuleCode, RelatedInfo, Finding, TextEdit, Fix } from './types';
-export { RULES, ruleOf, rulesMarkdown, type Rule, type RenderFailure } from './rules/index';
+export { ruleOf, type RenderFailure } from './rules/index';
 export { LineIndex, type Position } from './text/positions';
 export { escapeMarkdown, escapeCode } from './text/markdown';
 
@@ -15,9 +14,9 @@ export type { HoverHit } from './features/hover';
 export type { AddressCompletion } from './features/completion';
 export type { Lens, LensAction, LensOptions } from './features/codeLens';
 export type { AllocationView, PoolView, PoolBlockView, ServiceView, KubeVipRangeView } from './features/viewTypes';
-export type { AddressBlock } from './addressGroups';
-export type { PoolMapData, MapCell, MapBlock, CellState } from './poolMap';
-export type { PoolUsage } from './usage';
+export type { AddressBlock } from './features/addressGroups';
+export type { PoolMapData, MapCell, MapBlock, CellState } from './features/poolMap';
+export type { PoolUsage } from './features/usage';
 export { allocationEdits, clusterFile, type AllocationChoice, type ClaimEdit } from './features/allocation';
 
 // The model: clusters, pools and the other inventory (what the live side decodes into).
@@ -25,7 +24,7 @@ export type { WorkloadCluster, Inventory, PoolInfo, PoolKind, AddressInfo, Claim
 export { CLUSTER_NAME_LABEL, vipClaimName, type TopologyVariables } from './model/clusters';
 export { LB_IPS_ANNOTATION, decodeAddress, decodeClaim, decodeKubeVipConfig, decodePool, decodeService } from './model/decode';
 export { rangesOf, activeKubeVip, type KubeVipConfig } from './model/kubeVipConfig';
-export { kubeVipUsage } from './kubeVipUsage';
+export { kubeVipUsage } from './features/kubeVipUsage';
 export { canonical } from './ip/addr';
 export { poolLabel } from './model/pools';
 
@@ -37,5 +36,10 @@ export type { SourceText } from './yaml/source';
 
 // Host names and the admission policy.
 export { HostResolver, type Lookup, type Resolution } from './hostnames';
-export { policyYaml } from './policyYaml';
-export type { PolicyFormat } from './policy';
+export { policyYaml } from './policy/yaml';
+export type { PolicyFormat } from './policy/admission';
+// The estate (issue 22): several management clusters, their workload clusters and every address's owner.
+export type { Owner, NodeAddressInfo, EstateCluster } from './model/types';
+export { decodeMachine, decodeNode, leaseHolder, clusterNetworks, ownerLabel, KUBE_VIP_CP_LEASE, type ReadFrom } from './model/estate';
+export { estateFindings, type EstateFinding } from './rules/estate';
+export { estateClusterData, type EstateClusterData } from './features/estate';

@@ -7,7 +7,7 @@ import { inPoolAddresses } from './ip/pool';
 import { vipClaimName } from './model/clusters';
 import type { Inventory, PoolInfo, WorkloadCluster } from './model/types';
 import { agreedVip } from './model/vipPlaces';
-import { type PoolUsage, poolUsage } from './usage';
+import { type PoolUsage, poolUsage } from './features/usage';
 import { perObject } from './memo';
 
 export type PoolRole = 'vip' | 'node';

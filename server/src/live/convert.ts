@@ -6,9 +6,12 @@ import {
   decodeKubeVipConfig,
   decodePool,
   decodeService,
+  decodeMachine,
   rangesOf,
   type Inventory,
   type KnownEndpoint,
+  type Owner,
+  type ReadFrom,
 } from '../engine/index';
 import type { Obj } from './watcher';
 
@@ -25,32 +28,58 @@ export function endpointFromApi(o: Any, kind: string): KnownEndpoint | undefined
   return { clusterName: kind === 'Cluster' ? (meta(o).name ?? '') : owner, namespace: meta(o).namespace ?? 'default', host, kind };
 }
 
-export function toInventory(byKind: Map<string, Obj[]>): Inventory {
+/**
+ * Each raw object's decoding, kept while the watcher holds that object: a watch event replaces one object,
+ * so a kind's share of the inventory is made again from the others' decodings, not by decoding 100,000 again.
+ */
+const decodings = new WeakMap<object, unknown>();
+function decoded<T>(o: Any, decode: (o: Any) => T): T {
+  let v = decodings.get(o) as T | undefined;
+  if (v === undefined && !decodings.has(o)) decodings.set(o, (v = decode(o)));
+  return v as T;
+}
+
+/** The management-cluster object as an owner (issue 22): which context serves it. */
+function ownerOf(o: Any, kind: string, from: ReadFrom): Owner {
+  const m = meta(o);
+  return { managementCluster: from.managementCluster, kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name ?? '', source: 'management' };
+}
+
+/**
+ * `from` names the management cluster (several may be connected): every pool, endpoint and Machine
+ * address then carries it as its owner. `endpointKinds` are the infrastructure cluster kinds found by
+ * discovery besides VSphereCluster.
+ */
+export function toInventory(byKind: Map<string, Obj[]>, from?: ReadFrom, endpointKinds: string[] = []): Inventory {
   const list = (k: string) => (byKind.get(k) ?? []) as Any[];
   const endpoints: KnownEndpoint[] = [];
   const seen = new Set<string>();
-  for (const kind of ['Cluster', 'VSphereCluster']) {
+  for (const kind of ['Cluster', 'VSphereCluster', ...endpointKinds]) {
     for (const o of list(kind)) {
       const e = endpointFromApi(o, kind);
       const id = e && `${e.namespace}/${e.clusterName}/${e.host}`;
       if (e && !seen.has(id!)) {
         seen.add(id!);
-        endpoints.push(e);
+        endpoints.push(from ? { ...e, owner: ownerOf(o, kind, from) } : e);
       }
     }
   }
-  const kubeVipConfigs = list('ConfigMap').map((o) => decodeKubeVipConfig(o));
+  const kubeVipConfigs = list('ConfigMap').map((o) => decoded(o, decodeKubeVipConfig));
+  const pool = (o: Any, kind: 'InClusterIPPool' | 'GlobalInClusterIPPool') =>
+    decoded(o, (x) => {
+      const p = decodePool(x, kind);
+      return from ? { ...p, owner: ownerOf(x, kind, from) } : p;
+    });
   return {
     source: 'live',
-    pools: [
-      ...list('InClusterIPPool').map((o) => decodePool(o, 'InClusterIPPool')),
-      ...list('GlobalInClusterIPPool').map((o) => decodePool(o, 'GlobalInClusterIPPool')),
-    ],
-    claims: list('IPAddressClaim').map((o) => decodeClaim(o)),
-    addresses: list('IPAddress').map((o) => decodeAddress(o)),
-    services: list('Service').flatMap((o) => decodeService(o) ?? []),
+    pools: [...list('InClusterIPPool').map((o) => pool(o, 'InClusterIPPool')), ...list('GlobalInClusterIPPool').map((o) => pool(o, 'GlobalInClusterIPPool'))],
+    claims: list('IPAddressClaim').map((o) => decoded(o, decodeClaim)),
+    addresses: list('IPAddress').map((o) => decoded(o, (x) => (from ? { ...decodeAddress(x), owner: ownerOf(x, 'IPAddress', from) } : decodeAddress(x)))),
+    services: list('Service').flatMap((o) => decoded(o, decodeService) ?? []),
     kubeVipRanges: kubeVipConfigs.flatMap(rangesOf),
     kubeVipConfigs,
     endpoints,
+    nodeAddresses: from ? list('Machine').flatMap((o) => decodeMachine(o, from)) : [],
+    estate: [],
   };
 }

@@ -1,6 +1,6 @@
 // One management-cluster connection: discovery, a ListWatcher per kind, the live Inventory and a
 // connection state. Validation reads the in-memory inventory: no request per keystroke.
-import type { Inventory } from '../engine/index';
+import { type Inventory, KUBE_VIP_CP_LEASE, type ReadFrom } from '../engine/index';
 import { toInventory } from './convert';
 import { basename } from 'node:path';
 import { type ApiStatus, type LoadedConfig, isAuthProblem, k8s, plainMessage, redactUrls, statusOf, withTimeout } from './kube';
@@ -22,8 +22,15 @@ export interface LiveListener {
 
 const KUBE_VIP_CONFIGMAP = { namespace: 'kube-system', name: 'kubevip' };
 
-/** Kinds converted together: an endpoint is deduplicated across Cluster and VSphereCluster. */
-const groupOf = (kind: string) => (kind === 'VSphereCluster' ? 'Cluster' : kind);
+/**
+ * What a connection reads: a management cluster's CAPI and IPAM kinds (found by discovery), or a
+ * workload cluster's LoadBalancer Services, `kube-system/kubevip`, Nodes and kube-vip's lease (issue 22).
+ */
+export interface LiveOptions {
+  role?: 'management' | 'workload';
+  /** Names the inventory's owners (its management cluster, the workload cluster). */
+  from?: ReadFrom;
+}
 
 /** The inventory of several kinds' shares: each list is the concatenation of theirs, in order. */
 function joinInventories(parts: Inventory[]): Inventory {
@@ -49,12 +56,22 @@ export class LiveCluster {
   /** When the inventory stopped being live (the state left "connected"); undefined while connected. */
   staleSince: number | undefined;
   resources: Resource[] = [];
+  /** Kinds whose 403 or 404 leaves them out rather than failing the connection. */
+  private readonly optional = new Set<string>();
+  /** Optional kinds refused (403/404): they count as listed, with no objects. */
+  private readonly skipped = new Set<string>();
 
   constructor(
     readonly config: LoadedConfig,
     private readonly listener: LiveListener,
     private readonly timeoutMs = 10_000,
+    private readonly options: LiveOptions = {},
   ) {}
+
+  /** Kinds converted together: an endpoint is deduplicated across Cluster and the infrastructure clusters. */
+  private groupOf(kind: string): string {
+    return kind === 'VSphereCluster' || this.resources.some((r) => r.kind === kind && r.endpoint) ? 'Cluster' : kind;
+  }
 
   get state(): LiveState {
     return this.lastState;
@@ -85,6 +102,7 @@ export class LiveCluster {
   }
 
   private async discover(): Promise<void> {
+    if (this.options.role === 'workload') return this.watchWorkload();
     try {
       this.resources = await discover(this.config.kc, this.timeoutMs);
     } catch (e) {
@@ -100,6 +118,7 @@ export class LiveCluster {
     const core = this.config.kc.makeApiClient(k8s.CoreV1Api);
     const opts = withTimeout(this.timeoutMs);
     for (const r of this.resources) {
+      if (r.optional) this.optional.add(r.kind);
       this.add(
         r.kind,
         collectionPath(r),
@@ -117,6 +136,37 @@ export class LiveCluster {
     );
   }
 
+  /** A workload cluster: no discovery (the kinds are core and coordination.k8s.io/v1, served by every API server). */
+  private watchWorkload(): void {
+    const core = this.config.kc.makeApiClient(k8s.CoreV1Api);
+    const leases = this.config.kc.makeApiClient(k8s.CoordinationV1Api);
+    const opts = withTimeout(this.timeoutMs);
+    this.add('Service', '/api/v1/services', (page) => core.listServiceForAllNamespaces(page, opts) as unknown as Promise<ListResult>);
+    const field = `metadata.name=${KUBE_VIP_CONFIGMAP.name}`;
+    this.add(
+      'ConfigMap',
+      `/api/v1/namespaces/${KUBE_VIP_CONFIGMAP.namespace}/configmaps`,
+      (page) =>
+        core.listNamespacedConfigMap({ namespace: KUBE_VIP_CONFIGMAP.namespace, fieldSelector: field, ...page }, opts) as unknown as Promise<ListResult>,
+      { fieldSelector: field },
+    );
+    this.add('Node', '/api/v1/nodes', (page) => core.listNode(page, opts) as unknown as Promise<ListResult>);
+    // kube-vip's lease says which node answers for the VIP: nice to know, so a 403 leaves it out.
+    this.optional.add('Lease');
+    const lease = `metadata.name=${KUBE_VIP_CP_LEASE}`;
+    this.add(
+      'Lease',
+      '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
+      (page) => leases.listNamespacedLease({ namespace: 'kube-system', fieldSelector: lease, ...page }, opts) as unknown as Promise<ListResult>,
+      { fieldSelector: lease },
+    );
+  }
+
+  /** The listed objects of one kind (a workload cluster's Nodes, say). */
+  objects(kind: string): Obj[] {
+    return [...(this.watchers.get(kind)?.objects.values() ?? [])];
+  }
+
   private add(kind: string, path: string, list: ListPage, query?: Record<string, string>): void {
     const w = new ListWatcher(
       this.config.kc,
@@ -125,7 +175,7 @@ export class LiveCluster {
       {
         changed: () => {
           this.cached = undefined;
-          this.parts.delete(groupOf(kind));
+          this.parts.delete(this.groupOf(kind));
           // One change per turn of the event loop: a burst of watch events (a provider reconciling,
           // a list of 100,000) costs one new inventory and one analysis, not one per event.
           this.pendingChange ??= setImmediate(() => {
@@ -134,8 +184,16 @@ export class LiveCluster {
           });
         },
         health: (ok, problem) => {
-          if (ok) this.problems.delete(kind);
-          else this.problems.set(kind, problem!);
+          if (ok) {
+            this.problems.delete(kind);
+            this.skipped.delete(kind);
+          } else if (this.optional.has(kind) && (isAuthProblem(problem!) || problem!.code === 404)) {
+            // Not permitted (or not served): left out, not a problem of the connection; the watcher keeps
+            // retrying at its capped backoff, so a grant (or an authorizer still warming up) is picked up.
+            if (!this.skipped.has(kind)) this.listener.log?.(`${kind}: ${problem!.code} — left out`);
+            this.skipped.add(kind);
+            this.problems.delete(kind);
+          } else this.problems.set(kind, problem!);
           this.updateState();
         },
         log: (m) => this.listener.log?.(m),
@@ -159,10 +217,9 @@ export class LiveCluster {
   }
 
   private updateState(): void {
-    const all = [...this.watchers.values()];
     const [kind, problem] = [...this.problems.entries()][0] ?? [];
     if (problem) this.setState(this.describe(problem, `cannot list ${kind}`));
-    else if (all.every((w) => w.lists > 0)) this.setState({ state: 'connected' });
+    else if (this.ready) this.setState({ state: 'connected' });
   }
 
   private setState(s: LiveState): void {
@@ -175,23 +232,27 @@ export class LiveCluster {
 
   /** True once every kind has been listed at least once. */
   get ready(): boolean {
-    return this.watchers.size > 0 && [...this.watchers.values()].every((w) => w.lists > 0);
+    return this.watchers.size > 0 && [...this.watchers].every(([kind, w]) => w.lists > 0 || this.skipped.has(kind));
   }
 
   inventory(): Inventory {
     if (this.cached) return this.cached;
     const parts: Inventory[] = [];
-    for (const group of new Set([...this.watchers.keys()].map(groupOf))) {
+    for (const group of new Set([...this.watchers.keys()].map((k) => this.groupOf(k)))) {
       let part = this.parts.get(group);
       if (!part) {
         const byKind = new Map<string, Obj[]>();
-        for (const [kind, w] of this.watchers) if (groupOf(kind) === group) byKind.set(kind, [...w.objects.values()]);
-        this.parts.set(group, (part = toInventory(byKind)));
+        for (const [kind, w] of this.watchers) if (this.groupOf(kind) === group) byKind.set(kind, [...w.objects.values()]);
+        this.parts.set(group, (part = toInventory(byKind, this.options.from, this.endpointKinds())));
       }
       parts.push(part);
     }
     this.cached = joinInventories(parts);
     return this.cached;
+  }
+
+  private endpointKinds(): string[] {
+    return this.resources.filter((r) => r.endpoint).map((r) => r.kind);
   }
 
   /** The raw object (for the read-only pool YAML view). */

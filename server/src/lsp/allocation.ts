@@ -2,7 +2,7 @@
 // (live/allocation.ts: claim → wait for the provider's IPAddress → one versioned edit, the claim
 // deleted on any failure) and release (one named claim, never offered as a quick fix).
 import { type CancellationToken, type CodeAction, CodeActionKind, type Connection, ResponseError } from 'vscode-languageserver';
-import { type AnalysisApi, type ClusterRef, type TextEdit, type WorkloadCluster, allocationEdits, clusterFile } from '../engine/index';
+import { type AnalysisHost, type ClusterRef, type Snapshot, type TextEdit, type WorkloadCluster, allocationEdits, clusterFile } from '../engine/index';
 import { AllocationError, ClaimHeld } from '../live/allocator';
 import { allocateVip, Rollback } from '../live/allocation';
 import { claimsHoldingVip, describeClaim, releaseClaim } from '../live/release';
@@ -17,14 +17,14 @@ import type { ServerSettings } from './settings';
  * cluster is unreachable): offered disabled, with that reason.
  */
 export function allocationActions(
-  api: AnalysisApi,
+  snapshot: Snapshot,
   cluster: WorkloadCluster,
   at: { uri: string; start: number; end: number },
   defaultPool: string,
   positions: Positions,
   blocked?: string,
 ): CodeAction[] {
-  const { resolves, choices } = api.allocationChoices(cluster, at, defaultPool);
+  const { resolves, choices } = snapshot.allocationChoices(cluster, at, defaultPool);
   const ref: ClusterRef = { name: cluster.name, namespace: cluster.namespace };
   return choices.map((c) => ({
     title: c.title,
@@ -38,7 +38,7 @@ export function allocationActions(
 
 export interface AllocationContext {
   connection: Connection;
-  api: AnalysisApi;
+  host: AnalysisHost;
   positions: Positions;
   isOpen(uri: string): boolean;
   versionOf(uri: string): number | null;
@@ -62,9 +62,9 @@ export class Allocations {
 
   async allocate(p: AllocateParams, token: CancellationToken): Promise<AllocateResult> {
     const live = this.liveOrFail();
-    const { api } = this.ctx;
+    const { host } = this.ctx;
     const id = `${p.cluster.namespace}/${p.cluster.name}`;
-    if (!api.cluster(p.cluster)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
+    if (!host.snapshot().cluster(p.cluster)) throw new ResponseError(1, `cluster ${id} is not in the workspace`);
     const wasOpen = this.ctx.isOpen(p.uri);
     const abort = new AbortController();
     token?.onCancellationRequested(() => abort.abort());
@@ -75,13 +75,13 @@ export class Allocations {
       keepExisting: p.keep === true,
       signal: abort.signal,
       clusterExists: !!live.raw('Cluster', p.cluster.namespace, p.cluster.name),
-      exhaustion: (q: typeof pool) => api.exhaustion(q),
+      exhaustion: (q: typeof pool) => host.snapshot().exhaustion(q),
     };
     try {
       const allocation = await allocateVip({ kc: live.config.kc, resources: live.resources }, p.cluster, pool, opts, async (allocation) => {
         if (token?.isCancellationRequested) throw new Rollback('allocation cancelled');
         if (wasOpen && !this.ctx.isOpen(p.uri)) throw new Rollback(`${p.uri} was closed during the allocation`);
-        const cluster = api.cluster(p.cluster);
+        const cluster = host.snapshot().cluster(p.cluster);
         if (!cluster) throw new Rollback(`cluster ${id} disappeared from the workspace during the allocation`);
         const edits = this.edits(cluster, allocation.address, pool, allocation.created, live);
         const r = await this.ctx.connection.workspace
@@ -120,7 +120,7 @@ export class Allocations {
     if (!this.ctx.settings().allocate.writeClaim || !created) return allocationEdits(cluster, address);
     const claims = live.resource('IPAddressClaim')!;
     const options = { apiVersion: `${claims.group}/${claims.version}`, clusterExists: !!live.raw('Cluster', cluster.namespace, cluster.name) };
-    return allocationEdits(cluster, address, { pool, options, text: this.ctx.api.workspace.text(uri) ?? '' });
+    return allocationEdits(cluster, address, { pool, options, text: this.ctx.host.text(uri) ?? '' });
   }
 
   /** The one claim a release would delete: named, or the one holding the cluster's VIP. */
@@ -130,7 +130,7 @@ export class Allocations {
     let ref = 'claim' in p ? p.claim : undefined;
     if (!ref && 'cluster' in p) {
       const id = `${p.cluster.namespace}/${p.cluster.name}`;
-      const refs = claimsHoldingVip(p.cluster, this.ctx.api.vips(p.cluster), inventory);
+      const refs = claimsHoldingVip(p.cluster, this.ctx.host.snapshot().vips(p.cluster), inventory);
       if (refs.length === 0) throw new ResponseError(1, `no IPAddressClaim holds the VIP of cluster ${id}: nothing to release`);
       if (refs.length > 1)
         throw new ResponseError(

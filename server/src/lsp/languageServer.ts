@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
-import { AnalysisApi, HostResolver, Workspace, policyYaml } from '../engine/index';
+import { AnalysisHost, HostResolver, type Snapshot, policyYaml } from '../engine/index';
 import { systemLookup } from '../live/resolve';
 import { FileRefused } from '../safeFile';
 import {
@@ -54,7 +54,11 @@ import {
   PoolBlockRequest,
   type PoolBlockParams,
   type PoolBlockResult,
+  EstateRequest,
+  EstateChangedNotification,
+  type EstateResult,
 } from '../protocol';
+import { estateResult } from './estateView';
 import { listContexts } from '../live/kube';
 import { cachedAge } from '../cachedAge';
 import { ClusterConnection } from './clusterConnection';
@@ -73,9 +77,12 @@ const VALIDATE_DELAY_MS = 25;
 
 export class IpamLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly workspace = new Workspace();
-  private readonly api = new AnalysisApi(this.workspace);
-  private readonly positions = new Positions((uri) => this.workspace.text(uri));
+  private readonly host = new AnalysisHost();
+  /** The newest snapshot: every feature answers from it (made on the first read after a change). */
+  private get snapshot(): Snapshot {
+    return this.host.snapshot();
+  }
+  private readonly positions = new Positions((uri) => this.host.text(uri));
   private readonly connectionToCluster: ClusterConnection;
   private settings: ServerSettings = DEFAULT_SETTINGS;
   private folders: string[] = [];
@@ -92,7 +99,7 @@ export class IpamLanguageServer {
   private readonly allocations: Allocations;
   /** Host names resolve in the background; a completed lookup re-publishes (never on the keystroke path). */
   private readonly resolver = new HostResolver(systemLookup, () => {
-    this.workspace.hostsResolved();
+    this.host.hostsResolved();
     this.schedule();
   });
   private readonly renders: Renders;
@@ -101,16 +108,17 @@ export class IpamLanguageServer {
     this.connectionToCluster = new ClusterConnection({
       state: (s) => void connection.sendNotification(ConnectionStateNotification, s),
       inventoryChanged: () => {
-        this.workspace.setLiveInventory(this.connectionToCluster.inventory());
+        this.host.setLiveInventory(this.connectionToCluster.inventory());
         this.schedule();
         if (this.lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
         void connection.sendNotification(InventoryChangedNotification);
       },
+      estateChanged: () => void connection.sendNotification(EstateChangedNotification),
       log: (m) => connection.console.log(m),
     });
     this.allocations = new Allocations({
       connection,
-      api: this.api,
+      host: this.host,
       positions: this.positions,
       isOpen: (uri) => !!this.documents.get(uri),
       versionOf: (uri) => this.versionOf(uri),
@@ -120,7 +128,7 @@ export class IpamLanguageServer {
       rendered: { isRendering: (uri) => this.renders.isRendering(uri), sourceEdits: (edits) => this.renders.sourceEdits(edits) },
     });
     this.renders = new Renders({
-      workspace: this.workspace,
+      workspace: this.host,
       trusted: () => this.trusted,
       folders: () => this.folders,
       settings: () => this.settings.render,
@@ -150,7 +158,7 @@ export class IpamLanguageServer {
       this.configureCluster();
     });
     this.documents.onDidChangeContent((e) => {
-      this.workspace.setFile(e.document.uri, e.document.getText());
+      this.host.setFile(e.document.uri, e.document.getText());
       this.schedule();
       this.renders.documentChanged(e.document.uri);
     });
@@ -159,7 +167,7 @@ export class IpamLanguageServer {
     c.onHover((p) => {
       const cachedAt = this.connectionToCluster.cachedAt;
       const uri = p.textDocument.uri;
-      const hit = this.api.hover(uri, this.positions.offset(uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
+      const hit = this.snapshot.hover(uri, this.positions.offset(uri, p.position), cachedAt === undefined ? 'live' : cachedAge(cachedAt));
       return hit ? toHover(hit, uri, this.positions) : null;
     });
     c.onCodeAction((p) =>
@@ -167,41 +175,42 @@ export class IpamLanguageServer {
     );
     c.onCompletion((p) => {
       const uri = p.textDocument.uri;
-      return this.api.completion(uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => toCompletion(x, uri, this.positions));
+      return this.snapshot.completion(uri, this.positions.offset(uri, p.position), this.settings.defaultPool).map((x) => toCompletion(x, uri, this.positions));
     });
     c.onCodeLens((p) => {
       const uri = p.textDocument.uri;
       const cluster = this.connectionToCluster;
-      const lenses = this.api.codeLenses(uri, {
+      const lenses = this.snapshot.codeLenses(uri, {
         live: !!cluster.cluster?.ready && this.trusted,
         blocked: cluster.cluster?.ready ? cluster.allocationBlocked : undefined,
         defaultPool: this.settings.defaultPool,
       });
       return lenses.map((l) => toCodeLens(l, uri, this.positions));
     });
-    c.onRequest(PoolsRequest, () => this.api.pools().map((p) => wirePool(p, this.positions)));
+    c.onRequest(PoolsRequest, () => this.snapshot.pools().map((p) => wirePool(p, this.positions)));
     c.onRequest(PoolBlockRequest, (p: PoolBlockParams): PoolBlockResult => {
-      const result = this.api.poolBlock(p.id, p.block);
+      const result = this.snapshot.poolBlock(p.id, p.block);
       if (!result) throw new ResponseError(1, `no block ${p.block} in pool ${p.id}`);
       return wirePoolBlock(result, this.positions);
     });
     c.onRequest(PoolMapRequest, (p: PoolMapParams): PoolMapData => {
-      const map = this.api.poolMap(p.id, p.zoom);
+      const map = this.snapshot.poolMap(p.id, p.zoom);
       if (!map) throw new ResponseError(1, `unknown pool ${p.id}`);
       return map;
     });
     c.onRequest(RankedPoolsRequest, (p: RankedPoolsParams) =>
-      this.api.rankedPools(p.cluster, this.settings.defaultPool).map((v) => wirePool(v, this.positions)),
+      this.snapshot.rankedPools(p.cluster, this.settings.defaultPool).map((v) => wirePool(v, this.positions)),
     );
-    c.onRequest(LoadBalancersRequest, () => this.api.services().map((s) => wireService(s, this.positions)));
-    c.onRequest(KubeVipRangesRequest, () => this.api.kubeVipRanges().map((r) => wireKubeVipRange(r, this.positions)));
-    c.onRequest(ClusterAtRequest, (p: ClusterAtParams): ClusterAtResult => this.api.clusterAt(p.uri, this.positions.offset(p.uri, p.position)) ?? null);
+    c.onRequest(LoadBalancersRequest, () => this.snapshot.services().map((s) => wireService(s, this.positions)));
+    c.onRequest(KubeVipRangesRequest, () => this.snapshot.kubeVipRanges().map((r) => wireKubeVipRange(r, this.positions)));
+    c.onRequest(ClusterAtRequest, (p: ClusterAtParams): ClusterAtResult => this.snapshot.clusterAt(p.uri, this.positions.offset(p.uri, p.position)) ?? null);
     c.onRequest(ContextsRequest, () => this.contexts());
+    c.onRequest(EstateRequest, (): EstateResult => estateResult(this.connectionToCluster, this.snapshot.analysis, this.settings, this.trusted, this.virtual));
     c.onRequest(PoolYamlRequest, (p: PoolYamlParams) => this.poolYaml(p.id));
     c.onRequest(AllocateRequest, (p: AllocateParams, token: CancellationToken) => this.allocations.allocate(p, token));
     c.onRequest(ReleaseTargetRequest, (p: ReleaseTargetParams) => this.allocations.releaseTarget(p));
     c.onRequest(ReleaseRequest, (p: ReleaseParams) => this.allocations.release(p));
-    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.api.current, p.format === 'kyverno' ? 'kyverno' : 'vap'));
+    c.onRequest(PolicyRequest, (p: PolicyParams): PolicyResult => policyYaml(this.snapshot.analysis, p.format === 'kyverno' ? 'kyverno' : 'vap'));
     c.onRequest(RetryRequest, () => this.connectionToCluster.retryNow(this.settings, this.trusted, this.virtual));
   }
 
@@ -253,15 +262,15 @@ export class IpamLanguageServer {
         this.settings = DEFAULT_SETTINGS;
       }
     }
-    this.workspace.setOptions({ topologyVariables: this.settings.topologyVariables, defaultPool: this.settings.defaultPool });
+    this.host.setOptions({ topologyVariables: this.settings.topologyVariables, defaultPool: this.settings.defaultPool });
     this.configureCluster();
   }
 
   private configureCluster(): void {
     this.connectionToCluster.configure(this.settings, this.trusted, this.virtual);
     // A host name in an untrusted workspace is not looked up: the lookup itself leaks it.
-    this.workspace.setOptions({ resolver: this.trusted && this.settings.resolveHostnames ? this.resolver : null });
-    this.workspace.setLiveInventory(this.connectionToCluster.inventory());
+    this.host.setOptions({ resolver: this.trusted && this.settings.resolveHostnames ? this.resolver : null });
+    this.host.setLiveInventory(this.connectionToCluster.inventory());
     this.schedule();
     this.renders.schedule();
   }
@@ -271,11 +280,10 @@ export class IpamLanguageServer {
     for (const folder of this.folders) {
       for (const [uri, text] of await scanFolder(folder, this.settings)) {
         seen.add(uri);
-        if (!this.documents.get(uri)) this.workspace.setFile(uri, text);
+        if (!this.documents.get(uri)) this.host.setFile(uri, text);
       }
     }
-    for (const uri of this.workspace.uris())
-      if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.removeFile(uri);
+    for (const uri of this.host.uris()) if (!seen.has(uri) && !this.documents.get(uri) && uri.startsWith('file:') && !uri.includes('#')) this.removeFile(uri);
     this.schedule();
     this.renders.schedule();
   }
@@ -287,7 +295,7 @@ export class IpamLanguageServer {
   /** A workspace file as it is on disk now; gone when it cannot be read or is refused (see safeFile). */
   private async reloadFromDisk(uri: string): Promise<void> {
     try {
-      this.workspace.setFile(uri, await readWorkspaceFile(uri, this.folders));
+      this.host.setFile(uri, await readWorkspaceFile(uri, this.folders));
     } catch (e) {
       this.removeFile(uri);
       if (e instanceof FileRefused) this.connection.console.warn(e.message);
@@ -312,7 +320,7 @@ export class IpamLanguageServer {
 
   /** A file gone from the workspace: its line index goes too (the cache would otherwise keep every file ever seen). */
   private removeFile(uri: string): void {
-    this.workspace.removeFile(uri);
+    this.host.removeFile(uri);
     this.positions.forget(uri);
   }
 
@@ -325,7 +333,7 @@ export class IpamLanguageServer {
   private publish(): void {
     let findings;
     try {
-      findings = mapFindings(this.api.diagnostics(), this.renders.maps);
+      findings = mapFindings(this.snapshot.diagnostics(), this.renders.maps);
     } catch (e) {
       // A bug in a rule must not take the server down: report it once and keep serving.
       this.connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`);
@@ -353,14 +361,16 @@ export class IpamLanguageServer {
 
   private codeActions(uri: string, start: number, end: number): CodeAction[] {
     // In a values file or patch: the rendered place it feeds.
-    const rendered = this.workspace.clusterAt(uri, start) ? undefined : this.renders.renderedAt(uri, start, end);
+    const rendered = this.snapshot.clusterNear(uri, start) ? undefined : this.renders.renderedAt(uri, start, end);
     const at = rendered ? { uri: rendered.uri, ...rendered.span } : { uri, start, end };
-    const actions = mapFixes(this.api.codeActions(at.uri, at.start, at.end), this.renders.maps).map((fix) => toCodeAction(fix, this.positions, this.versionOf));
-    const cluster = this.workspace.clusterAt(at.uri, at.start);
+    const actions = mapFixes(this.snapshot.codeActions(at.uri, at.start, at.end), this.renders.maps).map((fix) =>
+      toCodeAction(fix, this.positions, this.versionOf),
+    );
+    const cluster = this.snapshot.clusterNear(at.uri, at.start);
     const live = this.connectionToCluster.cluster;
     const blocked = this.connectionToCluster.allocationBlocked;
     if (!cluster || !live?.ready || !this.trusted || (blocked && !this.disabledActions)) return actions;
-    return [...actions, ...allocationActions(this.api, cluster, at, this.settings.defaultPool, this.positions, blocked)];
+    return [...actions, ...allocationActions(this.snapshot, cluster, at, this.settings.defaultPool, this.positions, blocked)];
   }
 
   private contexts(): ContextsResult {
@@ -373,10 +383,10 @@ export class IpamLanguageServer {
   }
 
   private poolYaml(id: string): string {
-    const pool = this.api.pool(id);
+    const pool = this.snapshot.pool(id);
     if (!pool) throw new ResponseError(1, `unknown pool ${id}`);
     if (pool.origin) {
-      const doc = this.workspace.documentText(pool.origin.uri, pool.origin.span.start) ?? '';
+      const doc = this.snapshot.documentText(pool.origin.uri, pool.origin.span.start) ?? '';
       return `# ${pool.origin.uri}\n${doc.replace(/^---\s*\n/, '')}`;
     }
     const raw = this.connectionToCluster.cluster?.raw(pool.kind, pool.namespace, pool.name) as { metadata?: Record<string, unknown> } | undefined;

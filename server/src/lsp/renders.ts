@@ -5,7 +5,7 @@
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { RenderFailure, Span, TextEdit, Workspace } from '../engine/index';
+import type { AnalysisHost, RenderFailure, Span, TextEdit } from '../engine/index';
 import { renderHelm, type HelmTarget } from '../render/helm';
 import { KUSTOMIZATION_FILES, renderKustomize } from '../render/kustomize';
 import type { RenderMap } from '../render/mapping';
@@ -53,7 +53,7 @@ const RENDER_DELAY_MS = 300;
 type Target = { kind: 'helm'; folder: string; target: HelmTarget } | { kind: 'kustomize'; folder: string; dir: string };
 
 export interface RendersHost {
-  workspace: Workspace;
+  workspace: AnalysisHost;
   trusted(): boolean;
   folders(): string[];
   settings(): RenderSettings;

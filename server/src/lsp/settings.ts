@@ -17,6 +17,12 @@ export interface ServerSettings {
   /** The bound of one request to the management cluster; three times it, a watch's liveness window. */
   requestTimeoutSeconds: number;
   render: RenderSettings;
+  /** Contexts of the user's kubeconfig to read as management clusters (issue 22); empty: `context` alone. */
+  managementClusters: string[];
+  /** How workload clusters are reached: `contexts`, `secrets` (opt-in), `off`; an object maps "namespace/name" to a context (the contexts route). */
+  workloadClusters: 'contexts' | 'secrets' | 'off' | Record<string, string>;
+  /** At most this many clusters list at once. */
+  maxConnections: number;
 }
 
 /** The one copy of the defaults in code; test/unit/settings.test.ts holds package.json's to them. */
@@ -26,12 +32,21 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   offline: false,
   defaultPool: '',
   ...DEFAULT_SELECTION,
-  topologyVariables: { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] },
+  topologyVariables: { vip: ['controlPlaneIpAddr', 'controlPlaneEndpoint.host', 'controlPlaneEndpoint.IP'], kubeVipManifest: ['kubeVipPodManifest'] },
   resolveHostnames: true,
   allocate: { timeoutSeconds: 60, writeClaim: true },
   requestTimeoutSeconds: 10,
   render: DEFAULT_RENDER,
+  managementClusters: [],
+  workloadClusters: 'contexts',
+  maxConnections: 16,
 };
+
+function readWorkloadClusters(v: unknown): ServerSettings['workloadClusters'] {
+  if (v === 'contexts' || v === 'secrets' || v === 'off') return v;
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+  return DEFAULT_SETTINGS.workloadClusters;
+}
 
 export function readSettings(raw: unknown): ServerSettings {
   const r = (raw ?? {}) as Partial<ServerSettings> & Record<string, unknown>;
@@ -54,5 +69,8 @@ export function readSettings(raw: unknown): ServerSettings {
     },
     requestTimeoutSeconds: typeof r.requestTimeoutSeconds === 'number' && r.requestTimeoutSeconds > 0 ? r.requestTimeoutSeconds : d.requestTimeoutSeconds,
     render: readRenderSettings(r),
+    managementClusters: strings(r.managementClusters, d.managementClusters),
+    workloadClusters: readWorkloadClusters(r.workloadClusters),
+    maxConnections: typeof r.maxConnections === 'number' && Number.isInteger(r.maxConnections) && r.maxConnections > 0 ? r.maxConnections : d.maxConnections,
   };
 }

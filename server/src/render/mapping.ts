@@ -3,7 +3,7 @@
 // site of the same document, role and order in the sentinel one. The sentinel found there names
 // the source characters, and is trusted only if the real value is exactly those characters with
 // the same text around them. Everything else points at the document's source file.
-import { Workspace, type Finding, type Fix, type Location, type Span, type TextEdit } from '../engine/index';
+import { AnalysisHost, type Finding, type Fix, type Location, type Span, type TextEdit } from '../engine/index';
 import type { Sentinel, Sentinels } from './sentinels';
 
 interface SiteMap {
@@ -34,11 +34,11 @@ function docIndex(starts: number[], offset: number): number {
 
 /** Every VIP place and certSAN of a rendering, keyed by document, role and order. */
 function sitesOf(text: string): SiteMap[] {
-  const ws = new Workspace();
-  ws.setFile('render', text);
+  const host = new AnalysisHost();
+  host.setFile('render', text);
   const starts = docStarts(text);
   const raw: { role: string; span: Span; value: string }[] = [];
-  for (const c of ws.analyze().clusters) {
+  for (const c of host.snapshot().analysis.clusters) {
     for (const p of c.places) raw.push({ role: p.role, span: p.span, value: p.value });
     for (const s of c.certSans?.items ?? []) raw.push({ role: 'certsan', span: s.span, value: s.value });
   }

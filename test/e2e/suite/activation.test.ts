@@ -14,7 +14,7 @@ describe('activation', () => {
     assert.strictEqual(typeof capi.connection, 'function');
     assert.strictEqual(typeof capi.refresh, 'function');
     assert.ok(capi.client, 'activate() returns the language client');
-    assert.deepStrictEqual(Object.keys(capi.trees).sort(), ['kubeVipRanges', 'loadBalancers', 'pools']);
+    assert.deepStrictEqual(Object.keys(capi.trees).sort(), ['estate', 'kubeVipRanges', 'loadBalancers', 'pools']);
   });
 
   it('registers every contributed capiIpam.* command', async () => {

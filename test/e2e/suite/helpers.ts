@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CapiIpamApi } from '../../../client/src/extension';
+import YAML from 'yaml';
 import { Rest } from '../../realstack/rest';
 
 export const EXTENSION_ID = 'capi-ipam.capi-ipam';
@@ -29,13 +30,38 @@ export function cluster(): Rest {
   return (rest ??= Rest.fromKubeconfig(kubeconfig));
 }
 
+/** A workload cluster of the live run through the context named after it in $KUBECONFIG (the launcher adds one per workload cluster). */
+export function workloadCluster(name: string): Rest {
+  const kubeconfig = process.env.KUBECONFIG;
+  if (!kubeconfig) throw new Error("KUBECONFIG is not set: the live run needs the launcher's management cluster");
+  const kc = YAML.parse(fs.readFileSync(kubeconfig, 'utf8')) as {
+    contexts: { name: string; context: { cluster: string; user: string } }[];
+    clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { name: string; user: { token: string } }[];
+  };
+  const context = kc.contexts.find((c) => c.name === name)?.context;
+  const c = kc.clusters.find((x) => x.name === context?.cluster)?.cluster;
+  const u = kc.users.find((x) => x.name === context?.user)?.user;
+  if (!c || !u) throw new Error(`$KUBECONFIG has no context ${name}`);
+  return new Rest(c.server, Buffer.from(c['certificate-authority-data'], 'base64').toString(), u.token);
+}
+
 /** An outage of the live run's API server and its end, through the launcher's control endpoint (same port and data after). */
 export async function apiServer(action: 'stop' | 'start'): Promise<void> {
+  await control(action);
+}
+
+/** The same for one workload cluster's API server (the management cluster and the others stay up). */
+export async function workloadApiServer(name: string, action: 'stop' | 'start'): Promise<void> {
+  await control(`workload/${name}/${action}`);
+}
+
+async function control(path: string): Promise<void> {
   const base = process.env.CAPI_IPAM_E2E_CONTROL;
   if (!base) throw new Error("CAPI_IPAM_E2E_CONTROL is not set: the live run needs the launcher's control endpoint");
-  const response = await fetch(`${base}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
+  const response = await fetch(`${base}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${process.env.CAPI_IPAM_E2E_CONTROL_TOKEN ?? ''}` } });
   const value = (await response.json()) as { error?: string };
-  if (!response.ok) throw new Error(`control POST /${action}: ${value.error ?? response.status}`);
+  if (!response.ok) throw new Error(`control POST /${path}: ${value.error ?? response.status}`);
 }
 
 export function extension(): vscode.Extension<CapiIpamApi> {
@@ -102,12 +128,13 @@ export function whenChanged<T>(capi: CapiIpamApi, probe: () => Promise<T | undef
     let done = false;
     let running = false;
     let again = false;
-    const { pools, loadBalancers, kubeVipRanges } = capi.trees;
+    const { pools, loadBalancers, kubeVipRanges, estate } = capi.trees;
     const events: vscode.Event<unknown>[] = [
       vscode.languages.onDidChangeDiagnostics,
       pools.onDidChangeTreeData,
       loadBalancers.onDidChangeTreeData,
       kubeVipRanges.onDidChangeTreeData,
+      estate.onDidChangeTreeData,
     ];
     const finish = (settle: () => void) => {
       done = true;

@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 const root = new URL('../../../', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 const extensionSource = readFileSync(new URL('client/src/extension.ts', root), 'utf8');
-const treeSources = ['poolsTree', 'loadBalancersTree', 'kubeVipRangesTree']
+const treeSources = ['poolsTree', 'loadBalancersTree', 'kubeVipRangesTree', 'estateTree']
   .map((name) => readFileSync(new URL(`client/src/trees/${name}.ts`, root), 'utf8'))
   .join('\n');
 
@@ -69,12 +69,12 @@ describe('package.json contributions', () => {
 
   test('every view has a tree provider with the same id, and welcome views name existing views', () => {
     const views: string[] = manifest.contributes.views.capiIpam.map((v: { id: string }) => v.id);
-    assert.deepEqual(views, ['capiIpam.pools', 'capiIpam.loadBalancers', 'capiIpam.kubeVipRanges']);
+    assert.deepEqual(views, ['capiIpam.pools', 'capiIpam.loadBalancers', 'capiIpam.kubeVipRanges', 'capiIpam.estate']);
     for (const id of views) assert.ok(treeSources.includes(`super('${id}')`), id);
     for (const welcome of manifest.contributes.viewsWelcome) assert.ok(views.includes(welcome.view), welcome.view);
   });
 
-  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig, context and the renderers', () => {
+  test('settings have defaults, scopes and markdown descriptions; trust restricts kubeconfig, contexts, workload routes and the renderers', () => {
     const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
     for (const [key, setting] of Object.entries(properties)) {
       assert.ok('default' in setting, key);
@@ -86,6 +86,8 @@ describe('package.json contributions', () => {
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
       'capiIpam.kubeconfig',
       'capiIpam.context',
+      'capiIpam.managementClusters',
+      'capiIpam.workloadClusters',
       'capiIpam.helm.path',
       'capiIpam.kustomize.command',
     ]);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RULES } from '../../../server/src/engine/index';
+import { RULES } from '../../../server/src/engine/rules/index';
 import { ruleHelp } from '../../../server/src/lsp/edits';
 import { ruleSection } from '../../../client/src/ruleSection';
 

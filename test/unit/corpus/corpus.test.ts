@@ -23,7 +23,16 @@ function findings(text: string): Expected[] {
 }
 
 const ENDPOINT_ROLES = new Set<Role>(['cluster-endpoint', 'infra-endpoint', 'topology-variable']);
-const WEIGHT: Record<Role, number> = { 'cluster-endpoint': 6, 'infra-endpoint': 5, 'topology-variable': 4, 'kube-vip-address': 2 };
+const WEIGHT: Record<Role, number> = {
+  'cluster-endpoint': 6,
+  'infra-endpoint': 5,
+  'topology-variable': 4,
+  'rke2-registration': 3,
+  'talos-endpoint': 3,
+  'kube-vip-address': 2,
+  'talos-vip': 2,
+  'keepalived-vip': 2,
+};
 
 /** `text` with the token at `at` replaced by `value`; the places' offsets in the new text. */
 function mutate(text: string, token: string, at: number[], k: number, value: string) {
@@ -104,7 +113,16 @@ for (const c of CORPUS) {
 test('the corpus covers every shape the issue names', () => {
   assert.deepEqual(
     new Set(CORPUS.flatMap((c) => c.places.map((p) => p.role))),
-    new Set(['infra-endpoint', 'kube-vip-address', 'topology-variable', 'cluster-endpoint']),
+    new Set([
+      'infra-endpoint',
+      'kube-vip-address',
+      'topology-variable',
+      'cluster-endpoint',
+      'rke2-registration',
+      'talos-vip',
+      'talos-endpoint',
+      'keepalived-vip',
+    ]),
   );
-  assert.equal(CORPUS.length, 7);
+  assert.equal(CORPUS.length, 16);
 });

@@ -2,7 +2,7 @@
 // with the block text and count the tree shows, and every address reachable by expanding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type AddressBlock, groupAddresses } from '../../../server/src/engine/addressGroups';
+import { type AddressBlock, groupAddresses } from '../../../server/src/engine/features/addressGroups';
 import { formatAddr, parseAddr } from '../../../server/src/engine/ip/addr';
 
 /** `count` consecutive addresses from `first`, shuffled (grouping must not depend on input order). */
@@ -66,14 +66,14 @@ test('a list with text that is no address, or with both families, is not grouped
 });
 
 test("the Pools view sends a long allocation list as blocks with counts, and a block's addresses when asked", async () => {
-  const { AnalysisApi, Workspace } = await import('../../../server/src/engine/index');
-  const ws = new Workspace();
-  const api = new AnalysisApi(ws);
+  const { AnalysisHost } = await import('../../../server/src/engine/index');
+  const ws = new AnalysisHost();
   const pool =
     'apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\nmetadata:\n  name: big\nspec:\n  addresses: ["10.60.0.0/16"]\n  prefix: 16\n';
   const cluster = (i: number) =>
     `---\napiVersion: infrastructure.cluster.x-k8s.io/v1beta1\nkind: VSphereCluster\nmetadata:\n  name: c${i}\n  namespace: default\nspec:\n  controlPlaneEndpoint:\n    host: 10.60.${i >> 8}.${(i & 255) + 0}\n    port: 6443\n`;
   ws.setFile('file:///w/a.yaml', pool + Array.from({ length: 300 }, (_, i) => cluster(i + 2)).join(''));
+  const api = ws.snapshot();
   const view = api.pools()[0]!;
   assert.deepEqual(view.allocations, []);
   assert.deepEqual(

@@ -2,7 +2,8 @@
 // (quick fix and completion); the `excludeAddresses` typo is renamed by a quick fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnalysisApi, Workspace, applyEdits, type Fix } from '../../../server/src/engine/index';
+import { applyEdits, type Fix } from '../../../server/src/engine/index';
+import { Workspace } from '../../../server/src/engine/workspace';
 
 const files = {
   'file:///w/pool.yaml': `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
@@ -96,7 +97,10 @@ test("completion in a cleared place offers the claimed address first, then the p
   const ws = workspace();
   const text = ws.text('file:///w/prod.yaml')!;
   const offset = text.indexOf('host: ""') + 'host: "'.length;
-  const items = new AnalysisApi(ws).completion('file:///w/prod.yaml', offset).sort((x, y) => x.sortText.localeCompare(y.sortText));
+  const items = ws.host
+    .snapshot()
+    .completion('file:///w/prod.yaml', offset)
+    .sort((x, y) => x.sortText.localeCompare(y.sortText));
   assert.deepEqual(
     items.slice(0, 3).map((i) => `${i.address} ${i.detail}`),
     [

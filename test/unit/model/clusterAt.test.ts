@@ -2,7 +2,7 @@
 // (capiIpam/clusterAt): the Cluster document, an object labelled with its name, or the file's only Cluster.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnalysisApi, Workspace } from '../../../server/src/engine/index';
+import { AnalysisHost } from '../../../server/src/engine/index';
 
 const manifests = `apiVersion: cluster.x-k8s.io/v1beta1
 kind: Cluster
@@ -32,9 +32,9 @@ metadata:
 `;
 
 function clusterAt(text: string, offset: number) {
-  const ws = new Workspace();
-  ws.setFile('file:///w/c.yaml', text);
-  return new AnalysisApi(ws).clusterAt('file:///w/c.yaml', offset);
+  const host = new AnalysisHost();
+  host.setFile('file:///w/c.yaml', text);
+  return host.snapshot().clusterAt('file:///w/c.yaml', offset);
 }
 
 describe('clusterAt', () => {

@@ -128,8 +128,10 @@ test('Proxmox-like class: valueFrom.variable controlPlaneEndpoint.host and the t
   // The templated kube-vip address alone teaches the same path.
   const onlyKubeVip = PROXMOX_LIKE_CLASS.replace('        variable: controlPlaneEndpoint.host', '        variable: unrelated');
   assert.deepEqual(analyse({ 'class.yaml': onlyKubeVip, 'c.yaml': cluster }).places, r.places);
-  // Without the class in the workspace and without configured paths, the object variable is not read.
-  assert.deepEqual(analyse({ 'c.yaml': cluster }).places, [[]]);
+  // Without the class in the workspace, the providers' conventional controlPlaneEndpoint.host is read by default (issue 21) …
+  assert.deepEqual(analyse({ 'c.yaml': cluster }).places, r.places);
+  // … and an object variable of another name is not.
+  assert.deepEqual(analyse({ 'c.yaml': cluster.replace('name: controlPlaneEndpoint', 'name: apiEndpoint') }).places, [[]]);
   // A templated host is a placeholder, as everywhere.
   const raw = analyse({
     'class.yaml': PROXMOX_LIKE_CLASS,

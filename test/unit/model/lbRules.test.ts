@@ -144,7 +144,7 @@ spec:
 });
 
 test('kube-vip usage: search-order desc hands out from the top; a namespace key counts only its namespace', async () => {
-  const { kubeVipUsage } = await import('../../../server/src/engine/kubeVipUsage');
+  const { kubeVipUsage } = await import('../../../server/src/engine/features/kubeVipUsage');
   const ws = new Workspace();
   ws.setFile('cm.yaml', configMap({ 'range-team': '10.1.0.250-10.1.1.5', 'cidr-global': '10.2.0.0/29', 'search-order': 'desc' }));
   ws.setFile('s.yaml', service('team', 'a', '10.1.1.5') + service('other', 'b', '10.1.1.4') + service('other', 'c', '10.2.0.7'));

@@ -3,7 +3,8 @@
 // placeholder host is missing-vip alone; an empty VIP written twice is one missing-vip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Workspace, applyEdits } from '../../../server/src/engine/index';
+import { applyEdits } from '../../../server/src/engine/index';
+import { Workspace } from '../../../server/src/engine/workspace';
 
 const cluster = (name: string, host: string) => `---
 apiVersion: cluster.x-k8s.io/v1beta1

@@ -1,9 +1,9 @@
 // Pool map data: a small pool address by address with each state; a /16 and an IPv6 /64 as blocks
-// of 256 computed on ranges (fast), and a zoom into one block.
+// of 256 computed on ranges (never enumerated; bench/bounds.ts times them), and a zoom into one block.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../server/src/engine/workspace';
-import { poolMap } from '../../../server/src/engine/poolMap';
+import { poolMap } from '../../../server/src/engine/features/poolMap';
 
 const pool = (name: string, addresses: string, prefix: number, extra = '') => `apiVersion: ipam.cluster.x-k8s.io/v1alpha2
 kind: GlobalInClusterIPPool
@@ -76,7 +76,6 @@ test('a small pool: one cell per address, coloured by state, with who holds it',
 });
 
 test('a /16 is drawn as 256 blocks of /24 with counts; a zoom shows one /24 address by address', () => {
-  const started = performance.now();
   const m = map(pool('big', '"10.1.0.0/16"', 16, '  gateway: 10.1.0.1\n') + cluster('a', '10.1.5.7'), 'big');
   assert.equal(m.mode, 'blocks');
   assert.equal(m.blocks.length, 256);
@@ -87,11 +86,9 @@ test('a /16 is drawn as 256 blocks of /24 with counts; a zoom shows one /24 addr
   assert.equal(z.mode, 'addresses');
   assert.equal(z.rows.length, 16);
   assert.equal(z.rows[0]!.cells[7]!.state, 'allocated');
-  assert.ok(performance.now() - started < 2000);
 });
 
 test('an IPv6 /64 lists only the blocks that hold something, without enumerating', () => {
-  const started = performance.now();
   const m = map(pool('v6', '"fd00:10::/64"', 64, '  gateway: fd00:10::1\n') + cluster('a', 'fd00:10::5:7'), 'v6');
   assert.equal(m.mode, 'blocks');
   assert.deepEqual(
@@ -99,14 +96,12 @@ test('an IPv6 /64 lists only the blocks that hold something, without enumerating
     ['fd00:10::/120 0/254/2', 'fd00:10::5:0/120 1/255/0'],
   );
   assert.match(m.note!, /the pool has 18446744073709551616 addresses/);
-  assert.ok(performance.now() - started < 2000);
 });
 
 test('the Pools view lists allocated addresses in numeric order', async () => {
-  const { AnalysisApi } = await import('../../../server/src/engine/index');
   const ws = new Workspace();
   ws.setFile('file:///w/a.yaml', pool('vips', '"10.0.0.2-10.0.0.200"', 24) + ['100', '9', '10', '2'].map((n) => cluster(`c${n}`, `10.0.0.${n}`)).join(''));
-  const [view] = new AnalysisApi(ws).pools();
+  const [view] = ws.host.snapshot().pools();
   assert.deepEqual(
     view!.allocations.map((x) => x.address),
     ['10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100'],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { loadWorkspace } from '../../../server/src/cli/files';
-import { policyYaml } from '../../../server/src/engine/policyYaml';
+import { policyYaml } from '../../../server/src/engine/policy/yaml';
 import { ROOT } from '../../support/lspClient';
 
 type Schema = Record<string, unknown>;
@@ -32,7 +32,7 @@ function generated(): Schema[] {
   process.chdir(ROOT);
   try {
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
-    return parseAllDocuments(policyYaml(workspace.analyze(), 'kyverno').yaml).map((d) => d.toJS() as Schema);
+    return parseAllDocuments(policyYaml(workspace.snapshot().analysis, 'kyverno').yaml).map((d) => d.toJS() as Schema);
   } finally {
     process.chdir(cwd);
   }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { formatAddr } from '../../../server/src/engine/ip/addr';
 import { loadWorkspace } from '../../../server/src/cli/files';
-import { policyYaml } from '../../../server/src/engine/policyYaml';
+import { policyYaml } from '../../../server/src/engine/policy/yaml';
 import { poolRoles } from '../../../server/src/engine/ranking';
 import { ROOT } from '../../support/lspClient';
 import { type CelCase, celMissing, evaluateCel } from '../../support/policyCel';
@@ -23,7 +23,7 @@ function examples() {
   process.chdir(ROOT);
   try {
     const { workspace } = loadWorkspace(['test/fixtures/workspace']);
-    const analysis = workspace.analyze();
+    const analysis = workspace.snapshot().analysis;
     const inventory = analysis.inventory;
     const text = policyYaml(analysis, 'vap').yaml;
     const docs = parseAllDocuments(text).map((d) => d.toJS() as Any);
@@ -222,7 +222,7 @@ spec:
 `,
   );
   const { workspace } = loadWorkspace([dir]);
-  const { yaml, notes } = policyYaml(workspace.analyze(), 'vap');
+  const { yaml, notes } = policyYaml(workspace.snapshot().analysis, 'vap');
   assert.deepEqual(notes.slice(0, 2), [
     'left out GlobalInClusterIPPool nodes: a node pool (machines draw node addresses from it; --pool adds it)',
     'VIP pool GlobalInClusterIPPool vips: 10 allocatable address(es)',

@@ -13,6 +13,8 @@ function analyse(files: Record<string, string>) {
   return { a, shown };
 }
 
+const x = (s: string) => 'x'.repeat(s.length);
+
 test('each syntax is replaced by a stand-in of its own length; $$ is an escaped dollar, not a variable', () => {
   const cases: [string, string][] = [
     ['host: ${CONTROL_PLANE_ENDPOINT_IP}', 'host: xxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
@@ -27,6 +29,18 @@ test('each syntax is replaced by a stand-in of its own length; $$ is an escaped 
     ['{%- if vip %}\nhost: {{ vip }} {# the VIP #}\n{% endif %}', `${' '.repeat(13)}\nhost: xxxxxxxxx xxxxxxxxxxxxx\n${' '.repeat(11)}`],
     ['{{ if .A }}{{ .B }}\n', `${' '.repeat(19)}\n`],
     ['x: ${UNCLOSED\ny: {{ open', 'x: ${UNCLOSED\ny: {{ open'],
+    // clusterctl's other defaults: `:-`, `-`, an empty one; a default spanning lines (its other lines are blanks).
+    ['t: ${NODE_DRAIN_TIMEOUT:-"0s"}', `t: ${x('${NODE_DRAIN_TIMEOUT:-"0s"}')}`],
+    ['t: ${TIMEOUT-0s} ${IFACE:""}', `t: ${x('${TIMEOUT-0s}')} ${x('${IFACE:""}')}`],
+    ['c: ${POD_CIDR:=[\r\n  "10.0.0.0/8",\n  "fd00::/8"]}\nd: 1', `c: ${x('${POD_CIDR:=[')}\r\n${' '.repeat(15)}\n${' '.repeat(14)}\nd: 1`],
+    // Without a default, `${` never spans lines.
+    ['a: ${A\nb: }', 'a: ${A\nb: }'],
+    // A variable alone on its line is a comment: nothing outside a scalar, text inside a block scalar.
+    ['spec:\n  a: 1\n${EXTRA_CONFIG}\r\n  ${ MORE }\n', `spec:\n  a: 1\n#${x('{EXTRA_CONFIG}')}\r\n  #${x('{ MORE }')}\n`],
+    // One expression alone on its line is a value (a comment stand-in, like a variable); an action is blanks.
+    ['a:\n  {{ .Values.extra }}\n  {{- toYaml .x }}\n  {{ if .y }}\n', `a:\n  #${x('{ .Values.extra }}')}\n${' '.repeat(18)}\n${' '.repeat(13)}\n`],
+    // Markup spanning a line break inside a quoted scalar: the continued line is blanks, the quote stays.
+    ["enabledIf: '{{ if .ipv6 }}true{{ end\n  }}'", `enabledIf: '${x('{{ if .ipv6 }}')}true${x('{{ end')}\n    '`],
   ];
   for (const [input, masked] of cases) {
     const m = maskTemplates(input);
@@ -194,4 +208,93 @@ ${spec}---
     shown.map((f) => [f.code, f.severity, f.text]),
     [['invalid-pool', 'error', '10.1.0.300']],
   );
+});
+
+test('clusterctl templates with every default form, a variable of several keys and markup across lines: no finding but the templated VIP hint', () => {
+  const text = `apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: m3
+  namespace: default
+spec:
+  clusterNetwork:
+    services:
+      cidrBlocks: \${SERVICE_CIDR:=["10.96.0.0/12"]}
+    pods:
+      cidrBlocks: \${POD_CIDR:=[
+        "192.168.0.0/18"]}
+  infrastructureRef:
+    apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+    kind: Metal3Cluster
+    name: m3
+  controlPlaneRef:
+    apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+    kind: KubeadmControlPlane
+    name: m3
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+kind: Metal3Cluster
+metadata:
+  name: m3
+  namespace: default
+spec:
+  controlPlaneEndpoint:
+    host: \${CLUSTER_APIENDPOINT_HOST}
+    port: \${CLUSTER_APIENDPOINT_PORT:-6443}
+---
+${KCP(`    joinConfiguration:
+      nodeRegistration:
+        name: '{{ ds.meta_data.name }}'
+    preKubeadmCommands:
+    - echo \${GREETING:""} \${MOTD-none}
+    - 'test {{ if .x }}1{{ else
+        }}0{{ end }}'
+\${CTLPLANE_KUBEADM_EXTRA_CONFIG}
+    files:
+    - path: /etc/keepalived/keepalived.conf
+      content: |
+        vrrp_instance VI_1 {
+            virtual_ipaddress {
+                \${CLUSTER_APIENDPOINT_HOST}
+            }
+        }
+`).replace('name: c1', 'name: m3')}`;
+  const { a, shown } = analyse({ 'f.yaml': text });
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.severity, f.text]),
+    [['missing-vip', 'hint', '\${CLUSTER_APIENDPOINT_HOST}']],
+  );
+  assert.deepEqual(
+    a.clusters.map((c) => c.name),
+    ['m3'],
+  );
+});
+
+test('an alias to an anchor the document does not define is one yaml-syntax error at the alias', () => {
+  const text = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+kind: VSphereMachineTemplate
+metadata:
+  name: c1
+spec:
+  template:
+    spec:
+      resourcePool: */Resources
+      folder: *folder
+---
+${INFRA('10.0.0.5')}`;
+  const { shown } = analyse({ 'f.yaml': text });
+  assert.deepEqual(
+    shown.map((f) => [f.code, f.severity, f.text, f.message]),
+    [
+      [
+        'yaml-syntax',
+        'error',
+        '*/Resources',
+        'YAML syntax error: unresolved alias */Resources: no anchor &/Resources is defined in this document (quote the value if it is text)',
+      ],
+    ],
+  );
+  // Quoted, it is text; a defined anchor resolves.
+  const quoted = text.replace('*/Resources', "'*/Resources'").replace('folder: *folder', 'folder: &folder vm\n      other: *folder');
+  assert.deepEqual(analyse({ 'f.yaml': quoted }).shown, []);
 });

@@ -10,7 +10,7 @@ import type { PoolInfo, WorkloadCluster } from '../model/types';
 import { namesPool, rankPools, roleSuffix } from '../ranking';
 import { poolLabel } from '../model/pools';
 import type { Finding, TextEdit } from '../types';
-import { poolUsage } from '../usage';
+import { poolUsage } from './usage';
 import type { Analysis } from '../workspace';
 import { poolId } from './views';
 

@@ -1,6 +1,7 @@
 // A CodeLens above each Cluster: its VIP, the pool it lies in and whether a claim holds it —
 // "VIP 10.10.0.20 · vip-pool · claimed" and "Release VIP" —, or "No VIP · Allocate from vip-pool (37 free)".
 import { clusterVip } from '../model/clusterVip';
+import { vipHolder } from '../model/controlPlanes';
 import type { WorkloadCluster } from '../model/types';
 import { rankPools } from '../ranking';
 import type { Analysis } from '../workspace';
@@ -38,12 +39,15 @@ export function clusterLenses(a: Analysis, uri: string, opts: LensOptions): Lens
     if (vip.address) {
       const facts = [`VIP ${vip.address}`, vip.pool?.name ?? 'in no known pool', vip.claim ? 'claimed' : vip.templated ? 'template' : 'no claim'];
       if (vip.disagree) facts.push('places disagree');
+      const holder = vipHolder(c.places);
+      if (holder) facts.push(`held by ${holder}`);
       out.push({ span, title: facts.join(' · ') });
       if (vip.claim && opts.live) out.push({ span, title: 'Release VIP', action: { release: { claim: vip.claim } } });
       continue;
     }
     if (vip.templated) {
-      out.push({ span, title: 'VIP from a template variable · not checked' });
+      const holder = vipHolder(c.places);
+      out.push({ span, title: `VIP from a template variable · not checked${holder ? ` · held by ${holder}` : ''}` });
       continue;
     }
     if (vip.held) {

@@ -3,12 +3,14 @@ import { canonical } from '../ip/addr';
 import { parseEntry } from '../ip/entry';
 import { inPoolAddresses, reservedReason } from '../ip/pool';
 import { inEntry, poolLabel } from '../model/pools';
-import { poolUsage } from '../usage';
+import { poolUsage } from './usage';
 import type { Analysis } from '../workspace';
 import type { Span } from '../types';
 import type { LbServiceInfo } from '../model/types';
-import { serviceDraw } from '../kubeVipUsage';
+import { serviceDraw } from './kubeVipUsage';
 import { escapeMarkdown as md } from '../text/markdown';
+import { vipHolder } from '../model/controlPlanes';
+import { estateHolders } from '../rules/estateIndex';
 
 // Every name, entry and raw value below comes from a file or the cluster: escaped (md) before it
 // reaches markdown. Canonical addresses and counts are computed here and need no escaping.
@@ -48,7 +50,15 @@ function describeIp(ip: string, a: Analysis, live: string, self?: LbServiceInfo)
     if (place) lines.push(`VIP of cluster **${md(`${c.namespace}/${c.name}`)}**`);
   }
   for (const e of a.inventory.endpoints)
-    if (canonical(e.host) === ip) lines.push(`Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster)`);
+    if (canonical(e.host) === ip)
+      lines.push(
+        `Control-plane endpoint of ${md(`${e.kind} ${e.namespace}/${e.clusterName}`)} (management cluster${e.owner?.managementCluster ? ` ${md(e.owner.managementCluster)}` : ''})`,
+      );
+  // The estate (issue 22): node addresses and workload clusters' Services, with their owners.
+  for (const h of estateHolders(a.inventory).get(ip) ?? []) {
+    if (h.role === 'service' && self && h.owner.name === self.name && h.owner.namespace === self.namespace) continue;
+    if (h.role !== 'vip') lines.push(md(h.label.replace(/^the (\S)/, (_, c: string) => c.toUpperCase())));
+  }
   if (lines.length === 0) lines.push(NOTHING);
   return lines;
 }
@@ -69,7 +79,9 @@ export function hoverAt(a: Analysis, uri: string, offset: number, live = 'live')
       const ip = canonical(site.value);
       if (!ip) return undefined;
       const label = 'label' in site ? (site as { label: string }).label : 'certSAN';
-      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...describeIp(ip, a, live)].join('\n\n') };
+      const holder = vipHolder(c.places);
+      const held = holder ? [`Held on the control-plane nodes by ${holder} (no kube-vip)`] : [];
+      return { span: site.span, markdown: [`**${ip}** — ${md(label)}`, '', ...held, ...describeIp(ip, a, live)].join('\n\n') };
     }
   }
   for (const p of a.inventory.pools) {

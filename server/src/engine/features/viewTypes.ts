@@ -1,7 +1,7 @@
 // What the tree views show: pools with usage, LoadBalancer Services, kube-vip ranges. Plain data;
 // `L` is how a place is named: the engine's Location here, an LSP range on the wire (protocol.ts).
 import type { Location } from '../types';
-import type { AddressBlock } from '../addressGroups';
+import type { AddressBlock } from './addressGroups';
 
 export interface AllocationView<L = Location> {
   address: string;

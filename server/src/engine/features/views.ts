@@ -1,17 +1,17 @@
 // Tree data for the client: pools with usage, LoadBalancer Services, kube-vip ranges (places as engine Locations).
 import { canonical, parseAddr } from '../ip/addr';
-import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from '../kubeVipUsage';
+import { kubeVipEntryUsage, kubeVipUsage, serviceDraw } from './kubeVipUsage';
 import { activeKubeVip, mayShare } from '../model/kubeVipConfig';
 import { reservedAddresses } from '../ip/pool';
 import type { PoolInfo } from '../model/types';
 import type { Analysis } from '../workspace';
 import { ipPlaces } from '../model/vipPlaces';
-import { poolUsage } from '../usage';
+import { poolUsage } from './usage';
 import { poolRoles, rankPools } from '../ranking';
-import { type PoolMapData, poolMap } from '../poolMap';
+import { type PoolMapData, poolMap } from './poolMap';
 import type { Location } from '../types';
 import type { AllocationView, KubeVipRangeView, PoolBlockView, PoolView, ServiceView } from './viewTypes';
-import { findBlock, groupAddresses, shallow } from '../addressGroups';
+import { findBlock, groupAddresses, shallow } from './addressGroups';
 
 export function poolId(p: { kind: string; namespace?: string; name: string }): string {
   return `${p.kind}/${p.namespace ?? ''}/${p.name}`;

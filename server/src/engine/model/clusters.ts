@@ -1,20 +1,27 @@
 // Workload clusters assembled from their documents (Cluster, infrastructure cluster, KCP, Secrets),
 // linked by `infrastructureRef`/`controlPlaneRef` within a file or across files.
-import { isMap, isScalar } from 'yaml';
-import { mapAt, mapItems, nodeAt, pairAt, scalarAt, seqAt, stringAt } from '../yaml/documents';
-import { appendToSeq, insertIntoMap } from '../yaml/insert';
-import { derive, hostPart, textSite, valueSite } from '../yaml/sites';
-import { base64Source, scalarSource } from '../yaml/source';
-import type { TextEdit } from '../types';
+import { isScalar } from 'yaml';
+import { mapAt, mapItems, nodeAt, pairAt, seqAt, stringAt } from '../yaml/documents';
+import { derive, valueSite } from '../yaml/sites';
+import { scalarSource } from '../yaml/source';
 import { perObject, perObjectWith } from '../memo';
 import { type K8sObject, is } from './kinds';
-import { commandPlaces, kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
-import type { CertSanList, CidrSite, VipPlace, WorkloadCluster } from './types';
+import { kubeVipPlaces } from './kubeVip';
+import { controlPlaneParts, fileSecretNames, isControlPlane } from './controlPlanes';
+import { resourceSetsOf, resourceSetPlaces } from './resourceSets';
+import type { CidrSite, VipPlace, WorkloadCluster } from './types';
 import { type TopologyVariables, classNameOf, classVariables, mergeVariables } from './clusterClass';
 
 export type { TopologyVariables };
 
-export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = { vip: ['controlPlaneIpAddr'], kubeVipManifest: ['kubeVipPodManifest'] };
+/**
+ * Read without the ClusterClass: CAPV's `controlPlaneIpAddr`, and the `controlPlaneEndpoint` object
+ * of Proxmox, Metal3 and Harvester (`.host`) and Nutanix (`.IP`).
+ */
+export const DEFAULT_TOPOLOGY_VARIABLES: TopologyVariables = {
+  vip: ['controlPlaneIpAddr', 'controlPlaneEndpoint.host', 'controlPlaneEndpoint.IP'],
+  kubeVipManifest: ['kubeVipPodManifest'],
+};
 
 export const POOL_ANNOTATION = 'capi-ipam.dev/pool';
 export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
@@ -43,88 +50,6 @@ function endpointPlace(o: K8sObject, role: 'cluster-endpoint' | 'infra-endpoint'
   const host = endpoint.get('host', true);
   if (!isScalar(host)) return undefined;
   return derive(valueSite(o.doc.source, host), { role, label: `${o.kind} ${o.name} .spec.controlPlaneEndpoint.host` });
-}
-
-const CLUSTER_CONFIG = ['spec', 'kubeadmConfigSpec', 'clusterConfiguration'];
-
-function kcpEndpointPlace(kcp: K8sObject): VipPlace | undefined {
-  const node = scalarAt(kcp.root, [...CLUSTER_CONFIG, 'controlPlaneEndpoint']);
-  if (!node || node.value === null || node.value === undefined || node.value === '') return undefined;
-  const text = scalarSource(kcp.doc.source, node);
-  const { start, end } = hostPart(text.text);
-  return derive(textSite(text, start, end), {
-    role: 'kcp-endpoint' as const,
-    label: `KubeadmControlPlane ${kcp.name} clusterConfiguration.controlPlaneEndpoint`,
-  });
-}
-
-function kcpFilePlaces(kcp: K8sObject, secrets: Map<string, K8sObject>): VipPlace[] {
-  const places: VipPlace[] = [];
-  for (const { index, map: file } of mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files']))) {
-    const path = stringAt(file, ['path']);
-    const where = `KubeadmControlPlane ${kcp.name} files[${index}]${path ? ' ' + path : ''}`;
-    const content = file.get('content', true);
-    if (isScalar(content) && typeof content.value === 'string') {
-      const encoding = stringAt(file, ['encoding']);
-      if (encoding === 'base64' || encoding === 'b64' || encoding === 'gzip+base64' || encoding === 'gz+b64') {
-        const decoded = base64Source(kcp.doc.source, content, encoding.startsWith('gz'));
-        if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, `${where} (${encoding})`, content));
-      } else if (looksLikeKubeVip(path, content.value)) places.push(...kubeVipPlaces(scalarSource(kcp.doc.source, content), where, content));
-      continue;
-    }
-    const secretName = stringAt(file, ['contentFrom', 'secret', 'name']);
-    const secretKey = stringAt(file, ['contentFrom', 'secret', 'key']);
-    if (!secretName || !secretKey) continue;
-    const secret = secrets.get(key('Secret', kcp.namespace, secretName));
-    if (!secret) continue;
-    const viaSecret = `Secret ${secretName} key ${secretKey}, used by ${where}`;
-    const plain = scalarAt(secret.root, ['stringData', secretKey]);
-    if (plain && typeof plain.value === 'string') {
-      places.push(...kubeVipPlaces(scalarSource(secret.doc.source, plain), viaSecret, plain));
-      continue;
-    }
-    const encoded = scalarAt(secret.root, ['data', secretKey]);
-    const decoded = encoded && base64Source(secret.doc.source, encoded);
-    if (decoded && looksLikeKubeVip(path, decoded.text)) places.push(...kubeVipPlaces(decoded, viaSecret + ' (base64)', encoded));
-  }
-  return places;
-}
-
-function certSanList(kcp: K8sObject): CertSanList {
-  const source = kcp.doc.source;
-  const path = [...CLUSTER_CONFIG, 'apiServer', 'certSANs'];
-  const seq = seqAt(kcp.root, path);
-  const items = seq ? seq.items.flatMap((n, index) => (isScalar(n) && n.value !== null ? [derive(valueSite(source, n), { index })] : [])) : [];
-  const append = (value: string): TextEdit[] => {
-    if (seq) return appendToSeq(source, seq, value);
-    // Create the missing keys under the deepest mapping that exists.
-    for (let depth = path.length - 1; depth >= 1; depth--) {
-      const parent = nodeAt(kcp.root, path.slice(0, depth));
-      if (isMap(parent) && nodeAt(kcp.root, path.slice(0, depth + 1)) === undefined) {
-        return insertIntoMap(source, parent, path.slice(depth), value);
-      }
-    }
-    return [];
-  };
-  const remove = (index: number): TextEdit[] => {
-    const node = seq?.items[index];
-    if (!seq || !isScalar(node) || !node.range) return [];
-    const text = source.text;
-    const [start, end] = node.range;
-    if (seq.flow) {
-      // `[a, b]`: the item with the comma after it, or, for the last one, the comma before it.
-      const next = seq.items[index + 1] as { range?: [number, number] } | undefined;
-      const prev = seq.items[index - 1] as { range?: [number, number] } | undefined;
-      if (next?.range) return source.replace(start, next.range[0], '');
-      return prev?.range ? source.replace(prev.range[1], end, '') : source.replace(start, end, '');
-    }
-    // A block item: its whole line, when the line holds `- value` and at most a comment.
-    const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
-    const rest = /^[^\S\r\n]*(#[^\r\n]*)?(\r\n|\r|\n|$)/.exec(text.slice(end));
-    if (!/^\s*-\s+$/.test(text.slice(lineStart, start)) || !rest) return [];
-    return source.replace(lineStart, end + rest[0].length, '');
-  };
-  return { items, append, remove };
 }
 
 function cidrs(o: K8sObject, which: 'pods' | 'services'): CidrSite[] {
@@ -182,30 +107,20 @@ function addParts(c: WorkloadCluster, part: K8sObject, secrets: Map<string, K8sO
   if (is.infraCluster(part)) {
     const p = endpointPlace(part, 'infra-endpoint');
     if (p) c.places.push(p);
-  } else if (is.kcp(part)) {
-    const ep = kcpEndpointPlace(part);
-    if (ep) c.places.push(ep);
-    c.places.push(...kcpFilePlaces(part, secrets));
-    seqAt(part.root, ['spec', 'kubeadmConfigSpec', 'preKubeadmCommands'])?.items.forEach((n, i) => {
-      if (isScalar(n) && typeof n.value === 'string')
-        c.places.push(...commandPlaces(scalarSource(part.doc.source, n), `KubeadmControlPlane ${part.name} preKubeadmCommands[${i}]`));
-    });
-    c.certSans = certSanList(part);
+  } else if (isControlPlane(part)) {
+    const { places, certSans } = controlPlaneParts(part, secrets);
+    c.places.push(...places);
+    c.certSans = certSans;
   }
 }
 
-/** Secrets a KCP reads its files from (`contentFrom.secret`), resolved now (or null when absent). */
-function secretDeps(kcp: K8sObject, secrets: Map<string, K8sObject>): unknown[] {
-  return secretNames(kcp).map((name) => secrets.get(key('Secret', kcp.namespace, name))?.doc ?? null);
+/** Secrets a control plane reads its files from (`contentFrom.secret`), resolved now (or null when absent). */
+function secretDeps(cp: K8sObject, secrets: Map<string, K8sObject>): unknown[] {
+  return secretNames(cp).map((name) => secrets.get(key('Secret', cp.namespace, name))?.doc ?? null);
 }
 
-/** The Secrets a KCP's files name, read once per object (each analysis resolves them again). */
-const secretNames = perObject((kcp: K8sObject) =>
-  mapItems(seqAt(kcp.root, ['spec', 'kubeadmConfigSpec', 'files'])).flatMap(({ map }) => {
-    const name = stringAt(map, ['contentFrom', 'secret', 'name']);
-    return name ? [name] : [];
-  }),
-);
+/** The Secrets a control plane's files name, read once per object (each analysis resolves them again). */
+const secretNames = perObject(fileSecretNames);
 
 /**
  * A Cluster's identity and content, independent of where and how it is written. Made once per
@@ -231,12 +146,13 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   const classes = new Map<string, K8sObject>();
   for (const o of objects) {
     if (o.group === 'cluster.x-k8s.io' && o.kind === 'ClusterClass') classes.set(o.name, o);
-    if (is.infraCluster(o) || is.kcp(o)) {
+    if (is.infraCluster(o) || isControlPlane(o)) {
       const k = key(o.kind, o.namespace, o.name);
       parts.set(k, [...(parts.get(k) ?? []), o]);
     }
     if (is.secret(o)) secrets.set(key('Secret', o.namespace, o.name), o);
   }
+  const sets = resourceSetsOf(objects);
   const linked = new Set<string>(); // identities some Cluster refers to
   const clusters: WorkloadCluster[] = [];
   const seen = new Set<string>();
@@ -254,7 +170,8 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
     // The ClusterClass in the workspace (by name: classes of other namespaces are rare) tells which variables carry the VIP.
     const className = classNameOf(o);
     const cc = className !== undefined ? classes.get(className) : undefined;
-    const deps = [o.doc, cc?.doc ?? null, ...refs.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])])];
+    const shipped = sets.forCluster(o);
+    const deps = [o.doc, cc?.doc ?? null, ...shipped.deps, ...refs.flatMap((p) => [p.doc, ...(isControlPlane(p) ? secretDeps(p, secrets) : [])])];
     clusters.push(
       memoised(o.root, deps, vars, () => {
         const c = newCluster(o.name, o.namespace ?? 'default', o);
@@ -264,6 +181,7 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
         if (own) c.places.push(own);
         c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
         for (const part of refs) addParts(c, part, secrets);
+        c.places.push(...resourceSetPlaces(shipped));
         c.podCidrs = cidrs(o, 'pods');
         c.serviceCidrs = cidrs(o, 'services');
         c.poolHint = stringAt(o.root, ['metadata', 'annotations', POOL_ANNOTATION]);
@@ -280,7 +198,7 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
   }
   for (const group of orphans.values()) {
     const first = group[0]!;
-    const deps = group.flatMap((p) => [p.doc, ...(is.kcp(p) ? secretDeps(p, secrets) : [])]);
+    const deps = group.flatMap((p) => [p.doc, ...(isControlPlane(p) ? secretDeps(p, secrets) : [])]);
     clusters.push(
       memoised(first.root, deps, vars, () => {
         const c = newCluster(first.name, first.namespace ?? 'default', first);

@@ -34,8 +34,24 @@ function filePositions(o: K8sObject): Positions {
   };
 }
 
-export function workspaceInventory(objects: K8sObject[]): Inventory {
-  const inv: Inventory = { source: 'workspace', pools: [], claims: [], addresses: [], services: [], kubeVipRanges: [], endpoints: [], nodePools: [] };
+/** Whether `o` is of a kind the inventory reads (what `workspaceInventory` decodes). */
+export function isInventoryObject(o: K8sObject): boolean {
+  return is.pool(o) || is.claim(o) || is.address(o) || is.service(o) || is.kubeVipConfigMap(o) || isMachineTemplate(o);
+}
+
+export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
+  const inv: Inventory = {
+    source: 'workspace',
+    pools: [],
+    claims: [],
+    addresses: [],
+    services: [],
+    kubeVipRanges: [],
+    endpoints: [],
+    nodePools: [],
+    nodeAddresses: [],
+    estate: [],
+  };
   for (const o of objects) {
     const plain = () => plainOf(o.root);
     // A pool with templated fields is unknown until the template is rendered: neither judged nor used.

@@ -5,7 +5,7 @@ import { type Scalar, isScalar } from 'yaml';
 import { mapItems, parseDocuments, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
 import { derive, textSite, valueSite } from '../yaml/sites';
 import { type SourceText, scalarSource } from '../yaml/source';
-import type { VipPlace } from './types';
+import type { KubeVipContainer, ValueSite, VipPlace } from './types';
 
 const ENV_ROLES = { address: 'kube-vip-address', vip_address: 'kube-vip-vip_address' } as const;
 
@@ -18,14 +18,18 @@ export function kubeVipPlaces(text: SourceText, where: string, key?: object): Vi
   const places: VipPlace[] = [];
   for (const doc of key ? parseEmbedded(key, () => text) : parseDocuments(text)) {
     if (!doc.root) continue;
-    const containers = mapItems(seqAt(doc.root, ['spec', 'containers']));
+    // A static Pod, or a DaemonSet (RKE2's and k3s' manifests folder, a ClusterResourceSet).
+    const containers = mapItems(seqAt(doc.root, ['spec', 'containers']) ?? seqAt(doc.root, ['spec', 'template', 'spec', 'containers']));
     for (const { map: c } of containers) {
       const image = stringAt(c, ['image']) ?? '';
       if (!/kube-vip/.test(image) && stringAt(c, ['name']) !== 'kube-vip') continue;
       const env = mapItems(seqAt(c, ['env']));
       const found: VipPlace[] = [];
+      const container: KubeVipContainer = { image: imageSite(doc.source, c.get('image', true)), env: [] };
       for (const { map: e } of env) {
         const name = stringAt(e, ['name']);
+        const nameNode = e.get('name', true);
+        if (name !== undefined && isScalar(nameNode)) container.env.push({ name, at: valueSite(doc.source, nameNode) });
         if (name !== 'address' && name !== 'vip_address') continue;
         const valueNode = e.get('value', true);
         if (!isScalar(valueNode)) continue;
@@ -44,10 +48,15 @@ export function kubeVipPlaces(text: SourceText, where: string, key?: object): Vi
       }
       const hasAddress = found.some((p) => p.role === 'kube-vip-address' && p.value !== '');
       for (const p of found) if (p.role === 'kube-vip-vip_address' && hasAddress) p.shadowed = true;
+      for (const p of found) p.kubeVip = container;
       places.push(...found);
     }
   }
   return places;
+}
+
+function imageSite(source: SourceText, node: unknown): ValueSite | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? valueSite(source, node) : undefined;
 }
 
 function subSite(docSource: SourceText, node: Scalar, start: number, length: number) {

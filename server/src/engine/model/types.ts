@@ -31,7 +31,11 @@ export type VipRole =
   | 'kcp-endpoint' // KCP ...clusterConfiguration.controlPlaneEndpoint (host part of host[:port])
   | 'kube-vip-address' // env `address` of the kube-vip static pod
   | 'kube-vip-vip_address' // env `vip_address` of the kube-vip static pod
-  | 'topology-variable'; // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'topology-variable' // Cluster.spec.topology.variables[controlPlaneIpAddr or a mapped name]
+  | 'rke2-registration' // RKE2ControlPlane .spec.registrationAddress (registrationMethod address / control-plane-endpoint)
+  | 'talos-vip' // Talos' own VIP: machine.network.interfaces[].vip.ip (also vlans[]), a Layer2VIPConfig's name
+  | 'talos-endpoint' // Talos cluster.controlPlane.endpoint (the URL's host)
+  | 'keepalived-vip'; // an address of keepalived.conf's virtual_ipaddress block
 
 /** One place where a workload cluster's VIP is written. For `kcp-endpoint` the site covers only the host. */
 export interface VipPlace extends ValueSite {
@@ -40,6 +44,14 @@ export interface VipPlace extends ValueSite {
   label: string;
   /** kube-vip uses `address` when both are set: a `vip_address` next to an `address` is shadowed. */
   shadowed?: boolean;
+  /** For a kube-vip env place: its container (image and env names), for the kube-vip drift rule. */
+  kubeVip?: KubeVipContainer;
+}
+
+/** A kube-vip container of a manifest: its image and the names of its env entries, located. */
+export interface KubeVipContainer {
+  image?: ValueSite;
+  env: { name: string; at: ValueSite }[];
 }
 
 export interface CertSanSite extends ValueSite {
@@ -90,6 +102,8 @@ export interface PoolInfo {
   analysis: PoolAnalysis;
   /** Where the pool is declared; undefined for pools seen only live. */
   origin?: PoolOrigin;
+  /** Who holds it (a live pool: its management cluster). */
+  owner?: Owner;
 }
 
 export interface PoolOrigin extends Location {
@@ -129,6 +143,8 @@ export interface AddressInfo {
   /** From the cluster-name label, or resolved through the claim's spec.clusterName. */
   clusterName?: string;
   origin?: Location;
+  /** The management cluster that serves it. */
+  owner?: Owner;
 }
 
 export interface LbServiceInfo {
@@ -160,6 +176,8 @@ export interface KnownEndpoint {
   namespace: string;
   host: string;
   kind: string;
+  /** The management cluster that serves the object (several may be connected). */
+  owner?: Owner;
 }
 
 /** A pool that machine templates draw node addresses from (`addressesFromPools` and the like). */
@@ -193,4 +211,55 @@ export interface Inventory {
    */
   declaredKubeVipConfigs?: KubeVipConfig[];
   endpoints: KnownEndpoint[];
+  /** Node addresses: Machines' `status.addresses` (management clusters) and Nodes' (workload clusters), each with its owner. */
+  nodeAddresses: NodeAddressInfo[];
+  /** Workload clusters read live (issue 22), each with its own Services, kube-vip ConfigMap and nodes. */
+  estate: EstateCluster[];
+}
+
+/**
+ * Who holds an address in the estate: the object, and the clusters it lives in. The same shape as the
+ * wire's `EstateOwner` (protocol.ts).
+ */
+export interface Owner {
+  /** The management cluster's kubeconfig context; absent for a workspace file's object. */
+  managementCluster?: string;
+  /** `namespace/name` of the CAPI Cluster whose API server holds the object; absent for management-cluster objects. */
+  workloadCluster?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  source: 'workspace' | 'management' | 'workload';
+}
+
+export interface NodeAddressInfo {
+  /** As written: an IP (compared canonically) or a host name (Hostname, *DNS types). */
+  address: string;
+  /** Hostname, ExternalIP, InternalIP, ExternalDNS, InternalDNS. */
+  type: string;
+  /** The Node's name (a Machine's `status.nodeRef.name`, else the Machine's name). */
+  node: string;
+  /** `namespace/name` of the CAPI Cluster the node belongs to, when known. */
+  cluster?: string;
+  owner: Owner;
+}
+
+/** A workload cluster as its management cluster and its own API server show it. */
+export interface EstateCluster {
+  managementCluster: string;
+  namespace: string;
+  name: string;
+  /** False when the workload cluster itself was not read (off, unreachable, forbidden before the first list). */
+  read: boolean;
+  /** The control-plane endpoint host, from the Cluster or its infrastructure cluster. */
+  endpoint?: KnownEndpoint;
+  /** The node holding kube-vip's control-plane lease, when readable. */
+  vipHolder?: string;
+  /** `spec.clusterNetwork.pods.cidrBlocks` and `.services.cidrBlocks` of the Cluster. */
+  podCidrs: string[];
+  serviceCidrs: string[];
+  /** LoadBalancer Services of the workload cluster (owner set). */
+  services: (LbServiceInfo & { owner: Owner })[];
+  /** Its `kube-system/kubevip` ConfigMap, when there is one. */
+  kubeVipConfig?: KubeVipConfig;
 }

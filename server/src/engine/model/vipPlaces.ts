@@ -47,7 +47,11 @@ const ROLE_WEIGHT: Record<VipPlace['role'], number> = {
   'infra-endpoint': 5,
   'topology-variable': 4,
   'kcp-endpoint': 3,
+  'rke2-registration': 3,
+  'talos-endpoint': 3,
   'kube-vip-address': 2,
+  'talos-vip': 2,
+  'keepalived-vip': 2,
   'kube-vip-vip_address': 1,
 };
 
@@ -100,7 +104,22 @@ export const vipGroups: (c: WorkloadCluster) => VipGroup[] = perObject((c: Workl
   });
 });
 
-const ENDPOINT_ROLES = new Set<VipPlace['role']>(['cluster-endpoint', 'infra-endpoint', 'kcp-endpoint', 'topology-variable']);
+const ENDPOINT_ROLES = new Set<VipPlace['role']>([
+  'cluster-endpoint',
+  'infra-endpoint',
+  'kcp-endpoint',
+  'topology-variable',
+  'rke2-registration',
+  'talos-endpoint',
+]);
+
+/** What holds the VIP on the control-plane nodes: kube-vip, Talos, keepalived (what an endpoint's name must resolve to). */
+export const HOLDER_ROLES: ReadonlySet<VipPlace['role']> = new Set<VipPlace['role']>([
+  'kube-vip-address',
+  'kube-vip-vip_address',
+  'talos-vip',
+  'keepalived-vip',
+]);
 
 /** Endpoint places written as a host name. */
 export function hostnamePlaces(c: WorkloadCluster): VipPlace[] {

@@ -42,11 +42,33 @@ export interface RenderFailure {
  * and severities only.
  */
 export function finding(code: string, severity: Severity, at: Location, message: string, related?: RelatedInfo[]): Finding {
-  return { code: code as RuleCode, severity, uri: at.uri, span: at.span, message, ...(related?.length ? { related } : {}) };
+  return {
+    code: code as RuleCode,
+    severity,
+    uri: at.uri,
+    // Read through `at` (a site's span is a getter): a per-cluster finding kept for an unchanged cluster
+    // (rules/index.ts) follows its document when text above it changes, as the site does.
+    get span() {
+      return at.span;
+    },
+    message,
+    ...(related?.length ? { related } : {}),
+  };
+}
+
+/** Related information at `at`, its span read through `at` (see `finding`): never copy a site's span into a finding. */
+export function relatedAt(at: Location, message: string): RelatedInfo {
+  return {
+    uri: at.uri,
+    get span() {
+      return at.span;
+    },
+    message,
+  };
 }
 
 export function related(at: Location | undefined, message: string): RelatedInfo[] {
-  return at ? [{ uri: at.uri, span: at.span, message }] : [];
+  return at ? [relatedAt(at, message)] : [];
 }
 
 /** At most this many other places are named in a finding's related information. */
@@ -60,7 +82,7 @@ export function someOf(names: string[], total: number): string {
 
 /** Related information naming a group's other places ("the same problem is written here too"). */
 export function alsoAt(g: VipGroup): RelatedInfo[] {
-  return g.others.map((p) => ({ uri: p.uri, span: p.span, message: `also ${g.ip} here: ${p.label}` }));
+  return g.others.map((p) => relatedAt(p, `also ${g.ip} here: ${p.label}`));
 }
 
 /** Items by each of their keys (an item under a key once), so that lookups by address stay linear. */

@@ -2,7 +2,7 @@
 // resolve to the VIP kube-vip holds. Resolved (trusted workspace, capiIpam.resolveHostnames):
 // an error when the addresses miss the VIP; otherwise a hint saying what it must resolve to.
 import { canonical } from '../ip/addr';
-import { hostnamePlaces, ipPlaces } from '../model/vipPlaces';
+import { HOLDER_ROLES, hostnamePlaces, ipPlaces } from '../model/vipPlaces';
 import { defineRule } from './rule';
 import { finding, related } from './context';
 
@@ -19,7 +19,7 @@ or when it does not resolve, a **hint** says which address it must resolve to.`,
     const hosts = hostnamePlaces(c);
     if (hosts.length === 0) return [];
     const ips = ipPlaces(c);
-    const kubeVip = ips.filter((p) => (p.role === 'kube-vip-address' || p.role === 'kube-vip-vip_address') && !p.shadowed);
+    const kubeVip = ips.filter((p) => HOLDER_ROLES.has(p.role) && !p.shadowed);
     const vips = kubeVip.length ? kubeVip : ips;
     if (vips.length === 0) return [];
     const vipText = [...new Set(vips.map((v) => v.ip))].join(' or ');

@@ -1,8 +1,10 @@
 // The registry: every rule, once, in the order their findings are listed. The rule codes, SARIF's rule
 // metadata, README's rule section and the fixes offered all come from this list.
 import type { Finding } from '../types';
+import type { WorkloadCluster } from '../model/types';
+import { perObjectWith } from '../memo';
 import type { RuleContext } from './context';
-import { type Rule, runRule } from './rule';
+import type { Rule } from './rule';
 import { yamlSyntax } from './yamlSyntax';
 import { invalidIp } from './invalidIp';
 import { missingVip } from './missingVip';
@@ -21,6 +23,13 @@ import { lbIpOutsideRange } from './lbIpOutsideRange';
 import { lbRangePoolOverlap } from './lbRangePoolOverlap';
 import { invalidLbRange } from './invalidLbRange';
 import { renderFailed } from './renderFailed';
+import { kubeVipDrift } from './kubeVipDrift';
+import { vipInEstate } from './vipInEstate';
+import { poolNodeAddress } from './poolNodeAddress';
+import { kubeVipNamespaceOverlap } from './kubeVipNamespaceOverlap';
+import { serviceIpInEstate } from './serviceIpInEstate';
+import { kubeVipRangeOverlap } from './kubeVipRangeOverlap';
+import { managementPoolOverlap } from './managementPoolOverlap';
 
 export const RULES = [
   yamlSyntax,
@@ -40,6 +49,13 @@ export const RULES = [
   lbIpOutsideRange,
   lbRangePoolOverlap,
   invalidLbRange,
+  kubeVipDrift,
+  vipInEstate,
+  poolNodeAddress,
+  serviceIpInEstate,
+  kubeVipRangeOverlap,
+  kubeVipNamespaceOverlap,
+  managementPoolOverlap,
   renderFailed,
 ] as const;
 
@@ -56,8 +72,26 @@ export function ruleOf(code: string): Rule | undefined {
 /** Codes whose findings a new address for the cluster resolves (the allocation quick fixes offer one). */
 export const RESOLVED_BY_NEW_ADDRESS: ReadonlySet<string> = new Set(RULES.filter((r) => r.resolvedByNewAddress).map((r) => r.code));
 
-export function runRules(ctx: RuleContext): Finding[] {
-  return RULES.flatMap((rule) => runRule(rule, ctx));
+const CLUSTER_RULES = RULES.filter((r) => r.cluster);
+
+/** Each cluster's findings of every per-cluster rule (in CLUSTER_RULES order), kept while the cluster and the inputs are the same. */
+const perCluster = perObjectWith<WorkloadCluster, Finding[][]>();
+
+/**
+ * Every rule's findings, in registry order. A per-cluster rule's findings depend on one cluster and the
+ * inventory only (rule.ts), and an unchanged cluster is the same object in the next analysis, so they are
+ * kept per cluster while `inputs` — what else they read: the inventory, live or not, the host-name
+ * resolutions — are identical: an edit runs the per-cluster rules of the clusters it changed, and the
+ * analysis-wide rules. Their spans follow the document (`finding`), so a kept finding stays exact when
+ * text above it changes. The default inputs keep nothing across calls that make a new `resolveHost`.
+ */
+export function runRules(ctx: RuleContext, inputs: readonly unknown[] = [ctx.inventory, ctx.live, ctx.resolveHost]): Finding[] {
+  const kept = ctx.clusters.map((c) => perCluster(c, inputs, () => CLUSTER_RULES.map((r) => r.cluster!(c, ctx))));
+  return RULES.flatMap((rule) => {
+    if (rule.check) return rule.check(ctx);
+    const i = CLUSTER_RULES.indexOf(rule);
+    return kept.flatMap((k) => k[i]!);
+  });
 }
 
 /** README's rule sections, one `#### rule-<code>` per rule in registry order (`npm run docs` writes them). */

@@ -23,7 +23,7 @@ of pool …* (offline) fills every place.`,
         finding(
           'missing-vip',
           templated ? 'hint' : 'info',
-          main.value === '' ? { uri: main.uri, span: main.span } : main,
+          main,
           templated
             ? `The control-plane VIP of cluster ${c.namespace}/${c.name} is a placeholder (${main.value}) in ${main.label}: it is filled in later, so it is not checked.`
             : `Cluster ${c.namespace}/${c.name} has no control-plane VIP yet (${main.label}).`,

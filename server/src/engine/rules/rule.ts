@@ -4,6 +4,7 @@
 import type { Finding, Fix, Severity } from '../types';
 import type { Inventory, WorkloadCluster } from '../model/types';
 import type { RuleContext } from './context';
+import type { EstateFinding } from './estateIndex';
 
 /** What a rule's fixes read. */
 export interface FixContext {
@@ -29,6 +30,11 @@ interface RuleInfo<C extends string> {
   fixes?: (ctx: FixContext, mine: Finding[], cluster?: WorkloadCluster) => Fix[];
   /** A new address for the cluster resolves it: the allocation quick fixes ("Allocate IP from pool …") are offered. */
   resolvedByNewAddress?: true;
+  /**
+   * Findings about live objects alone (issue 22): no workspace file holds the address, so they go to the
+   * Estate view and the CLI, never to a file. `inFiles`: "namespace/name" of the clusters files hold.
+   */
+  estate?: (inventory: Inventory, inFiles: ReadonlySet<string>) => EstateFinding[];
 }
 
 /** Findings that depend on one cluster and the inventory only (the runner may cache them per cluster). */
@@ -43,7 +49,14 @@ interface AnalysisRule<C extends string> extends RuleInfo<C> {
   cluster?: never;
 }
 
-export type Rule<C extends string = string> = ClusterRule<C> | AnalysisRule<C>;
+/** Findings about live objects alone (its `estate` hook): none in a file. */
+interface EstateRule<C extends string> extends RuleInfo<C> {
+  estate: NonNullable<RuleInfo<C>['estate']>;
+  check?: never;
+  cluster?: never;
+}
+
+export type Rule<C extends string = string> = ClusterRule<C> | AnalysisRule<C> | EstateRule<C>;
 
 export function defineRule<const C extends string>(rule: Rule<C>): Rule<C> {
   return rule;
@@ -51,5 +64,6 @@ export function defineRule<const C extends string>(rule: Rule<C>): Rule<C> {
 
 /** A rule's findings over the analysis. */
 export function runRule(rule: Rule, ctx: RuleContext): Finding[] {
-  return rule.check ? rule.check(ctx) : ctx.clusters.flatMap((c) => rule.cluster(c, ctx));
+  if (rule.check) return rule.check(ctx);
+  return rule.cluster ? ctx.clusters.flatMap((c) => rule.cluster!(c, ctx)) : [];
 }

@@ -6,7 +6,7 @@ import type { VipPlace, WorkloadCluster } from '../model/types';
 import { agreedValue, agreedVip, byHostname, ipPlaces, isMissingVip } from '../model/vipPlaces';
 import { vipEdits } from '../edits';
 import { defineRule } from './rule';
-import { finding } from './context';
+import { RELATED_CAP, finding, relatedAt } from './context';
 
 function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
   const key = (v: string) => canonical(v) ?? v;
@@ -22,7 +22,8 @@ function mismatches(c: WorkloadCluster, valued: VipPlace[]) {
         p,
         `VIP mismatch in cluster ${c.namespace}/${c.name}: ${p.label} is "${p.value}", but ${agreeing.length === 1 ? agreeing[0]!.label + ' says' : agreeing.length + ' other places say'} "${vip}".` +
           (p.shadowed ? ' (kube-vip uses `address` here, but this stale vip_address still misleads readers.)' : ''),
-        agreeing.map((a) => ({ uri: a.uri, span: a.span, message: `${a.label}: ${a.value}` })),
+        // (at most RELATED_CAP: N disagreeing places of one cluster must not give N × N related entries)
+        agreeing.slice(0, RELATED_CAP).map((a) => relatedAt(a, `${a.label}: ${a.value}`)),
       ),
     );
 }

@@ -10,9 +10,15 @@ export const yamlSyntax = defineRule({
   docs: `**error** — the file is not valid YAML; one clear diagnostic, nothing else is checked in that document
 (**information** for a file over 4 MiB: it is not parsed, so not checked).
 Lines end at \`\\r\\n\`, \`\\r\` or \`\\n\` (as YAML and LSP say; U+2028/U+2029 are ordinary characters).
-Template markup — clusterctl \`\${VAR}\`, \`\${ VAR }\`, \`\${VAR:=default}\`, \`\${VAR=default}\` (\`$$\` is an escaped \`$\`),
-Go/Helm \`{{ }}\`, Jinja \`{% %}\` and \`{# #}\` — is set aside before parsing (a stand-in of the same length, a
-line holding only markup counts as blank), so an error that remains is real and is reported where it is.
+Template markup is set aside before parsing, so an error that remains is real and is reported where it is:
+clusterctl variables in all their forms — \`\${VAR}\`, \`\${ VAR }\`, with a default used when VAR is unset
+(\`\${VAR:=d}\`, \`\${VAR=d}\`, \`\${VAR:-d}\`, \`\${VAR-d}\`, \`\${VAR:""}\`), a default spanning lines or holding
+variables of its own (\`\${POD_CIDR:=[⏎ "10.0.0.0/8"]}\`, Harvester's \`\${UPDATE_CLOUD_PROVIDER:-key:⏎ …\${CLUSTER_NAME}…⏎ }\`);
+\`$$\` is an escaped \`$\` — and Go/Helm \`{{ }}\`, Jinja \`{% %}\` and \`{# #}\`, also spanning a line break inside a
+quoted scalar (\`enabledIf: '{{ if … }}true{{ end⏎ }}'\`). Each is replaced by a stand-in of the same length (positions
+stay exact); a line holding only markup or only a variable (Metal3's \`\${CTLPLANE_KUBEADM_EXTRA_CONFIG}\`, several keys
+once substituted) counts as blank. An alias to an anchor the document does not define (\`resourcePool: */Resources\`,
+unquoted) is an error at the alias: kubectl rejects the file.
 No finding is ever made on a templated value.`,
   check: ({ files }) =>
     files.flatMap((f) =>

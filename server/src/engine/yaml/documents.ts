@@ -1,5 +1,5 @@
 // Multi-document YAML with exact source ranges, over any SourceText (a file or an embedded string).
-import { Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { type Alias, Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Span } from '../types';
 import { perObject } from '../memo';
 import type { SourceText } from './source';
@@ -24,22 +24,50 @@ export interface ParsedDoc {
 export function parseDocuments(source: SourceText): ParsedDoc[] {
   let docs: Document.Parsed[];
   const mask = maskOf(source);
+  // A YAMLParseError is an Error: capturing its stack costs more than parsing the text when a half-typed
+  // document has many errors, and only the message and position are read.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     docs = parseAllDocuments(mask.text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     // The parser should never throw; if it does, the whole text is one problem, reported, not dropped.
     const message = `the YAML parser failed: ${firstLine(e instanceof Error ? e.message : String(e))}`;
     return [{ source, doc: new Document(null) as Document.Parsed, index: 0, errors: [{ span: { start: 0, end: Math.max(1, source.text.length) }, message }] }];
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   if (!Array.isArray(docs)) docs = [docs];
   for (const doc of docs) restoreTemplates(doc, source.text, mask);
+  const maybeAlias = mask.text.includes('*'); // (a walk of every node only when an alias can be there)
   return docs.map((doc, index) => ({
     source,
     doc,
     index,
-    errors: doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
+    errors: [
+      ...doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
+      ...(maybeAlias ? unresolvedAliases(doc) : []),
+    ],
     root: isMap(doc.contents) ? doc.contents : undefined,
   }));
+}
+
+// Aliases to an anchor the document does not define (`resourcePool: */Resources`, unquoted, CAPV's
+// customary value): the parser accepts them, kubectl rejects the file.
+function unresolvedAliases(doc: Document.Parsed): YamlProblem[] {
+  if (doc.errors.length > 0) return [];
+  const out: YamlProblem[] = [];
+  visit(doc, {
+    Alias(_, node: Alias) {
+      if (node.resolve(doc) !== undefined) return;
+      const [start, end] = node.range ?? [0, 1];
+      out.push({
+        span: { start, end },
+        message: `unresolved alias *${node.source}: no anchor &${node.source} is defined in this document (quote the value if it is text)`,
+      });
+    },
+  });
+  return out;
 }
 
 /**
