@@ -88,7 +88,7 @@ for (const backend of backendNames())
           /^capi-ipam: the management cluster \(context \S+, https:\/\/127\.0\.0\.1:\d+\) could not be read: the cluster did not answer in 2 s; only the files are checked\n/,
         );
         assert.match(r.stdout, /^default\/files-pool +InClusterIPPool +\["10\.20\.0\.10-10\.20\.0\.19"\] +10 +10 +0 +10\.20\.0\.10$/m);
-        assert.ok(took < 2000 + 5000, `the CLI took ${took} ms`);
+        assert.ok(took < 2000 + 10_000, `the CLI took ${took} ms`); // bounded: the request timeout, plus start-up on two busy cores
       } finally {
         b.freezeApiServer(false);
       }

@@ -312,5 +312,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code)); // main never rejects: it reports and returns a code
+  // main never rejects: it reports and returns a code. Exit at once: a request cut off by its timeout may leave a
+  // socket to a hung server behind, which must not keep the process alive (stdout and stderr are synchronous here).
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -3,6 +3,7 @@
 // placeholder host is missing-vip alone; an empty VIP written twice is one missing-vip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { applyEdits } from '../../../server/src/engine/index';
 import { Workspace } from '../../../server/src/engine/workspace';
 
 const cluster = (name: string, host: string) => `---
@@ -89,3 +90,58 @@ spec:
     ],
   );
 });
+
+const kcp = (sans: string) => `apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: w
+  namespace: default
+spec:
+  controlPlaneEndpoint:
+    host: 10.0.0.20
+  controlPlaneRef:
+    kind: KubeadmControlPlane
+    name: w
+---
+apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+kind: KubeadmControlPlane
+metadata:
+  name: w
+  namespace: default
+spec:
+  kubeadmConfigSpec:
+    clusterConfiguration:
+      apiServer:
+        certSANs:${sans}
+---
+apiVersion: ipam.cluster.x-k8s.io/v1alpha2
+kind: GlobalInClusterIPPool
+metadata:
+  name: vips
+spec:
+  addresses: [10.0.0.10-10.0.0.50]
+  prefix: 24
+`;
+
+for (const [shape, sans, removed] of [
+  [
+    'block',
+    '\n          - 10.0.0.20\n          - 10.0.0.17 # old VIP\n          - api.example.com\n',
+    '\n          - 10.0.0.20\n          - api.example.com\n',
+  ],
+  ['flow', ' [10.0.0.17, 10.0.0.20]\n', ' [10.0.0.20]\n'],
+  ['flow, last', ' [10.0.0.20, 10.0.0.17]\n', ' [10.0.0.20]\n'],
+] as const)
+  test(`stale certSAN with the VIP listed already (${shape}): the fix removes it instead of writing the VIP twice`, () => {
+    const uri = 'file:///w/w.yaml';
+    const ws = new Workspace();
+    ws.setFile(uri, kcp(sans));
+    const stale = ws.analyze().findings.filter((f) => f.code === 'stale-certsan');
+    assert.equal(stale.length, 1);
+    const fixes = ws.fixesAt(uri, stale[0]!.span.start, stale[0]!.span.end).filter((f) => f.resolves.includes(stale[0]!));
+    assert.deepEqual(
+      fixes.map((f) => f.title),
+      ['Remove stale certSAN 10.0.0.17 (the VIP 10.0.0.20 is listed already)'],
+    );
+    assert.equal(applyEdits(new Map([[uri, kcp(sans)]]), fixes[0]!.edits).get(uri), kcp(removed));
+  });

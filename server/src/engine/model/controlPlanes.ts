@@ -116,7 +116,25 @@ export function certSanList(cp: K8sObject, path: Path): CertSanList {
     }
     return [];
   };
-  return { items, append };
+  const remove = (index: number): TextEdit[] => {
+    const node = seq?.items[index];
+    if (!seq || !isScalar(node) || !node.range) return [];
+    const text = source.text;
+    const [start, end] = node.range;
+    if (seq.flow) {
+      // `[a, b]`: the item with the comma after it, or, for the last one, the comma before it.
+      const next = seq.items[index + 1] as { range?: [number, number] } | undefined;
+      const prev = seq.items[index - 1] as { range?: [number, number] } | undefined;
+      if (next?.range) return source.replace(start, next.range[0], '');
+      return prev?.range ? source.replace(prev.range[1], end, '') : source.replace(start, end, '');
+    }
+    // A block item: its whole line, when the line holds `- value` and at most a comment.
+    const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
+    const rest = /^[^\S\r\n]*(#[^\r\n]*)?(\r\n|\r|\n|$)/.exec(text.slice(end));
+    if (!/^\s*-\s+$/.test(text.slice(lineStart, start)) || !rest) return [];
+    return source.replace(lineStart, end + rest[0].length, '');
+  };
+  return { items, append, remove };
 }
 
 const CLUSTER_CONFIG = ['spec', 'kubeadmConfigSpec', 'clusterConfiguration'];

@@ -90,6 +90,12 @@ export function talosParts(tcp: K8sObject): { places: VipPlace[]; certSans?: Cer
   const first = out.lists[0];
   // The VIP is added to a certSANs list a patch already writes (a patch of its own would be a guess).
   const certSans =
-    out.sans.length || first ? { items: out.sans, append: (value: string) => (first ? appendToSeq(first.source, first.seq, value) : []) } : undefined;
+    out.sans.length || first
+      ? {
+          items: out.sans,
+          append: (value: string) => (first ? appendToSeq(first.source, first.seq, value) : []),
+          remove: () => [], // an item of a patch inside a string: not removed by a guess
+        }
+      : undefined;
   return { places: out.places, certSans };
 }

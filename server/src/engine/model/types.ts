@@ -63,6 +63,8 @@ export interface CertSanList {
   items: CertSanSite[];
   /** Edits that append `value` to the list, creating `apiServer.certSANs` when missing. */
   append(value: string): TextEdit[];
+  /** Edits that remove item `index` (its whole line in a block list; it and a comma in a flow list); [] when unsure. */
+  remove(index: number): TextEdit[];
 }
 
 export interface CidrSite extends Location {
