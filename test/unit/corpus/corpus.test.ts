@@ -59,13 +59,17 @@ function outOfPool(c: CorpusFile, values: { text: string; start: number }[]): Ex
  * What a clean file gives: the missing-vip hint on each templated endpoint; nothing once substituted
  * (but information that no pool's subnet covers the VIP when the file's only pool is another network's).
  */
-function baseline(c: CorpusFile, raw: boolean, at: number[], token: string): Expected[] {
+function baseline(c: CorpusFile, raw: boolean, at: number[], token: string, mutated?: number): Expected[] {
   if (!raw)
     return outOfPool(
       c,
       c.places.map((p) => ({ text: token, start: at[p.occurrence]! })),
     );
-  return c.places.filter((p) => ENDPOINT_ROLES.has(p.role)).map((p) => ({ code: 'missing-vip', severity: 'hint', text: token, start: at[p.occurrence]! }));
+  // One missing-vip per cluster, at the first endpoint place still templated (the others are its related places).
+  return c.places
+    .filter((p) => ENDPOINT_ROLES.has(p.role) && p.occurrence !== mutated)
+    .slice(0, 1)
+    .map((p) => ({ code: 'missing-vip', severity: 'hint', text: token, start: at[p.occurrence]! }));
 }
 
 const sorted = (list: Expected[]) => [...list].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
@@ -90,9 +94,7 @@ for (const c of CORPUS) {
         const value = alone ? '10.20.30.400' : '10.20.30.41';
         const { out, shifted } = mutate(text, token, at, k, value);
         const expected = raw
-          ? baseline(c, raw, at, token)
-              .filter((e) => e.start !== at[k])
-              .map((e) => ({ ...e, start: shifted[at.indexOf(e.start)]! }))
+          ? baseline(c, raw, at, token, k).map((e) => ({ ...e, start: shifted[at.indexOf(e.start)]! }))
           : outOfPool(
               c,
               c.places.map((p) => (p === place ? { text: value, start: shifted[k]! } : { text: token, start: shifted[p.occurrence]! })),

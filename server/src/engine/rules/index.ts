@@ -89,6 +89,7 @@ export function runRules(ctx: RuleContext, inputs: readonly unknown[] = [ctx.inv
   const kept = ctx.clusters.map((c) => perCluster(c, inputs, () => CLUSTER_RULES.map((r) => r.cluster!(c, ctx))));
   return RULES.flatMap((rule) => {
     if (rule.check) return rule.check(ctx);
+    if (!rule.cluster) return []; // an estate rule: its findings are about live objects (rule.estate), none in a file
     const i = CLUSTER_RULES.indexOf(rule);
     return kept.flatMap((k) => k[i]!);
   });

@@ -4,7 +4,7 @@ import { clusterVip } from '../model/clusterVip';
 import { isMissingVip } from '../model/vipPlaces';
 import { vipEdits } from '../edits';
 import { defineRule } from './rule';
-import { finding } from './context';
+import { finding, relatedAt } from './context';
 
 export const missingVip = defineRule({
   code: 'missing-vip',
@@ -27,7 +27,7 @@ of pool …* (offline) fills every place.`,
           templated
             ? `The control-plane VIP of cluster ${c.namespace}/${c.name} is a placeholder (${main.value}) in ${main.label}: it is filled in later, so it is not checked.`
             : `Cluster ${c.namespace}/${c.name} has no control-plane VIP yet (${main.label}).`,
-          others.map((p) => ({ uri: p.uri, span: p.span, message: `${p.label}: ${p.value === '' ? 'empty' : p.value}` })),
+          others.map((p) => relatedAt(p, `${p.label}: ${p.value === '' ? 'empty' : p.value}`)),
         ),
       ];
     }),
