@@ -47,15 +47,26 @@ export const INFRA_GROUP = 'infrastructure.cluster.x-k8s.io';
 
 /**
  * Every served infrastructure cluster kind besides VSphereCluster (ProxmoxCluster, NutanixCluster,
- * Metal3Cluster, …): the CAPI contract gives each a `spec.controlPlaneEndpoint`. Found by discovery
- * of the group's preferred version, not from a list, so a provider we never heard of is read too.
+ * Metal3Cluster, …): the CAPI contract gives each a `spec.controlPlaneEndpoint`. Found by discovery,
+ * not from a list, so a provider we never heard of is read too. Every served version of the group is
+ * asked, in the API server's priority order (preferred first), each kind taken at the first that serves
+ * it: providers move at their own pace (CAPV at v1beta1 beside CAPMOX at v1alpha1), and the group's
+ * preferred version lists only the kinds served at it.
  */
-async function infraClusterKinds(kc: k8s.KubeConfig, version: string | undefined, timeoutMs: number): Promise<Resource[]> {
-  if (!version) return [];
-  const list = await kc.makeApiClient(k8s.CustomObjectsApi).getAPIResources({ group: INFRA_GROUP, version }, withTimeout(timeoutMs));
-  return list.resources
-    .filter((r) => !r.name.includes('/') && /Cluster$/.test(r.kind) && r.kind !== 'VSphereCluster' && r.verbs.includes('list') && r.verbs.includes('watch'))
-    .map((r) => ({ group: INFRA_GROUP, version, plural: r.name, kind: r.kind, namespaced: r.namespaced, optional: true, endpoint: true }));
+async function infraClusterKinds(kc: k8s.KubeConfig, versions: string[], timeoutMs: number): Promise<Resource[]> {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const out: Resource[] = [];
+  const seen = new Set<string>();
+  for (const version of versions) {
+    const list = await custom.getAPIResources({ group: INFRA_GROUP, version }, withTimeout(timeoutMs)).catch(() => undefined);
+    for (const r of list?.resources ?? []) {
+      if (r.name.includes('/') || !/Cluster$/.test(r.kind) || r.kind === 'VSphereCluster' || seen.has(r.kind)) continue;
+      if (!r.verbs.includes('list') || !r.verbs.includes('watch')) continue;
+      seen.add(r.kind);
+      out.push({ group: INFRA_GROUP, version, plural: r.name, kind: r.kind, namespaced: r.namespaced, optional: true, endpoint: true });
+    }
+  }
+  return out;
 }
 
 /** The served resources among the ones we watch; a kind whose CRD is absent is simply absent. */
@@ -98,8 +109,8 @@ export async function discover(kc: k8s.KubeConfig, timeoutMs: number): Promise<R
       }
     }
   }
-  const infra = groups.groups.find((g) => g.name === INFRA_GROUP)?.preferredVersion?.version;
-  out.push(...(await infraClusterKinds(kc, infra, timeoutMs).catch(() => [])));
+  const infra = groups.groups.find((g) => g.name === INFRA_GROUP)?.versions.map((v) => v.version) ?? [];
+  out.push(...(await infraClusterKinds(kc, infra, timeoutMs)));
   return out;
 }
 
