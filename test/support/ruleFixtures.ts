@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { estateInventory } from './estateInventory';
 import { LineIndex, applyEdits, type Finding, type Inventory, type Resolution } from '../../server/src/engine/index';
+import { emptyInventory } from '../../server/src/engine/model/inventory';
 import { Workspace } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/engine/rules/index';
 
@@ -74,21 +75,7 @@ function parse(path: string): Fixture {
   return fixture;
 }
 
-const EMPTY_LIVE: Inventory = {
-  source: 'live',
-  pools: [],
-  claims: [],
-  addresses: [],
-  services: [],
-  kubeVipRanges: [],
-  endpoints: [],
-  nodePools: [],
-  lbPools: [],
-  l2Advertisements: [],
-  rollouts: [],
-  nodeAddresses: [],
-  estate: [],
-};
+const EMPTY_LIVE: Inventory = emptyInventory('live');
 
 function workspaceOf(f: Fixture): Workspace {
   const resolutions = new Map<string, Resolution>();

@@ -51,9 +51,10 @@ export function isInventoryObject(o: K8sObject): boolean {
   return is.pool(o) || is.claim(o) || is.address(o) || is.service(o) || is.kubeVipConfigMap(o) || isMachineTemplate(o) || isSourceObject(o);
 }
 
-export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
-  const inv: Inventory = {
-    source: 'workspace',
+/** An inventory with nothing in it: every list present, so that a new field is added in one place. */
+export function emptyInventory(source: Inventory['source']): Inventory {
+  return {
+    source,
     pools: [],
     claims: [],
     addresses: [],
@@ -67,6 +68,10 @@ export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
     nodeAddresses: [],
     estate: [],
   };
+}
+
+export function workspaceInventory(objects: readonly K8sObject[]): Inventory {
+  const inv = emptyInventory('workspace');
   for (const o of objects) {
     if (sourceObject(inv, o)) continue;
     const plain = () => plainOf(o.root);
