@@ -1,5 +1,5 @@
 // API errors in a few words, without client-node: the CLI reports them without loading its live bundle.
-import { STATUS_CODES } from 'node:http';
+import type * as Http from 'node:http';
 
 export interface ApiStatus {
   code?: number;
@@ -43,7 +43,7 @@ export function redactUrls(text: string): string {
  */
 export function briefStatus(e: unknown, timeoutMs?: number): string {
   const s = statusOf(e);
-  if (s.code) return `${s.code} ${s.reason ?? STATUS_CODES[s.code] ?? ''}`.trim();
+  if (s.code) return `${s.code} ${s.reason ?? (require('node:http') as typeof Http).STATUS_CODES[s.code] ?? ''}`.trim(); // node:http on demand
   return s.opaque ? 'failed before the request was sent (credential plugin?)' : plainMessage(s, timeoutMs);
 }
 

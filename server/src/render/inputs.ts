@@ -1,6 +1,6 @@
 // The files a renderer reads, collected once: they are hashed for the cache and copied, with
 // sentinels, for the mapping render. Only regular files (no symlinks), bounded in number and size.
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { RenderError } from './run';
@@ -48,6 +48,7 @@ export function readRegular(path: string): string {
 }
 
 export function contentKey(parts: unknown[], files: InputFile[]): string {
+  const { createHash } = require('node:crypto') as typeof Crypto; // loaded when a render is keyed, not at start-up
   const h = createHash('sha256').update(JSON.stringify(parts));
   for (const f of files) h.update('\0' + f.rel + '\0').update(f.data);
   return h.digest('hex');

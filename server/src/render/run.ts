@@ -1,5 +1,5 @@
 // Runs a renderer (helm, kustomize) as a child process: bounded in time and output, cancellable.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 
 export const MAX_RENDER_BYTES = 16 * 1024 * 1024;
 export const RENDER_TIMEOUT_MS = 60_000;
@@ -22,6 +22,8 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new RenderError('cancelled'));
     // No shell: arguments are passed as they are. stdin is closed so a tool never waits for input.
+    // node:child_process is loaded when a renderer first runs, not with every CLI start.
+    const { spawn } = require('node:child_process') as typeof ChildProcess;
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_DEBUG: 'false' } });
     const out: Buffer[] = [];
     let size = 0;

@@ -2,7 +2,7 @@
 // string, a base64 Secret value… Every layer maps its offsets back to the outer file, so that a
 // finding underlines the exact characters and an edit rewrites only those characters (or, when the
 // characters are not contiguous in the file, re-encodes the whole scalar).
-import { gunzipSync, gzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { Scalar } from 'yaml';
 import type { Span, TextEdit } from '../types';
 import { maskOf, maskedValue } from './templates';
@@ -249,6 +249,8 @@ export function base64Source(parent: SourceText, node: Scalar, gzip = false): So
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) return undefined;
   const bytes = Buffer.from(raw, 'base64');
   if (bytes.toString('base64') !== raw) return undefined;
+  // node:zlib is loaded for the first gzip+base64 value only (every CLI start would pay for it otherwise).
+  const { gunzipSync, gzipSync } = (gzip ? require('node:zlib') : {}) as typeof Zlib;
   let decoded: string;
   try {
     decoded = (gzip ? gunzipSync(bytes, { maxOutputLength: 16 * 1024 * 1024 }) : bytes).toString('utf8');
