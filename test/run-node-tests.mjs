@@ -1,4 +1,4 @@
-// Runs node:test files (*.test.ts) found under the given folders, through tsx.
+// Runs node:test files (*.test.ts) given, or found under the given folders, through tsx.
 // Node 20's --test does not expand globs, so the files are listed here.
 // Every skip (and todo) is checked against test/expected-skips.txt: any other one fails the run,
 // so that a test that quietly stopped running is never counted as a pass.
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function collect(dir) {
+  if (statSync(dir).isFile()) return [dir];
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);

@@ -47,7 +47,10 @@ export const COMPONENTS: Component[] = [
     name: 'capi-crds',
     module: 'provider',
     versionOf: 'sigs.k8s.io/cluster-api',
-    assets: [['sigs.k8s.io/cluster-api', 'config/crd/bases/cluster.x-k8s.io_machines.yaml', 'crd-machines.yaml']],
+    assets: [
+      ['sigs.k8s.io/cluster-api', 'config/crd/bases/cluster.x-k8s.io_machines.yaml', 'crd-machines.yaml'],
+      ['sigs.k8s.io/cluster-api', 'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml', 'crd-clusterclasses.yaml'],
+    ],
   },
   {
     name: 'kube-vip-cloud-provider',

@@ -237,6 +237,8 @@ async function boot(
   const crds = [
     ...crdFiles.map((f) => yamlDocs(asset('ipam-provider', f))[0]!),
     yamlDocs(asset('capi-crds', 'crd-machines.yaml'))[0]!,
+    // CAPI's own ClusterClass CRD (v1beta1 and v1beta2 served; no conversion webhook here: spec.patches is the same in both).
+    yamlDocs(asset('capi-crds', 'crd-clusterclasses.yaml'))[0]!,
     // The other address sources' kinds (Metal3, Infoblox, NetBox, Nutanix, UniFi, CAPMOX, KCP, MachineDeployment, MetalLB, Cilium).
     ...yamlDocs(join(import.meta.dirname, 'crds', 'address-sources.yaml')),
   ];

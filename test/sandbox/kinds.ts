@@ -149,6 +149,20 @@ export const RESOURCES: ResourceDef[] = [
     core: false,
   },
   {
+    // Served at both versions; spec.patches has the same shape in each, so no field converts.
+    group: CAPI,
+    kind: 'ClusterClass',
+    plural: 'clusterclasses',
+    singular: 'clusterclass',
+    namespaced: true,
+    versions: ['v1beta2', 'v1beta1'],
+    storage: 'v1beta2',
+    shortNames: ['cc'],
+    categories: ['cluster-api'],
+    status: true,
+    core: false,
+  },
+  {
     group: INFRA,
     kind: 'VSphereCluster',
     plural: 'vsphereclusters',

@@ -100,6 +100,7 @@ export function mergeInventories(live: Inventory, files: Inventory): Inventory {
     endpoints: live.endpoints,
     nodeAddresses: [...live.nodeAddresses, ...files.nodeAddresses],
     estate: live.estate,
+    clusterClasses: live.clusterClasses,
     nodePools: [...(live.nodePools ?? []), ...(files.nodePools ?? [])],
     declaredPools: files.pools,
     declaredKubeVipConfigs: files.kubeVipConfigs,
@@ -283,7 +284,7 @@ export class Snapshot {
   private modelStage(): { clusters: WorkloadCluster[]; inventory: Inventory } {
     if (this.model) return this.model;
     const objects = this.analysed().flatMap((f) => f.objects);
-    const clusters = buildClusters(objects, this.state.topologyVariables);
+    const clusters = buildClusters(objects, this.state.topologyVariables, this.state.live?.clusterClasses);
     this.model = { clusters, inventory: this.inventoryOf(objects, this.state.live) };
     return this.model;
   }

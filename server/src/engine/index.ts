@@ -51,6 +51,7 @@ export { policyYaml } from './policy/yaml';
 export type { PolicyFormat } from './policy/admission';
 // The estate (issue 22): several management clusters, their workload clusters and every address's owner.
 export type { Owner, NodeAddressInfo, EstateCluster } from './model/types';
+export { decodeClusterClass, type LiveClusterClass } from './model/clusterClass';
 export { decodeMachine, decodeNode, leaseHolder, clusterNetworks, ownerLabel, KUBE_VIP_CP_LEASE, type ReadFrom } from './model/estate';
 export { estateFindings, type EstateFinding } from './rules/estate';
 export { estateClusterData, type EstateClusterData } from './features/estate';

@@ -17,6 +17,7 @@ import {
   EXTERNAL_POOL_KINDS,
   type ExternalPoolKind,
   decodeMachine,
+  decodeClusterClass,
   rangesOf,
   type Inventory,
   type KnownEndpoint,
@@ -99,6 +100,7 @@ export function toInventory(byKind: Map<string, Obj[]>, from?: ReadFrom, endpoin
     lbPools: sources.lbPools,
     l2Advertisements: sources.l2Advertisements,
     rollouts: sources.rollouts,
+    clusterClasses: list('ClusterClass').flatMap((o) => decoded(o, decodeClusterClass) ?? []),
   };
 }
 

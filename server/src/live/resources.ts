@@ -29,6 +29,8 @@ const SOURCES: Wanted[] = [
   { group: 'metallb.io', versions: ['v1beta1'], plural: 'ipaddresspools', kind: 'IPAddressPool', namespaced: true },
   { group: 'metallb.io', versions: ['v1beta1'], plural: 'l2advertisements', kind: 'L2Advertisement', namespaced: true },
   { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumloadbalancerippools', kind: 'CiliumLoadBalancerIPPool', namespaced: false },
+  // Not an address source: which topology variables carry the VIP, for a workspace Cluster whose class is only in the cluster.
+  { group: 'cluster.x-k8s.io', versions: ['v1beta2', 'v1beta1'], plural: 'clusterclasses', kind: 'ClusterClass', namespaced: true },
 ];
 
 const WANTED: Wanted[] = [

@@ -7,7 +7,9 @@ import { type Scalar, isMap, isScalar, isSeq } from 'yaml';
 import { mapAt, mapItems, parseEmbedded, seqAt, stringAt } from '../yaml/documents';
 import { scalarSource } from '../yaml/source';
 import { maskTemplates } from '../yaml/templates';
-import type { K8sObject } from './kinds';
+import { ChunkSource } from '../yaml/chunks';
+import { parseDocuments } from '../yaml/documents';
+import { type K8sObject, objectsOf } from './kinds';
 import { perObject } from '../memo';
 import { kubeVipPlaces, looksLikeKubeVip } from './kubeVip';
 
@@ -81,6 +83,39 @@ function learn(cc: K8sObject): TopologyVariables {
 /** The name of the ClusterClass a Cluster uses (v1beta1 `topology.class`, v1beta2 `topology.classRef.name`). */
 export function classNameOf(cluster: K8sObject): string | undefined {
   return stringAt(cluster.root, ['spec', 'topology', 'class']) ?? stringAt(cluster.root, ['spec', 'topology', 'classRef', 'name']);
+}
+
+/** The ClusterClass's namespace (v1beta1 `topology.classNamespace`, v1beta2 `topology.classRef.namespace`), else the Cluster's. */
+export function classNamespaceOf(cluster: K8sObject): string {
+  return (
+    stringAt(cluster.root, ['spec', 'topology', 'classNamespace']) ??
+    stringAt(cluster.root, ['spec', 'topology', 'classRef', 'namespace']) ??
+    cluster.namespace ??
+    'default'
+  );
+}
+
+/** A ClusterClass read from the management cluster: what its patches say, learnt as for a workspace class. */
+export interface LiveClusterClass {
+  namespace: string;
+  name: string;
+  variables: TopologyVariables;
+}
+
+/**
+ * A ClusterClass as the API serves it (v1beta1 or v1beta2: `spec.patches` has the same shape in both).
+ * Its JSON is YAML, so the class is read by the same `learn` as a workspace file's, templates and all.
+ */
+export function decodeClusterClass(raw: unknown): LiveClusterClass | undefined {
+  const meta = (raw as { metadata?: { name?: unknown; namespace?: unknown } } | null)?.metadata;
+  if (typeof meta?.name !== 'string') return undefined;
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+  const source = new ChunkSource(`cluster:ClusterClass/${namespace}/${meta.name}`, JSON.stringify(raw), 0);
+  const cc = parseDocuments(source)
+    .filter((d) => d.errors.length === 0)
+    .flatMap(objectsOf)
+    .find((o) => o.group === 'cluster.x-k8s.io' && o.kind === 'ClusterClass');
+  return cc && { namespace, name: meta.name, variables: classVariables(cc) };
 }
 
 /** The configured names plus what the class teaches (the configured names are the fallback without a class). */

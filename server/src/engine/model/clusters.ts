@@ -10,7 +10,7 @@ import { kubeVipPlaces } from './kubeVip';
 import { controlPlaneParts, fileSecretNames, isControlPlane } from './controlPlanes';
 import { resourceSetsOf, resourceSetPlaces } from './resourceSets';
 import type { CidrSite, VipPlace, WorkloadCluster } from './types';
-import { type TopologyVariables, classNameOf, classVariables, mergeVariables } from './clusterClass';
+import { type LiveClusterClass, type TopologyVariables, classNameOf, classNamespaceOf, classVariables, mergeVariables } from './clusterClass';
 
 export type { TopologyVariables };
 
@@ -71,7 +71,14 @@ function splitPath(path: string): [string, string[]] {
   return [name!, sub];
 }
 
-function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
+/**
+ * `live`: a ClusterClass read from the management cluster, whose variables are named in the places'
+ * labels ("… (ClusterClass ns/name read from the management cluster)") unless configured anyway.
+ */
+function topologyPlaces(o: K8sObject, configured: TopologyVariables, live?: { vars: TopologyVariables; from: string }): VipPlace[] {
+  const vars = mergeVariables(configured, live?.vars);
+  const suffix = (variable: string, list: 'vip' | 'kubeVipManifest') =>
+    live && live.vars[list].includes(variable) && !configured[list].includes(variable) ? ` (${live.from})` : '';
   const places: VipPlace[] = [];
   const vipPaths = vars.vip.map(splitPath);
   for (const { map: v } of mapItems(seqAt(o.root, ['spec', 'topology', 'variables']))) {
@@ -80,12 +87,13 @@ function topologyPlaces(o: K8sObject, vars: TopologyVariables): VipPlace[] {
       if (variable !== name) continue;
       const value = nodeAt(v, ['value', ...sub]);
       if (!isScalar(value)) continue;
-      const label = `Cluster ${o.name} topology variable ${[name, ...sub].join('.')}`;
+      const path = [name, ...sub].join('.');
+      const label = `Cluster ${o.name} topology variable ${path}${suffix(path, 'vip')}`;
       places.push(derive(valueSite(o.doc.source, value), { role: 'topology-variable' as const, label }));
     }
     const value = v.get('value', true);
     if (vars.kubeVipManifest.includes(name) && isScalar(value) && typeof value.value === 'string') {
-      places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}`, value));
+      places.push(...kubeVipPlaces(scalarSource(o.doc.source, value), `Cluster ${o.name} topology variable ${name}${suffix(name, 'kubeVipManifest')}`, value));
     }
   }
   return places;
@@ -143,7 +151,15 @@ function memoised(first: object, deps: unknown[], vars: TopologyVariables, build
   return clusterOf(first, [vars, ...deps], build);
 }
 
-export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES): WorkloadCluster[] {
+/**
+ * `liveClasses`: the management cluster's ClusterClasses, for a Cluster whose class is not in the
+ * workspace (a workspace class of the same name wins).
+ */
+export function buildClusters(
+  objects: K8sObject[],
+  vars: TopologyVariables = DEFAULT_TOPOLOGY_VARIABLES,
+  liveClasses: readonly LiveClusterClass[] = [],
+): WorkloadCluster[] {
   // Several parts may share an identity (templates with `name: ${CLUSTER_NAME}`): a Cluster takes the one of its own file.
   const parts = new Map<string, K8sObject[]>();
   const secrets = new Map<string, K8sObject>();
@@ -176,8 +192,10 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
     // The ClusterClass in the workspace (by name: classes of other namespaces are rare) tells which variables carry the VIP.
     const className = classNameOf(o);
     const cc = className !== undefined ? classes.get(className) : undefined;
+    const classNamespace = classNamespaceOf(o);
+    const live = cc || className === undefined ? undefined : liveClasses.find((l) => l.name === className && l.namespace === classNamespace);
     const shipped = sets.forCluster(o);
-    const deps = [o.doc, cc?.doc ?? null, ...shipped.deps, ...refs.flatMap((p) => [p.doc, ...(isControlPlane(p) ? secretDeps(p, secrets) : [])])];
+    const deps = [o.doc, cc?.doc ?? null, live ?? null, ...shipped.deps, ...refs.flatMap((p) => [p.doc, ...(isControlPlane(p) ? secretDeps(p, secrets) : [])])];
     clusters.push(
       memoised(o.root, deps, vars, () => {
         const c = newCluster(o.name, o.namespace ?? 'default', o);
@@ -185,7 +203,8 @@ export function buildClusters(objects: K8sObject[], vars: TopologyVariables = DE
         c.uris.push(o.doc.source.uri);
         const own = endpointPlace(o, 'cluster-endpoint');
         if (own) c.places.push(own);
-        c.places.push(...topologyPlaces(o, mergeVariables(vars, cc && classVariables(cc))));
+        const from = `ClusterClass ${live?.namespace}/${live?.name} read from the management cluster`;
+        c.places.push(...(cc ? topologyPlaces(o, mergeVariables(vars, classVariables(cc))) : topologyPlaces(o, vars, live && { vars: live.variables, from })));
         for (const part of refs) addParts(c, part, secrets);
         c.places.push(...resourceSetPlaces(shipped));
         c.podCidrs = cidrs(o, 'pods');

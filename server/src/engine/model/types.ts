@@ -1,6 +1,7 @@
 // What the engine knows about a workspace (and, later, a live management cluster):
 // workload clusters with the places their VIP is written, and the IPAM inventory.
 import type { Location, Span, TextEdit } from '../types';
+import type { LiveClusterClass } from './clusterClass';
 import type { PoolAnalysis, PoolSpec } from '../ip/pool';
 import type { Change, SourceText } from '../yaml/source';
 import type { KubeVipConfig } from './kubeVipConfig';
@@ -323,6 +324,8 @@ export interface Inventory {
   nodeAddresses: NodeAddressInfo[];
   /** Workload clusters read live (issue 22), each with its own Services, kube-vip ConfigMap and nodes. */
   estate: EstateCluster[];
+  /** The management cluster's ClusterClasses (live only): a workspace Cluster whose class is not in the workspace learns its VIP variables from them. */
+  clusterClasses?: LiveClusterClass[];
 }
 
 /**

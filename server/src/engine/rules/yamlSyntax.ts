@@ -18,7 +18,8 @@ variables of its own (\`\${POD_CIDR:=[⏎ "10.0.0.0/8"]}\`, Harvester's \`\${UPD
 quoted scalar (\`enabledIf: '{{ if … }}true{{ end⏎ }}'\`). Each is replaced by a stand-in of the same length (positions
 stay exact); a line holding only markup or only a variable (Metal3's \`\${CTLPLANE_KUBEADM_EXTRA_CONFIG}\`, several keys
 once substituted) counts as blank. An alias to an anchor the document does not define (\`resourcePool: */Resources\`,
-unquoted) is an error at the alias: kubectl rejects the file.
+unquoted) is an error at the alias: kubectl rejects the file. A quoted value left open is reported at its opening quote,
+not where the parser ran out of text (the document's end, often many lines below).
 No finding is ever made on a templated value.`,
   check: ({ files }) =>
     files.flatMap((f) =>

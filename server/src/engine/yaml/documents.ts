@@ -44,12 +44,31 @@ export function parseDocuments(source: SourceText): ParsedDoc[] {
     source,
     doc,
     index,
-    errors: [
-      ...doc.errors.map((e) => ({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: firstLine(e.message) })),
-      ...(maybeAlias ? unresolvedAliases(doc) : []),
-    ],
+    errors: [...doc.errors.map((e) => ({ span: errorSpan(doc, e, mask.text), message: firstLine(e.message) })), ...(maybeAlias ? unresolvedAliases(doc) : [])],
     root: isMap(doc.contents) ? doc.contents : undefined,
   }));
+}
+
+/**
+ * Where an error is shown. yaml reports a quoted scalar left open where its text ran out (the end of the
+ * document, often many lines below): it is shown at the opening quote instead, to the end of that line.
+ */
+function errorSpan(doc: Document.Parsed, e: Document.Parsed['errors'][number], text: string): Span {
+  const at = { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) };
+  if (e.code !== 'MISSING_CHAR' || !/^Missing closing ["']quote/.test(e.message)) return at;
+  let open: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === e.pos[0]) {
+        open = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (open === undefined) return at;
+  const eol = text.slice(open).search(/[\r\n]/);
+  return { start: open, end: eol < 0 ? text.length : open + Math.max(eol, 1) };
 }
 
 // Aliases to an anchor the document does not define (`resourcePool: */Resources`, unquoted, CAPV's
